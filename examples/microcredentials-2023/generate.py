@@ -1,0 +1,212 @@
+"""Make the example's synthetic questionnaire answers (data/responses.csv), seeded and documented.
+
+The paper publishes only aggregate tables. This script builds 41 fictional
+respondents whose answers reproduce every printed count of Tables 1, 2 and 4,
+with profiles that hang together (a full-time student is young and junior,
+"Find a job" is ticked by people out of work, long weekly hours go with a
+full-time dedication). Nothing here describes a real person.
+
+Run:  python examples/microcredentials-2023/generate.py   (rewrites data/responses.csv)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+SEED = 2023
+N = 41
+HERE = Path(__file__).resolve().parent
+
+AGE_BANDS = {"26-35": (26, 35, 5), "36-45": (36, 45, 11), "46-55": (46, 55, 21), "56-65": (56, 65, 4)}
+DEGREE = {"Baccalaureate": 4, "Bachelor degree": 21, "Master degree": 12, "Vocational training": 4}
+STATUS = {
+    "Studying full time without working": 1,
+    "Studying part-time while working": 16,
+    "Working": 19,
+    "Unemployed": 3,
+    "Inactive": 2,
+}
+MOTIVATIONS = {
+    "For the pleasure of learning new things": 25,
+    "Keep up with my occupation": 23,
+    "Improve my employment situation": 20,
+    "Make my skills more visible to employers": 19,
+    "Explore new fields": 17,
+    "For personal curiosity": 12,
+    "Change job": 11,
+    "Find a job": 4,
+    "Meet new people": 4,
+    'Enter a "long" training': 4,
+    "Other": 1,  # the 140th answer the paper's percentages imply but its table does not list
+}
+ONLINE_SYNC = {
+    "Asynchronous: you connect when you have availability": 23,
+    "Synchronous: you connect at the same time as your teachers / classmates": 7,
+    "Mixed": 6,
+}
+# Ideal length: 41 first choices plus 4 respondents who ticked the next band too (45 ticks).
+LENGTH_BANDS = ["Less than 1", "From 1 to 2", "From 2 to 3", "From 3 to 4", "From 4 to 5", "From 5 to 6", "More than 6"]
+LENGTH_FIRST = [6, 7, 15, 4, 2, 4, 3]
+LENGTH_SECOND = {"Less than 1": 1, "From 1 to 2": 2, "From 4 to 5": 1}  # band -> how many also tick the next
+SCHEDULE = {"Morning": 3, "Afternoon": 16, "Night": 10, "Weekend": 10}  # 39 answers, 2 blank
+HOURS = {(1, 5): 11, (6, 10): 10, (11, 15): 12, (16, 20): 6, (21, 25): 1}  # 40 answers, 1 blank
+
+HEADER = [
+    "Respondent",
+    "Age (years)",
+    "Gender",
+    "Highest degree of training achieved",
+    "Professional status",
+    "Years of experience in your professional field",
+    "Are you familiar with micro-credentials?",
+    "Motivations to participate in micro-credentials",
+    "Do you prefer a course...",
+    "If online, do you prefer a course...",
+    "Ideal length (months)",
+    "Ideal schedule",
+    "Ideal dedication",
+    "Hours a week dedication",
+]
+
+
+def expand(counts: dict[str, int], rng: random.Random, blanks: int = 0) -> list[str]:
+    """A shuffled list holding each value as often as its count, plus blank answers."""
+    values = [v for v, c in counts.items() for _ in range(c)] + [""] * blanks
+    rng.shuffle(values)
+    return values
+
+
+def pick(people: list[dict], count: int, score, rng: random.Random) -> list[dict]:
+    """The `count` people who fit a tick best (highest score, ties broken at random)."""
+    ranked = sorted(people, key=lambda p: (score(p), rng.random()), reverse=True)
+    return ranked[:count]
+
+
+def build_people(rng: random.Random) -> list[dict]:
+    ages = sorted(rng.randint(lo, hi) for lo, hi, n in AGE_BANDS.values() for _ in range(n))
+    statuses = expand(STATUS, rng)
+    # the full-time student is the youngest respondent
+    student = statuses.index("Studying full time without working")
+    statuses[0], statuses[student] = statuses[student], statuses[0]
+    people = [{"id": f"R{i + 1:03d}", "age": age, "status": statuses[i]} for i, age in enumerate(ages)]
+    for p in people:
+        working_life = max(p["age"] - 23, 0)
+        share = 0.1 if p["status"] == "Studying full time without working" else rng.uniform(0.25, 0.9)
+        p["experience"] = min(int(working_life * share), 50)
+    degrees = expand(DEGREE, rng)
+    for p, d in zip(people, degrees):
+        p["degree"] = d
+    return people
+
+
+def assign_gender(people: list[dict], rng: random.Random) -> None:
+    genders = expand({"Men": 13, "Woman": 26, "Other": 1, "I prefer not to say": 1}, rng)
+    for p, g in zip(people, genders):
+        p["gender"] = [g]
+    # one respondent ticked two boxes: that is how 41 respondents give the printed 42 answers
+    next(p for p in people if p["gender"] == ["Woman"])["gender"].append("Other")
+
+
+def motivation_score(label: str):
+    out_of_work = {"Unemployed", "Studying full time without working", "Inactive"}
+
+    def score(p: dict) -> float:
+        senior = p["experience"] >= 10
+        if label == "Find a job":
+            return 2.0 if p["status"] in out_of_work else 0.0
+        if label in ("Keep up with my occupation", "Improve my employment situation"):
+            return 1.0 if p["status"] not in out_of_work else 0.2
+        if label == "Make my skills more visible to employers":
+            return 1.0 if not senior else 0.4
+        if label in ("Explore new fields", 'Enter a "long" training'):
+            return 1.0 if senior else 0.5
+        return 0.5
+
+    return score
+
+
+def assign_choices(people: list[dict], rng: random.Random) -> None:
+    for p in people:
+        p["motivations"] = []
+    for label, count in MOTIVATIONS.items():
+        for p in pick(people, count, motivation_score(label), rng):
+            p["motivations"].append(label)
+    familiar = expand({"No": 22, "Yes": 18}, rng, blanks=1)
+    for p, f in zip(people, familiar):
+        p["familiar"] = f
+    modes = [["Online"]] * 28 + [["Online", "mixed"]] * 3 + [["mixed"]] * 9 + [["Face-to-face"]]
+    rng.shuffle(modes)
+    for p, m in zip(people, modes):
+        p["mode"] = m
+    asked = [p for p in people if "Online" in p["mode"] or "mixed" in p["mode"]]
+    sync = expand(ONLINE_SYNC, rng, blanks=len(asked) - sum(ONLINE_SYNC.values()))
+    for p in people:
+        p["online_sync"] = ""
+    for p, s in zip(asked, sync):
+        p["online_sync"] = s
+    assign_length(people, rng)
+    for p, s in zip(people, expand(SCHEDULE, rng, blanks=2)):
+        p["schedule"] = s
+    assign_dedication(people, rng)
+
+
+def assign_length(people: list[dict], rng: random.Random) -> None:
+    firsts = [band for band, n in zip(LENGTH_BANDS, LENGTH_FIRST) for _ in range(n)]
+    rng.shuffle(firsts)
+    for p, band in zip(people, firsts):
+        p["length"] = [band]
+    for band, extra in LENGTH_SECOND.items():
+        nxt = LENGTH_BANDS[LENGTH_BANDS.index(band) + 1]
+        for p in [p for p in people if p["length"] == [band]][:extra]:
+            p["length"].append(nxt)
+
+
+def assign_dedication(people: list[dict], rng: random.Random) -> None:
+    hours = [rng.randint(lo, hi) for (lo, hi), n in HOURS.items() for _ in range(n)] + [None]
+    rng.shuffle(hours)
+    # the two who want full-time dedication are the two who can give the most hours
+    order = sorted(range(N), key=lambda i: -1 if hours[i] is None else hours[i], reverse=True)
+    dedication = [""] * N
+    for i in order[:2]:
+        dedication[i] = "Full time"
+    blanks = set(rng.sample(order[2:], 3))
+    for i in order[2:]:
+        dedication[i] = "" if i in blanks else "Part time"
+    for p, h, d in zip(people, hours, dedication):
+        p["hours"] = "" if h is None else str(h)
+        p["dedication"] = d
+
+
+def render(people: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    for p in people:
+        writer.writerow(
+            [
+                p["id"], p["age"], ", ".join(p["gender"]), p["degree"], p["status"], p["experience"],
+                p["familiar"], ", ".join(p["motivations"]), ", ".join(p["mode"]), p["online_sync"],
+                ", ".join(p["length"]), p["schedule"], p["dedication"], p["hours"],
+            ]
+        )
+    return buffer.getvalue()
+
+
+def generate(seed: int = SEED) -> str:
+    rng = random.Random(seed)
+    people = build_people(rng)
+    assign_gender(people, rng)
+    assign_choices(people, rng)
+    rng.shuffle(people)  # respondent numbers say nothing about a respondent's profile
+    for i, p in enumerate(people):
+        p["id"] = f"R{i + 1:03d}"
+    return render(people)
+
+
+if __name__ == "__main__":
+    target = HERE / "data" / "responses.csv"
+    target.write_text(generate(), encoding="utf-8")
+    print(f"wrote {target}")

@@ -1,0 +1,200 @@
+"""The `learnervoice` command: each command opens the study, calls one library function, prints.
+
+Library errors become a plain message on standard error and exit code 2;
+heavy libraries (DuckDB, pandas) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .errors import LearnervoiceError
+
+app = typer.Typer(
+    name="learnervoice",
+    help="Learner-voice mixed-methods studies: instrument, survey import, publication tables.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StudyArg = Annotated[Path, typer.Argument(help="The study folder (holding study.yaml).")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="md, html, csv, xlsx, docx, latex or json.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def reports_errors(func: F) -> F:
+    """Turn library errors into a message and exit code 2 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LearnervoiceError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            _err("interrupted; nothing was changed")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@reports_errors
+def init(folder: Annotated[Path, typer.Argument(help="Folder for the new study.")]) -> None:
+    """Write a commented starter study.yaml."""
+    from .study import init_study
+
+    path = init_study(folder)
+    typer.echo(f"wrote {path}; edit it, then `learnervoice import {folder} RESPONSES.csv`")
+
+
+@app.command()
+@reports_errors
+def schema(output: OutputOpt = None) -> None:
+    """Print the JSON Schema of study.yaml."""
+    from .study.starter import json_schema_text
+
+    text = json_schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command()
+@reports_errors
+def check(study: StudyArg) -> None:
+    """Validate study.yaml and say what the instrument holds."""
+    from .study import open_study
+
+    s = open_study(study)
+    typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
+
+
+@app.command("import")
+@reports_errors
+def import_(
+    study: StudyArg,
+    file: Annotated[Path, typer.Argument(help="Responses: CSV, XLSX, SPSS .sav, Stata .dta, Qualtrics, LimeSurvey, Kobo.")],
+    format: Annotated[str, typer.Option("--format", help="auto, csv, xlsx, sav, dta, qualtrics, limesurvey, kobo.")] = "auto",
+    encoding: Annotated[str | None, typer.Option(help="Text encoding when guessing is wrong (e.g. cp1252).")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="YAML file tying columns and values to questions.")] = None,
+    respondent_id: Annotated[str | None, typer.Option(help="Column holding the respondent id.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the mapping; store nothing.")] = False,
+) -> None:
+    """Import responses into the study's store, all or nothing."""
+    from .study import open_study
+    from .survey.importer import import_responses
+
+    s = open_study(study)
+    given = _read_mapping(mapping) if mapping else None
+    report = import_responses(
+        s, file, format=format, encoding=encoding, mapping=given, respondent_id=respondent_id, dry_run=dry_run
+    )
+    _print_mapping(report.mapping.as_dict())
+    for note in report.notes:
+        _err(f"note: {note}")
+    verb = {"imported": "imported", "unchanged": "already imported, unchanged:", "checked": "checked (dry run):"}
+    _err(f"{verb[report.status]} {report.rows} responses from {report.source} ({report.format})")
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from .errors import StudyError
+
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        raise StudyError(f"cannot read the mapping: {exc}", file=path) from None
+    if not isinstance(data, dict):
+        raise StudyError("a mapping file holds respondent_id and questions", file=path, line=1)
+    return data
+
+
+def _print_mapping(mapping: dict[str, Any]) -> None:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    _err("mapping used (save it with --mapping to fix it):")
+    yaml.dump(mapping, sys.stderr)
+
+
+@app.command()
+@reports_errors
+def tables(
+    study: StudyArg,
+    by: Annotated[str | None, typer.Option("--by", help="Cross-tabulate by this question or derived variable.")] = None,
+    format: FormatOpt = "md",
+    output: OutputOpt = None,
+    base: Annotated[str, typer.Option(help="Multiple response base: declared, cases or responses.")] = "declared",
+    question: Annotated[list[str] | None, typer.Option("--question", "-q", help="Only these questions.")] = None,
+    intervals: Annotated[bool, typer.Option("--ci", help="Show Wilson 95% intervals.")] = False,
+    unweighted: Annotated[bool, typer.Option("--unweighted", help="Ignore the study's weight variable.")] = False,
+) -> None:
+    """Descriptive tables of every item (or cross-tabs with --by)."""
+    from .errors import TableError
+    from .report.formats import FORMATS, format_from_suffix, render_text, write_tables
+    from .stats.tables import crosstab_tables, frequency_tables
+    from .study import open_study
+
+    if base not in ("declared", "cases", "responses"):
+        raise TableError(f"--base must be declared, cases or responses, not {base!r}")
+    fmt = format
+    if output is not None and format == "md":
+        fmt = format_from_suffix(output) or "md"
+    if fmt not in FORMATS:
+        raise TableError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    s = open_study(study)
+    kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted}
+    result = crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs)
+    if output is None:
+        sys.stdout.write(render_text(result, fmt, intervals=intervals))
+    else:
+        write_tables(result, fmt, output, intervals=intervals)
+        _err(f"wrote {output}")
+
+
+@app.command()
+@reports_errors
+def audit(
+    table: Annotated[Path, typer.Argument(help="CSV with question, option, count, percent_printed (and table).")],
+) -> None:
+    """Check a published table: the base its percentages imply, counts that do not add up."""
+    from .stats.audit import audit_table
+
+    results = audit_table(table)
+    problems = 0
+    for a in results:
+        label = f"Table {a.table}: {a.question}" if a.table else a.question
+        bases = " or ".join(map(str, a.implied_bases)) or "none"
+        state = "consistent" if a.consistent else "INCONSISTENT"
+        typer.echo(f"{label} — counts sum to {a.count_sum}; percentages imply base {bases}; {state}")
+        for finding in a.findings():
+            typer.echo(f"    - {finding}")
+        problems += not a.consistent
+    typer.echo(f"{problems} of {len(results)} questions have inconsistencies")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

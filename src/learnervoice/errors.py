@@ -1,0 +1,90 @@
+"""One exception hierarchy for everything learnervoice reports to a user.
+
+Every error carries the place a researcher must look at to fix the input
+(file, line or row, field) and a message in plain words. The CLI turns any
+:class:`LearnervoiceError` into that message and exit code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class LearnervoiceError(Exception):
+    """Base class of every error learnervoice raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what was found, what was expected."""
+
+    file: str
+    row: int | None
+    field: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field is not None:
+            where += f", column {self.field!r}"
+        found = "" if self.value is None else f": found {_clip(self.value)!r}"
+        return f"{where}{found}; {self.expected}"
+
+
+def _clip(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class StudyError(LearnervoiceError):
+    """The study folder or its study.yaml is not valid."""
+
+    def __init__(self, message: str, *, file: Path | str | None = None, line: int | None = None) -> None:
+        where = ""
+        if file is not None:
+            where = f"{file}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        super().__init__(where + message)
+        self.file = None if file is None else str(file)
+        self.line = line
+
+
+class InvalidResponsesError(LearnervoiceError):
+    """A response file cannot be imported; nothing was stored."""
+
+    def __init__(self, problems: list[Problem], *, total: int | None = None, summary: str | None = None) -> None:
+        self.problems = problems
+        self.total = len(problems) if total is None else total
+        head = summary or f"{self.total} problem(s) found; nothing was imported"
+        shown = "\n".join(f"  - {p}" for p in problems)
+        more = ""
+        if self.total > len(problems):
+            more = f"\n  … and {self.total - len(problems)} more"
+        super().__init__(f"{head}:\n{shown}{more}")
+
+
+class UnreadableFileError(InvalidResponsesError):
+    """The file itself cannot be read: empty, binary, wrong encoding, too large."""
+
+    def __init__(self, file: str, reason: str, *, row: int | None = None) -> None:
+        super().__init__([Problem(file, row, None, None, reason)], summary="The file cannot be read; nothing was imported")
+
+
+class TableError(LearnervoiceError):
+    """A table cannot be computed as asked (unknown variable, no data, bad option)."""
+
+
+class AuditError(LearnervoiceError):
+    """A published table given to the audit cannot be read."""

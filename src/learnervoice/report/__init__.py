@@ -1,0 +1,1 @@
+"""Rendering tables for people: Markdown, HTML, LaTeX, DOCX, XLSX, CSV, JSON."""

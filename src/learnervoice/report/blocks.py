@@ -1,0 +1,88 @@
+"""A TableSet laid out as printed blocks (title, header, rows, notes), shared by every document format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..stats.frequencies import FrequencyTable
+from ..stats.significance import format_p
+from ..stats.tables import CrossTab, TableSet
+from .numbers import fmt_interval, fmt_number, fmt_percent
+
+
+@dataclass(frozen=True)
+class Block:
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...]
+
+
+def table_blocks(tables: TableSet, *, intervals: bool = False) -> list[Block]:
+    if tables.crosstabs:
+        return [_crosstab_block(ct, tables.decimal_comma) for ct in tables.crosstabs]
+    return [_frequency_block(t, tables.decimal_comma, intervals, tables.weighted) for t in tables.frequencies]
+
+
+def _frequency_block(t: FrequencyTable, comma: bool, intervals: bool, weighted: bool) -> Block:
+    percent_head = "% *" if t.base_kind == "responses" else "%"
+    header: tuple[str, ...] = (t.label, "Recount", percent_head)
+    if weighted:
+        header += ("Weighted %",)
+    if intervals:
+        header += ("95% CI",)
+    rows = []
+    for r in t.rows:
+        cells: tuple[str, ...] = (r.label, str(r.count), fmt_percent(r.percent, decimal_comma=comma))
+        if weighted:
+            cells += (fmt_percent(r.weighted_percent, decimal_comma=comma),)
+        if intervals:
+            cells += (fmt_interval(r.ci_low, r.ci_high, decimal_comma=comma),)
+        rows.append(cells)
+    if t.kind in ("numeric", "text"):
+        rows.append(("Answered", str(t.base), "") + ("",) * (len(header) - 3))
+    return Block(t.label, header, tuple(rows), _frequency_notes(t, comma))
+
+
+def _frequency_notes(t: FrequencyTable, comma: bool) -> tuple[str, ...]:
+    notes = [t.base_label + "."]
+    apart = []
+    if t.missing:
+        apart.append(f"no answer: {t.missing}")
+    if t.not_asked:
+        apart.append(f"not asked: {t.not_asked}")
+    if apart:
+        notes.append("Not in the base — " + "; ".join(apart) + ".")
+    if t.base_kind == "responses":
+        notes.append("* Percentage of total responses; a respondent could give several.")
+    if t.median:
+        notes.append(f"Median: {t.median}.")
+    if t.effective_n is not None:
+        notes.append(f"Weighted; Kish effective n = {fmt_number(t.effective_n, decimal_comma=comma, decimals=1)}.")
+    return tuple(notes)
+
+
+def _crosstab_block(ct: CrossTab, comma: bool) -> Block:
+    header = (ct.variable.label,) + tuple(f"{label} n" for _, label in ct.groups) + tuple(
+        f"{label} %" for _, label in ct.groups
+    ) + ("Total n", "Total %")
+    rows = []
+    for i, option in enumerate(ct.variable.options):
+        counts = tuple(str(col.rows[i].count) for col in ct.columns)
+        shares = tuple(fmt_percent(col.rows[i].percent, decimal_comma=comma) for col in ct.columns)
+        total = ct.total.rows[i]
+        rows.append((option.label,) + counts + shares + (str(total.count), fmt_percent(total.percent, decimal_comma=comma)))
+    bases = ", ".join(f"{label} {col.base}" for (_, label), col in zip(ct.groups, ct.columns))
+    notes = [f"Column percentages ({ct.total.base_kind}). Bases: {bases}; total {ct.total.base}."]
+    if ct.test is not None:
+        t = ct.test
+        stat = f"χ²({t.dof}) = {fmt_number(t.chi2, decimal_comma=comma)}, p {format_p(t.p_chi2)}"
+        if t.method != "Pearson chi-square":
+            stat += f"; {t.method}: p {format_p(t.p)}"
+        stat += f"; Cramér's V = {fmt_number(t.cramers_v, decimal_comma=comma)}."
+        notes.append(stat)
+        if t.warning:
+            notes.append("Warning: " + t.warning + ".")
+    if ct.note:
+        notes.append(ct.note)
+    return Block(f"{ct.variable.label} by {ct.by.label}", header, tuple(rows), tuple(notes))

@@ -1,0 +1,1 @@
+"""Descriptive statistics on the engine: frequencies, cross-tabs, tests, intervals, audit of printed tables."""

@@ -1,0 +1,173 @@
+"""Aggregates on the engine: one GROUPING SETS query for categorical items, one for the rest.
+
+SQL is written once in DuckDB's dialect with portable constructs only
+(GROUPING SETS, CASE, SUM, COUNT) and transpiled with sqlglot for any other
+engine, so a distributed engine runs the same aggregation. Only the small
+aggregated result comes back to Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import TableError
+from ..study.load import Study
+from ..survey.store import quote
+from .variables import Variable
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Counts per (group, variable, category) and per (group, multiple-response option)."""
+
+    categories: dict[tuple[str | None, str, str], tuple[int, float, float]]
+    multiple: dict[tuple[str | None, str], dict[str, float]]
+
+
+class Engine:
+    """Runs generated SQL on a DuckDB connection over one relation (table or Parquet scan)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, relation: str, *, dialect: str = "duckdb") -> None:
+        self.con = con
+        self.relation = relation
+        self.dialect = dialect
+
+    def sql(self, query: str) -> str:
+        if self.dialect == "duckdb":
+            return query
+        import sqlglot
+
+        return sqlglot.transpile(query, read="duckdb", write=self.dialect)[0]
+
+    def fetch(self, query: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(self.sql(query)).fetchall()
+
+    def aggregate(self, variables: list[Variable], *, by: Variable | None = None, weight: str | None = None) -> Aggregates:
+        categorical = [v for v in variables if v.category_sql is not None]
+        multiple = [v for v in variables if v.is_multiple]
+        return Aggregates(
+            categories=self._categorical(categorical, by, weight) if categorical else {},
+            multiple=self._multiple(multiple, by, weight) if multiple else {},
+        )
+
+    def _categorical(
+        self, variables: list[Variable], by: Variable | None, weight: str | None
+    ) -> dict[tuple[str | None, str, str], tuple[int, float, float]]:
+        query = categorical_query(variables, self.relation, by=by, weight=weight)
+        rows = self.fetch(query)
+        width = len(variables)
+        out: dict[tuple[str | None, str, str], tuple[int, float, float]] = {}
+        for row in rows:
+            offset = 1 if by is not None else 0
+            group = row[0] if by is not None else None
+            keys = row[offset : offset + width]
+            n, wn, wn2 = row[offset + width :]
+            for variable, key in zip(variables, keys):
+                if key is not None:
+                    out[(group, variable.id, key)] = (int(n), float(wn), float(wn2))
+                    break
+        return out
+
+    def _multiple(
+        self, variables: list[Variable], by: Variable | None, weight: str | None
+    ) -> dict[tuple[str | None, str], dict[str, float]]:
+        query, names = multiple_query(variables, self.relation, by=by, weight=weight)
+        out: dict[tuple[str | None, str], dict[str, float]] = {}
+        for row in self.fetch(query):
+            group = row[0] if by is not None else None
+            values = dict(zip(names, row[1:] if by is not None else row))
+            total = float(values["\x1ftotal"] or 0)
+            for v in variables:
+                prefix = f"{v.id}\x1f"
+                sums = {k[len(prefix) :]: float(x or 0) for k, x in values.items() if k.startswith(prefix)}
+                out[(group, v.id)] = sums | {"total": total}
+        return out
+
+
+def categorical_query(variables: list[Variable], relation: str, *, by: Variable | None, weight: str | None) -> str:
+    keys = [f"k{i}" for i in range(len(variables))]
+    inner = [f"{v.category_sql} AS {k}" for v, k in zip(variables, keys)]
+    w = f"coalesce(CAST({quote(weight)} AS DOUBLE), 0)" if weight else "1.0"
+    inner.append(f"{w} AS w")
+    group = ""
+    if by is not None:
+        assert by.category_sql is not None
+        inner.insert(0, f"{by.category_sql} AS g")
+        group = "g, "
+    sets = ", ".join(f"({group}{k})" for k in keys)
+    return (
+        f"SELECT {group}{', '.join(keys)}, count(*) AS n, sum(w) AS wn, sum(w * w) AS wn2 "
+        f"FROM (SELECT {', '.join(inner)} FROM {relation}) AS t GROUP BY GROUPING SETS ({sets})"
+    )
+
+
+def multiple_query(
+    variables: list[Variable], relation: str, *, by: Variable | None, weight: str | None
+) -> tuple[str, list[str]]:
+    """Per multiple-response item: asked, answered, ticks per option (and their weighted sums)."""
+    w = f"coalesce(CAST({quote(weight)} AS DOUBLE), 0)" if weight else "1.0"
+    columns: list[str] = []
+    names: list[str] = []
+
+    def add(name: str, expr: str) -> None:
+        names.append(name)
+        columns.append(f"sum({expr})")
+
+    for v in variables:
+        asked = f"CASE WHEN {v.asked_sql} THEN 1 ELSE 0 END"
+        add(f"{v.id}\x1fasked", asked)
+        add(f"{v.id}\x1fanswered", v.answered_sql())
+        add(f"{v.id}\x1fw_answered", f"({v.answered_sql()}) * {w}")
+        add(f"{v.id}\x1fw2_answered", f"({v.answered_sql()}) * {w} * {w}")
+        for o in v.options:
+            add(f"{v.id}\x1ftick:{o.code}", v.option_sql(o.code))
+            add(f"{v.id}\x1fwtick:{o.code}", f"({v.option_sql(o.code)}) * {w}")
+    add("\x1ftotal", "1")
+    select = ", ".join(columns)
+    if by is not None:
+        assert by.category_sql is not None
+        query = f"SELECT g, {select} FROM (SELECT *, {by.category_sql} AS g FROM {relation}) AS t GROUP BY g"
+    else:
+        query = f"SELECT {select} FROM {relation}"
+    return query, names
+
+
+@contextmanager
+def study_engine(study: Study) -> Iterator[Engine]:
+    """An engine over the study's store (brought up to date with its declared files first)."""
+    from ..survey.importer import sync_declared_sources
+    from ..survey.store import connect, count_responses
+
+    sync_declared_sources(study)
+    if count_responses(study) == 0:
+        raise TableError(
+            f"{study.folder.name} has no responses yet; import a file with `learnervoice import` "
+            "or declare it under `responses:` in study.yaml"
+        )
+    with connect(study, read_only=True) as con:
+        yield Engine(con, "responses")
+
+
+@contextmanager
+def parquet_engine(path: Path | str, *, memory_limit: str | None = None, threads: int | None = None) -> Iterator[Engine]:
+    """An engine over responses kept as Parquet (one file, or a folder of files)."""
+    import duckdb
+
+    path = Path(path)
+    pattern = str(path / "*.parquet") if path.is_dir() else str(path)
+    con = duckdb.connect()
+    if memory_limit:
+        con.execute(f"SET memory_limit = {memory_limit!r}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    try:
+        yield Engine(con, f"read_parquet({pattern!r})")
+    finally:
+        con.close()

@@ -1,0 +1,147 @@
+"""Questions and derived variables as SQL expressions over the wide responses table.
+
+Each categorical variable becomes one expression that never yields NULL: an
+option code, or a sentinel for "not asked" and "no answer". That is what lets
+one GROUPING SETS query count every item at once and still tell, in each
+result row, which item it belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import TableError
+from ..study.model import (
+    Band,
+    BinnedNumeric,
+    Condition,
+    DerivedVariable,
+    Likert,
+    MultipleResponse,
+    Numeric,
+    OpenText,
+    Option,
+    Question,
+    SingleChoice,
+    StudyConfig,
+)
+from ..survey.convert import mr_column
+from ..survey.store import quote
+
+NOT_ASKED = "~not_asked"
+MISSING = "~missing"
+ANSWERED = "~answered"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """Something that can be tabulated: id, label, kind, options, and its SQL."""
+
+    id: str
+    label: str
+    kind: str  # single, likert, binned, multiple, numeric, text, derived
+    options: tuple[Option, ...]
+    asked_sql: str
+    category_sql: str | None  # categorical kinds
+    value_sql: str | None = None  # numeric kinds
+    base_kind: str = "valid"  # valid, cases, responses
+
+    @property
+    def is_multiple(self) -> bool:
+        return self.kind == "multiple"
+
+    def option_sql(self, code: str) -> str:
+        """Multiple response: 1 when this option is ticked by a respondent who was asked."""
+        return f"CASE WHEN ({self.asked_sql}) AND coalesce({quote(mr_column(self.id, code))}, false) THEN 1 ELSE 0 END"
+
+    def answered_sql(self) -> str:
+        first = quote(mr_column(self.id, self.options[0].code))
+        return f"CASE WHEN ({self.asked_sql}) AND {first} IS NOT NULL THEN 1 ELSE 0 END"
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def asked_sql(config: StudyConfig, condition: Condition | None) -> str:
+    if condition is None:
+        return "true"
+    source = config.question(condition.question)
+    if isinstance(source, MultipleResponse):
+        ticks = [f"coalesce({quote(mr_column(source.id, c))}, false)" for c in condition.any_of]
+        tested = "(" + " OR ".join(ticks) + ")"
+    else:
+        codes = ", ".join(literal(c) for c in condition.any_of)
+        tested = f"coalesce({quote(source.id)} IN ({codes}), false)"
+    upstream = asked_sql(config, source.ask_if)
+    return tested if upstream == "true" else f"({upstream}) AND {tested}"
+
+
+def band_case(column: str, bands: tuple[Band, ...], otherwise: str) -> str:
+    whens = []
+    for band in bands:
+        tests = []
+        if band.min is not None:
+            tests.append(f"{column} >= {band.min!r}")
+        if band.max is not None:
+            tests.append(f"{column} <= {band.max!r}")
+        whens.append(f"WHEN {' AND '.join(tests)} THEN {literal(band.code)}")
+    return f"CASE {' '.join(whens)} ELSE {literal(otherwise)} END"
+
+
+def _guarded(asked: str, column: str, answered: str) -> str:
+    return (
+        f"CASE WHEN NOT ({asked}) THEN {literal(NOT_ASKED)} "
+        f"WHEN {column} IS NULL THEN {literal(MISSING)} ELSE {answered} END"
+    )
+
+
+def question_variable(config: StudyConfig, q: Question) -> Variable:
+    asked = asked_sql(config, q.ask_if)
+    column = quote(q.id)
+    if isinstance(q, MultipleResponse):
+        return Variable(q.id, q.text, "multiple", q.options, asked, None, base_kind=q.base)
+    if isinstance(q, BinnedNumeric):
+        answered = band_case(column, q.bands, MISSING)
+        return Variable(q.id, q.text, "binned", q.options, asked, _guarded(asked, column, answered), column)
+    if isinstance(q, Numeric):
+        return Variable(q.id, q.text, "numeric", (), asked, _guarded(asked, column, literal(ANSWERED)), column)
+    if isinstance(q, OpenText):
+        answered = f"CASE WHEN trim({column}) = '' THEN {literal(MISSING)} ELSE {literal(ANSWERED)} END"
+        return Variable(q.id, q.text, "text", (), asked, _guarded(asked, column, answered))
+    kind = "likert" if isinstance(q, Likert) else "single"
+    assert isinstance(q, (SingleChoice, Likert))
+    return Variable(q.id, q.text, kind, q.options, asked, _guarded(asked, column, column))
+
+
+def derived_variable(config: StudyConfig, d: DerivedVariable) -> Variable:
+    source = config.question(d.source)
+    asked = asked_sql(config, source.ask_if)
+    column = quote(source.id)
+    if d.bands:
+        answered = band_case(column, d.bands, MISSING)
+    else:
+        if isinstance(source, BinnedNumeric):
+            column = band_case(column, source.bands, MISSING)
+        whens = " ".join(
+            f"WHEN {column} IN ({', '.join(literal(c) for c in g.from_codes)}) THEN {literal(g.code)}"
+            for g in d.groups
+        )
+        answered = f"CASE {whens} ELSE {literal(MISSING)} END"
+    return Variable(d.id, d.label, "derived", d.options, asked, _guarded(asked, quote(source.id), answered))
+
+
+def all_variables(config: StudyConfig) -> list[Variable]:
+    return [question_variable(config, q) for q in config.questions]
+
+
+def find_variable(config: StudyConfig, variable_id: str) -> Variable:
+    """A question or derived variable by id, for tables and `--by`."""
+    for q in config.questions:
+        if q.id == variable_id:
+            return question_variable(config, q)
+    for d in config.derived:
+        if d.id == variable_id:
+            return derived_variable(config, d)
+    known = ", ".join([q.id for q in config.questions] + [d.id for d in config.derived])
+    raise TableError(f"no question or derived variable {variable_id!r}; the study has: {known}")

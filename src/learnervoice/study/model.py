@@ -1,0 +1,256 @@
+"""The instrument of a study: questions, options, bands, conditions, derived variables.
+
+These pydantic models are the single definition of what `study.yaml` may hold;
+their JSON Schema is published with :func:`learnervoice.study.json_schema`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+Identifier = Annotated[str, Field(pattern=IDENTIFIER, max_length=60)]
+OptionCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=60)]
+
+DECIMAL_COMMA_LANGUAGES = frozenset({"ca", "es", "de", "fr", "it", "pt", "nl"})
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(Strict):
+    """One answer option: a stable code (stored) and a label (printed)."""
+
+    code: OptionCode
+    label: str = Field(min_length=1)
+    aliases: tuple[str, ...] = Field(default=(), description="Other spellings found in response files.")
+
+
+class Band(Strict):
+    """A closed numeric interval [min, max]; both ends must be written, null means unbounded."""
+
+    code: OptionCode
+    label: str = Field(min_length=1)
+    min: float | None
+    max: float | None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.min is None and self.max is None:
+            raise ValueError(f"band {self.code!r} needs at least one finite end")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"band {self.code!r} has min {self.min} above max {self.max}")
+        return self
+
+    def contains(self, value: float) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+class Condition(Strict):
+    """Ask a question only if another choice question's answer is (or includes) one of these codes."""
+
+    question: Identifier
+    any_of: tuple[OptionCode, ...] = Field(min_length=1)
+
+
+class QuestionBase(Strict):
+    id: Identifier
+    text: str = Field(min_length=1)
+    ask_if: Condition | None = None
+    source: str | None = Field(default=None, description="Column name in response files, when not inferred.")
+
+
+class ChoiceQuestion(QuestionBase):
+    options: tuple[Option, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> ChoiceQuestion:
+        _require_unique([o.code for o in self.options], f"question {self.id!r} option codes")
+        return self
+
+
+class SingleChoice(ChoiceQuestion):
+    type: Literal["single"]
+
+
+class MultipleResponse(ChoiceQuestion):
+    """Several ticks allowed. `base` chooses what percentages are of.
+
+    ``cases``: % of respondents who ticked at least one option; ``responses``: % of all ticks.
+    As in SPSS multiple-response sets, a respondent with no tick is missing.
+    """
+
+    type: Literal["multiple"]
+    base: Literal["cases", "responses"] = "cases"
+
+
+class Likert(ChoiceQuestion):
+    """An ordered scale; options are listed from the lowest point to the highest."""
+
+    type: Literal["likert"]
+
+
+class Numeric(QuestionBase):
+    type: Literal["numeric"]
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+
+class BinnedNumeric(QuestionBase):
+    """A number answered by the respondent and tabulated in explicit, non-overlapping bands."""
+
+    type: Literal["binned"]
+    bands: tuple[Band, ...] = Field(min_length=1)
+    integer: bool = False
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> BinnedNumeric:
+        _require_unique([b.code for b in self.bands], f"question {self.id!r} band codes")
+        ordered = sorted(self.bands, key=lambda b: float("-inf") if b.min is None else b.min)
+        for left, right in zip(ordered, ordered[1:]):
+            left_max = float("inf") if left.max is None else left.max
+            right_min = float("-inf") if right.min is None else right.min
+            if right_min <= left_max:
+                raise ValueError(f"question {self.id!r}: bands {left.code!r} and {right.code!r} overlap")
+        return self
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        return tuple(Option(code=b.code, label=b.label) for b in self.bands)
+
+
+class OpenText(QuestionBase):
+    type: Literal["text"]
+
+
+Question = Annotated[
+    Union[SingleChoice, MultipleResponse, Likert, Numeric, BinnedNumeric, OpenText],
+    Field(discriminator="type"),
+]
+CategoricalQuestion = SingleChoice | MultipleResponse | Likert | BinnedNumeric
+
+
+class Recode(Strict):
+    """A derived category: the codes of the source question it groups."""
+
+    code: OptionCode
+    label: str
+    from_codes: tuple[OptionCode, ...] = Field(min_length=1, alias="from")
+
+
+class DerivedVariable(Strict):
+    """A subgroup variable computed from a question, by bands (numbers) or by grouping codes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Identifier
+    label: str
+    source: Identifier
+    bands: tuple[Band, ...] = ()
+    groups: tuple[Recode, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> DerivedVariable:
+        if bool(self.bands) == bool(self.groups):
+            raise ValueError(f"derived variable {self.id!r} needs exactly one of 'bands' or 'groups'")
+        return self
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        rules = self.bands or self.groups
+        return tuple(Option(code=r.code, label=r.label) for r in rules)
+
+
+class ResponseSource(Strict):
+    """A response file the study declares; commands bring the store up to date with it."""
+
+    file: str
+    format: Literal["auto", "csv", "xlsx", "sav", "dta", "qualtrics", "limesurvey", "kobo"] = "auto"
+    encoding: str | None = None
+    respondent_id: str | None = None
+
+
+class StudyConfig(Strict):
+    """Everything in study.yaml."""
+
+    title: str = Field(min_length=1)
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+    locale: str | None = Field(default=None, description="e.g. ca_ES; decides the decimal mark.")
+    consent: str = Field(min_length=1)
+    questions: tuple[Question, ...] = Field(min_length=1)
+    derived: tuple[DerivedVariable, ...] = ()
+    weight: Identifier | None = Field(default=None, description="A numeric question holding survey weights.")
+    responses: tuple[ResponseSource, ...] = ()
+    missing_values: tuple[str, ...] = Field(default=(), description="Raw values that mean 'no answer'.")
+
+    @model_validator(mode="after")
+    def _references(self) -> StudyConfig:
+        ids = [q.id for q in self.questions] + [d.id for d in self.derived]
+        _require_unique(ids, "question and derived variable ids")
+        by_id = {q.id: q for q in self.questions}
+        for q in self.questions:
+            if q.ask_if is not None:
+                _check_condition(q.id, q.ask_if, by_id)
+        for d in self.derived:
+            _check_derived(d, by_id)
+        if self.weight is not None and not isinstance(by_id.get(self.weight), Numeric):
+            raise ValueError(f"weight {self.weight!r} must name a numeric question")
+        return self
+
+    @property
+    def decimal_comma(self) -> bool:
+        language = (self.locale or self.language)[:2].lower()
+        return language in DECIMAL_COMMA_LANGUAGES
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+def _require_unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"{what} must be unique; {v!r} appears twice")
+        seen.add(v)
+
+
+def _check_condition(qid: str, cond: Condition, by_id: dict[str, Question]) -> None:
+    target = by_id.get(cond.question)
+    if target is None:
+        raise ValueError(f"question {qid!r} is asked if {cond.question!r}, which is not a question")
+    if not isinstance(target, (SingleChoice, MultipleResponse, Likert)):
+        raise ValueError(f"question {qid!r}: conditions can only test choice questions, not {cond.question!r}")
+    codes = {o.code for o in target.options}
+    unknown = [c for c in cond.any_of if c not in codes]
+    if unknown:
+        raise ValueError(f"question {qid!r}: {cond.question!r} has no option(s) {unknown}")
+
+
+def _check_derived(d: DerivedVariable, by_id: dict[str, Question]) -> None:
+    source = by_id.get(d.source)
+    if source is None:
+        raise ValueError(f"derived variable {d.id!r}: source {d.source!r} is not a question")
+    if d.bands and not isinstance(source, (Numeric, BinnedNumeric)):
+        raise ValueError(f"derived variable {d.id!r}: bands need a numeric source")
+    if d.groups:
+        if not isinstance(source, (SingleChoice, Likert, BinnedNumeric)):
+            raise ValueError(f"derived variable {d.id!r}: groups need a single-choice, Likert or binned source")
+        codes = {o.code for o in source.options}
+        for g in d.groups:
+            unknown = [c for c in g.from_codes if c not in codes]
+            if unknown:
+                raise ValueError(f"derived variable {d.id!r}: {d.source!r} has no option(s) {unknown}")
+
+
+def slug(text: str) -> str:
+    """An identifier made from free text (for inferred option codes)."""
+    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return s or "x"

@@ -1,0 +1,190 @@
+"""Which columns of a response file answer which question, inferred or given.
+
+The inferred mapping is printed (as YAML) for the researcher to confirm or to
+copy into a mapping file and correct; a given mapping always wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Problem
+from ..study.model import MultipleResponse, Question, StudyConfig
+from .readers import FileInfo
+from .text import normalize
+
+ID_COLUMNS = (
+    "respondent_id",
+    "respondent",
+    "responseid",
+    "response id",
+    "id",
+    "_id",
+    "_uuid",
+    "participant_id",
+    "participant",
+    "caseid",
+    "case id",
+)
+
+
+@dataclass
+class QuestionSource:
+    """Where one question's answers are in a file."""
+
+    question_id: str
+    column: str | None = None  # one column (for multiple response: ticks joined in one cell)
+    option_columns: dict[str, str] = field(default_factory=dict)  # multiple response: code -> 0/1 column
+    category_columns: tuple[str, ...] = ()  # SPSS category sets: each column holds one code
+    counted_value: str | None = None
+    separator: str | None = None
+    values: dict[str, str] = field(default_factory=dict)  # raw value -> option code
+
+    def columns(self) -> list[str]:
+        if self.column:
+            return [self.column]
+        return list(self.option_columns.values()) + list(self.category_columns)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.column:
+            out["column"] = self.column
+        if self.option_columns:
+            out["columns"] = dict(self.option_columns)
+        if self.category_columns:
+            out["category_columns"] = list(self.category_columns)
+        if self.separator:
+            out["separator"] = self.separator
+        if self.values:
+            out["values"] = dict(self.values)
+        return out
+
+
+@dataclass
+class Mapping:
+    respondent_id: str | None
+    questions: dict[str, QuestionSource]
+    ignored_columns: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "respondent_id": self.respondent_id,
+            "questions": {qid: src.as_dict() for qid, src in self.questions.items()},
+            "ignored_columns": self.ignored_columns,
+        }
+
+
+def resolve_mapping(
+    config: StudyConfig,
+    info: FileInfo,
+    given: dict[str, Any] | None = None,
+    *,
+    respondent_id: str | None = None,
+) -> tuple[Mapping, list[Problem]]:
+    """Tie the file's columns to the instrument; report every column that cannot be found."""
+    given = given or {}
+    given_questions: dict[str, Any] = given.get("questions") or {}
+    problems: list[Problem] = []
+    by_name = {normalize(c): c for c in info.columns}
+    for col, label in info.column_labels.items():
+        by_name.setdefault(normalize(label), col)
+
+    id_column = respondent_id or given.get("respondent_id")
+    if id_column is not None and id_column not in info.columns:
+        problems.append(Problem(info.name, None, id_column, None, "the respondent id column is not in the file"))
+        id_column = None
+    elif id_column is None:
+        id_column = next((by_name[n] for n in ID_COLUMNS if n in by_name), None)
+
+    unknown = [qid for qid in given_questions if not any(q.id == qid for q in config.questions)]
+    for qid in unknown:
+        problems.append(Problem(info.name, None, None, qid, "the mapping names a question the study does not have"))
+
+    sources: dict[str, QuestionSource] = {}
+    for q in config.questions:
+        if q.id in given_questions:
+            src = _given_source(q, given_questions[q.id] or {})
+        else:
+            src = _infer_source(q, info, by_name)
+        if src is None:
+            problems.append(
+                Problem(info.name, None, q.source or q.text, None, f"no column answers question {q.id!r}")
+            )
+            continue
+        for col in src.columns():
+            if col not in info.columns:
+                problems.append(Problem(info.name, None, col, None, f"column for question {q.id!r} is not in the file"))
+        sources[q.id] = src
+    used = {c for s in sources.values() for c in s.columns()} | {id_column}
+    ignored = [c for c in info.columns if c not in used]
+    return Mapping(id_column, sources, ignored), problems
+
+
+def _given_source(q: Question, spec: dict[str, Any] | str) -> QuestionSource:
+    if isinstance(spec, str):
+        spec = {"column": spec}
+    return QuestionSource(
+        question_id=q.id,
+        column=spec.get("column"),
+        option_columns={str(k): str(v) for k, v in (spec.get("columns") or {}).items()},
+        category_columns=tuple(spec.get("category_columns") or ()),
+        counted_value=spec.get("counted_value"),
+        separator=spec.get("separator"),
+        values={str(k): str(v) for k, v in (spec.get("values") or {}).items()},
+    )
+
+
+def _infer_source(q: Question, info: FileInfo, by_name: dict[str, str]) -> QuestionSource | None:
+    names = [q.source] if q.source else [q.id, q.text]
+    if isinstance(q, MultipleResponse):
+        found = _mr_set_source(q, info, names) or _option_columns_source(q, names, by_name)
+        if found is not None:
+            return found
+    for name in names:
+        col = by_name.get(normalize(name))
+        if col is not None:
+            return QuestionSource(q.id, column=col)
+    return None
+
+
+def _mr_set_source(q: MultipleResponse, info: FileInfo, names: list[str]) -> QuestionSource | None:
+    wanted = {normalize(n) for n in names}
+    for mr in info.mr_sets:
+        if normalize(mr.name.lstrip("$")) not in wanted and normalize(mr.label) not in wanted:
+            continue
+        if mr.counted_value is None:
+            return QuestionSource(q.id, category_columns=mr.columns)
+        columns = _match_dichotomies(q, mr.columns, info)
+        return QuestionSource(q.id, option_columns=columns, counted_value=mr.counted_value)
+    return None
+
+
+def _match_dichotomies(q: MultipleResponse, columns: tuple[str, ...], info: FileInfo) -> dict[str, str]:
+    """Dichotomy variables match options by their label, else by position."""
+    by_label = {normalize(info.column_labels.get(c, "")): c for c in columns}
+    matched = {o.code: by_label[normalize(o.label)] for o in q.options if normalize(o.label) in by_label}
+    if len(matched) == len(q.options):
+        return matched
+    return {o.code: col for o, col in zip(q.options, columns)}
+
+
+def _option_columns_source(q: MultipleResponse, names: list[str], by_name: dict[str, str]) -> QuestionSource | None:
+    columns: dict[str, str] = {}
+    for o in q.options:
+        for name in names:
+            col = _option_column(name, o.code, o.label, by_name)
+            if col is not None:
+                columns[o.code] = col
+                break
+    return QuestionSource(q.id, option_columns=columns) if columns else None
+
+
+def _option_column(base: str, code: str, label: str, by_name: dict[str, str]) -> str | None:
+    """LimeSurvey `Q[SQ001]` / `Q [Label]`, Kobo `q/option`, SPSS-style `q_code` and `q.code`."""
+    for key in (code, label):
+        for pattern in ("{b}[{k}]", "{b} [{k}]", "{b}/{k}", "{b}_{k}", "{b}.{k}", "{b} - {k}"):
+            col = by_name.get(normalize(pattern.format(b=base, k=key)))
+            if col is not None:
+                return col
+    return None
