@@ -48,6 +48,13 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             _err("interrupted; nothing was changed")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --debug
+            if "--debug" in sys.argv:
+                raise
+            _err(f"internal error ({type(exc).__name__}: {exc}); please report it with the command you ran")
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 

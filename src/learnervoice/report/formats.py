@@ -12,6 +12,7 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import TableError
 from ..stats.tables import TIDY_COLUMNS, TableSet
@@ -151,7 +152,8 @@ def _gt(block: Block):  # type: ignore[no-untyped-def]
 
     frame = pd.DataFrame(list(block.rows), columns=[f"c{i}" for i in range(len(block.header))])
     table = GT(frame).tab_header(title=block.title)
-    table = table.cols_label(**{f"c{i}": h for i, h in enumerate(block.header)})
+    labels: dict[str, Any] = {f"c{i}": h for i, h in enumerate(block.header)}
+    table = table.cols_label(labels)
     table = table.cols_align(align="right", columns=[f"c{i}" for i in range(1, len(block.header))])
     for note in block.notes:
         table = table.tab_source_note(note)
@@ -161,7 +163,7 @@ def _gt(block: Block):  # type: ignore[no-untyped-def]
 def to_html(tables: TableSet, intervals: bool = False) -> str:
     import html
 
-    bodies = [_gt(block).as_raw_html(inline_css=True) for block in table_blocks(tables, intervals=intervals)]
+    bodies = [_gt(block).as_raw_html() for block in table_blocks(tables, intervals=intervals)]
     title = html.escape(tables.title)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -103,6 +103,7 @@ def resolve_mapping(
 
     sources: dict[str, QuestionSource] = {}
     for q in config.questions:
+        src: QuestionSource | None
         if q.id in given_questions:
             src = _given_source(q, given_questions[q.id] or {})
         else:

@@ -202,6 +202,8 @@ def _open_csv(path: Path, *, encoding: str | None, fmt: str) -> ResponseFile:
         skip = list(range(1, info.header_rows))
         info.column_labels = dict(zip(header[0], header[1]))
         info.notes.append(f"Qualtrics export: {info.header_rows} header rows, labels taken from row 2")
+    elif fmt == "csv":
+        info.format = _csv_tool(header[0])
     columns = _clean_columns(header[0], info)
     info.columns = columns
 
@@ -263,6 +265,16 @@ def _is_qualtrics(header: list[list[str]]) -> bool:
     legacy = len(first) > 1 and first[0].strip("\ufeff") == "V1" and "ResponseID" in header[1]
     modern = "ResponseId" in first and len(header) > 2 and _is_import_id_row(header[2])
     return legacy or modern
+
+
+def _csv_tool(first: list[str]) -> str:
+    """LimeSurvey and KoboToolbox exports are CSV with tell-tale columns."""
+    names = {c.strip().lstrip("\ufeff") for c in first}
+    if {"Response ID", "Date submitted"} <= names or {"id", "submitdate"} <= names:
+        return "limesurvey"
+    if names & {"_uuid", "_submission_time", "_submission__uuid"}:
+        return "kobo"
+    return "csv"
 
 
 def _is_import_id_row(row: list[str]) -> bool:
