@@ -78,8 +78,11 @@ def parse_config(data: Any, yaml_path: Path) -> StudyConfig:
     except ValidationError as exc:
         messages = []
         first_line: int | None = None
-        for err in exc.errors():
-            line = line_of(data, err["loc"])
+        errors = exc.errors()
+        locs = [tuple(e["loc"]) for e in errors]
+        deepest = [e for e in errors if not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in locs)]
+        for err in deepest:
+            line = line_of(data, err["loc"]) if err["loc"] else _line_of_named_item(data, err["msg"])
             first_line = first_line or line
             field = ".".join(str(p) for p in err["loc"] if not _is_tag(p))
             msg = err["msg"].removeprefix("Value error, ")
@@ -88,6 +91,21 @@ def parse_config(data: Any, yaml_path: Path) -> StudyConfig:
             only = messages[0].split(": ", 1)[1] if first_line else messages[0]
             raise StudyError(only, file=yaml_path, line=first_line) from None
         raise StudyError("\n  " + "\n  ".join(messages), file=yaml_path) from None
+
+
+def _line_of_named_item(data: Any, message: str) -> int | None:
+    """Cross-reference errors name a question or derived variable: point at its entry."""
+    import re
+
+    match = re.search(r"(question|derived variable) '([a-z0-9_]+)'", message)
+    if match is None:
+        return line_of(data, ())
+    section = "questions" if match.group(1) == "question" else "derived"
+    items = data.get(section) or []
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and item.get("id") == match.group(2):
+            return line_of(data, (section, i))
+    return line_of(data, ())
 
 
 _TAGS = {"single", "multiple", "likert", "numeric", "binned", "text"}
