@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import TableError
 from ..study.load import Study
 from ..survey.store import quote
-from .variables import Variable
+from .variables import MISSING, Variable
+
+MAX_KEYS = 60  # GROUPING_ID is a 64-bit integer: one query counts at most this many variables
 
 if TYPE_CHECKING:
     import duckdb
@@ -29,6 +31,19 @@ class Aggregates:
 
     categories: dict[tuple[str | None, str, str], tuple[int, float, float]]
     multiple: dict[tuple[str | None, str], dict[str, float]]
+
+    def overall(self) -> Aggregates:
+        """The same counts summed over every group (including respondents with no group)."""
+        categories: dict[tuple[str | None, str, str], tuple[int, float, float]] = {}
+        for (_, vid, key), (n, wn, wn2) in self.categories.items():
+            old = categories.get((None, vid, key), (0, 0.0, 0.0))
+            categories[(None, vid, key)] = (old[0] + n, old[1] + wn, old[2] + wn2)
+        multiple: dict[tuple[str | None, str], dict[str, float]] = {}
+        for (_, vid), sums in self.multiple.items():
+            target = multiple.setdefault((None, vid), {})
+            for k, x in sums.items():
+                target[k] = target.get(k, 0.0) + x
+        return Aggregates(categories, multiple)
 
 
 class Engine:
@@ -60,19 +75,19 @@ class Engine:
     def _categorical(
         self, variables: list[Variable], by: Variable | None, weight: str | None
     ) -> dict[tuple[str | None, str, str], tuple[int, float, float]]:
-        query = categorical_query(variables, self.relation, by=by, weight=weight)
-        rows = self.fetch(query)
-        width = len(variables)
         out: dict[tuple[str | None, str, str], tuple[int, float, float]] = {}
-        for row in rows:
-            offset = 1 if by is not None else 0
-            group = row[0] if by is not None else None
-            keys = row[offset : offset + width]
-            n, wn, wn2 = row[offset + width :]
-            for variable, key in zip(variables, keys):
-                if key is not None:
-                    out[(group, variable.id, key)] = (int(n), float(wn), float(wn2))
-                    break
+        for first in range(0, len(variables), MAX_KEYS):
+            batch = variables[first : first + MAX_KEYS]
+            offset = 2 if by is not None else 1
+            full = (1 << len(batch)) - 1
+            for row in self.fetch(categorical_query(batch, self.relation, by=by, weight=weight)):
+                gid = int(row[0])
+                group = row[1] if by is not None else None
+                index = len(batch) - 1 - (full ^ gid).bit_length() + 1
+                key = row[offset + index]
+                n = int(row[offset + len(batch)])
+                wn, wn2 = (float(row[-2]), float(row[-1])) if weight else (float(n), float(n))
+                out[(group, batch[index].id, MISSING if key is None else key)] = (n, wn, wn2)
         return out
 
     def _multiple(
@@ -87,15 +102,21 @@ class Engine:
             for v in variables:
                 prefix = f"{v.id}\x1f"
                 sums = {k[len(prefix) :]: float(x or 0) for k, x in values.items() if k.startswith(prefix)}
+                if not weight:  # unweighted: every weight is 1
+                    sums |= {"w_answered": sums["answered"], "w2_answered": sums["answered"]}
+                    sums |= {f"w{k}": x for k, x in sums.items() if k.startswith("tick:")}
                 out[(group, v.id)] = sums | {"total": total}
         return out
 
 
 def categorical_query(variables: list[Variable], relation: str, *, by: Variable | None, weight: str | None) -> str:
+    """One GROUPING SETS query counting every variable's keys (per group with `by`)."""
     keys = [f"k{i}" for i in range(len(variables))]
     inner = [f"{v.category_sql} AS {k}" for v, k in zip(variables, keys)]
-    w = f"coalesce(CAST({quote(weight)} AS DOUBLE), 0)" if weight else "1.0"
-    inner.append(f"{w} AS w")
+    sums = ""
+    if weight:
+        inner.append(f"coalesce(CAST({quote(weight)} AS DOUBLE), 0) AS w")
+        sums = ", sum(w) AS wn, sum(w * w) AS wn2"
     group = ""
     if by is not None:
         assert by.category_sql is not None
@@ -103,7 +124,7 @@ def categorical_query(variables: list[Variable], relation: str, *, by: Variable 
         group = "g, "
     sets = ", ".join(f"({group}{k})" for k in keys)
     return (
-        f"SELECT {group}{', '.join(keys)}, count(*) AS n, sum(w) AS wn, sum(w * w) AS wn2 "
+        f"SELECT GROUPING_ID({', '.join(keys)}) AS gid, {group}{', '.join(keys)}, count(*) AS n{sums} "
         f"FROM (SELECT {', '.join(inner)} FROM {relation}) AS t GROUP BY GROUPING SETS ({sets})"
     )
 
@@ -121,14 +142,15 @@ def multiple_query(
         columns.append(f"sum({expr})")
 
     for v in variables:
-        asked = f"CASE WHEN {v.asked_sql} THEN 1 ELSE 0 END"
-        add(f"{v.id}\x1fasked", asked)
+        add(f"{v.id}\x1fasked", f"CASE WHEN {v.asked_sql} THEN 1 ELSE 0 END")
         add(f"{v.id}\x1fanswered", v.answered_sql())
-        add(f"{v.id}\x1fw_answered", f"({v.answered_sql()}) * {w}")
-        add(f"{v.id}\x1fw2_answered", f"({v.answered_sql()}) * {w} * {w}")
+        if weight:
+            add(f"{v.id}\x1fw_answered", f"({v.answered_sql()}) * {w}")
+            add(f"{v.id}\x1fw2_answered", f"({v.answered_sql()}) * {w} * {w}")
         for o in v.options:
             add(f"{v.id}\x1ftick:{o.code}", v.option_sql(o.code))
-            add(f"{v.id}\x1fwtick:{o.code}", f"({v.option_sql(o.code)}) * {w}")
+            if weight:
+                add(f"{v.id}\x1fwtick:{o.code}", f"({v.option_sql(o.code)}) * {w}")
     add("\x1ftotal", "1")
     select = ", ".join(columns)
     if by is not None:

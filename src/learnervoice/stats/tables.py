@@ -106,7 +106,7 @@ def crosstabs_on(
     variables = [v for v in _select(config, questions) if v.id != group_var.id and v.options]
     weight = config.weight if weighted else None
     split = engine.aggregate(variables, by=group_var, weight=weight)
-    overall = engine.aggregate(variables, weight=weight)
+    overall = split.overall()
     groups = tuple((o.code, o.label) for o in group_var.options)
     totals = build_tables(variables, overall, base=base, weighted=weight is not None)
     per_group = [build_tables(variables, split, group=code, base=base, weighted=weight is not None) for code, _ in groups]

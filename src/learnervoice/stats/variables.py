@@ -1,9 +1,9 @@
 """Questions and derived variables as SQL expressions over the wide responses table.
 
-Each categorical variable becomes one expression that never yields NULL: an
-option code, or a sentinel for "not asked" and "no answer". That is what lets
-one GROUPING SETS query count every item at once and still tell, in each
-result row, which item it belongs to.
+Each categorical variable becomes one key expression: the option code, NULL
+for "no answer", or a sentinel for "not asked" (conditional questions only).
+Unconditional choice questions are their raw column, which keeps the scan as
+cheap as a hand-written query; GROUPING_ID tells the result rows apart.
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ def asked_sql(config: StudyConfig, condition: Condition | None) -> str:
     return tested if upstream == "true" else f"({upstream}) AND {tested}"
 
 
-def band_case(column: str, bands: tuple[Band, ...], otherwise: str) -> str:
+def band_case(column: str, bands: tuple[Band, ...]) -> str:
+    """The band code of a number; NULL when it is missing (imports refuse numbers outside the bands)."""
     whens = []
     for band in bands:
         tests = []
@@ -86,14 +87,14 @@ def band_case(column: str, bands: tuple[Band, ...], otherwise: str) -> str:
         if band.max is not None:
             tests.append(f"{column} <= {band.max!r}")
         whens.append(f"WHEN {' AND '.join(tests)} THEN {literal(band.code)}")
-    return f"CASE {' '.join(whens)} ELSE {literal(otherwise)} END"
+    return f"CASE {' '.join(whens)} END"
 
 
-def _guarded(asked: str, column: str, answered: str) -> str:
-    return (
-        f"CASE WHEN NOT ({asked}) THEN {literal(NOT_ASKED)} "
-        f"WHEN {column} IS NULL THEN {literal(MISSING)} ELSE {answered} END"
-    )
+def _guarded(asked: str, answered: str) -> str:
+    """Conditional questions: the sentinel when not asked; otherwise the key (NULL = no answer)."""
+    if asked == "true":
+        return answered
+    return f"CASE WHEN NOT ({asked}) THEN {literal(NOT_ASKED)} ELSE {answered} END"
 
 
 def question_variable(config: StudyConfig, q: Question) -> Variable:
@@ -102,16 +103,17 @@ def question_variable(config: StudyConfig, q: Question) -> Variable:
     if isinstance(q, MultipleResponse):
         return Variable(q.id, q.text, "multiple", q.options, asked, None, base_kind=q.base)
     if isinstance(q, BinnedNumeric):
-        answered = band_case(column, q.bands, MISSING)
-        return Variable(q.id, q.text, "binned", q.options, asked, _guarded(asked, column, answered), column)
+        answered = band_case(column, q.bands)
+        return Variable(q.id, q.text, "binned", q.options, asked, _guarded(asked, answered), column)
     if isinstance(q, Numeric):
-        return Variable(q.id, q.text, "numeric", (), asked, _guarded(asked, column, literal(ANSWERED)), column)
+        answered = f"CASE WHEN {column} IS NOT NULL THEN {literal(ANSWERED)} END"
+        return Variable(q.id, q.text, "numeric", (), asked, _guarded(asked, answered), column)
     if isinstance(q, OpenText):
-        answered = f"CASE WHEN trim({column}) = '' THEN {literal(MISSING)} ELSE {literal(ANSWERED)} END"
-        return Variable(q.id, q.text, "text", (), asked, _guarded(asked, column, answered))
+        answered = f"CASE WHEN trim({column}) <> '' THEN {literal(ANSWERED)} END"
+        return Variable(q.id, q.text, "text", (), asked, _guarded(asked, answered))
     kind = "likert" if isinstance(q, Likert) else "single"
     assert isinstance(q, (SingleChoice, Likert))
-    return Variable(q.id, q.text, kind, q.options, asked, _guarded(asked, column, column))
+    return Variable(q.id, q.text, kind, q.options, asked, _guarded(asked, column))
 
 
 def derived_variable(config: StudyConfig, d: DerivedVariable) -> Variable:
@@ -119,16 +121,16 @@ def derived_variable(config: StudyConfig, d: DerivedVariable) -> Variable:
     asked = asked_sql(config, source.ask_if)
     column = quote(source.id)
     if d.bands:
-        answered = band_case(column, d.bands, MISSING)
+        answered = band_case(column, d.bands)
     else:
         if isinstance(source, BinnedNumeric):
-            column = band_case(column, source.bands, MISSING)
+            column = band_case(column, source.bands)
         whens = " ".join(
             f"WHEN {column} IN ({', '.join(literal(c) for c in g.from_codes)}) THEN {literal(g.code)}"
             for g in d.groups
         )
-        answered = f"CASE {whens} ELSE {literal(MISSING)} END"
-    return Variable(d.id, d.label, "derived", d.options, asked, _guarded(asked, quote(source.id), answered))
+        answered = f"CASE {whens} END"
+    return Variable(d.id, d.label, "derived", d.options, asked, _guarded(asked, answered))
 
 
 def all_variables(config: StudyConfig) -> list[Variable]:
