@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -184,15 +183,20 @@ def timed(fn: Callable[[], object], repeats: int) -> float:
 def peak_memory(path: Path) -> dict[str, float]:
     """Run learnervoice's tables in a child: RSS after imports (baseline) and peak RSS."""
     code = f"""
-import json, resource, sys
+import json, sys
 sys.path.insert(0, {str(HERE)!r})
 import duckdb, pandas, learnervoice.stats.tables, learnervoice.stats.engine
 from tables import learnervoice_runs
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def status(field):  # VmHWM is reset by exec, unlike ru_maxrss, which a child inherits
+    for line in open('/proc/self/status'):
+        if line.startswith(field):
+            return int(line.split()[1]) / 1024
+
+base = status('VmHWM')
 runs = learnervoice_runs(__import__('pathlib').Path({str(path)!r}))
 runs['frequencies'](); runs['crosstabs']()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{'baseline_mb': base, 'peak_mb': peak}}))
+print(json.dumps({{'baseline_mb': base, 'peak_mb': status('VmHWM')}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -52,11 +52,16 @@ class Variable:
 
     def option_sql(self, code: str) -> str:
         """Multiple response: 1 when this option is ticked by a respondent who was asked."""
-        return f"CASE WHEN ({self.asked_sql}) AND coalesce({quote(mr_column(self.id, code))}, false) THEN 1 ELSE 0 END"
+        return _flag(self.asked_sql, f"coalesce({quote(mr_column(self.id, code))}, false)")
 
     def answered_sql(self) -> str:
-        first = quote(mr_column(self.id, self.options[0].code))
-        return f"CASE WHEN ({self.asked_sql}) AND {first} IS NOT NULL THEN 1 ELSE 0 END"
+        return _flag(self.asked_sql, f"{quote(mr_column(self.id, self.options[0].code))} IS NOT NULL")
+
+
+def _flag(asked: str, test: str) -> str:
+    if asked == "true":
+        return f"CAST({test} AS INTEGER)"
+    return f"CASE WHEN ({asked}) AND {test} THEN 1 ELSE 0 END"
 
 
 def literal(text: str) -> str:

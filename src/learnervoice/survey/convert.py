@@ -63,6 +63,7 @@ class ChunkConverter:
         self.mapping = mapping
         self.source_name = source_name
         self.missing = {normalize(v) for v in config.missing_values}
+        self.missing_folded = {v.strip().casefold() for v in config.missing_values}
         self._lookups: dict[str, dict[str, str]] = {}
 
     def convert(self, chunk: pd.DataFrame) -> ChunkResult:
@@ -71,7 +72,7 @@ class ChunkConverter:
         problems: list[Problem] = []
         out = pd.DataFrame(index=chunk.index)
         out["respondent_id"] = self._respondent_ids(chunk, problems)
-        out["_row"] = [self.info.row_number(int(i)) for i in chunk.index]
+        out["_row"] = chunk.index.to_numpy() + self.info.header_rows + 1
         for q in self.config.questions:
             src = self.mapping.questions.get(q.id)
             if src is None or any(c not in chunk.columns for c in src.columns()):
@@ -90,7 +91,7 @@ class ChunkConverter:
         if col is None:
             stem = self.source_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             return pd.Series([f"{stem}-{self.info.row_number(int(i))}" for i in chunk.index], index=chunk.index)
-        ids = chunk[col].astype(str).str.strip().map(number_text)
+        ids = chunk[col].astype(str).str.strip().str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
         for idx in ids.index[ids == ""]:
             problems.append(Problem(self.info.name, self.info.row_number(int(idx)), col, "", "a respondent id"))
         return ids
@@ -112,9 +113,15 @@ class ChunkConverter:
 
     def _cells(self, chunk: pd.DataFrame, column: str) -> pd.Series:
         """Stripped text; None where the cell is empty or a declared missing value."""
-        raw = chunk[column].astype(str).str.strip().astype(object)
-        missing = raw.map(lambda v: v == "" or normalize(v) in self.missing or self._user_missing(column, v))
-        return raw.where(~missing.astype(bool), None)
+        import pandas as pd
+
+        text = chunk[column].astype(str).str.strip()
+        missing = text.eq("")
+        if self.missing_folded:
+            missing |= text.str.casefold().isin(self.missing_folded)
+        for lo, hi in self.info.user_missing.get(column, []):
+            missing |= pd.to_numeric(text, errors="coerce").between(lo, hi).fillna(False).astype(bool)
+        return text.astype(object).where(~missing.astype(bool), None)
 
     def _user_missing(self, column: str, value: str) -> bool:
         ranges = self.info.user_missing.get(column)
@@ -129,7 +136,7 @@ class ChunkConverter:
     def _choice(self, q: ChoiceQuestion, src: QuestionSource, raw: pd.Series, problems: list[Problem]) -> pd.Series:
         assert src.column is not None
         lookup = self._lookup(q, src, src.column)
-        codes = raw.map(lambda v: lookup.get(_key(v)) if isinstance(v, str) else None)
+        codes = _translate(raw, lookup)
         self._report_unknown(raw, codes, src.column, q, problems)
         return codes
 
@@ -166,7 +173,7 @@ class ChunkConverter:
 
         text = raw
         if self.info.decimal_comma:
-            text = raw.map(lambda v: None if not isinstance(v, str) else v.replace(".", "").replace(",", "."))
+            text = raw.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
         self._flag(raw.notna() & numbers.isna(), raw, column, "a number", problems)
         if q.integer:
@@ -219,7 +226,7 @@ class ChunkConverter:
         if src.counted_value is not None:
             ticked_values = {_key(src.counted_value)}
         raw = chunk[column].astype(str).str.strip()
-        keys = raw.map(_key)
+        keys = raw.map({v: _key(v) for v in raw.unique()})
         ticked = keys.isin(ticked_values)
         known = ticked | keys.isin(UNTICKED) | keys.map(lambda k: self._user_missing(column, k) or k in self.missing)
         if src.counted_value is not None:
@@ -236,7 +243,7 @@ class ChunkConverter:
         for column in src.category_columns:
             raw = self._cells(chunk, column)
             lookup = self._lookup(q, src, column)
-            codes = raw.map(lambda v: lookup.get(_key(v)) if isinstance(v, str) else None)
+            codes = _translate(raw, lookup)
             self._report_unknown(raw, codes, column, q, problems)
             for code in ticks:
                 ticks[code] |= (codes == code).fillna(False).astype(bool)
@@ -343,6 +350,12 @@ def _greedy_split(pieces: list[str], sep: str, lookup: dict[str, str]) -> frozen
         else:
             return None
     return frozenset(codes)
+
+
+def _translate(raw: pd.Series, lookup: dict[str, str]) -> pd.Series:
+    """Option codes for raw cells, looked up once per distinct value (None: missing or unknown)."""
+    table = {v: lookup.get(_key(v)) for v in raw.dropna().unique()}
+    return raw.map(table).astype(object).where(raw.notna(), None)
 
 
 def _key(value: str) -> str:
