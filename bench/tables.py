@@ -185,7 +185,7 @@ def peak_memory(path: Path) -> dict[str, float]:
     code = f"""
 import json, sys
 sys.path.insert(0, {str(HERE)!r})
-import duckdb, pandas, learnervoice.stats.tables, learnervoice.stats.engine
+import duckdb, pandas, scipy.stats, learnervoice.stats.tables, learnervoice.stats.engine
 from tables import learnervoice_runs
 
 def status(field):  # VmHWM is reset by exec, unlike ru_maxrss, which a child inherits
@@ -246,7 +246,9 @@ def write_doc(results: list[dict]) -> None:
             lines.append(f"| {r['n']:,} | {task} | {lv:.2f} | {db:.2f} | {pd_:.2f} | {lv / db:.2f}× | {pd_ / lv:.1f}× |")
     lines += [
         "",
-        "Peak memory of the learnervoice run (child process, all frequency tables then all cross-tabs):",
+        "Peak memory of the learnervoice run: a child process imports what the run uses (DuckDB, pandas,",
+        "scipy.stats, learnervoice) — the import baseline — then computes all frequency tables and all",
+        "cross-tabs; the peak is the process's high-water mark (VmHWM).",
         "",
         "| respondents | baseline after imports (MB) | peak (MB) | peak / baseline |",
         "|---:|---:|---:|---:|",

@@ -119,19 +119,10 @@ def import_(
     _err(f"{verb[report.status]} {report.rows} responses from {report.source} ({report.format})")
 
 
-def _read_mapping(path: Path) -> dict[str, Any]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+def _read_mapping(path: Path) -> Any:
+    from .study.load import read_mapping_file
 
-    from .errors import StudyError
-
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
-        raise StudyError(f"cannot read the mapping: {exc}", file=path) from None
-    if not isinstance(data, dict):
-        raise StudyError("a mapping file holds respondent_id and questions", file=path, line=1)
-    return data
+    return read_mapping_file(path)
 
 
 def _print_mapping(mapping: dict[str, Any]) -> None:

@@ -82,6 +82,10 @@ class UnreadableFileError(InvalidResponsesError):
         super().__init__([Problem(file, row, None, None, reason)], summary="The file cannot be read; nothing was imported")
 
 
+class StoreError(LearnervoiceError):
+    """The study's store cannot be opened (busy, damaged, or not writable)."""
+
+
 class TableError(LearnervoiceError):
     """A table cannot be computed as asked (unknown variable, no data, bad option)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from ..stats.frequencies import FrequencyTable
@@ -41,7 +42,21 @@ def _frequency_block(t: FrequencyTable, comma: bool, intervals: bool, weighted: 
         rows.append(cells)
     if t.kind in ("numeric", "text"):
         rows.append(("Answered", str(t.base), "") + ("",) * (len(header) - 3))
-    return Block(t.label, header, tuple(rows), _frequency_notes(t, comma))
+    return Block(t.label, header, tuple(rows), _frequency_notes(t, comma) + _summary_note(t, comma, weighted))
+
+
+def _summary_note(t: FrequencyTable, comma: bool, weighted: bool) -> tuple[str, ...]:
+    s = t.summary
+    if not s or not s.get("n"):
+        return ()
+    num = functools.partial(fmt_number, decimal_comma=comma)
+    text = f"n = {int(s['n'])}; mean = {num(s['mean'])}, SD = {num(s['sd'])}"
+    if "median" in s:
+        text += f", median = {num(s['median'])}"
+    text += f", range {num(s['min'], decimals=0)}–{num(s['max'], decimals=0)}"
+    if weighted and "weighted_mean" in s:
+        text += f"; weighted mean = {num(s['weighted_mean'])}"
+    return (text + ".",)
 
 
 def _frequency_notes(t: FrequencyTable, comma: bool) -> tuple[str, ...]:
@@ -63,15 +78,16 @@ def _frequency_notes(t: FrequencyTable, comma: bool) -> tuple[str, ...]:
 
 
 def _crosstab_block(ct: CrossTab, comma: bool) -> Block:
-    header = (ct.variable.label,) + tuple(f"{label} n" for _, label in ct.groups) + tuple(
-        f"{label} %" for _, label in ct.groups
-    ) + ("Total n", "Total %")
+    header: tuple[str, ...] = (ct.variable.label,)
+    for _, label in ct.groups:
+        header += (f"{label} n", f"{label} %")
+    header += ("Total n", "Total %")
     rows = []
     for i, option in enumerate(ct.variable.options):
-        counts = tuple(str(col.rows[i].count) for col in ct.columns)
-        shares = tuple(fmt_percent(col.rows[i].percent, decimal_comma=comma) for col in ct.columns)
-        total = ct.total.rows[i]
-        rows.append((option.label,) + counts + shares + (str(total.count), fmt_percent(total.percent, decimal_comma=comma)))
+        cells: tuple[str, ...] = (option.label,)
+        for col in (*ct.columns, ct.total):
+            cells += (str(col.rows[i].count), fmt_percent(col.rows[i].percent, decimal_comma=comma))
+        rows.append(cells)
     bases = ", ".join(f"{label} {col.base}" for (_, label), col in zip(ct.groups, ct.columns))
     notes = [f"Column percentages ({ct.total.base_kind}). Bases: {bases}; total {ct.total.base}."]
     if ct.test is not None:

@@ -20,6 +20,8 @@ def fmt_percent(value: float | None, *, decimal_comma: bool, sign: bool = True) 
 
 
 def fmt_number(value: float, *, decimal_comma: bool, decimals: int = 2) -> str:
+    if math.isnan(value):
+        return "–"
     text = f"{value:.{decimals}f}"
     return text.replace(".", ",") if decimal_comma else text
 

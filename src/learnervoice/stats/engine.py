@@ -8,9 +8,10 @@ aggregated result comes back to Python.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ class Aggregates:
 
     categories: dict[tuple[str | None, str, str], tuple[int, float, float]]
     multiple: dict[tuple[str | None, str], dict[str, float]]
+    numeric: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def overall(self) -> Aggregates:
         """The same counts summed over every group (including respondents with no group)."""
@@ -67,9 +69,14 @@ class Engine:
     def aggregate(self, variables: list[Variable], *, by: Variable | None = None, weight: str | None = None) -> Aggregates:
         categorical = [v for v in variables if v.category_sql is not None]
         multiple = [v for v in variables if v.is_multiple]
+        numeric = [v for v in variables if v.value_sql is not None] if by is None else []
+        sums: dict[tuple[str | None, str], dict[str, float]] = {}
+        if multiple or numeric:
+            sums = self._sums(multiple, numeric, by, weight)
         return Aggregates(
             categories=self._categorical(categorical, by, weight) if categorical else {},
-            multiple=self._multiple(multiple, by, weight) if multiple else {},
+            multiple={k: v for k, v in sums.items() if k[1] in {m.id for m in multiple}},
+            numeric={vid: s for (_, vid), s in sums.items() if vid in {n.id for n in numeric}},
         )
 
     def _categorical(
@@ -90,15 +97,21 @@ class Engine:
                 out[(group, batch[index].id, MISSING if key is None else key)] = (n, wn, wn2)
         return out
 
-    def _multiple(
-        self, variables: list[Variable], by: Variable | None, weight: str | None
+    def _sums(
+        self, variables: list[Variable], numeric: list[Variable], by: Variable | None, weight: str | None
     ) -> dict[tuple[str | None, str], dict[str, float]]:
-        query, names = multiple_query(variables, self.relation, by=by, weight=weight)
+        """One aggregate query: ticks of multiple-response items and summaries of numeric answers."""
+        query, names = multiple_query(variables, self.relation, by=by, weight=weight, numeric=numeric)
         out: dict[tuple[str | None, str], dict[str, float]] = {}
         for row in self.fetch(query):
             group = row[0] if by is not None else None
             values = dict(zip(names, row[1:] if by is not None else row))
             total = float(values["\x1ftotal"] or 0)
+            for v in numeric:
+                prefix = f"{v.id}\x1f"
+                out[(group, v.id)] = {
+                    k[len(prefix) :]: (math.nan if x is None else float(x)) for k, x in values.items() if k.startswith(prefix)
+                }
             for v in variables:
                 prefix = f"{v.id}\x1f"
                 sums = {k[len(prefix) :]: float(x or 0) for k, x in values.items() if k.startswith(prefix)}
@@ -130,16 +143,33 @@ def categorical_query(variables: list[Variable], relation: str, *, by: Variable 
 
 
 def multiple_query(
-    variables: list[Variable], relation: str, *, by: Variable | None, weight: str | None
+    variables: list[Variable],
+    relation: str,
+    *,
+    by: Variable | None,
+    weight: str | None,
+    numeric: list[Variable] | None = None,
 ) -> tuple[str, list[str]]:
-    """Per multiple-response item: asked, answered, ticks per option (and their weighted sums)."""
+    """Per multiple-response item: asked, answered, ticks per option (and their weighted sums);
+    per numeric item: n, mean, SD, min, max (and the median for unbinned numbers)."""
     w = f"coalesce(CAST({quote(weight)} AS DOUBLE), 0)" if weight else "1.0"
     columns: list[str] = []
     names: list[str] = []
 
-    def add(name: str, expr: str) -> None:
+    def add(name: str, expr: str, aggregate: str = "sum") -> None:
         names.append(name)
-        columns.append(f"sum({expr})")
+        columns.append(f"{aggregate}({expr})")
+
+    for v in numeric or []:
+        x = f"CASE WHEN {v.asked_sql} THEN CAST({v.value_sql} AS DOUBLE) END"
+        for stat, aggregate in (("n", "count"), ("mean", "avg"), ("sd", "stddev_samp"), ("min", "min"), ("max", "max")):
+            add(f"{v.id}\x1f{stat}", x, aggregate)
+        if v.kind == "numeric":  # an exact median holds the column in memory: only for unbinned numbers
+            names.append(f"{v.id}\x1fmedian")
+            columns.append(f"quantile_cont({x}, 0.5)")
+        if weight:
+            names.append(f"{v.id}\x1fweighted_mean")
+            columns.append(f"sum({x} * {w}) / nullif(sum(CASE WHEN {x} IS NOT NULL THEN {w} END), 0)")
 
     for v in variables:
         add(f"{v.id}\x1fasked", f"CASE WHEN {v.asked_sql} THEN 1 ELSE 0 END")

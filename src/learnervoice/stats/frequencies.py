@@ -46,6 +46,7 @@ class FrequencyTable:
     effective_n: float | None = None
     median: str | None = None
     notes: tuple[str, ...] = field(default=())
+    summary: dict[str, float] | None = None  # numeric answers: n, mean, sd, median, min, max
 
     @property
     def base_label(self) -> str:
@@ -70,7 +71,10 @@ def build_tables(
             tables.append(_multiple_table(v, aggregates.multiple.get((group, v.id), {}), base, weighted))
         elif v.category_sql is not None:
             counts = {code: c for (g, vid, code), c in aggregates.categories.items() if g == group and vid == v.id}
-            tables.append(_categorical_table(v, counts, weighted))
+            table = _categorical_table(v, counts, weighted)
+            if v.id in aggregates.numeric:
+                table = replace(table, summary=aggregates.numeric[v.id])
+            tables.append(table)
     return tables
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import StudyError
-from .model import StudyConfig
+from .model import ImportMapping, StudyConfig
 
 STUDY_FILE = "study.yaml"
 PRIVATE_DIR = ".learnervoice"
@@ -62,6 +62,8 @@ def _read_yaml(yaml_path: Path) -> Any:
         text = yaml_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise StudyError(f"not UTF-8 text (byte {exc.start})", file=yaml_path) from None
+    except OSError as exc:
+        raise StudyError(f"cannot read: {exc.strerror}", file=yaml_path) from None
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
@@ -69,12 +71,29 @@ def _read_yaml(yaml_path: Path) -> Any:
         raise StudyError(f"not valid YAML: {exc.problem}", file=yaml_path, line=line) from None
 
 
+def read_mapping_file(path: Path) -> ImportMapping:
+    """A mapping file (as `learnervoice import` prints it), validated, errors with their line."""
+    if not path.is_file():
+        raise StudyError("no such mapping file", file=path)
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise StudyError("a mapping file holds respondent_id and questions", file=path, line=1)
+    return _validated(ImportMapping, data, path)
+
+
 def parse_config(data: Any, yaml_path: Path) -> StudyConfig:
     """Validate loaded YAML; the first error names its line in the file."""
     if not isinstance(data, dict):
         raise StudyError("study.yaml must be a mapping with title, consent and questions", file=yaml_path, line=1)
+    return _validated(StudyConfig, data, yaml_path)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(model: type[M], data: Any, yaml_path: Path) -> M:
     try:
-        return StudyConfig.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         messages = []
         first_line: int | None = None

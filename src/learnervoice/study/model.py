@@ -166,6 +166,38 @@ class DerivedVariable(Strict):
         return tuple(Option(code=r.code, label=r.label) for r in rules)
 
 
+class QuestionMapping(Strict):
+    """Where one question's answers are in a response file, when inference is not enough."""
+
+    column: str | None = Field(default=None, description="One column (multiple response: ticks joined in a cell).")
+    columns: dict[str, str] = Field(default_factory=dict, description="Multiple response: option code -> 0/1 column.")
+    category_columns: tuple[str, ...] = Field(default=(), description="Columns each holding one ticked code.")
+    counted_value: str | None = Field(default=None, description="The value meaning 'ticked' in option columns.")
+    separator: str | None = Field(default=None, description="Between ticks joined in one cell.")
+    values: dict[str, str] = Field(default_factory=dict, description="Raw value -> option code.")
+
+    @model_validator(mode="after")
+    def _one_place(self) -> QuestionMapping:
+        places = [bool(self.column), bool(self.columns), bool(self.category_columns)]
+        if sum(places) != 1:
+            raise ValueError("give exactly one of column, columns or category_columns")
+        return self
+
+
+class ImportMapping(Strict):
+    """Ties a file's columns to questions; anything not named here is inferred."""
+
+    respondent_id: str | None = None
+    questions: dict[str, QuestionMapping | str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_report_only_keys(cls, data: object) -> object:
+        if isinstance(data, dict) and "ignored_columns" in data:  # printed by `import`, read back as is
+            return {k: v for k, v in data.items() if k != "ignored_columns"}
+        return data
+
+
 class ResponseSource(Strict):
     """A response file the study declares; commands bring the store up to date with it."""
 
@@ -173,6 +205,7 @@ class ResponseSource(Strict):
     format: Literal["auto", "csv", "xlsx", "sav", "dta", "qualtrics", "limesurvey", "kobo"] = "auto"
     encoding: str | None = None
     respondent_id: str | None = None
+    mapping: ImportMapping | None = None
 
 
 class StudyConfig(Strict):

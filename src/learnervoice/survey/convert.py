@@ -178,6 +178,9 @@ class ChunkConverter:
         self._flag(raw.notna() & numbers.isna(), raw, column, "a number", problems)
         if q.integer:
             self._flag(numbers.notna() & (numbers % 1 != 0), raw, column, "a whole number", problems)
+        if isinstance(q, Numeric) and q.id == self.config.weight:
+            self._flag(raw.isna(), raw.fillna(""), column, "a survey weight (every respondent needs one)", problems)
+            self._flag(numbers < 0, raw, column, "a weight of zero or more", problems)
         if isinstance(q, Numeric):
             if q.min is not None:
                 self._flag(numbers < q.min, raw, column, f"a number of at least {q.min:g}", problems)

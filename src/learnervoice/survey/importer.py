@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidResponsesError, Problem
 from ..study.load import Study
+from ..study.model import ImportMapping
 from .convert import ChunkConverter
 from .mapping import Mapping, resolve_mapping
 from .readers import FileInfo, open_response_file
-from .store import import_records, quote, write_transaction
+from .store import import_records, write_transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -48,7 +49,7 @@ def import_responses(
     *,
     format: str = "auto",
     encoding: str | None = None,
-    mapping: dict[str, Any] | None = None,
+    mapping: ImportMapping | dict[str, Any] | None = None,
     respondent_id: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
@@ -59,6 +60,8 @@ def import_responses(
     41
     """
     path = Path(file)
+    if isinstance(mapping, dict):
+        mapping = ImportMapping.model_validate(mapping)
     response_file = open_response_file(path, format=format, encoding=encoding)
     info = response_file.info
     resolved, problems = resolve_mapping(study.config, info, mapping, respondent_id=respondent_id)
@@ -73,11 +76,12 @@ def import_responses(
     converter = ChunkConverter(study.config, info, resolved, source)
     try:
         with write_transaction(study) as con:
-            rows = _stage(con, response_file.chunks(), converter, info)
+            con.execute("DELETE FROM responses WHERE _source = ?", [source])
+            rows = _insert_chunks(con, response_file.chunks(), converter, info, source)
             _check_identities(con, info, source, resolved)
             if dry_run:
                 raise _DryRun
-            _replace_source(con, source, digest, rows, info.format)
+            _record_import(con, source, digest, rows, info.format)
     except _DryRun:
         return ImportReport(source, info.format, rows, "checked", resolved, info.notes)
     return ImportReport(source, info.format, rows, "imported", resolved, info.notes)
@@ -94,6 +98,7 @@ def sync_declared_sources(study: Study) -> list[ImportReport]:
                 format=declared.format,
                 encoding=declared.encoding,
                 respondent_id=declared.respondent_id,
+                mapping=declared.mapping,
             )
         )
     return reports
@@ -123,8 +128,10 @@ def _fingerprint(path: Path, fmt: str, mapping: Mapping) -> str:
     return digest.hexdigest()
 
 
-def _stage(con: duckdb.DuckDBPyConnection, chunks: Any, converter: ChunkConverter, info: FileInfo) -> int:
-    con.execute("CREATE TEMP TABLE staging AS SELECT * EXCLUDE (_source), 0::BIGINT AS _row FROM responses LIMIT 0")
+def _insert_chunks(
+    con: duckdb.DuckDBPyConnection, chunks: Any, converter: ChunkConverter, info: FileInfo, source: str
+) -> int:
+    """Convert and insert chunk by chunk inside the open transaction; keep validating after a problem."""
     problems: list[Problem] = []
     total_problems = 0
     rows = 0
@@ -135,8 +142,10 @@ def _stage(con: duckdb.DuckDBPyConnection, chunks: Any, converter: ChunkConverte
         room = MAX_PROBLEMS_SHOWN - len(problems)
         problems.extend(result.problems[: max(room, 0)])
         if total_problems == 0:
-            con.register("chunk_frame", result.frame)
-            con.execute("INSERT INTO staging BY NAME SELECT * FROM chunk_frame")
+            frame = result.frame
+            frame["_source"] = source
+            con.register("chunk_frame", frame)
+            con.execute("INSERT INTO responses BY NAME SELECT * FROM chunk_frame")
             con.unregister("chunk_frame")
     if rows == 0:
         problems.append(Problem(info.name, None, None, None, "the file has a header but no responses"))
@@ -149,8 +158,9 @@ def _stage(con: duckdb.DuckDBPyConnection, chunks: Any, converter: ChunkConverte
 def _check_identities(con: duckdb.DuckDBPyConnection, info: FileInfo, source: str, mapping: Mapping) -> None:
     column = mapping.respondent_id or "(row number)"
     dupes = con.execute(
-        "SELECT respondent_id, list(_row ORDER BY _row) FROM staging GROUP BY 1 HAVING count(*) > 1 "
-        f"ORDER BY min(_row) LIMIT {MAX_PROBLEMS_SHOWN}"
+        "SELECT respondent_id, list(_row ORDER BY _row) FROM responses WHERE _source = ? GROUP BY 1 "
+        f"HAVING count(*) > 1 ORDER BY min(_row) LIMIT {MAX_PROBLEMS_SHOWN}",
+        [source],
     ).fetchall()
     problems = [
         Problem(info.name, rows[1], column, rid, f"a unique respondent id (also on row(s) {rows[0]}"
@@ -158,9 +168,9 @@ def _check_identities(con: duckdb.DuckDBPyConnection, info: FileInfo, source: st
         for rid, rows in dupes
     ]
     clashes = con.execute(
-        "SELECT s.respondent_id, s._row, r._source FROM staging s JOIN responses r USING (respondent_id) "
-        f"WHERE r._source <> ? ORDER BY s._row LIMIT {MAX_PROBLEMS_SHOWN}",
-        [source],
+        "SELECT s.respondent_id, s._row, r._source FROM responses s JOIN responses r USING (respondent_id) "
+        f"WHERE s._source = ? AND r._source <> ? ORDER BY s._row LIMIT {MAX_PROBLEMS_SHOWN}",
+        [source, source],
     ).fetchall()
     problems += [
         Problem(info.name, row, column, rid, f"a respondent id not already imported from {other}")
@@ -170,11 +180,6 @@ def _check_identities(con: duckdb.DuckDBPyConnection, info: FileInfo, source: st
         raise InvalidResponsesError(problems, summary="Respondent ids are not unique; nothing was imported")
 
 
-def _replace_source(con: duckdb.DuckDBPyConnection, source: str, digest: str, rows: int, fmt: str) -> None:
-    columns = [r[0] for r in con.execute("DESCRIBE staging").fetchall() if r[0] != "_row"]
-    names = ", ".join(quote(c) for c in columns)
-    con.execute("DELETE FROM responses WHERE _source = ?", [source])
-    con.execute(f"INSERT INTO responses ({names}, _source) SELECT {names}, ? FROM staging", [source])
+def _record_import(con: duckdb.DuckDBPyConnection, source: str, digest: str, rows: int, fmt: str) -> None:
     con.execute("DELETE FROM imports WHERE source = ?", [source])
     con.execute("INSERT INTO imports (source, sha256, rows, format) VALUES (?, ?, ?, ?)", [source, digest, rows, fmt])
-    con.execute("DROP TABLE staging")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
-from ..study.model import MultipleResponse, Question, StudyConfig
+from ..study.model import ImportMapping, MultipleResponse, Question, QuestionMapping, StudyConfig
 from .readers import FileInfo
 from .text import normalize
 
@@ -54,6 +54,8 @@ class QuestionSource:
             out["columns"] = dict(self.option_columns)
         if self.category_columns:
             out["category_columns"] = list(self.category_columns)
+        if self.counted_value is not None:
+            out["counted_value"] = self.counted_value
         if self.separator:
             out["separator"] = self.separator
         if self.values:
@@ -78,19 +80,19 @@ class Mapping:
 def resolve_mapping(
     config: StudyConfig,
     info: FileInfo,
-    given: dict[str, Any] | None = None,
+    given: ImportMapping | None = None,
     *,
     respondent_id: str | None = None,
 ) -> tuple[Mapping, list[Problem]]:
     """Tie the file's columns to the instrument; report every column that cannot be found."""
-    given = given or {}
-    given_questions: dict[str, Any] = given.get("questions") or {}
+    given = given or ImportMapping()
+    given_questions = given.questions
     problems: list[Problem] = []
     by_name = {normalize(c): c for c in info.columns}
     for col, label in info.column_labels.items():
         by_name.setdefault(normalize(label), col)
 
-    id_column = respondent_id or given.get("respondent_id")
+    id_column = respondent_id or given.respondent_id
     if id_column is not None and id_column not in info.columns:
         problems.append(Problem(info.name, None, id_column, None, "the respondent id column is not in the file"))
         id_column = None
@@ -105,7 +107,7 @@ def resolve_mapping(
     for q in config.questions:
         src: QuestionSource | None
         if q.id in given_questions:
-            src = _given_source(q, given_questions[q.id] or {})
+            src = _given_source(q, given_questions[q.id])
         else:
             src = _infer_source(q, info, by_name)
         if src is None:
@@ -122,17 +124,17 @@ def resolve_mapping(
     return Mapping(id_column, sources, ignored), problems
 
 
-def _given_source(q: Question, spec: dict[str, Any] | str) -> QuestionSource:
+def _given_source(q: Question, spec: QuestionMapping | str) -> QuestionSource:
     if isinstance(spec, str):
-        spec = {"column": spec}
+        return QuestionSource(question_id=q.id, column=spec)
     return QuestionSource(
         question_id=q.id,
-        column=spec.get("column"),
-        option_columns={str(k): str(v) for k, v in (spec.get("columns") or {}).items()},
-        category_columns=tuple(spec.get("category_columns") or ()),
-        counted_value=spec.get("counted_value"),
-        separator=spec.get("separator"),
-        values={str(k): str(v) for k, v in (spec.get("values") or {}).items()},
+        column=spec.column,
+        option_columns=dict(spec.columns),
+        category_columns=spec.category_columns,
+        counted_value=spec.counted_value,
+        separator=spec.separator,
+        values=dict(spec.values),
     )
 
 

@@ -10,17 +10,22 @@ study exactly as it was.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import StoreError
 from ..study.load import Study
 from .convert import store_columns
 
 if TYPE_CHECKING:
     import duckdb
+
+
+IMPORT_MEMORY_LIMIT = "128MB"
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,10 @@ def connect(study: Study, *, read_only: bool = False) -> Iterator[duckdb.DuckDBP
     """A connection to the study's store (read-only when it only reads)."""
     import duckdb
 
-    con = duckdb.connect(str(study.store_path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(study.store_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise StoreError(f"{study.store_path}: the store cannot be opened ({exc}); is another command using it?") from None
     try:
         yield con
     finally:
@@ -49,34 +57,66 @@ def connect(study: Study, *, read_only: bool = False) -> Iterator[duckdb.DuckDBP
 
 @contextmanager
 def write_transaction(study: Study) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One all-or-nothing change of the store; the store is created on first success."""
+    """One all-or-nothing change of the store, in bounded memory.
+
+    The change is made on a copy of the store beside it, which replaces the store
+    only when everything succeeded (an atomic rename); on any error, or a crash,
+    the study keeps its store exactly as it was. A lock file serialises writers.
+    """
+    created = not study.private_dir.exists()
+    study.private_dir.mkdir(exist_ok=True)
+    try:
+        with _writer_lock(study):
+            yield from _write_on_copy(study)
+    except BaseException:
+        if created:  # a failed first import leaves no trace
+            shutil.rmtree(study.private_dir, ignore_errors=True)
+        raise
+
+
+def _write_on_copy(study: Study) -> Iterator[duckdb.DuckDBPyConnection]:
     import duckdb
 
-    study.private_dir.mkdir(exist_ok=True)
     final = study.store_path
-    fresh = not final.exists()
-    path = final.with_name(f".{final.name}.{os.getpid()}.new") if fresh else final
-    con = duckdb.connect(str(path))
+    work = final.with_name(f".{final.name}.{os.getpid()}.new")
+    if final.exists():
+        shutil.copy2(final, work)
+    try:
+        con = duckdb.connect(str(work))
+    except duckdb.Error as exc:
+        _remove(work)
+        raise StoreError(f"{final}: the store cannot be opened for writing ({exc})") from None
     ok = False
     try:
+        # DuckDB spills to the private folder beyond this, so large imports stay small in memory
+        con.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = '{study.private_dir / 'tmp'}'")
         ensure_schema(con, study)
-        con.execute("BEGIN TRANSACTION")
         yield con
-        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
         ok = True
     finally:
-        if not ok:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
         con.close()
-        if fresh:
-            if ok:
-                os.replace(path, final)
-            else:
-                _remove(path)
-            _remove(path.with_name(path.name + ".wal"))
+        if ok:
+            os.replace(work, final)
+        else:
+            _remove(work)
+        _remove(work.with_name(work.name + ".wal"))
+
+
+@contextmanager
+def _writer_lock(study: Study) -> Iterator[None]:
+    import fcntl
+
+    with (study.private_dir / "store.lock").open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{study.folder}: another import is writing to this study; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _remove(path: Path) -> None:
@@ -93,7 +133,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, study: Study) -> None:
         "rows BIGINT NOT NULL, format VARCHAR NOT NULL, imported_at TIMESTAMP DEFAULT current_timestamp)"
     )
     con.execute(
-        "CREATE TABLE IF NOT EXISTS responses (respondent_id VARCHAR NOT NULL, _source VARCHAR NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS responses "
+        "(respondent_id VARCHAR NOT NULL, _source VARCHAR NOT NULL, _row BIGINT NOT NULL)"
     )
     existing = {row[0] for row in con.execute("DESCRIBE responses").fetchall()}
     for name, sql_type in store_columns(study.config).items():
