@@ -69,7 +69,8 @@ class Engine:
     def aggregate(self, variables: list[Variable], *, by: Variable | None = None, weight: str | None = None) -> Aggregates:
         categorical = [v for v in variables if v.category_sql is not None]
         multiple = [v for v in variables if v.is_multiple]
-        numeric = [v for v in variables if v.value_sql is not None] if by is None else []
+        # summaries of typed numbers (binned ones are read through their bands, as SPSS does)
+        numeric = [v for v in variables if v.kind == "numeric"] if by is None else []
         sums: dict[tuple[str | None, str], dict[str, float]] = {}
         if multiple or numeric:
             sums = self._sums(multiple, numeric, by, weight)
@@ -151,7 +152,7 @@ def multiple_query(
     numeric: list[Variable] | None = None,
 ) -> tuple[str, list[str]]:
     """Per multiple-response item: asked, answered, ticks per option (and their weighted sums);
-    per numeric item: n, mean, SD, min, max (and the median for unbinned numbers)."""
+    per numeric item: n, mean, SD, median, min, max."""
     w = f"coalesce(CAST({quote(weight)} AS DOUBLE), 0)" if weight else "1.0"
     columns: list[str] = []
     names: list[str] = []
@@ -164,9 +165,8 @@ def multiple_query(
         x = f"CASE WHEN {v.asked_sql} THEN CAST({v.value_sql} AS DOUBLE) END"
         for stat, aggregate in (("n", "count"), ("mean", "avg"), ("sd", "stddev_samp"), ("min", "min"), ("max", "max")):
             add(f"{v.id}\x1f{stat}", x, aggregate)
-        if v.kind == "numeric":  # an exact median holds the column in memory: only for unbinned numbers
-            names.append(f"{v.id}\x1fmedian")
-            columns.append(f"quantile_cont({x}, 0.5)")
+        names.append(f"{v.id}\x1fmedian")
+        columns.append(f"quantile_cont({x}, 0.5)")
         if weight:
             names.append(f"{v.id}\x1fweighted_mean")
             columns.append(f"sum({x} * {w}) / nullif(sum(CASE WHEN {x} IS NOT NULL THEN {w} END), 0)")

@@ -12,7 +12,7 @@ def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tup
     `n` may be a Kish effective sample size (not an integer) for weighted data.
 
     >>> [round(x, 4) for x in wilson_interval(23, 36)]
-    [0.4757, 0.7749]
+    [0.4758, 0.7752]
     """
     if n <= 0:
         return (math.nan, math.nan)

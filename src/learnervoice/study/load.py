@@ -95,21 +95,36 @@ def _validated(model: type[M], data: Any, yaml_path: Path) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        messages = []
+        messages: list[str] = []
         first_line: int | None = None
-        errors = exc.errors()
-        locs = [tuple(e["loc"]) for e in errors]
-        deepest = [e for e in errors if not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in locs)]
-        for err in deepest:
+        for err in _useful_errors(exc):
             line = line_of(data, err["loc"]) if err["loc"] else _line_of_named_item(data, err["msg"])
             first_line = first_line or line
             field = ".".join(str(p) for p in err["loc"] if not _is_tag(p))
             msg = err["msg"].removeprefix("Value error, ")
-            messages.append(f"line {line}: {field or '(top level)'}: {msg}" if line else f"{field}: {msg}")
+            text = f"{field or '(top level)'}: {msg}"
+            if text not in messages:
+                messages.append(text if line is None else f"line {line}: {text}")
         if len(messages) == 1:
             only = messages[0].split(": ", 1)[1] if first_line else messages[0]
             raise StudyError(only, file=yaml_path, line=first_line) from None
         raise StudyError("\n  " + "\n  ".join(messages), file=yaml_path) from None
+
+
+def _useful_errors(exc: ValidationError) -> list[Any]:
+    """The errors a person can act on: the deepest ones, and for `A | str` unions the A branch."""
+    errors = exc.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    deepest = [
+        e for e in errors if not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in locs)
+    ]
+    branchy = [e for e in deepest if any(isinstance(p, str) and p in _SCALAR_BRANCHES for p in e["loc"])]
+    if branchy and len(branchy) < len(deepest):
+        deepest = [e for e in deepest if e not in branchy]
+    return deepest
+
+
+_SCALAR_BRANCHES = {"str", "int", "float", "bool"}
 
 
 def _line_of_named_item(data: Any, message: str) -> int | None:
@@ -131,7 +146,8 @@ _TAGS = {"single", "multiple", "likert", "numeric", "binned", "text"}
 
 
 def _is_tag(part: Any) -> bool:
-    return isinstance(part, str) and part in _TAGS
+    """Discriminator tags and union branch names pydantic puts in an error's location."""
+    return isinstance(part, str) and (part in _TAGS or part in _SCALAR_BRANCHES or "[" in part)
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
