@@ -190,6 +190,15 @@ def audit(
     typer.echo(f"{problems} of {len(results)} questions have inconsistencies")
 
 
+def _register_qualitative() -> None:
+    from .cli_qual import register
+
+    register(app, reports_errors)
+
+
+_register_qualitative()
+
+
 def main() -> None:
     app()
 

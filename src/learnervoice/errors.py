@@ -90,5 +90,17 @@ class TableError(LearnervoiceError):
     """A table cannot be computed as asked (unknown variable, no data, bad option)."""
 
 
+class RosterError(LearnervoiceError):
+    """The participant roster cannot be read."""
+
+
+class TranscriptError(LearnervoiceError):
+    """A transcript cannot be imported; nothing was stored."""
+
+
+class CodingError(LearnervoiceError):
+    """A coding, code or memo cannot be stored as asked; nothing was changed."""
+
+
 class AuditError(LearnervoiceError):
     """A published table given to the audit cannot be read."""

@@ -1,0 +1,289 @@
+"""CLI commands of the qualitative half: transcripts, codebook, codings, memos, queries, agreement.
+
+Each command opens the study, calls one library function and prints; errors
+go through the same handler as the survey commands (exit code 2).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+transcripts_app = typer.Typer(help="Focus-group transcripts.", no_args_is_help=True)
+codebook_app = typer.Typer(help="The codebook (codebook.yaml and the store).", no_args_is_help=True)
+
+StudyArg = Annotated[Path, typer.Argument(help="The study folder (holding study.yaml).")]
+WhoOpt = Annotated[str, typer.Option("--as", help="Who makes the change (for the audit log).")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+
+
+def _open(study: Path) -> tuple[Any, Any]:
+    from .qual.store import QualStore
+    from .study import open_study
+
+    s = open_study(study)
+    return s, QualStore.for_study(s)
+
+
+def print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    """A DataFrame as a terminal table, CSV (formulas neutralised) or JSON."""
+    from .report.numbers import neutralise
+
+    if fmt == "csv":
+        frame.map(neutralise).to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    elif fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*[_cell(v) for v in row])
+        Console(width=max(160, len(frame.columns) * 12)).print(table)
+    else:
+        from .errors import LearnervoiceError
+
+        raise LearnervoiceError(f"unknown format {fmt!r}; use table, csv or json")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.3f}"
+    return "" if value is None else str(value)
+
+
+def register(app: typer.Typer, reports_errors: Any) -> None:
+    """Add the qualitative commands to the main app."""
+
+    @transcripts_app.command("import")
+    @reports_errors
+    def transcripts_import(
+        study: StudyArg,
+        files: Annotated[list[Path], typer.Argument(help="WebVTT (Zoom, Teams), SRT, DOCX, text or Markdown files.")],
+        speaker: Annotated[list[str] | None, typer.Option("--speaker", help="'Label as written=P07' for a speaker the roster does not name.")] = None,
+        keep_unmatched: Annotated[bool, typer.Option("--keep-unmatched", help="Keep unknown speakers as 'Unidentified N'.")] = False,
+        allow_overlap: Annotated[bool, typer.Option("--allow-overlap", help="Accept cues that overlap in time.")] = False,
+        who: WhoOpt = "import",
+    ) -> None:
+        """Import transcripts: speakers linked to the roster, names replaced by pseudonyms."""
+        from .errors import TranscriptError
+        from .qual.documents import import_transcript
+
+        mapping = {}
+        for item in speaker or []:
+            if "=" not in item:
+                raise TranscriptError(f"--speaker {item!r}: write it as 'Label=P07'")
+            label, pseudonym = item.rsplit("=", 1)
+            mapping[label.strip()] = pseudonym.strip()
+        s, store = _open(study)
+        for file in files:
+            report = import_transcript(s, file, speakers=mapping, keep_unmatched=keep_unmatched,
+                                       allow_overlap=allow_overlap, who=who, store=store)
+            voices = ", ".join(f"{k} ({v})" for k, v in sorted(report.speakers.items()))
+            typer.echo(f"{report.document}: {report.status}, {report.turns} turns; speakers: {voices or '-'}")
+            if report.flagged:
+                typer.echo(f"  {report.flagged} turn(s) have no speaker; they are kept and flagged")
+            if report.unmatched:
+                typer.echo(f"  kept as unidentified: {', '.join(report.unmatched)}")
+
+    @transcripts_app.command("list")
+    @reports_errors
+    def transcripts_list(study: StudyArg, format: FormatOpt = "table") -> None:
+        """The documents in the study with their turns and speakers."""
+        import pandas as pd
+        import sqlalchemy as sa
+
+        from .qual.store import documents, turns
+
+        _, store = _open(study)
+        with store.read() as conn:
+            rows = conn.execute(
+                sa.select(documents.c.name, sa.func.count(turns.c.id).label("turns"),
+                          sa.func.count(sa.distinct(turns.c.speaker)).label("speakers"))
+                .join(turns, turns.c.document_id == documents.c.id).group_by(documents.c.name)
+            ).all()
+        print_frame(pd.DataFrame(rows, columns=["document", "turns", "speakers"]), format)
+
+    @codebook_app.command("sync")
+    @reports_errors
+    def codebook_sync(study: StudyArg, who: WhoOpt = "codebook") -> None:
+        """Load codebook.yaml into the store (codes added or updated; none removed)."""
+        from .qual.codebook import sync_codebook
+
+        s, store = _open(study)
+        typer.echo(f"{sync_codebook(s, store, who)} codes in the codebook")
+
+    @codebook_app.command("rename")
+    @reports_errors
+    def codebook_rename(study: StudyArg, key: str, name: str, who: WhoOpt = "codebook") -> None:
+        """Rename a code; its codings stay."""
+        from .qual.codebook import rename_code
+
+        s, store = _open(study)
+        rename_code(s, store, key, name, who)
+
+    @codebook_app.command("move")
+    @reports_errors
+    def codebook_move(
+        study: StudyArg, key: str,
+        parent: Annotated[str | None, typer.Argument(help="New parent code key; omit for top level.")] = None,
+        who: WhoOpt = "codebook",
+    ) -> None:
+        """Move a code under another (or to the top level)."""
+        from .qual.codebook import move_code
+
+        s, store = _open(study)
+        move_code(s, store, key, parent, who)
+
+    @codebook_app.command("merge")
+    @reports_errors
+    def codebook_merge(study: StudyArg, source: str, target: str, who: WhoOpt = "codebook") -> None:
+        """Merge a code into another: its codings move, the code goes."""
+        from .qual.codebook import merge_codes
+
+        s, store = _open(study)
+        typer.echo(f"{merge_codes(s, store, source, target, who)} coding(s) moved to {target}")
+
+    @codebook_app.command("delete")
+    @reports_errors
+    def codebook_delete(
+        study: StudyArg, key: str,
+        codings_to: Annotated[str | None, typer.Option(help="Move its codings to this code.")] = None,
+        drop_codings: Annotated[bool, typer.Option("--drop-codings", help="Delete its codings too.")] = False,
+        who: WhoOpt = "codebook",
+    ) -> None:
+        """Delete a code; a code in use needs --codings-to or --drop-codings."""
+        from .qual.codebook import delete_code
+
+        s, store = _open(study)
+        delete_code(s, store, key, who, codings_to=codings_to, drop_codings=drop_codings)
+
+    @app.command()
+    @reports_errors
+    def code(
+        study: StudyArg,
+        file: Annotated[Path | None, typer.Option("--file", help="CSV with document,start,end,code,coder.")] = None,
+        auto: Annotated[str | None, typer.Option("--auto", help="Code KEY on whole turns matching --pattern or --speaker.")] = None,
+        pattern: Annotated[str | None, typer.Option(help="Keyword or regular expression (auto-coding).")] = None,
+        speaker: Annotated[str | None, typer.Option(help="A speaker's pseudonym (auto-coding).")] = None,
+        coder: Annotated[str | None, typer.Option(help="The coder auto-coding is credited to.")] = None,
+        who: WhoOpt = "cli",
+    ) -> None:
+        """Add codings from a file, or auto-code whole turns."""
+        from .errors import CodingError
+        from .qual.codings import add_codings, autocode, read_codings_csv
+
+        _, store = _open(study)
+        if file is not None:
+            added = add_codings(store, read_codings_csv(file), who=who, source=file.name)
+        elif auto is not None:
+            added = autocode(store, auto, coder=coder or who, pattern=pattern, speaker=speaker, who=who)
+        else:
+            raise CodingError("give --file CODINGS.csv, or --auto CODE with --pattern or --speaker")
+        typer.echo(f"{added} coding(s) added")
+
+    @app.command()
+    @reports_errors
+    def memo(
+        study: StudyArg,
+        kind: Annotated[str, typer.Argument(help="document, code or coding")],
+        target: Annotated[str, typer.Argument(help="Document name, code key or coding id.")],
+        text: Annotated[str, typer.Argument(help="The memo.")],
+        who: WhoOpt = "cli",
+    ) -> None:
+        """Attach a memo to a document, a code or a coding."""
+        from .qual.codings import add_memo
+
+        _, store = _open(study)
+        add_memo(store, kind, int(target) if kind == "coding" and target.isdigit() else target, text, author=who)
+
+    @app.command()
+    @reports_errors
+    def quotes(
+        study: StudyArg,
+        code: Annotated[str, typer.Argument(help="Code key (its sub-codes are included).")],
+        where: Annotated[list[str] | None, typer.Option("--where", help="attribute=value, e.g. career_stage=senior")] = None,
+        coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+        format: FormatOpt = "table",
+    ) -> None:
+        """Quotes for a code, attributed by pseudonym, with participant attributes."""
+        from .qual.queries import quotes as find_quotes
+
+        s, store = _open(study)
+        filters = dict(item.split("=", 1) for item in where or [])
+        frame = find_quotes(s, store, code, coder=coder, where=filters)
+        keep = [c for c in ("document", "speaker", "code", "coder", "quote") if c in frame.columns]
+        extra = [c for c in frame.columns if c not in keep + ["coding_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after", "respondent_id"]]
+        print_frame(frame[keep + extra], format)
+
+    @app.command()
+    @reports_errors
+    def codes(
+        study: StudyArg,
+        by: Annotated[str | None, typer.Option("--by", help="A participant attribute: participants per code by it.")] = None,
+        coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+        format: FormatOpt = "table",
+    ) -> None:
+        """Code frequencies (segments, documents, participants), or codes × an attribute."""
+        from .qual.queries import code_by_attribute, code_frequencies
+
+        s, store = _open(study)
+        frame = code_by_attribute(s, store, by, coder=coder).reset_index() if by else code_frequencies(s, store, coder=coder)
+        print_frame(frame, format)
+
+    @app.command()
+    @reports_errors
+    def cooccurrence(
+        study: StudyArg,
+        unit: Annotated[str, typer.Option(help="overlap (segments overlap) or turn (same turn).")] = "overlap",
+        format: FormatOpt = "table",
+    ) -> None:
+        """Codes × codes: how often codings overlap or share a turn."""
+        from .qual.queries import cooccurrence as matrix
+
+        s, store = _open(study)
+        print_frame(matrix(s, store, unit=unit).reset_index(names="code"), format)
+
+    @app.command()
+    @reports_errors
+    def kwic(study: StudyArg, pattern: str, format: FormatOpt = "table") -> None:
+        """Keyword in context across the transcripts."""
+        from .qual.queries import keyword_in_context
+
+        _, store = _open(study)
+        print_frame(keyword_in_context(store, pattern), format)
+
+    @app.command()
+    @reports_errors
+    def agreement(
+        study: StudyArg,
+        unit: Annotated[str, typer.Option(help="turn or character.")] = "turn",
+        coder: Annotated[list[str] | None, typer.Option("--coder", help="Compare only these coders.")] = None,
+        bootstrap: Annotated[int, typer.Option(help="Bootstrap draws for alpha's interval (0: none).")] = 1000,
+        disagreements: Annotated[bool, typer.Option("--disagreements", help="List the turns coders disagree on.")] = False,
+        format: FormatOpt = "table",
+    ) -> None:
+        """Agreement between coders: percent, Krippendorff's alpha (95% CI), Cohen's and Fleiss' kappa."""
+        from .qual.agreement import agreement as measure
+        from .qual.agreement import disagreements as differing
+
+        _, store = _open(study)
+        if disagreements:
+            print_frame(differing(store, coders=coder), format)
+            return
+        frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap)
+        if format == "table":
+            typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
+        print_frame(frame, format)
+
+    app.add_typer(transcripts_app, name="transcripts")
+    app.add_typer(codebook_app, name="codebook")

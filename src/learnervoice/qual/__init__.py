@@ -1,0 +1,1 @@
+"""The qualitative half: participants, focus-group transcripts, pseudonyms, codebook, codings, agreement."""

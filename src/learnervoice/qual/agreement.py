@@ -1,0 +1,188 @@
+"""Agreement between coders on a study's codings, per code and pooled, at a stated unit.
+
+Units: `turn` (did the coder code any part of this speaker turn with the code?)
+or `character` (was this character inside one of the coder's segments?). A
+coder who coded nothing in a document is missing for that document's units,
+not a "no". Character units are counted by sweeping segment boundaries, so a
+long transcript costs as many steps as it has codings, not characters.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from ..errors import CodingError
+from .reliability import (
+    Pattern,
+    Units,
+    alpha_bootstrap,
+    cohen_kappa,
+    cohen_table,
+    fleiss_counts,
+    fleiss_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+)
+from .store import QualStore, codes, codings, documents, turns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+UNITS = ("turn", "character")
+
+
+@dataclass(frozen=True)
+class _Data:
+    coders: tuple[str, ...]
+    docs: dict[int, tuple[str, int]]  # id -> (name, text length)
+    turn_spans: dict[int, list[tuple[int, int, int]]]  # doc -> (idx, start, end)
+    segments: dict[tuple[str, int, str], list[tuple[int, int]]]  # (code, doc, coder) -> spans
+    coded_docs: dict[str, set[int]]  # coder -> documents they coded
+    code_keys: list[str]
+
+
+def _load(store: QualStore, coders: list[str] | None) -> _Data:
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(codes.c.key, codings.c.document_id, codings.c.coder, codings.c.start, codings.c.end)
+            .join(codes, codes.c.id == codings.c.code_id)
+        ).all()
+        docs = {r.id: (r.name, len(r.text)) for r in conn.execute(sa.select(documents.c.id, documents.c.name, documents.c.text))}
+        spans: dict[int, list[tuple[int, int, int]]] = {}
+        for t in conn.execute(sa.select(turns.c.document_id, turns.c.idx, turns.c.start, turns.c.end).order_by(turns.c.idx)):
+            spans.setdefault(t.document_id, []).append((t.idx, t.start, t.end))
+        keys = [r.key for r in conn.execute(sa.select(codes.c.key).order_by(codes.c.id))]
+    found = sorted({r.coder for r in rows})
+    chosen = tuple(coders or found)
+    unknown = [c for c in chosen if c not in found]
+    if unknown:
+        raise CodingError(f"no codings by {', '.join(unknown)}; coders are: {', '.join(found) or 'none'}")
+    if len(chosen) < 2:
+        raise CodingError("agreement needs codings by at least two coders")
+    segments: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
+    coded: dict[str, set[int]] = {c: set() for c in chosen}
+    for r in rows:
+        if r.coder in coded:
+            segments.setdefault((r.key, r.document_id, r.coder), []).append((r.start, r.end))
+            coded[r.coder].add(r.document_id)
+    return _Data(chosen, docs, spans, segments, coded, keys)
+
+
+def _units(data: _Data, code: str, unit: str) -> Units:
+    patterns: dict[Pattern, float] = {}
+
+    def add(pattern: Pattern, weight: float) -> None:
+        if weight > 0:
+            patterns[pattern] = patterns.get(pattern, 0.0) + weight
+
+    for doc_id, (_, length) in data.docs.items():
+        present = [doc_id in data.coded_docs[c] for c in data.coders]
+        if sum(present) < 2:
+            continue
+        spans = [data.segments.get((code, doc_id, c), []) if ok else None for c, ok in zip(data.coders, present)]
+        if unit == "turn":
+            for _, start, end in data.turn_spans.get(doc_id, []):
+                add(tuple(None if s is None else int(any(a < max(end, start + 1) and b > start for a, b in s)) for s in spans), 1.0)
+        else:
+            for pattern, weight in _sweep(spans, length):
+                add(pattern, weight)
+    return Units(data.coders, patterns)
+
+
+def _sweep(spans: list[list[tuple[int, int]] | None], length: int) -> list[tuple[Pattern, float]]:
+    """Character runs with the same pattern of coders marking them (None for coders absent)."""
+    cuts = {0, length}
+    for s in spans:
+        for a, b in s or []:
+            cuts.update((a, b))
+    points = sorted(c for c in cuts if 0 <= c <= length)
+    out: list[tuple[Pattern, float]] = []
+    for a, b in zip(points, points[1:]):
+        pattern = tuple(None if s is None else int(any(x <= a and b <= y for x, y in s)) for s in spans)
+        out.append((pattern, float(b - a)))
+    return out
+
+
+@dataclass(frozen=True)
+class Agreement:
+    code: str
+    unit: str
+    units: float
+    percent: float
+    alpha: float
+    alpha_low: float
+    alpha_high: float
+    cohen: float | None
+    fleiss: float | None
+
+
+def _figures(code: str, unit: str, units: Units, bootstrap: int) -> Agreement:
+    cohen = None
+    if len(units.coders) == 2:
+        _, table = cohen_table(units)
+        cohen = cohen_kappa(table)
+    counts, weights = fleiss_counts(units)
+    low, high = alpha_bootstrap(units, draws=bootstrap) if bootstrap else (math.nan, math.nan)
+    return Agreement(
+        code, unit, units.pairable(), percent_agreement(units), krippendorff_alpha(units), low, high, cohen,
+        fleiss_kappa(counts, weights) if counts.size else None,
+    )
+
+
+def agreement(
+    store: QualStore, *, unit: str = "turn", coders: list[str] | None = None, bootstrap: int = 1000
+) -> pd.DataFrame:
+    """Per code and pooled: percent agreement, Krippendorff's alpha (with a bootstrap 95% interval),
+    Cohen's kappa (two coders) and Fleiss' kappa, at the stated unit."""
+    import pandas as pd
+
+    if unit not in UNITS:
+        raise CodingError(f"the unit is 'turn' or 'character', not {unit!r}")
+    data = _load(store, coders)
+    rows = []
+    pooled: dict[Pattern, float] = {}
+    for code in data.code_keys:
+        units = _units(data, code, unit)
+        if not units.patterns:
+            continue
+        for p, w in units.patterns.items():
+            pooled[(code, *p)] = pooled.get((code, *p), 0.0) + w
+        rows.append(_figures(code, unit, units, bootstrap))
+    # pooled: every (unit, code) pair is a unit of its own; identical patterns add up
+    pooled_units = Units(data.coders, _strip_code(pooled))
+    rows.append(_figures("(all codes)", unit, pooled_units, bootstrap))
+    frame = pd.DataFrame([r.__dict__ for r in rows])
+    frame.attrs["coders"] = list(data.coders)
+    return frame
+
+
+def _strip_code(pooled: dict[Pattern, float]) -> dict[Pattern, float]:
+    out: dict[Pattern, float] = {}
+    for p, w in pooled.items():
+        out[p[1:]] = out.get(p[1:], 0.0) + w
+    return out
+
+
+def disagreements(store: QualStore, *, coders: list[str] | None = None) -> pd.DataFrame:
+    """Turns where coders differ on a code: who coded it and who did not, with the turn's words."""
+    import pandas as pd
+
+    data = _load(store, coders)
+    with store.read() as conn:
+        texts = {r.id: r.text for r in conn.execute(sa.select(documents.c.id, documents.c.text))}
+    rows = []
+    for code in data.code_keys:
+        for doc_id, (name, _) in data.docs.items():
+            present = [c for c in data.coders if doc_id in data.coded_docs[c]]
+            if len(present) < 2:
+                continue
+            for idx, start, end in data.turn_spans.get(doc_id, []):
+                said = [c for c in present if any(a < max(end, start + 1) and b > start for a, b in data.segments.get((code, doc_id, c), []))]
+                if said and len(said) < len(present):
+                    rows.append({"code": code, "document": name, "turn": idx, "coded_by": ", ".join(said),
+                                 "not_by": ", ".join(c for c in present if c not in said), "text": texts[doc_id][start:end]})
+    return pd.DataFrame(rows, columns=["code", "document", "turn", "coded_by", "not_by", "text"])

@@ -1,0 +1,211 @@
+"""The codebook: hierarchical codes kept as readable YAML (codebook.yaml) and in the store.
+
+Each code has a stable `key`; its name, place and definition may change
+without touching its codings. Renames, moves, merges, splits and deletions go
+through the store (with the audit log) and are written back to the YAML file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import CodingError, StudyError
+from ..study.load import Study, _read_yaml, _validated
+from .store import QualStore, codes, codings, insert_id
+
+CODEBOOK_FILE = "codebook.yaml"
+
+
+class CodeSpec(BaseModel):
+    """One code of codebook.yaml, with its children."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
+    name: str = Field(min_length=1)
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    children: list[CodeSpec] = Field(default_factory=list)
+
+
+class CodebookSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    codes: list[CodeSpec] = Field(default_factory=list)
+
+
+def load_codebook(study: Study) -> CodebookSpec:
+    path = study.folder / CODEBOOK_FILE
+    if not path.is_file():
+        return CodebookSpec()
+    data = _read_yaml(path)
+    if data is None:
+        return CodebookSpec()
+    spec = _validated(CodebookSpec, data, path)
+    keys = [c.key for c in _walk(spec.codes)]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise StudyError(f"code keys must be unique; repeated: {', '.join(duplicates)}", file=path)
+    return spec
+
+
+def _walk(specs: list[CodeSpec]) -> list[CodeSpec]:
+    out: list[CodeSpec] = []
+    for s in specs:
+        out.append(s)
+        out += _walk(s.children)
+    return out
+
+
+def sync_codebook(study: Study, store: QualStore, who: str = "codebook") -> int:
+    """Make the store's codes what codebook.yaml says (added and updated; none removed silently)."""
+    spec = load_codebook(study)
+    with store.change(who, "sync_codebook", {"codes": len(_walk(spec.codes))}) as conn:
+        existing = {row.key: row.id for row in conn.execute(sa.select(codes.c.key, codes.c.id))}
+        _upsert(conn, spec.codes, None, existing)
+    return len(_walk(spec.codes))
+
+
+def _upsert(conn: sa.Connection, specs: list[CodeSpec], parent: int | None, existing: dict[str, int]) -> None:
+    for position, s in enumerate(specs):
+        values = {
+            "name": s.name, "parent_id": parent, "description": s.description, "inclusion": s.inclusion,
+            "exclusion": s.exclusion, "example": s.example, "colour": s.colour, "position": position,
+        }
+        if s.key in existing:
+            conn.execute(codes.update().where(codes.c.id == existing[s.key]).values(**values))
+            code_id = existing[s.key]
+        else:
+            code_id = insert_id(conn, codes.insert().values(key=s.key, **values))
+            existing[s.key] = code_id
+        _upsert(conn, s.children, code_id, existing)
+
+
+def code_id(conn: sa.Connection, key: str) -> int:
+    row = conn.execute(sa.select(codes.c.id).where(codes.c.key == key)).first()
+    if row is None:
+        raise CodingError(f"no code {key!r} in the codebook")
+    return int(row.id)
+
+
+def rename_code(study: Study, store: QualStore, key: str, name: str, who: str) -> None:
+    with store.change(who, "rename_code", {"key": key, "name": name}) as conn:
+        conn.execute(codes.update().where(codes.c.id == code_id(conn, key)).values(name=name))
+    write_codebook(study, store)
+
+
+def move_code(study: Study, store: QualStore, key: str, parent_key: str | None, who: str) -> None:
+    with store.change(who, "move_code", {"key": key, "parent": parent_key}) as conn:
+        cid = code_id(conn, key)
+        parent = None if parent_key is None else code_id(conn, parent_key)
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor == cid:
+                raise CodingError(f"cannot move {key!r} under its own descendant {parent_key!r}")
+            ancestor = conn.execute(sa.select(codes.c.parent_id).where(codes.c.id == ancestor)).scalar()
+        conn.execute(codes.update().where(codes.c.id == cid).values(parent_id=parent))
+    write_codebook(study, store)
+
+
+def merge_codes(study: Study, store: QualStore, source: str, target: str, who: str) -> int:
+    """Every coding of `source` becomes a coding of `target`; `source` goes. Returns codings moved."""
+    with store.change(who, "merge_codes", {"from": source, "into": target}) as conn:
+        src, dst = code_id(conn, source), code_id(conn, target)
+        if src == dst:
+            raise CodingError("a code cannot be merged into itself")
+        moved = _reassign(conn, src, dst)
+        conn.execute(codes.update().where(codes.c.parent_id == src).values(parent_id=dst))
+        conn.execute(codes.delete().where(codes.c.id == src))
+    write_codebook(study, store)
+    return moved
+
+
+def split_code(study: Study, store: QualStore, key: str, new_key: str, new_name: str, coding_ids: list[int], who: str) -> None:
+    """A new sibling code takes the listed codings of `key` with it."""
+    with store.change(who, "split_code", {"key": key, "new": new_key, "codings": coding_ids}) as conn:
+        cid = code_id(conn, key)
+        parent = conn.execute(sa.select(codes.c.parent_id).where(codes.c.id == cid)).scalar()
+        new_id = insert_id(conn, codes.insert().values(key=new_key, name=new_name, parent_id=parent, position=999))
+        ids = set(coding_ids)
+        found = {r.id for r in conn.execute(sa.select(codings.c.id).where(codings.c.code_id == cid, codings.c.id.in_(ids)))}
+        if found != ids:
+            raise CodingError(f"codings {sorted(ids - found)} are not codings of {key!r}")
+        conn.execute(codings.update().where(codings.c.id.in_(ids)).values(code_id=new_id))
+    write_codebook(study, store)
+
+
+def delete_code(study: Study, store: QualStore, key: str, who: str, *, codings_to: str | None = None, drop_codings: bool = False) -> int:
+    """Delete a code. If it has codings, say where they go (`codings_to`) or that they go (`drop_codings`)."""
+    with store.change(who, "delete_code", {"key": key, "codings_to": codings_to, "drop": drop_codings}) as conn:
+        cid = code_id(conn, key)
+        used = conn.execute(sa.select(sa.func.count()).where(codings.c.code_id == cid)).scalar_one()
+        if conn.execute(sa.select(sa.func.count()).where(codes.c.parent_id == cid)).scalar_one():
+            raise CodingError(f"{key!r} has sub-codes; move or delete them first")
+        if used and codings_to is None and not drop_codings:
+            raise CodingError(
+                f"{key!r} has {used} coding(s); say where they go (--codings-to CODE) or that they are deleted (--drop-codings)"
+            )
+        if used and codings_to is not None:
+            _reassign(conn, cid, code_id(conn, codings_to))
+        conn.execute(codings.delete().where(codings.c.code_id == cid))
+        conn.execute(codes.delete().where(codes.c.id == cid))
+    write_codebook(study, store)
+    return int(used)
+
+
+def _reassign(conn: sa.Connection, src: int, dst: int) -> int:
+    """Move codings to another code; one that would duplicate an existing coding is dropped."""
+    rows = conn.execute(sa.select(codings).where(codings.c.code_id == src)).all()
+    for r in rows:
+        clash = conn.execute(
+            sa.select(codings.c.id).where(
+                codings.c.document_id == r.document_id, codings.c.start == r.start, codings.c.end == r.end,
+                codings.c.coder == r.coder, codings.c.code_id == dst,
+            )
+        ).first()
+        if clash is None:
+            conn.execute(codings.update().where(codings.c.id == r.id).values(code_id=dst))
+        else:
+            conn.execute(codings.delete().where(codings.c.id == r.id))
+    return len(rows)
+
+
+def write_codebook(study: Study, store: QualStore) -> Path:
+    """Write the store's codebook back to codebook.yaml (atomically)."""
+    from ruamel.yaml import YAML
+
+    with store.read() as conn:
+        rows = conn.execute(sa.select(codes).order_by(codes.c.position, codes.c.id)).all()
+    children: dict[int | None, list[Any]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+
+    def tree(parent: int | None) -> list[dict[str, Any]]:
+        out = []
+        for r in children.get(parent, []):
+            item: dict[str, Any] = {"key": r.key, "name": r.name}
+            for fieldname in ("description", "inclusion", "exclusion", "example", "colour"):
+                if getattr(r, fieldname):
+                    item[fieldname] = getattr(r, fieldname)
+            if children.get(r.id):
+                item["children"] = tree(r.id)
+            out.append(item)
+        return out
+
+    path = study.folder / CODEBOOK_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    yaml = YAML()
+    yaml.default_flow_style = False
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write("# The codebook of this study: themes, codes and sub-codes. Keys are stable; names may change.\n")
+        yaml.dump({"codes": tree(None)}, fh)
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,173 @@
+"""The coding store: documents, turns, codes, codings, memos and an append-only audit log.
+
+SQLAlchemy Core over SQLite (`qual.sqlite` in the study folder) by default; the
+same schema runs on PostgreSQL for a team server. The schema is built by named
+migrations, each recorded and run in its own transaction; an existing SQLite
+file is copied to `.bak` before it is upgraded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..study.load import Study
+
+metadata = sa.MetaData()
+
+migrations_table = sa.Table(
+    "schema_migrations", metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("source", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("format", sa.String(10), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+)
+turns = sa.Table(
+    "turns", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("speaker", sa.String(100), nullable=False),
+    sa.Column("participant", sa.String(20)),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("start_time", sa.Float),
+    sa.Column("end_time", sa.Float),
+    sa.Column("flagged", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("document_id", "idx"),
+)
+codes = sa.Table(
+    "codes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(100), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("codes.id")),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("inclusion", sa.Text, nullable=False, default=""),
+    sa.Column("exclusion", sa.Text, nullable=False, default=""),
+    sa.Column("example", sa.Text, nullable=False, default=""),
+    sa.Column("colour", sa.String(9)),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+)
+codings = sa.Table(
+    "codings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("code_id", sa.Integer, sa.ForeignKey("codes.id"), nullable=False),
+    sa.Column("coder", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('"start" >= 0 AND "end" > "start"', name="coding_span"),
+    sa.UniqueConstraint("document_id", "start", "end", "code_id", "coder", name="one_coding"),
+)
+memos = sa.Table(
+    "memos", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("target_kind", sa.String(20), nullable=False),  # document, code, coding
+    sa.Column("target_id", sa.Integer, nullable=False),
+    sa.Column("author", sa.String(100), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+audit = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("who", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(50), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+sa.Index("codings_by_code", codings.c.code_id, codings.c.document_id)
+sa.Index("codings_by_document", codings.c.document_id, codings.c.start)
+sa.Index("turns_by_document", turns.c.document_id, turns.c.start)
+
+
+def _create_core_tables(conn: Connection) -> None:
+    for table in (documents, turns, codes, codings, memos, audit):
+        table.create(conn, checkfirst=True)
+    for index in (*codings.indexes, *turns.indexes):
+        index.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("0001_core_tables", _create_core_tables),
+]
+
+QUAL_FILE = "qual.sqlite"
+
+
+def insert_id(conn: Connection, statement: sa.Insert) -> int:
+    """Run an INSERT and return the new row's id."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class QualStore:
+    """The transactional store of one study's qualitative data."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def for_study(cls, study: Study, url: str | None = None) -> QualStore:
+        """The study's SQLite file (or a database URL, e.g. postgresql://… for a team server)."""
+        if url is None:
+            path = study.folder / QUAL_FILE
+            store = cls(sa.create_engine(f"sqlite:///{path}"))
+            store.migrate(backup=path if path.exists() else None)
+        else:
+            store = cls(sa.create_engine(url))
+            store.migrate()
+        return store
+
+    def migrate(self, backup: Path | None = None) -> list[str]:
+        """Apply the migrations not yet recorded, each in its own transaction."""
+        with self.engine.begin() as conn:
+            migrations_table.create(conn, checkfirst=True)
+            done = {row[0] for row in conn.execute(sa.select(migrations_table.c.name))}
+        pending = [(name, step) for name, step in MIGRATIONS if name not in done]
+        if pending and backup is not None and done:
+            shutil.copy2(backup, backup.with_suffix(backup.suffix + ".bak"))
+        for name, step in pending:
+            with self.engine.begin() as conn:
+                step(conn)
+                conn.execute(migrations_table.insert().values(name=name, applied_at=now()))
+        return [name for name, _ in pending]
+
+    @contextmanager
+    def change(self, who: str, action: str, detail: dict[str, Any]) -> Iterator[Connection]:
+        """One transaction that also appends its audit record."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            yield conn
+            conn.execute(audit.insert().values(at=now(), who=who, action=action, detail=json.dumps(detail, default=str)))
+
+    def read(self) -> Connection:
+        return self.engine.connect()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,168 @@
+"""Codebook changes keep codings; codings from files and auto-coding; memos; audit; queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from learnervoice.cli import app
+from learnervoice.errors import CodingError, StudyError
+from learnervoice.qual.codebook import delete_code, load_codebook, merge_codes, move_code, rename_code, split_code
+from learnervoice.qual.codings import NewCoding, add_codings, add_memo, autocode, read_codings_csv
+from learnervoice.qual.documents import import_transcript
+from learnervoice.qual.queries import code_by_attribute, code_frequencies, cooccurrence, keyword_in_context, quotes
+from learnervoice.qual.store import QualStore, audit, codes, codings, memos
+from learnervoice.study.load import Study
+
+from ..conftest import snapshot
+from .conftest import write
+
+TRANSCRIPT = """Melissa Ko: What made you sign up?
+Ryan Sloan: Mostly promotion. My employer counts accredited courses.
+Srijani Ghosh: I just love learning new things, it is a pleasure.
+Shreeharsh Kelkar: Promotion for me too, and I prefer online courses I can follow asynchronously.
+Núria Vidal: Online, yes, at night when the children sleep.
+"""
+
+
+@pytest.fixture
+def coded(qual_study: Study, store: QualStore, tmp_path: Path) -> QualStore:
+    import_transcript(qual_study, write(tmp_path / "fg1.txt", TRANSCRIPT), store=store)
+    with store.read() as conn:
+        text = conn.execute(sa.text("SELECT text FROM documents")).scalar_one()
+
+    def span(words: str) -> tuple[int, int]:
+        start = text.index(words)
+        return start, start + len(words)
+
+    items = []
+    for coder in ("anna", "ben"):
+        items.append(NewCoding("fg1", *span("Mostly promotion"), "career", coder))
+        items.append(NewCoding("fg1", *span("I just love learning new things"), "pleasure", coder))
+        items.append(NewCoding("fg1", *span("Promotion for me too"), "career", coder))
+        items.append(NewCoding("fg1", *span("Online, yes"), "online", coder))
+    items.append(NewCoding("fg1", *span("I prefer online courses"), "online", "anna"))  # ben missed it
+    items.append(NewCoding("fg1", *span("follow asynchronously"), "asynchronous", "ben"))
+    assert add_codings(store, items, who="test") == len(items)
+    return store
+
+
+def test_quotes_with_attributes_and_filters(qual_study: Study, coded: QualStore) -> None:
+    found = quotes(qual_study, coded, "career", coder="anna")
+    assert list(found["quote"]) == ["Mostly promotion", "Promotion for me too"]
+    assert list(found["speaker"]) == ["P02", "P03"] and list(found["career_stage"]) == ["senior", "senior"]
+    assert list(found["respondent_id"]) == ["R002", "R003"]
+    assert found["before"][1].endswith("\n")
+    juniors = quotes(qual_study, coded, "motivation", where={"career_stage": "junior"})  # sub-codes included
+    assert set(juniors["speaker"]) == {"P01"}
+
+
+def test_frequencies_by_unit_and_attribute(qual_study: Study, coded: QualStore) -> None:
+    freq = code_frequencies(qual_study, coded, coder="anna").set_index("code")
+    assert freq.loc["online", ["segments", "documents", "participants"]].tolist() == [2, 1, 2]
+    assert freq.loc["motivation", "segments"] == 0
+    matrix = code_by_attribute(qual_study, coded, "career_stage")
+    assert matrix.loc["career", "senior"] == 2 and matrix.loc["pleasure", "junior"] == 1
+
+
+def test_cooccurrence_and_kwic(qual_study: Study, coded: QualStore) -> None:
+    same_turn = cooccurrence(qual_study, coded, unit="turn")
+    assert same_turn.loc["career", "online"] >= 1  # P03's turn has both
+    overlap = cooccurrence(qual_study, coded, unit="overlap")
+    assert overlap.loc["career", "online"] == 0
+    hits = keyword_in_context(coded, r"promotion")
+    assert len(hits) == 2 and set(hits["speaker"]) == {"P02", "P03"}
+
+
+def test_codebook_changes_keep_codings(qual_study: Study, coded: QualStore) -> None:
+    def count(key: str) -> int:
+        with coded.read() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(codings.join(codes)).where(codes.c.key == key)
+            ).scalar_one()
+
+    rename_code(qual_study, coded, "career", "Career advancement", "lead")
+    move_code(qual_study, coded, "online", "motivation", "lead")
+    assert count("career") == 4 and count("online") == 3
+    with pytest.raises(CodingError, match="own descendant"):
+        move_code(qual_study, coded, "motivation", "online", "lead")
+    assert merge_codes(qual_study, coded, "asynchronous", "online", "lead") == 1
+    assert count("online") == 4
+    with pytest.raises(CodingError, match="has 4 coding"):
+        delete_code(qual_study, coded, "online", "lead")
+    delete_code(qual_study, coded, "online", "lead", codings_to="format")
+    assert count("format") == 4
+    with coded.read() as conn:
+        ids = [r.id for r in conn.execute(sa.select(codings.c.id).join(codes).where(codes.c.key == "career", codings.c.coder == "anna"))]
+    split_code(qual_study, coded, "career", "promotion", "Promotion", ids[:1], "lead")
+    assert count("promotion") == 1 and count("career") == 3
+    spec = load_codebook(qual_study)  # written back to codebook.yaml
+    names = {c.key: c.name for c in spec.codes[0].children}
+    assert names["career"] == "Career advancement" and "promotion" in names
+    with coded.read() as conn:
+        actions = [r.action for r in conn.execute(sa.select(audit.c.action).order_by(audit.c.id))]
+    # refused changes leave no audit record: only what happened is logged
+    assert actions == ["sync_codebook", "import_transcript", "add_codings", "rename_code", "move_code",
+                       "merge_codes", "delete_code", "split_code"]
+
+
+def test_bad_codings_store_nothing(qual_study: Study, coded: QualStore, tmp_path: Path) -> None:
+    csv_file = write(tmp_path / "c.csv", "document,start,end,code,coder\nfg1,0,5,career,cy\nfg1,5,99999,career,cy\nfg9,0,1,career,cy\nfg1,0,3,nope,cy\n")
+    before = snapshot(qual_study.folder)
+    with pytest.raises(CodingError) as err:
+        add_codings(coded, read_codings_csv(csv_file), who="t", source="c.csv")
+    text = str(err.value)
+    assert "c.csv, row 3: offsets 5–99999 are outside 'fg1'" in text
+    assert "c.csv, row 4, column 'document': no document 'fg9'" in text
+    assert "c.csv, row 5, column 'code': no code 'nope'" in text
+    assert snapshot(qual_study.folder) == before
+    result = CliRunner().invoke(app, ["code", str(qual_study.folder), "--file", str(csv_file)])
+    assert result.exit_code == 2 and "no code 'nope'" in result.output
+
+
+def test_autocode_and_memos(qual_study: Study, coded: QualStore) -> None:
+    assert autocode(coded, "online", coder="auto", pattern=r"\bonline\b", who="t") == 2
+    assert autocode(coded, "pleasure", coder="auto", speaker="P01", who="t") == 1
+    assert autocode(coded, "online", coder="auto", pattern=r"\bonline\b", who="t") == 0  # idempotent
+    with pytest.raises(CodingError, match="not a valid regular expression"):
+        autocode(coded, "online", coder="auto", pattern="(", who="t")
+    memo_id = add_memo(coded, "code", "career", "Promotion and recognition overlap.", author="anna")
+    with coded.read() as conn:
+        assert conn.execute(sa.select(memos.c.text).where(memos.c.id == memo_id)).scalar_one().startswith("Promotion")
+    with pytest.raises(CodingError, match="no document 'zz'"):
+        add_memo(coded, "document", "zz", "x", author="anna")
+
+
+def test_codebook_yaml_errors(qual_study: Study) -> None:
+    (qual_study.folder / "codebook.yaml").write_text("codes:\n  - {key: a, name: A}\n  - {key: a, name: B}\n", encoding="utf-8")
+    with pytest.raises(StudyError, match="repeated: a"):
+        load_codebook(qual_study)
+    (qual_study.folder / "codebook.yaml").write_text("codes:\n  - {key: A b, name: A}\n", encoding="utf-8")
+    with pytest.raises(StudyError, match="line 2"):
+        load_codebook(qual_study)
+
+
+def test_migrations_are_recorded_and_backed_up(qual_study: Study, store: QualStore) -> None:
+    from learnervoice.qual import store as store_module
+
+    path = qual_study.folder / "qual.sqlite"
+    assert store.migrate() == []  # nothing pending
+    extra = ("9999_test_column", lambda conn: conn.exec_driver_sql("ALTER TABLE memos ADD COLUMN mood TEXT"))
+    store_module.MIGRATIONS.append(extra)
+    try:
+        again = QualStore.for_study(qual_study)
+        assert (qual_study.folder / "qual.sqlite.bak").is_file() and path.is_file()
+        assert "mood" in [c["name"] for c in sa.inspect(again.engine).get_columns("memos")]
+    finally:
+        store_module.MIGRATIONS.remove(extra)
+
+
+def test_cli_quotes_and_codes(qual_study: Study, coded: QualStore) -> None:
+    result = CliRunner().invoke(app, ["quotes", str(qual_study.folder), "career", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "Mostly promotion" in result.output and "Ryan" not in result.output
+    result = CliRunner().invoke(app, ["codes", str(qual_study.folder), "--by", "career_stage", "--format", "json"])
+    assert result.exit_code == 0 and '"senior"' in result.output
