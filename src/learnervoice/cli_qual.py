@@ -285,5 +285,38 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
             typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
         print_frame(frame, format)
 
+    @app.command("export-qdpx")
+    @reports_errors
+    def export_qdpx_cmd(study: StudyArg, out: Annotated[Path, typer.Argument(help="The .qdpx file to write.")]) -> None:
+        """Export the coding project as REFI-QDA .qdpx (ATLAS.ti, NVivo, MAXQDA); pseudonyms only."""
+        from .exchange.projects import export_study_qdpx
+        from .study import open_study
+
+        typer.echo(f"wrote {export_study_qdpx(open_study(study), out)}")
+
+    @app.command("export-qdc")
+    @reports_errors
+    def export_qdc_cmd(study: StudyArg, out: Annotated[Path, typer.Argument(help="The .qdc file to write.")]) -> None:
+        """Export the codebook as REFI-QDA .qdc."""
+        from .exchange.projects import export_study_qdc
+        from .study import open_study
+
+        typer.echo(f"wrote {export_study_qdc(open_study(study), out)}")
+
+    @app.command("import-qdpx")
+    @reports_errors
+    def import_qdpx_cmd(
+        file: Annotated[Path, typer.Argument(help="A .qdpx project from ATLAS.ti, NVivo, MAXQDA or QualCoder.")],
+        folder: Annotated[Path, typer.Argument(help="A new study folder to create.")],
+    ) -> None:
+        """Make a new study from a REFI-QDA project, saying what was adjusted."""
+        from .exchange.projects import import_qdpx
+
+        r = import_qdpx(file, folder)
+        typer.echo(f"{r.folder}: {r.documents} documents, {r.codes} codes, {r.codings} codings, {r.memos} memos, "
+                   f"{r.cases} cases from {r.origin or 'an unnamed tool'}")
+        for note in r.adjustments:
+            typer.echo(f"  adjusted: {note}")
+
     app.add_typer(transcripts_app, name="transcripts")
     app.add_typer(codebook_app, name="codebook")

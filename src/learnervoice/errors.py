@@ -102,5 +102,9 @@ class CodingError(LearnervoiceError):
     """A coding, code or memo cannot be stored as asked; nothing was changed."""
 
 
+class ExchangeError(LearnervoiceError):
+    """A REFI-QDA project or codebook cannot be read or written; nothing was changed."""
+
+
 class AuditError(LearnervoiceError):
     """A published table given to the audit cannot be read."""

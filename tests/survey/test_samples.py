@@ -106,6 +106,15 @@ def test_limesurvey_structure_file_is_not_responses(tmp_path: Path, samples: Pat
     assert not study.store_path.exists()
 
 
+def test_limesurvey_r_syntax_file_is_not_responses(tmp_path: Path, samples: Path) -> None:
+    """The R syntax file that comes with a LimeSurvey export is a script: refused, naming what is missing."""
+    study = write_study(tmp_path / "s", LIMESURVEY_STUDY)
+    with pytest.raises(InvalidResponsesError) as err:
+        import_responses(study, samples / "limesurvey_survey_998192_R_syntax_file.R")
+    assert "limesurvey_survey_998192_R_syntax_file.R" in str(err.value)
+    assert not study.store_path.exists()
+
+
 SPSS_STUDY = """
 title: SPSS sample
 consent: yes

@@ -29,8 +29,15 @@ class NewCoding:
 def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: str = "api") -> int:
     """Store codings; all or nothing. A coding already stored is not stored twice. Returns codings added."""
     problems: list[str] = []
+    names = sorted({item.document for item in items})
     with store.read() as conn:
-        docs = {r.name: (r.id, len(r.text)) for r in conn.execute(sa.select(documents.c.id, documents.c.name, documents.c.text))}
+        docs = {
+            r.name: (r.id, int(r.length))
+            for r in conn.execute(
+                sa.select(documents.c.id, documents.c.name, sa.func.length(documents.c.text).label("length"))
+                .where(documents.c.name.in_(names))
+            )
+        }
         code_ids = {r.key: r.id for r in conn.execute(sa.select(codes.c.key, codes.c.id))}
     rows = []
     for n, item in enumerate(items, start=1):

@@ -37,6 +37,7 @@ documents = sa.Table(
     sa.Column("format", sa.String(10), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("guid", sa.String(40)),
 )
 turns = sa.Table(
     "turns", metadata,
@@ -65,6 +66,7 @@ codes = sa.Table(
     sa.Column("example", sa.Text, nullable=False, default=""),
     sa.Column("colour", sa.String(9)),
     sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("guid", sa.String(40)),
 )
 codings = sa.Table(
     "codings", metadata,
@@ -75,6 +77,7 @@ codings = sa.Table(
     sa.Column("code_id", sa.Integer, sa.ForeignKey("codes.id"), nullable=False),
     sa.Column("coder", sa.String(100), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("guid", sa.String(40)),
     sa.CheckConstraint('"start" >= 0 AND "end" > "start"', name="coding_span"),
     sa.UniqueConstraint("document_id", "start", "end", "code_id", "coder", name="one_coding"),
 )
@@ -86,6 +89,7 @@ memos = sa.Table(
     sa.Column("author", sa.String(100), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("guid", sa.String(40)),
 )
 audit = sa.Table(
     "audit", metadata,
@@ -107,8 +111,17 @@ def _create_core_tables(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _add_exchange_guids(conn: Connection) -> None:
+    """REFI-QDA GUIDs of imported objects, kept so that a re-export keeps them."""
+    inspector = sa.inspect(conn)
+    for table in ("codes", "documents", "codings", "memos"):
+        if "guid" not in {c["name"] for c in inspector.get_columns(table)}:  # stores made before this step
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN guid VARCHAR(40)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core_tables", _create_core_tables),
+    ("0002_exchange_guids", _add_exchange_guids),
 ]
 
 QUAL_FILE = "qual.sqlite"

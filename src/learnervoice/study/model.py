@@ -215,7 +215,7 @@ class StudyConfig(Strict):
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
     locale: str | None = Field(default=None, description="e.g. ca_ES; decides the decimal mark.")
     consent: str = Field(min_length=1)
-    questions: tuple[Question, ...] = Field(min_length=1)
+    questions: tuple[Question, ...] = Field(default=(), description="May be empty for a study of transcripts only.")
     derived: tuple[DerivedVariable, ...] = ()
     weight: Identifier | None = Field(default=None, description="A numeric question holding survey weights.")
     responses: tuple[ResponseSource, ...] = ()

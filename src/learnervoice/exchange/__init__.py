@@ -1,0 +1,1 @@
+"""Exchange with other tools: REFI-QDA projects (.qdpx) and codebooks (.qdc)."""
