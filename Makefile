@@ -17,6 +17,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/learnervoice tables $(EXAMPLE) --ci
 	$(VENV)/bin/learnervoice tables $(EXAMPLE) -o $(EXAMPLE)/tables.html
+	$(VENV)/bin/learnervoice codes $(EXAMPLE) --by career_stage --coder coder_a
+	$(VENV)/bin/learnervoice quotes $(EXAMPLE) cred_not_essential --coder coder_a
+	$(VENV)/bin/learnervoice agreement $(EXAMPLE) --unit turn --bootstrap 200
 	@echo "Tables of the example study: $(EXAMPLE)/tables.html"
 
 typecheck: $(STAMP)

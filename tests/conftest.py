@@ -37,7 +37,7 @@ def paper_tables() -> Path:
 def example(tmp_path: Path) -> Study:
     """A private copy of the bundled example study (no store yet)."""
     target = tmp_path / "example"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".learnervoice", "tables.html"))
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".learnervoice", "tables.html", "qual.sqlite*"))
     return open_study(target)
 
 

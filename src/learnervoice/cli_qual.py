@@ -27,8 +27,12 @@ def _open(study: Path) -> tuple[Any, Any]:
     from .qual.store import QualStore
     from .study import open_study
 
+    from .qual.sync import sync_declared
+
     s = open_study(study)
-    return s, QualStore.for_study(s)
+    store = QualStore.for_study(s)
+    sync_declared(s, store)
+    return s, store
 
 
 def print_frame(frame: pd.DataFrame, fmt: str) -> None:

@@ -145,7 +145,10 @@ def agreement(
     data = _load(store, coders)
     rows = []
     pooled: dict[Pattern, float] = {}
+    used = {key for key, _, _ in data.segments}
     for code in data.code_keys:
+        if code not in used:
+            continue  # nobody applied it (a theme that only groups sub-codes): nothing to agree on
         units = _units(data, code, unit)
         if not units.patterns:
             continue

@@ -19,17 +19,22 @@ from .store import QualStore, codes, codings, documents, insert_id, memos, now, 
 
 @dataclass(frozen=True)
 class NewCoding:
+    """A coding to add: by offsets, or by a quote found in the document (its n-th occurrence)."""
+
     document: str
     start: int
     end: int
     code: str  # code key
     coder: str
+    quote: str | None = None
+    occurrence: int = 1
 
 
 def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: str = "api") -> int:
     """Store codings; all or nothing. A coding already stored is not stored twice. Returns codings added."""
     problems: list[str] = []
     names = sorted({item.document for item in items})
+    quoted = sorted({item.document for item in items if item.quote})
     with store.read() as conn:
         docs = {
             r.name: (r.id, int(r.length))
@@ -38,6 +43,7 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
                 .where(documents.c.name.in_(names))
             )
         }
+        texts = dict(conn.execute(sa.select(documents.c.name, documents.c.text).where(documents.c.name.in_(quoted))).all())
         code_ids = {r.key: r.id for r in conn.execute(sa.select(codes.c.key, codes.c.id))}
     rows = []
     for n, item in enumerate(items, start=1):
@@ -46,6 +52,13 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
             problems.append(f"{where}, column 'document': no document {item.document!r}")
             continue
         doc_id, length = docs[item.document]
+        if item.quote:
+            found = _find(texts[item.document], item.quote, item.occurrence)
+            if found is None:
+                problems.append(f"{where}, column 'quote': {item.quote[:60]!r} is not in {item.document!r} "
+                                f"{item.occurrence} time(s)")
+                continue
+            item = NewCoding(item.document, found, found + len(item.quote), item.code, item.coder)
         if not (0 <= item.start < item.end <= length):
             problems.append(f"{where}: offsets {item.start}–{item.end} are outside {item.document!r} (0–{length})")
         if item.code not in code_ids:
@@ -68,27 +81,45 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
     return added
 
 
+def _find(text: str, quote: str, occurrence: int) -> int | None:
+    position = -1
+    for _ in range(max(occurrence, 1)):
+        position = text.find(quote, position + 1)
+        if position < 0:
+            return None
+    return position
+
+
 def read_codings_csv(path: Path) -> list[NewCoding]:
-    """Columns: document, start, end, code, coder (a header row first)."""
+    """Columns: document, code, coder, and either start and end, or quote (with an optional occurrence)."""
     if not path.is_file():
         raise CodingError(f"{path}: no such file")
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            need = ("document", "start", "end", "code", "coder")
-            missing = [c for c in need if c not in (reader.fieldnames or [])]
+            columns = reader.fieldnames or []
+            missing = [c for c in ("document", "code", "coder") if c not in columns]
+            if not ({"start", "end"} <= set(columns) or "quote" in columns):
+                missing.append("start and end (or quote)")
             if missing:
                 raise CodingError(f"{path}, row 1: missing column(s) {', '.join(missing)}")
             out = []
             for line, rec in enumerate(reader, start=2):
-                try:
-                    start, end = int(rec["start"]), int(rec["end"])
-                except (TypeError, ValueError):
-                    raise CodingError(f"{path}, row {line}: start and end must be whole numbers") from None
-                out.append(NewCoding(rec["document"], start, end, rec["code"], rec["coder"] or ""))
+                out.append(_csv_coding(path, line, rec))
     except UnicodeDecodeError:
         raise CodingError(f"{path}: not UTF-8 text") from None
     return out
+
+
+def _csv_coding(path: Path, line: int, rec: dict[str, str]) -> NewCoding:
+    quote = rec.get("quote") or None
+    try:
+        if quote:
+            occurrence = int(rec.get("occurrence") or 1)
+            return NewCoding(rec["document"], -1, -1, rec["code"], rec["coder"] or "", quote, occurrence)
+        return NewCoding(rec["document"], int(rec["start"]), int(rec["end"]), rec["code"], rec["coder"] or "")
+    except (TypeError, ValueError):
+        raise CodingError(f"{path}, row {line}: start, end and occurrence must be whole numbers") from None
 
 
 def autocode(

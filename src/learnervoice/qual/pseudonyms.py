@@ -34,7 +34,8 @@ class Pseudonymiser:
         for name, label in (extra or {}).items():
             replacements[name] = label
         self._lookup = {strip_accents(k).casefold(): v for k, v in replacements.items()}
-        names = sorted(self._lookup, key=len, reverse=True)
+        # the pattern is built from the names as written (accents kept), so "Sílvia" also finds "Silvia"
+        names = sorted(replacements, key=len, reverse=True)
         self._pattern = (
             re.compile(r"(?<!\w)(" + "|".join(_accent_insensitive(n) for n in names) + r")(?!\w)", re.IGNORECASE)
             if names

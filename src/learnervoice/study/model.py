@@ -208,6 +208,14 @@ class ResponseSource(Strict):
     mapping: ImportMapping | None = None
 
 
+class TranscriptSource(Strict):
+    """A focus-group transcript the study declares; commands import it on first use."""
+
+    file: str
+    name: str | None = Field(default=None, description="Document name; the file name without suffix if absent.")
+    format: Literal["auto", "vtt", "srt", "docx", "txt"] = "auto"
+
+
 class StudyConfig(Strict):
     """Everything in study.yaml."""
 
@@ -219,6 +227,8 @@ class StudyConfig(Strict):
     derived: tuple[DerivedVariable, ...] = ()
     weight: Identifier | None = Field(default=None, description="A numeric question holding survey weights.")
     responses: tuple[ResponseSource, ...] = ()
+    transcripts: tuple[TranscriptSource, ...] = ()
+    codings: tuple[str, ...] = Field(default=(), description="CSV files of codings (document,start,end,code,coder or quote).")
     missing_values: tuple[str, ...] = Field(default=(), description="Raw values that mean 'no answer'.")
 
     @model_validator(mode="after")
