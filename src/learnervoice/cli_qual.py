@@ -226,7 +226,8 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         filters = dict(item.split("=", 1) for item in where or [])
         frame = find_quotes(s, store, code, coder=coder, where=filters)
         keep = [c for c in ("document", "speaker", "code", "coder", "quote") if c in frame.columns]
-        extra = [c for c in frame.columns if c not in keep + ["coding_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after", "respondent_id"]]
+        hidden = ["coding_id", "document_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after", "respondent_id"]
+        extra = [c for c in frame.columns if c not in keep + hidden]
         print_frame(frame[keep + extra], format)
 
     @app.command()

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ..errors import CodingError
 from ..study.load import Study
+from .analytics import analytic
 from .roster import load_roster
 from .store import QualStore, codes, codings, documents, turns
 
@@ -31,34 +32,23 @@ def _frame(store: QualStore, query: sa.Select[Any]) -> pd.DataFrame:
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def coded_segments(study: Study, store: QualStore) -> pd.DataFrame:
-    """Every coding with its code, document, text, the turn it starts in, and the speaker's attributes."""
-    frame = _frame(
-        store,
-        sa.select(
-            codings.c.id.label("coding_id"), codes.c.key.label("code"), codes.c.name.label("code_name"),
-            documents.c.name.label("document"), codings.c.start, codings.c.end, codings.c.coder,
-            documents.c.text,
-        )
-        .join(codes, codes.c.id == codings.c.code_id)
-        .join(documents, documents.c.id == codings.c.document_id),
-    )
-    turn_rows = _frame(
-        store,
-        sa.select(documents.c.name.label("document"), turns.c.idx.label("turn"), turns.c.start.label("turn_start"),
-                  turns.c.end.label("turn_end"), turns.c.speaker, turns.c.participant, turns.c.role)
-        .join(documents, documents.c.id == turns.c.document_id),
-    )
-    if frame.empty:
-        return frame.assign(quote="", turn=None, speaker=None, participant=None)
-    frame["quote"] = [t[s:e] for t, s, e in zip(frame["text"], frame["start"], frame["end"])]
-    merged = frame.merge(turn_rows, on="document")
-    merged = merged[(merged["start"] >= merged["turn_start"]) & (merged["start"] <= merged["turn_end"])]
-    merged = merged.drop_duplicates("coding_id").drop(columns=["turn_start", "turn_end"])
+def coded_segments(study: Study, store: QualStore, *, coder: str | None = None, codes_in: list[str] | None = None) -> pd.DataFrame:
+    """Every coding with its code, document, the turn it starts in, the speaker and their attributes."""
+    with analytic(study, store) as con:
+        where: list[str] = []
+        params: list[Any] = []
+        if coder is not None:
+            where.append("coder = ?")
+            params.append(coder)
+        if codes_in is not None:
+            where.append("list_contains(?, code)")
+            params.append(codes_in)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        frame = con.execute(f"SELECT * FROM coded {clause} ORDER BY document, start, coding_id", params).df()
     attributes = _attributes(study)
-    if not attributes.empty:
-        merged = merged.merge(attributes, on="participant", how="left")
-    return merged.reset_index(drop=True)
+    if not attributes.empty and not frame.empty:
+        frame = frame.merge(attributes, on="participant", how="left")
+    return frame
 
 
 def _attributes(study: Study) -> pd.DataFrame:
@@ -83,20 +73,35 @@ def quotes(
 
     >>> quotes(study, store, "pleasure", where={"career_stage": "senior"})  # doctest: +SKIP
     """
-    keys = _with_descendants(store, code)
-    frame = coded_segments(study, store)
-    frame = frame[frame["code"].isin(keys)]
-    if coder is not None:
-        frame = frame[frame["coder"] == coder]
+    frame = coded_segments(study, store, coder=coder, codes_in=_with_descendants(store, code))
     for attribute, value in (where or {}).items():
         if attribute not in frame.columns:
             raise CodingError(f"participants have no attribute {attribute!r}")
         frame = frame[frame[attribute] == value]
-    frame = frame.assign(
-        before=[t[max(0, s - context) : s] for t, s in zip(frame["text"], frame["start"])],
-        after=[t[e : e + context] for t, e in zip(frame["text"], frame["end"])],
+    text = _texts(store, [int(i) for i in frame["coding_id"]], context)
+    frame = frame.merge(text, on="coding_id", how="left")
+    return frame.sort_values(["document", "start"]).reset_index(drop=True)
+
+
+def _texts(store: QualStore, ids: list[int], context: int) -> pd.DataFrame:
+    """The quoted words and their context, cut by the database (no transcript leaves it whole)."""
+    import pandas as pd
+
+    if not ids:
+        return pd.DataFrame(columns=["coding_id", "quote", "before", "after"])
+    start, end, text = codings.c.start, codings.c.end, documents.c.text
+    before_from = sa.func.max(start - context, 0) if store.engine.dialect.name == "sqlite" else sa.func.greatest(start - context, 0)
+    query = (
+        sa.select(
+            codings.c.id.label("coding_id"),
+            sa.func.substr(text, start + 1, end - start).label("quote"),
+            sa.func.substr(text, before_from + 1, start - before_from).label("before"),
+            sa.func.substr(text, end + 1, context).label("after"),
+        )
+        .join(documents, documents.c.id == codings.c.document_id)
+        .where(codings.c.id.in_(ids))
     )
-    return frame.drop(columns=["text"]).sort_values(["document", "start"]).reset_index(drop=True)
+    return _frame(store, query)
 
 
 def _with_descendants(store: QualStore, key: str) -> list[str]:
@@ -116,49 +121,49 @@ def _with_descendants(store: QualStore, key: str) -> list[str]:
 
 def code_frequencies(study: Study, store: QualStore, *, coder: str | None = None) -> pd.DataFrame:
     """Per code: segments, documents, and participants who voiced it (the unit researchers report)."""
-    import pandas as pd
-
-    frame = coded_segments(study, store)
-    if coder is not None:
-        frame = frame[frame["coder"] == coder]
-    with store.read() as conn:
-        all_codes = pd.DataFrame(conn.execute(sa.select(codes.c.key.label("code"), codes.c.name)).fetchall(), columns=["code", "name"])
-    if frame.empty:
-        return all_codes.assign(segments=0, documents=0, participants=0)
-    grouped = frame.groupby("code").agg(
-        segments=("coding_id", "count"), documents=("document", "nunique"), participants=("participant", "nunique")
-    )
-    out = all_codes.merge(grouped, left_on="code", right_index=True, how="left").fillna(0)
+    with analytic(study, store) as con:
+        filter_sql = "WHERE coder = ?" if coder is not None else ""
+        counts = con.execute(
+            "SELECT code, count(*) AS segments, count(DISTINCT document_id) AS documents, "
+            f"count(DISTINCT participant) AS participants FROM coded {filter_sql} GROUP BY code",
+            [coder] if coder is not None else [],
+        ).df()
+    all_codes = _frame(store, sa.select(codes.c.key.label("code"), codes.c.name).order_by(codes.c.id))
+    out = all_codes.merge(counts, on="code", how="left").fillna({"segments": 0, "documents": 0, "participants": 0})
     return out.astype({"segments": int, "documents": int, "participants": int})
 
 
 def code_by_attribute(study: Study, store: QualStore, attribute: str, *, coder: str | None = None) -> pd.DataFrame:
     """Participants who voiced each code, by a participant attribute (codes × attribute values)."""
-    frame = coded_segments(study, store)
-    if attribute not in frame.columns:
+    attributes = _attributes(study)
+    if attribute not in attributes.columns:
         raise CodingError(f"participants have no attribute {attribute!r}")
-    if coder is not None:
-        frame = frame[frame["coder"] == coder]
-    people = frame.dropna(subset=["participant"]).drop_duplicates(["code", "participant"])
-    return people.pivot_table(index="code", columns=attribute, values="participant", aggfunc="count", fill_value=0)
+    with analytic(study, store) as con:
+        con.register("people", attributes[["participant", attribute]].rename(columns={attribute: "value"}))
+        filter_sql = "AND c.coder = ?" if coder is not None else ""
+        long = con.execute(
+            "SELECT c.code, p.value, count(DISTINCT c.participant) AS n FROM coded c JOIN people p USING (participant) "
+            f"WHERE p.value IS NOT NULL AND p.value <> '' {filter_sql} GROUP BY ALL",
+            [coder] if coder is not None else [],
+        ).df()
+    matrix = long.pivot_table(index="code", columns="value", values="n", aggfunc="sum", fill_value=0)
+    matrix.columns.name = attribute
+    return matrix
 
 
 def cooccurrence(study: Study, store: QualStore, *, unit: str = "overlap") -> pd.DataFrame:
-    """Codes × codes: how many pairs of codings overlap (unit='overlap') or fall in the same turn ('turn')."""
-    import pandas as pd
-
+    """Codes × codes: pairs of codings that overlap (unit='overlap') or fall in the same turn ('turn')."""
     if unit not in ("overlap", "turn"):
         raise CodingError("co-occurrence unit is 'overlap' or 'turn'")
-    frame = coded_segments(study, store)[["coding_id", "code", "document", "start", "end", "turn"]]
-    pairs = frame.merge(frame, on="document", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["coding_id_a"] != pairs["coding_id_b"]]
-    if unit == "overlap":
-        pairs = pairs[(pairs["start_a"] < pairs["end_b"]) & (pairs["start_b"] < pairs["end_a"])]
-    else:
-        pairs = pairs[pairs["turn_a"] == pairs["turn_b"]]
-    keys = sorted(frame["code"].unique())
-    matrix = pd.crosstab(pairs["code_a"], pairs["code_b"]).reindex(index=keys, columns=keys, fill_value=0)
-    return matrix
+    join = "a.start < b.end AND b.start < a.end" if unit == "overlap" else "a.turn = b.turn"
+    with analytic(study, store) as con:
+        long = con.execute(
+            f"SELECT a.code AS code_a, b.code AS code_b, count(*) AS n FROM coded a JOIN coded b "
+            f"ON a.document_id = b.document_id AND {join} AND a.coding_id <> b.coding_id GROUP BY ALL"
+        ).df()
+        keys = sorted(r[0] for r in con.execute("SELECT DISTINCT code FROM coded").fetchall())
+    matrix = long.pivot_table(index="code_a", columns="code_b", values="n", aggfunc="sum", fill_value=0)
+    return matrix.reindex(index=keys, columns=keys, fill_value=0).rename_axis(index="code", columns=None)
 
 
 def keyword_in_context(store: QualStore, pattern: str, *, width: int = 60) -> pd.DataFrame:

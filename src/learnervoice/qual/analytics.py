@@ -1,0 +1,102 @@
+"""Codings and turns for analysis: copied from the transactional store into DuckDB through Arrow.
+
+The coding store (SQLite or PostgreSQL) is built for many small writes; counts,
+matrices and interval joins over hundreds of thousands of codings belong to an
+analytic engine. A Parquet snapshot of codings and turns is kept in the study's
+private folder and rebuilt only when the audit log says something changed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..study.load import Study
+from .store import QualStore, audit, codes, codings, documents, turns
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+SNAPSHOT_DIR = "qual_snapshot"
+
+
+def _version(store: QualStore) -> str:
+    with store.read() as conn:
+        last = conn.execute(sa.select(sa.func.max(audit.c.id))).scalar()
+        count = conn.execute(sa.select(sa.func.count()).select_from(codings)).scalar()
+    return f"{last or 0}-{count or 0}"
+
+
+def _arrow(store: QualStore, query: sa.Select[Any]) -> pa.Table:
+    import pyarrow as pa
+
+    with store.read() as conn:
+        result = conn.execute(query)
+        names = list(result.keys())
+        rows = result.fetchall()
+    columns: list[list[Any]] = [list(col) for col in zip(*rows)] if rows else [[] for _ in names]
+    return pa.table(dict(zip(names, columns)))
+
+
+def snapshot(study: Study, store: QualStore) -> Path:
+    """Parquet copies of codings and turns, current as of the last change in the store."""
+    import pyarrow.parquet as pq
+
+    folder = study.private_dir / SNAPSHOT_DIR
+    version = _version(store)
+    stamp = folder / "version"
+    if stamp.is_file() and stamp.read_text() == version:
+        return folder
+    coding_table = _arrow(store, sa.select(
+        codings.c.id.label("coding_id"), codings.c.document_id, documents.c.name.label("document"),
+        codings.c.start, codings.c.end, codes.c.key.label("code"), codings.c.coder,
+    ).join(codes, codes.c.id == codings.c.code_id).join(documents, documents.c.id == codings.c.document_id))
+    turn_table = _arrow(store, sa.select(
+        turns.c.document_id, turns.c.idx.label("turn"), turns.c.start.label("turn_start"), turns.c.end.label("turn_end"),
+        turns.c.speaker, turns.c.participant, turns.c.role,
+    ))
+    work = folder.with_name(f".{SNAPSHOT_DIR}.{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    pq.write_table(_typed(coding_table, {"coding_id": "int64", "document_id": "int64", "start": "int64", "end": "int64"}), work / "codings.parquet")
+    pq.write_table(_typed(turn_table, {"document_id": "int64", "turn": "int64", "turn_start": "int64", "turn_end": "int64"}), work / "turns.parquet")
+    (work / "version").write_text(version)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(work, folder)
+    return folder
+
+
+def _typed(table: pa.Table, types: dict[str, str]) -> pa.Table:
+    import pyarrow as pa
+
+    fields = []
+    for f in table.schema:
+        wanted = types.get(f.name)
+        fields.append(pa.field(f.name, pa.type_for_alias(wanted) if wanted else (pa.string() if pa.types.is_null(f.type) else f.type)))
+    return table.cast(pa.schema(fields))
+
+
+@contextmanager
+def analytic(study: Study, store: QualStore) -> Iterator[duckdb.DuckDBPyConnection]:
+    """DuckDB with views `codings`, `turns` and `coded` (each coding with the turn it starts in)."""
+    import duckdb
+
+    folder = snapshot(study, store)
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE VIEW codings AS SELECT * FROM read_parquet('{folder / 'codings.parquet'}')")
+        con.execute(f"CREATE VIEW turns AS SELECT * FROM read_parquet('{folder / 'turns.parquet'}')")
+        con.execute(
+            "CREATE TABLE coded AS SELECT c.*, t.turn, t.speaker, t.participant, t.role FROM codings c "
+            "LEFT JOIN turns t ON c.document_id = t.document_id AND c.start >= t.turn_start AND c.start <= t.turn_end"
+        )
+        yield con
+    finally:
+        con.close()
