@@ -94,7 +94,7 @@ def analytic(study: Study, store: QualStore) -> Iterator[duckdb.DuckDBPyConnecti
         con.execute(f"CREATE VIEW codings AS SELECT * FROM read_parquet('{folder / 'codings.parquet'}')")
         con.execute(f"CREATE VIEW turns AS SELECT * FROM read_parquet('{folder / 'turns.parquet'}')")
         con.execute(
-            "CREATE TABLE coded AS SELECT c.*, t.turn, t.speaker, t.participant, t.role FROM codings c "
+            "CREATE VIEW coded AS SELECT c.*, t.turn, t.speaker, t.participant, t.role FROM codings c "
             "LEFT JOIN turns t ON c.document_id = t.document_id AND c.start >= t.turn_start AND c.start <= t.turn_end"
         )
         yield con

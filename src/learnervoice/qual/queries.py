@@ -155,13 +155,17 @@ def cooccurrence(study: Study, store: QualStore, *, unit: str = "overlap") -> pd
     """Codes × codes: pairs of codings that overlap (unit='overlap') or fall in the same turn ('turn')."""
     if unit not in ("overlap", "turn"):
         raise CodingError("co-occurrence unit is 'overlap' or 'turn'")
-    join = "a.start < b.end AND b.start < a.end" if unit == "overlap" else "a.turn = b.turn"
     with analytic(study, store) as con:
+        if unit == "overlap":  # an interval self-join on the codings alone
+            source, join = "codings", "a.start < b.end AND b.start < a.end"
+        else:  # each coding's turn, computed once, then an equi-join
+            con.execute("CREATE TEMP TABLE in_turns AS SELECT coding_id, document_id, code, turn FROM coded")
+            source, join = "in_turns", "a.turn = b.turn"
         long = con.execute(
-            f"SELECT a.code AS code_a, b.code AS code_b, count(*) AS n FROM coded a JOIN coded b "
+            f"SELECT a.code AS code_a, b.code AS code_b, count(*) AS n FROM {source} a JOIN {source} b "
             f"ON a.document_id = b.document_id AND {join} AND a.coding_id <> b.coding_id GROUP BY ALL"
         ).df()
-        keys = sorted(r[0] for r in con.execute("SELECT DISTINCT code FROM coded").fetchall())
+        keys = sorted(r[0] for r in con.execute("SELECT DISTINCT code FROM codings").fetchall())
     matrix = long.pivot_table(index="code_a", columns="code_b", values="n", aggfunc="sum", fill_value=0)
     return matrix.reindex(index=keys, columns=keys, fill_value=0).rename_axis(index="code", columns=None)
 
