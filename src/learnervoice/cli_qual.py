@@ -175,7 +175,7 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
     @reports_errors
     def code(
         study: StudyArg,
-        file: Annotated[Path | None, typer.Option("--file", help="CSV with document,start,end,code,coder.")] = None,
+        file: Annotated[Path | None, typer.Option("--file", help="CSV or YAML: document, code, coder, and start/end or quote.")] = None,
         auto: Annotated[str | None, typer.Option("--auto", help="Code KEY on whole turns matching --pattern or --speaker.")] = None,
         pattern: Annotated[str | None, typer.Option(help="Keyword or regular expression (auto-coding).")] = None,
         speaker: Annotated[str | None, typer.Option(help="A speaker's pseudonym (auto-coding).")] = None,
@@ -184,11 +184,11 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
     ) -> None:
         """Add codings from a file, or auto-code whole turns."""
         from .errors import CodingError
-        from .qual.codings import add_codings, autocode, read_codings_csv
+        from .qual.codings import add_codings, autocode, read_codings_file
 
         _, store = _open(study)
         if file is not None:
-            added = add_codings(store, read_codings_csv(file), who=who, source=file.name)
+            added = add_codings(store, read_codings_file(file), who=who, source=file.name)
         elif auto is not None:
             added = autocode(store, auto, coder=coder or who, pattern=pattern, speaker=speaker, who=who)
         else:

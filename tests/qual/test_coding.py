@@ -166,3 +166,13 @@ def test_cli_quotes_and_codes(qual_study: Study, coded: QualStore) -> None:
     assert "Mostly promotion" in result.output and "Ryan" not in result.output
     result = CliRunner().invoke(app, ["codes", str(qual_study.folder), "--by", "career_stage", "--format", "json"])
     assert result.exit_code == 0 and '"senior"' in result.output
+
+
+def test_codings_from_yaml_with_line_numbers(qual_study: Study, coded: QualStore, tmp_path: Path) -> None:
+    from learnervoice.qual.codings import read_codings_file
+
+    good = write(tmp_path / "c.yaml", "- {document: fg1, code: online, coder: cy, quote: Online, occurrence: 1}\n")
+    assert add_codings(coded, read_codings_file(good), who="t") == 1
+    bad = write(tmp_path / "b.yaml", "- {document: fg1, code: online, coder: cy, quote: x}\n- {document: fg1, coder: cy}\n")
+    with pytest.raises(CodingError, match="b.yaml, line 2: a coding needs document, code and coder"):
+        read_codings_file(bad)

@@ -370,6 +370,9 @@ def _project(path: Path, root: Any, source_text: Any) -> ImportedProject:
         content = _child(note, "PlainTextContent")
         project.notes.append({"guid": note.get("guid"), "text": (content.text or "") if content is not None else "",
                               "user": project.users.get(note.get("creatingUser", ""), "import")})
+    set_count = sum(len(_children(el, "Set")) for el in (_child(root, "Sets"),) if el is not None)
+    if set_count:
+        project.adjustments.append(f"{set_count} set(s) of codes or sources are not kept (learnervoice has no sets yet)")
     cases = _child(root, "Cases")
     variables_el = _child(root, "Variables")
     variables = {v.get("guid"): v.get("name") for v in (_children(variables_el, "Variable") if variables_el is not None else [])}

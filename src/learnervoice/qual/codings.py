@@ -90,6 +90,31 @@ def _find(text: str, quote: str, occurrence: int) -> int | None:
     return position
 
 
+def read_codings_file(path: Path) -> list[NewCoding]:
+    """Codings from a CSV file, or a YAML file holding a list of the same fields."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return read_codings_yaml(path)
+    return read_codings_csv(path)
+
+
+def read_codings_yaml(path: Path) -> list[NewCoding]:
+    """A YAML list of {document, code, coder, start, end} or {document, code, coder, quote, occurrence}."""
+    from ..study.load import _read_yaml, line_of
+
+    if not path.is_file():
+        raise CodingError(f"{path}: no such file")
+    data = _read_yaml(path)
+    if not isinstance(data, list):
+        raise CodingError(f"{path}, line 1: expected a list of codings")
+    out = []
+    for i, rec in enumerate(data):
+        line = line_of(data, (i,))
+        if not isinstance(rec, dict) or not {"document", "code", "coder"} <= set(rec):
+            raise CodingError(f"{path}, line {line}: a coding needs document, code and coder")
+        out.append(_csv_coding(path, line or i + 1, {k: "" if v is None else str(v) for k, v in rec.items()}))
+    return out
+
+
 def read_codings_csv(path: Path) -> list[NewCoding]:
     """Columns: document, code, coder, and either start and end, or quote (with an optional occurrence)."""
     if not path.is_file():

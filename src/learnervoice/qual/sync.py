@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..study.load import Study
 from .codebook import CODEBOOK_FILE, sync_codebook
-from .codings import add_codings, read_codings_csv
+from .codings import add_codings, read_codings_file
 from .documents import import_transcript
 from .store import QualStore
 
@@ -21,4 +21,4 @@ def sync_declared(study: Study, store: QualStore) -> None:
         sync_codebook(study, store, who="study.yaml")
     for file in study.config.codings:
         path = study.resolve(file)
-        add_codings(store, read_codings_csv(path), who="study.yaml", source=path.name)
+        add_codings(store, read_codings_file(path), who="study.yaml", source=path.name)
