@@ -30,3 +30,4 @@ test: typecheck
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/tables.py
+	$(VENV)/bin/python bench/qual.py

@@ -19,7 +19,6 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -28,8 +27,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import replace_section, timed  # noqa: E402
 DOC = HERE.parent / "docs" / "benchmarks.md"
-START, END = "<!-- bench/qual start -->", "<!-- bench/qual end -->"
 WORDS = ("course online credential learning work time module teacher level price promotion curiosity "
          "practice family evening weekend certificate skill project team exam forum video").split()
 
@@ -82,13 +83,6 @@ def _document(words: int, rng: random.Random) -> tuple[str, list[tuple[int, int]
     return "\n".join(parts), spans
 
 
-def timed(fn: Callable[[], object], repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -225,7 +219,6 @@ def write_doc(results: list[tuple[str, float, str, float]], args: argparse.Names
     import platform
 
     lines = [
-        START,
         "## Qualitative half (`bench/qual.py`)",
         "",
         f"Synthetic store: {args.documents:,} documents of ~{args.words:,} words, {n_codings:,} codings of "
@@ -242,14 +235,8 @@ def write_doc(results: list[tuple[str, float, str, float]], args: argparse.Names
         "Targets (issue 3): under 10 ms per coding on the 1 MB transcript; co-occurrence of 100 codes over",
         "500k codings under 1 s; code × attribute matrix under 0.5 s. The co-occurrence and matrix figures",
         "include reading the Parquet snapshot of the store; the first query after a change also rebuilds it.",
-        END,
-        "",
     ]
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    if START in text:
-        head, rest = text.split(START, 1)
-        text = head + rest.split(END, 1)[1].lstrip("\n")
-    DOC.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines), encoding="utf-8")
+    replace_section(DOC, "qual", lines)
     print(f"wrote {DOC}")
 
 

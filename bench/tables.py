@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +26,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import replace_section, timed  # noqa: E402
 DATA = HERE / "data"
 DOC = HERE.parent / "docs" / "benchmarks.md"
 SINGLE = [f"q{i:02d}" for i in range(1, 13)]
@@ -171,13 +173,6 @@ def pandas_runs(path: Path) -> dict[str, Callable[[], object]]:
     return {"frequencies": freq, "crosstabs": cross}
 
 
-def timed(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def peak_memory(path: Path) -> dict[str, float]:
@@ -227,7 +222,7 @@ def main() -> None:
 
 def write_doc(results: list[dict]) -> None:
     lines = [
-        "# Benchmarks",
+        "## Survey tables (`bench/tables.py`)",
         "",
         "Written by `bench/tables.py` (run: `make bench`). Each figure is a median of repeated runs in one",
         "process on the same Parquet file; ratios compare contenders of the same run, since machines here are noisy.",
@@ -261,7 +256,7 @@ def write_doc(results: list[dict]) -> None:
         "pandas, peak memory under 2× the import baseline.",
         "",
     ]
-    DOC.write_text("\n".join(lines), encoding="utf-8")
+    replace_section(DOC, "tables", lines)
     print(f"wrote {DOC}")
 
 

@@ -1,0 +1,28 @@
+"""What the benchmarks share: a median timer."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def timed(fn: Callable[[], object], repeats: int = 3) -> float:
+    """The median wall time of `repeats` runs, in seconds."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def replace_section(doc: Path, name: str, lines: list[str]) -> None:
+    """Write one benchmark's section of docs/benchmarks.md, keeping the others."""
+    start, end = f"<!-- bench/{name} start -->", f"<!-- bench/{name} end -->"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    if start in text:
+        head, rest = text.split(start, 1)
+        text = head.rstrip("\n") + "\n" + rest.split(end, 1)[1]
+    doc.write_text(text.rstrip("\n") + "\n\n" + "\n".join([start, *lines, end]) + "\n", encoding="utf-8")
