@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from learnervoice.cli import app
-from learnervoice.errors import CodingError, StudyError
+from learnervoice.errors import CodingError, StudyError, TableError
 from learnervoice.qual.codebook import delete_code, load_codebook, merge_codes, move_code, rename_code, split_code
 from learnervoice.qual.codings import NewCoding, add_codings, add_memo, autocode, read_codings_csv
 from learnervoice.qual.documents import import_transcript
@@ -176,3 +176,23 @@ def test_codings_from_yaml_with_line_numbers(qual_study: Study, coded: QualStore
     bad = write(tmp_path / "b.yaml", "- {document: fg1, code: online, coder: cy, quote: x}\n- {document: fg1, coder: cy}\n")
     with pytest.raises(CodingError, match="b.yaml, line 2: a coding needs document, code and coder"):
         read_codings_file(bad)
+
+
+def test_quantitised_participant_variables(qual_study: Study, coded: QualStore) -> None:
+    """Codes as a participant variable: each participant once; several codes of an exclusive set are set apart."""
+    from learnervoice.qual.quantitise import quantitised_table
+    from learnervoice.study.model import QuantitisedVariable
+
+    labels = {"career": "Career", "pleasure": "Pleasure", "online": "Online"}
+    stance = QuantitisedVariable(id="why", text="Why", codes=("career", "pleasure"), coder="anna")
+    table = quantitised_table(qual_study, coded, stance, labels)
+    assert [(r.label, r.count) for r in table.rows] == [("Career", 2), ("Pleasure", 1)]
+    assert table.base == 3 and table.missing == 1  # P04 voiced neither
+    mixed = QuantitisedVariable(id="mix", text="Mix", codes=("career", "online"), coder="anna")
+    table = quantitised_table(qual_study, coded, mixed, labels)
+    assert table.base == 2 and any("P03" in n for n in table.notes)  # P03 said both: left out, named
+    presence = QuantitisedVariable(id="p", text="P", codes=("career", "online"), rule="presence", coder="anna")
+    table = quantitised_table(qual_study, coded, presence, labels)
+    assert [r.count for r in table.rows] == [2, 2] and table.base_kind == "participant_cases"
+    with pytest.raises(TableError, match="no code"):
+        quantitised_table(qual_study, coded, QuantitisedVariable(id="x", text="X", codes=("nope",)), labels)

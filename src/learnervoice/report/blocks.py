@@ -72,6 +72,8 @@ def _frequency_notes(t: FrequencyTable, comma: bool) -> tuple[str, ...]:
         notes.append("* Percentage of total responses; a respondent could give several.")
     if t.median:
         notes.append(f"Median: {t.median}.")
+    if t.kind == "quantitised":
+        notes.extend(t.notes)
     if t.effective_n is not None:
         notes.append(f"Weighted; Kish effective n = {fmt_number(t.effective_n, decimal_comma=comma, decimals=1)}.")
     return tuple(notes)

@@ -54,6 +54,8 @@ class FrequencyTable:
             "valid": f"Base: {self.base} valid answers",
             "cases": f"Base: {self.base} respondents (% of cases)",
             "responses": f"Base: {self.base} responses from {self.respondents} respondents (% of responses)",
+            "participants": f"Base: {self.base} focus-group participants",
+            "participant_cases": f"Base: {self.base} focus-group participants (% of participants; several codes allowed)",
         }[self.base_kind]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..errors import TableError
@@ -59,8 +59,23 @@ def frequency_tables(
     >>> tables = frequency_tables(open_study("examples/microcredentials-2023"))  # doctest: +SKIP
     >>> tables.to_frame().query("question_id == 'familiar'")[["option", "count"]]  # doctest: +SKIP
     """
-    with study_engine(study) as engine:
-        return frequencies_on(engine, study.config, questions=questions, base=base, weighted=weighted)
+    survey_ids = None if not questions else [q for q in questions if q not in {v.id for v in study.config.quantitised}]
+    if questions and not survey_ids:
+        result = TableSet(study.config.title, study.config.decimal_comma, ())
+    else:
+        with study_engine(study) as engine:
+            result = frequencies_on(engine, study.config, questions=survey_ids, base=base, weighted=weighted)
+    return _with_quantitised(study, result, questions)
+
+
+def _with_quantitised(study: Study, tables: TableSet, questions: list[str] | None) -> TableSet:
+    """Focus-group codes declared as participant variables join the survey tables."""
+    if not study.config.quantitised:
+        return tables
+    from ..qual.quantitise import quantitised_tables
+
+    extra = quantitised_tables(study, questions or None)
+    return replace(tables, frequencies=tables.frequencies + tuple(extra))
 
 
 def frequencies_on(

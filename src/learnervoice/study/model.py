@@ -216,6 +216,20 @@ class TranscriptSource(Strict):
     format: Literal["auto", "vtt", "srt", "docx", "txt"] = "auto"
 
 
+class QuantitisedVariable(Strict):
+    """Codes of the focus groups turned into a participant variable and tabulated like a question.
+
+    ``exclusive``: each participant has the one code of the set they voiced (a stance);
+    ``presence``: % of participants who voiced each code (several allowed, as multiple response).
+    """
+
+    id: Identifier
+    text: str = Field(min_length=1)
+    codes: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ...] = Field(min_length=1)
+    rule: Literal["exclusive", "presence"] = "exclusive"
+    coder: str | None = Field(default=None, description="Whose codings count; all coders' when absent.")
+
+
 class StudyConfig(Strict):
     """Everything in study.yaml."""
 
@@ -229,11 +243,12 @@ class StudyConfig(Strict):
     responses: tuple[ResponseSource, ...] = ()
     transcripts: tuple[TranscriptSource, ...] = ()
     codings: tuple[str, ...] = Field(default=(), description="CSV files of codings (document,start,end,code,coder or quote).")
+    quantitised: tuple[QuantitisedVariable, ...] = ()
     missing_values: tuple[str, ...] = Field(default=(), description="Raw values that mean 'no answer'.")
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:
-        ids = [q.id for q in self.questions] + [d.id for d in self.derived]
+        ids = [q.id for q in self.questions] + [d.id for d in self.derived] + [v.id for v in self.quantitised]
         _require_unique(ids, "question and derived variable ids")
         by_id = {q.id: q for q in self.questions}
         for q in self.questions:

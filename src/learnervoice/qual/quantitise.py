@@ -1,0 +1,86 @@
+"""Codes turned into participant variables and tabulated like survey questions.
+
+The unit is the participant (as researchers report themes): a participant
+counts once for a code however many segments they said it in. Moderators are
+not participants. The tables share the survey tables' shape, so every
+renderer prints them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..errors import TableError
+from ..stats.frequencies import FrequencyTable, TableRow
+from ..stats.intervals import wilson_interval
+from ..study.load import Study
+from ..study.model import QuantitisedVariable
+from .analytics import analytic
+from .roster import load_roster
+from .store import QualStore
+
+MORE_THAN_ONE = "~several"
+
+
+def participant_codes(study: Study, store: QualStore, variable: QuantitisedVariable) -> dict[str, set[str]]:
+    """Participant pseudonym -> the codes of the variable they voiced."""
+    with analytic(study, store) as con:
+        params: list[object] = [list(variable.codes)]
+        coder_sql = ""
+        if variable.coder is not None:
+            coder_sql = "AND coder = ?"
+            params.append(variable.coder)
+        rows = con.execute(
+            "SELECT DISTINCT participant, code FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
+            f"AND list_contains(?, code) {coder_sql}",
+            params,
+        ).fetchall()
+    voiced: dict[str, set[str]] = {}
+    for participant, code in rows:
+        voiced.setdefault(participant, set()).add(code)
+    return voiced
+
+
+def quantitised_table(study: Study, store: QualStore, variable: QuantitisedVariable, labels: dict[str, str]) -> FrequencyTable:
+    unknown = [c for c in variable.codes if c not in labels]
+    if unknown:
+        raise TableError(f"quantitised variable {variable.id!r}: no code(s) {unknown} in the codebook")
+    voiced = participant_codes(study, store, variable)
+    everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
+    answered = [p for p in everyone if voiced.get(p)]
+    several = [p for p in answered if len(voiced[p]) > 1] if variable.rule == "exclusive" else []
+    base = len(answered) - len(several)
+    rows = []
+    for code in variable.codes:
+        n = sum(1 for p in answered if code in voiced[p] and p not in several)
+        share = n / base if base else math.nan
+        low, high = wilson_interval(n, base) if base else (math.nan, math.nan)
+        rows.append(TableRow(code, labels[code], n, 100 * share, 100 * low, 100 * high))
+    notes: tuple[str, ...] = (f"Coded in the focus groups{' by ' + variable.coder if variable.coder else ''}; "
+                              "each participant counts once.",)
+    if several:
+        notes += (f"{len(several)} participant(s) voiced more than one code of this set and are left out: "
+                  + ", ".join(sorted(several)) + ".",)
+    kind = "participants" if variable.rule == "exclusive" else "participant_cases"
+    return FrequencyTable(variable.id, variable.text, "quantitised", kind, tuple(rows), base,
+                          len(everyone) - len(answered) + len(several), 0, base, notes=notes)
+
+
+def quantitised_tables(study: Study, ids: list[str] | None = None) -> list[FrequencyTable]:
+    """The study's quantitised variables as tables (empty when the study declares none)."""
+    import sqlalchemy as sa
+
+    from .store import codes as codes_table
+    from .sync import sync_declared
+
+    wanted = [v for v in study.config.quantitised if ids is None or v.id in ids]
+    if not wanted:
+        return []
+    store = QualStore.for_study(study)
+    try:
+        sync_declared(study, store)
+        with store.read() as conn:
+            labels = dict(conn.execute(sa.select(codes_table.c.key, codes_table.c.name)).all())
+        return [quantitised_table(study, store, v, labels) for v in wanted]
+    finally:
+        store.close()
