@@ -15,12 +15,10 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/learnervoice tables $(EXAMPLE) --ci
-	$(VENV)/bin/learnervoice tables $(EXAMPLE) -o $(EXAMPLE)/tables.html
-	$(VENV)/bin/learnervoice codes $(EXAMPLE) --by career_stage --coder coder_a
-	$(VENV)/bin/learnervoice quotes $(EXAMPLE) cred_not_essential --coder coder_a
-	$(VENV)/bin/learnervoice agreement $(EXAMPLE) --unit turn --bootstrap 200
-	@echo "Tables of the example study: $(EXAMPLE)/tables.html"
+	$(VENV)/bin/learnervoice tables $(EXAMPLE) -q motivations -q credentials_preference
+	$(VENV)/bin/learnervoice report $(EXAMPLE) -o $(EXAMPLE)/report.html
+	$(VENV)/bin/learnervoice report $(EXAMPLE) -o $(EXAMPLE)/report.docx
+	@echo "The example study's report: $(EXAMPLE)/report.html (and report.docx)"
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

@@ -39,7 +39,7 @@ def paper_tables() -> Path:
 def example(tmp_path: Path) -> Study:
     """A private copy of the bundled example study (no store yet)."""
     target = tmp_path / "example"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".learnervoice", "tables.html", "qual.sqlite*"))
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".learnervoice", "tables.html", "qual.sqlite*", "report.html", "report.docx", "qual_snapshot"))
     return open_study(target)
 
 

@@ -171,6 +171,24 @@ def tables(
 
 @app.command()
 @reports_errors
+def report(
+    study: StudyArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="report.html, report.md or report.docx")] = Path("report.html"),
+    format: Annotated[str | None, typer.Option("--format", "-f", help="html, md or docx (default: from the suffix).")] = None,
+) -> None:
+    """The study report: tables, themes with attributed quotes, methods appendix (checked for names first)."""
+    from rich.console import Console
+
+    from .report.write import write_report
+    from .study import open_study
+
+    with Console(stderr=True).status("Building the report (tables, themes, agreement)…"):
+        path = write_report(open_study(study), output, format=format)
+    _err(f"wrote {path}")
+
+
+@app.command()
+@reports_errors
 def audit(
     table: Annotated[Path, typer.Argument(help="CSV with question, option, count, percent_printed (and table).")],
 ) -> None:

@@ -106,5 +106,9 @@ class ExchangeError(LearnervoiceError):
     """A REFI-QDA project or codebook cannot be read or written; nothing was changed."""
 
 
+class ReportError(LearnervoiceError):
+    """The study report cannot be written as asked (unknown format, or it would disclose a name)."""
+
+
 class AuditError(LearnervoiceError):
     """A published table given to the audit cannot be read."""

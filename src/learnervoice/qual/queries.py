@@ -78,12 +78,12 @@ def quotes(
         if attribute not in frame.columns:
             raise CodingError(f"participants have no attribute {attribute!r}")
         frame = frame[frame[attribute] == value]
-    text = _texts(store, [int(i) for i in frame["coding_id"]], context)
+    text = quote_texts(store, [int(i) for i in frame["coding_id"]], context)
     frame = frame.merge(text, on="coding_id", how="left")
     return frame.sort_values(["document", "start"]).reset_index(drop=True)
 
 
-def _texts(store: QualStore, ids: list[int], context: int) -> pd.DataFrame:
+def quote_texts(store: QualStore, ids: list[int], context: int) -> pd.DataFrame:
     """The quoted words and their context, cut by the database (no transcript leaves it whole)."""
     import pandas as pd
 

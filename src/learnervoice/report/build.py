@@ -1,0 +1,282 @@
+"""Assemble the study report: survey tables, themes with attributed quotes, and the methods appendix.
+
+The result is a plain document model (sections of paragraphs, tables and
+quotes) that the HTML, Markdown and DOCX writers render. Nothing here depends
+on time or machine, so the same study gives the same report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
+
+from ..study.load import Study
+from .blocks import Block, table_blocks
+from .config import QuoteRule, ReportConfig, load_report_config
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..qual.store import QualStore
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    name: str
+    description: str
+    participants: int
+    by_group: str
+    quotes: tuple[Quote, ...]
+    level: int
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Block] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    sections: list[Section]
+    disclosure: list[str]
+
+
+def build_report(study: Study) -> Report:
+    """The report of a study, as report.yaml (or the default) lays it out.
+
+    >>> build_report(open_study("examples/microcredentials-2023")).sections[0].title  # doctest: +SKIP
+    'Participants'
+    """
+    from ..stats.tables import frequency_tables
+
+    config = load_report_config(study)
+    tables = frequency_tables(study)
+    by_id = {t.variable_id: t for t in tables.frequencies}
+    qual = _qual(study)
+    disclosure: list[str] = []
+    sections = []
+    for spec in config.sections:
+        section = Section(spec.title, [spec.intro] if spec.intro else [])
+        if spec.kind == "appendix":
+            _appendix(study, section, tables, qual, config)
+        else:
+            chosen = [by_id[i] for i in spec.tables if i in by_id]
+            subset = type(tables)(tables.title, tables.decimal_comma, tuple(chosen))
+            section.tables = table_blocks(subset)
+            if qual is not None:
+                section.themes = _themes(study, qual, spec.themes, config, disclosure)
+        sections.append(section)
+    if qual is not None:
+        qual.close()
+    return Report(config.title or study.config.title, sections, disclosure)
+
+
+def _qual(study: Study) -> QualStore | None:
+    if not study.config.transcripts and not (study.folder / "qual.sqlite").exists():
+        return None
+    from ..qual.store import QualStore
+    from ..qual.sync import sync_declared
+
+    store = QualStore.for_study(study)
+    sync_declared(study, store)
+    return store
+
+
+# --- themes and quotes ----------------------------------------------------------------------
+
+
+def _themes(study: Study, store: QualStore, roots: tuple[str, ...], config: ReportConfig, disclosure: list[str]) -> list[Theme]:
+    import sqlalchemy as sa
+
+    from ..qual.queries import coded_segments
+    from ..qual.roster import load_roster
+    from ..qual.store import codes
+
+    with store.read() as conn:
+        rows = conn.execute(sa.select(codes).order_by(codes.c.position, codes.c.id)).all()
+    children: dict[int | None, list[Any]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+    segments = coded_segments(study, store, coder=config.quotes.coder)
+    roster = load_roster(study)
+    people = [dict(p.attributes, pseudonym=p.pseudonym) for p in roster.participants if not p.is_moderator]
+    out: list[Theme] = []
+
+    def walk(row: Any, level: int) -> None:
+        keys = _descendants(row, children)
+        mine = segments[segments["code"].isin(keys) & (segments["role"] == "participant")]
+        quotes = _pick_quotes(study, store, mine[mine["code"] == row.key], config, people, disclosure)
+        out.append(Theme(row.key, row.name, row.description, int(mine["participant"].nunique()),
+                         _by_group(mine, config.quotes.per), quotes, level))
+        for child in children.get(row.id, []):
+            walk(child, level + 1)
+
+    for r in rows:
+        if r.key in roots:
+            walk(r, 0)
+    return out
+
+
+def _descendants(row: Any, children: dict[int | None, list[Any]]) -> list[str]:
+    keys = [row.key]
+    for child in children.get(row.id, []):
+        keys += _descendants(child, children)
+    return keys
+
+
+def _by_group(frame: pd.DataFrame, attribute: str | None) -> str:
+    if attribute is None or attribute not in frame.columns or frame.empty:
+        return ""
+    counts = frame.drop_duplicates("participant").groupby(attribute)["participant"].count()
+    return ", ".join(f"{value} {n}" for value, n in counts.items() if value)
+
+
+def _pick_quotes(
+    study: Study, store: QualStore, frame: pd.DataFrame, config: ReportConfig, people: list[dict[str, str]],
+    disclosure: list[str],
+) -> tuple[Quote, ...]:
+    from ..qual.queries import quote_texts
+
+    rule: QuoteRule = config.quotes
+    if frame.empty or rule.per_code == 0:
+        return ()
+    texts = quote_texts(store, [int(i) for i in frame["coding_id"]], 0).set_index("coding_id")["quote"]
+    candidates = frame.assign(quote=[texts.get(int(i), "") for i in frame["coding_id"]])
+    candidates = candidates.assign(words=candidates["quote"].str.split().str.len())
+    pinned = rule.pinned.get(str(frame["code"].iloc[0]), [])
+    chosen = [r for _, r in candidates[candidates["coding_id"].isin(pinned)].iterrows()]
+    short = candidates[candidates["words"] <= rule.max_words].sort_values(
+        ["words", "document", "start"], ascending=[False, True, True])
+    groups = [None] if rule.per is None or rule.per not in short.columns else sorted(short[rule.per].dropna().unique())
+    for value in groups:
+        pool = short if value is None else short[short[rule.per] == value]
+        pool = pool[~pool["participant"].isin([c["participant"] for c in chosen])]
+        if len(chosen) < rule.per_code and not pool.empty:
+            chosen.append(pool.iloc[0])
+    return tuple(Quote(_sentence(str(c["quote"])), attribute_label(c, config, people, disclosure)) for c in chosen[: rule.per_code])
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[0].upper() + text[1:] if text else text
+
+
+def attribute_label(row: Any, config: ReportConfig, people: list[dict[str, str]], disclosure: list[str]) -> str:
+    """'P12, senior, woman', coarsened until at least k participants share the attributes shown."""
+    shown = [a for a in config.attribution if str(row.get(a) or "")]
+    while shown:
+        same = [p for p in people if all(p.get(a) == row.get(a) for a in shown)]
+        if len(same) >= config.k:
+            break
+        dropped = shown.pop()
+        note = f"Attribution of {row['participant']}: '{dropped}' left out (fewer than {config.k} participants share it)."
+        if note not in disclosure:
+            disclosure.append(note)
+    return ", ".join([str(row["participant"])] + [str(row[a]) for a in shown])
+
+
+# --- methods appendix -----------------------------------------------------------------------
+
+
+def _appendix(study: Study, section: Section, tables: Any, qual: QualStore | None, config: ReportConfig) -> None:
+    bases = [f"{t.label}: {t.base_label.removeprefix('Base: ')}" + (f"; no answer {t.missing}" if t.missing else "")
+             + (f"; not asked {t.not_asked}" if t.not_asked else "") for t in tables.frequencies]
+    section.paragraphs.append("Per-item bases. " + " · ".join(bases))
+    if qual is not None:
+        section.paragraphs += _agreement_paragraphs(qual)
+        section.tables.append(_codebook_block(qual))
+    section.paragraphs.append(
+        f"Disclosure control: quote attributions show {', '.join(config.attribution) or 'no attributes'} only when at "
+        f"least {config.k} participants share them; participants' names, e-mail addresses and phone numbers are "
+        "replaced on import and checked for again before the report is written."
+    )
+    section.paragraphs.append("Software: " + ", ".join(f"{p} {_version(p)}" for p in (
+        "learnervoice", "duckdb", "pandas", "scipy", "sqlalchemy")) + ".")
+    section.paragraphs.append("Inputs (SHA-256, first 12): " + ", ".join(_input_hashes(study)) + ".")
+
+
+def _agreement_paragraphs(store: QualStore) -> list[str]:
+    from ..errors import CodingError
+    from ..qual.agreement import agreement
+
+    try:
+        frame = agreement(store, unit="turn", bootstrap=1000)
+    except CodingError:
+        return ["Agreement between coders: fewer than two coders' codings."]
+    pooled = frame[frame["code"] == "(all codes)"].iloc[0]
+    return [
+        f"Agreement between coders ({', '.join(frame.attrs['coders'])}), unit: speaker turn, each code × turn a "
+        f"unit ({int(pooled['units'])} units): percent agreement {pooled['percent']:.1%}, Krippendorff's alpha "
+        f"{pooled['alpha']:.3f} (95% bootstrap interval {pooled['alpha_low']:.3f}–{pooled['alpha_high']:.3f}, "
+        f"1,000 draws, seeded), Cohen's kappa {pooled['cohen']:.3f}. Per code: "
+        + "; ".join(f"{r.code} α={r.alpha:.2f}" for r in frame.itertuples() if r.code != "(all codes)") + "."
+    ]
+
+
+def _codebook_block(store: QualStore) -> Block:
+    import sqlalchemy as sa
+
+    from ..qual.store import codes
+
+    with store.read() as conn:
+        rows = conn.execute(sa.select(codes).order_by(codes.c.position, codes.c.id)).all()
+    depth: dict[int, int] = {}
+    for r in rows:
+        depth[r.id] = 0 if r.parent_id is None else depth.get(r.parent_id, 0) + 1
+    ordered = _tree_order(list(rows))
+    body = tuple(
+        ("  " * depth[r.id] + r.name, r.key, " ".join(x for x in (r.description, _label("Includes", r.inclusion),
+                                                                  _label("Excludes", r.exclusion)) if x))
+        for r in ordered
+    )
+    return Block("Codebook", ("Code", "Key", "Definition"), body, ())
+
+
+def _tree_order(rows: list[Any]) -> list[Any]:
+    children: dict[int | None, list[Any]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+    out: list[Any] = []
+
+    def walk(parent: int | None) -> None:
+        for r in children.get(parent, []):
+            out.append(r)
+            walk(r.id)
+
+    walk(None)
+    return out
+
+
+def _label(label: str, text: str) -> str:
+    return f"{label}: {text}" if text else ""
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except Exception:  # a package missing from the environment has no version to report
+        return "?"
+
+
+def _input_hashes(study: Study) -> list[str]:
+    files = ["study.yaml", "codebook.yaml", "report.yaml"]
+    files += [r.file for r in study.config.responses] + [t.file for t in study.config.transcripts] + list(study.config.codings)
+    out = []
+    for name in files:
+        path = study.folder / name
+        if path.is_file():
+            out.append(f"{name} {hashlib.sha256(path.read_bytes()).hexdigest()[:12]}")
+    return out

@@ -1,0 +1,62 @@
+"""report.yaml: what the study report holds and in which order (a sensible default when absent)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..study.load import Study, _read_yaml, _validated
+
+REPORT_FILE = "report.yaml"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuoteRule(Strict):
+    """How exemplar quotes are chosen: per value of an attribute, the longest under a word limit."""
+
+    per: str | None = Field(default="career_stage", description="One quote per value of this attribute.")
+    max_words: int = Field(default=45, ge=5)
+    per_code: int = Field(default=2, ge=0, le=10)
+    coder: str | None = None
+    pinned: dict[str, list[int]] = Field(default_factory=dict, description="Code key -> coding ids chosen by hand.")
+
+
+class Section(Strict):
+    kind: Literal["participants", "question", "appendix"]
+    title: str
+    intro: str = ""
+    tables: tuple[str, ...] = ()
+    themes: tuple[str, ...] = Field(default=(), description="Code keys whose sub-codes are reported with quotes.")
+
+
+class ReportConfig(Strict):
+    title: str | None = None
+    sections: tuple[Section, ...] = ()
+    attribution: tuple[str, ...] = Field(default=("career_stage", "gender"), description="Attributes shown with a quote.")
+    k: int = Field(default=3, ge=1, description="Smallest group an attribution or small cell may describe.")
+    quotes: QuoteRule = QuoteRule()
+
+
+def load_report_config(study: Study) -> ReportConfig:
+    path = study.folder / REPORT_FILE
+    if not path.is_file():
+        return default_config(study)
+    data = _read_yaml(path) or {}
+    config = _validated(ReportConfig, data, path)
+    return config if config.sections else config.model_copy(update={"sections": default_config(study).sections})
+
+
+def default_config(study: Study) -> ReportConfig:
+    """Every question in one section, themes of every top-level code, and the methods appendix."""
+    from ..qual.codebook import load_codebook
+
+    ids = tuple(q.id for q in study.config.questions) + tuple(v.id for v in study.config.quantitised)
+    themes = tuple(c.key for c in load_codebook(study).codes)
+    return ReportConfig(sections=(
+        Section(kind="question", title="Results", tables=ids, themes=themes),
+        Section(kind="appendix", title="Methods appendix"),
+    ))

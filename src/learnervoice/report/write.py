@@ -1,0 +1,188 @@
+"""Write the study report as one self-contained HTML file, Markdown or DOCX — after a disclosure check.
+
+The HTML carries its CSS inline and asks no other host for anything; the same
+report gives the same bytes. Before anything is written, the rendered text is
+scanned for every roster name, e-mail address and phone number.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+
+from ..errors import ReportError
+from ..qual.pseudonyms import EMAIL, PHONE, strip_accents
+from ..study.load import Study
+from .blocks import Block
+from .build import Report, Section, build_report
+
+FORMATS = ("html", "md", "docx")
+
+CSS = """
+body{font-family:Georgia,'Times New Roman',serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+h1{font-size:1.8rem}h2{font-size:1.4rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}
+h3{font-size:1.1rem;margin-bottom:.3rem}table{border-collapse:collapse;margin:.5rem 0 .3rem;font-size:.92rem;width:100%}
+th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:right;vertical-align:top}
+th:first-child,td:first-child{text-align:left}caption{text-align:left;font-weight:bold;padding:.3rem 0}
+.note{font-size:.85rem;color:#444;margin:.1rem 0}blockquote{margin:.4rem 0 .4rem 1rem;padding-left:.8rem;border-left:3px solid #0072B2}
+.who{font-size:.85rem;color:#555}.count{color:#555;font-size:.9rem}
+.table-wrap{overflow-x:auto}@media print{h2{page-break-after:avoid}table,blockquote{page-break-inside:avoid}}
+"""
+
+
+def write_report(study: Study, out: Path | str, *, format: str | None = None) -> Path:
+    """Build the report and write it (format from the suffix unless given); refuses to write a name."""
+    out = Path(out)
+    fmt = format or {".htm": "html", ".markdown": "md"}.get(out.suffix.lower(), out.suffix.lower().lstrip("."))
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown report format {fmt!r}; use .html, .md or .docx")
+    report = build_report(study)
+    text = to_markdown(report)
+    check_disclosure(study, text)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        if fmt == "html":
+            tmp.write_text(to_html(report), encoding="utf-8")
+        elif fmt == "md":
+            tmp.write_text(text, encoding="utf-8")
+        else:
+            to_docx(report, tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def check_disclosure(study: Study, text: str) -> None:
+    """No roster name, e-mail address or phone number may appear in the report."""
+    from ..qual.pseudonyms import _phone
+    from ..qual.roster import load_roster
+
+    plain = strip_accents(text).casefold()
+    found = []
+    for p in load_roster(study).participants:
+        for name in p.spellings():
+            if re.search(r"(?<!\w)" + re.escape(strip_accents(name).casefold()) + r"(?!\w)", plain):
+                found.append(f"a name of {p.pseudonym}")
+    if EMAIL.search(text):
+        found.append("an e-mail address")
+    if any(_phone(m) == "[phone]" for m in PHONE.finditer(text)):
+        found.append("a phone number")
+    if found:
+        raise ReportError("the report would disclose " + ", ".join(sorted(set(found))) + "; nothing was written")
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def _md_table(block: Block) -> list[str]:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("*", "\\*")
+
+    lines = [f"**{cell(block.title)}**", "", "| " + " | ".join(cell(h) for h in block.header) + " |",
+             "|" + "|".join([":---"] + ["---:"] * (len(block.header) - 1)) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in block.rows]
+    lines += [""] + [f"*{cell(n)}*  " for n in block.notes] + [""]
+    return lines
+
+
+def to_markdown(report: Report) -> str:
+    lines = [f"# {report.title}", ""]
+    for section in report.sections:
+        lines += [f"## {section.title}", ""]
+        lines += [p + "\n" for p in section.paragraphs]
+        for block in section.tables:
+            lines += _md_table(block)
+        for theme in section.themes:
+            lines += [f"{'#' * min(3 + theme.level, 6)} {theme.name}", ""]
+            if theme.description:
+                lines += [theme.description, ""]
+            lines += [f"Voiced by {theme.participants} participant(s)" + (f" ({theme.by_group})" if theme.by_group else "") + ".", ""]
+            for q in theme.quotes:
+                lines += [f"> “{q.text}” — {q.attribution}", ""]
+    if report.disclosure:
+        lines += ["## Disclosure control", ""] + [f"- {d}" for d in report.disclosure] + [""]
+    return "\n".join(lines)
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def _html_table(block: Block) -> str:
+    e = html.escape
+    head = "".join(f"<th scope=\"col\">{e(h)}</th>" for h in block.header)
+    body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in block.rows)
+    notes = "".join(f"<p class=\"note\">{e(n)}</p>" for n in block.notes)
+    return (f"<div class=\"table-wrap\"><table><caption>{e(block.title)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>{notes}")
+
+
+def _html_section(section: Section) -> str:
+    e = html.escape
+    parts = [f"<section><h2>{e(section.title)}</h2>"]
+    parts += [f"<p>{e(p)}</p>" for p in section.paragraphs]
+    parts += [_html_table(b) for b in section.tables]
+    for theme in section.themes:
+        level = min(3 + theme.level, 6)
+        parts.append(f"<h{level}>{e(theme.name)}</h{level}>")
+        if theme.description:
+            parts.append(f"<p>{e(theme.description)}</p>")
+        groups = f" ({e(theme.by_group)})" if theme.by_group else ""
+        parts.append(f"<p class=\"count\">Voiced by {theme.participants} participant(s){groups}.</p>")
+        parts += [f"<blockquote><p>“{e(q.text)}”</p><p class=\"who\">— {e(q.attribution)}</p></blockquote>" for q in theme.quotes]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def to_html(report: Report) -> str:
+    e = html.escape
+    disclosure = ""
+    if report.disclosure:
+        disclosure = "<section><h2>Disclosure control</h2><ul>" + "".join(f"<li>{e(d)}</li>" for d in report.disclosure) + "</ul></section>"
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{e(report.title)}</title><style>{CSS}</style></head>\n<body><main>\n<h1>{e(report.title)}</h1>\n"
+        + "\n".join(_html_section(s) for s in report.sections) + disclosure + "\n</main></body></html>\n"
+    )
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+def to_docx(report: Report, path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.author = "learnervoice"
+    doc.add_heading(report.title, level=0)
+    for section in report.sections:
+        doc.add_heading(section.title, level=1)
+        for p in section.paragraphs:
+            doc.add_paragraph(p)
+        for block in section.tables:
+            doc.add_paragraph(block.title).runs[0].bold = True
+            table = doc.add_table(rows=1, cols=len(block.header))
+            table.style = "Table Grid"
+            for cell, text in zip(table.rows[0].cells, block.header):
+                cell.text = text
+            for row in block.rows:
+                for cell, text in zip(table.add_row().cells, row):
+                    cell.text = text
+            for note in block.notes:
+                doc.add_paragraph(note).runs[0].italic = True
+        for theme in section.themes:
+            doc.add_heading(theme.name, level=min(2 + theme.level, 9))
+            if theme.description:
+                doc.add_paragraph(theme.description)
+            groups = f" ({theme.by_group})" if theme.by_group else ""
+            doc.add_paragraph(f"Voiced by {theme.participants} participant(s){groups}.")
+            for q in theme.quotes:
+                doc.add_paragraph(f"“{q.text}” — {q.attribution}", style="Quote")
+    if report.disclosure:
+        doc.add_heading("Disclosure control", level=1)
+        for d in report.disclosure:
+            doc.add_paragraph(d, style="List Bullet")
+    doc.save(str(path))

@@ -1,0 +1,78 @@
+"""The study report: every format, the paper's tables, attributed quotes, reproducible bytes, no disclosure."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from learnervoice.cli import app
+from learnervoice.errors import ReportError
+from learnervoice.report.write import write_report
+from learnervoice.study.load import Study
+
+
+def test_html_is_self_contained_and_reproducible(example: Study, tmp_path: Path) -> None:
+    first = write_report(example, tmp_path / "a.html").read_bytes()
+    second = write_report(example, tmp_path / "b.html").read_bytes()
+    assert first == second  # no timestamps, no random ids
+    text = first.decode()
+    assert not re.search(r"(src|href)=\"(https?:)?//", text) and "<link" not in text and "<script" not in text
+    assert "<meta name=\"viewport\"" in text  # readable on a phone
+
+
+def test_report_holds_the_papers_tables_and_themes(example: Study, tmp_path: Path) -> None:
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    for row in ("| 46-55 | 21 | 51.2% |", "| For the pleasure of learning new things | 25 | 17.9% |",
+                "| From 2 to 3 | 17 | 37.8% |", "| Credentials are preferred / crucial | 35 | 94.6% |",
+                "| Credentials are not essential | 2 | 5.4% |"):
+        assert row in md, row
+    assert "## RQ1: What motivates learners to pursue micro-credentials?" in md
+    assert "Voiced by 35 participant(s)" in md  # the credentials theme, counted per participant
+    quotes = re.findall(r"^> “(.+)” — (P\d\d)(.*)$", md, re.M)
+    assert len(quotes) > 20 and all(attr == "" or attr.startswith(", ") for _, _, attr in quotes)
+    assert "Krippendorff's alpha" in md and "unit: speaker turn" in md and "Codebook" in md
+
+
+def test_attributions_are_coarsened_below_k(example: Study, tmp_path: Path) -> None:
+    """Every attribution shown is shared by at least k = 3 participants; what was coarsened is listed."""
+    from learnervoice.qual.roster import load_roster
+
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    people = [p.attributes for p in load_roster(example).participants if not p.is_moderator]
+    for _, _, attrs in re.findall(r"^> “(.+)” — (P\d\d)(.*)$", md, re.M):
+        values = [v for v in attrs.split(", ") if v]
+        assert sum(1 for p in people if all(v in p.values() for v in values)) >= 3, values
+    assert "## Disclosure control" in md and "left out (fewer than 3 participants share it)" in md
+
+
+def test_docx(example: Study, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 0, result.output
+    doc = Document(str(tmp_path / "r.docx"))
+    assert len(doc.tables) == 14
+    assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
+
+
+def test_a_name_stops_the_report(example: Study, tmp_path: Path) -> None:
+    """A participant's name slipped into the codebook: the report refuses, and writes nothing."""
+    path = example.folder / "codebook.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "What participants knew of the term before the study.", "As Marta Soler explained."), encoding="utf-8")
+    with pytest.raises(ReportError, match="would disclose a name of P"):
+        write_report(example, tmp_path / "r.html")
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_unknown_format(example: Study, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2 and "unknown report format 'pdf'" in result.output
+
+
+def test_default_layout_without_report_yaml(example: Study, tmp_path: Path) -> None:
+    (example.folder / "report.yaml").unlink()
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "## Results" in md and "## Methods appendix" in md and "### Credentials" in md
