@@ -126,6 +126,18 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         s, store = _open(study)
         typer.echo(f"{sync_codebook(s, store, who)} codes in the codebook")
 
+    @codebook_app.command("import")
+    @reports_errors
+    def codebook_import(study: StudyArg, file: Annotated[Path, typer.Argument(help="A REFI-QDA .qdc codebook.")]) -> None:
+        """Add the codes of a REFI-QDA codebook (ATLAS.ti, NVivo, MAXQDA) to codebook.yaml."""
+        from .exchange.projects import import_qdc
+        from .study import open_study
+
+        added, notes = import_qdc(open_study(study), file)
+        typer.echo(f"{added} code(s) added to codebook.yaml")
+        for note in notes:
+            typer.echo(f"  adjusted: {note}")
+
     @codebook_app.command("rename")
     @reports_errors
     def codebook_rename(study: StudyArg, key: str, name: str, who: WhoOpt = "codebook") -> None:

@@ -163,3 +163,19 @@ def test_not_a_zip_and_unknown_code(tmp_path: Path) -> None:
     with pytest.raises(ExchangeError, match="unknown code"):
         import_qdpx(path, tmp_path / "new")
     assert not (tmp_path / "new").exists()
+
+
+def test_real_codebooks_import_into_a_study(qual_study: Study, samples: Path) -> None:
+    """ATLAS.ti's .qdc joins the study's codebook: existing codes stay, clashing keys are kept apart."""
+    from learnervoice.qual.codebook import load_codebook
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["codebook", "import", str(qual_study.folder), str(samples / "atlasti9_codebook_portableQDA.qdc")])
+    assert result.exit_code == 0, result.output
+    assert "5 code(s) added" in result.output and "older codebook namespace" in result.output
+    keys = [c.key for c in load_codebook(qual_study).codes]
+    assert keys[:2] == ["motivation", "format"] and "code1" in keys and "code3" in keys
+    result = runner.invoke(app, ["codebook", "import", str(qual_study.folder), str(samples / "refi15_spec_example_codebook_portableQDA.qdc")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["codebook", "import", str(qual_study.folder), str(samples / "Project-mrt2019.xsd")])
+    assert result.exit_code == 2 and "not a REFI-QDA codebook" in result.output

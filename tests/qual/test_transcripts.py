@@ -132,3 +132,12 @@ def test_docx_zip_bomb(qual_study: Study, store: QualStore, tmp_path: Path) -> N
     with pytest.raises(TranscriptError, match="zip bomb"):
         import_transcript(qual_study, path, store=store)
     assert snapshot(qual_study.folder) == before
+
+
+def test_real_zoom_chat(qual_study: Study, store: QualStore, samples: Path) -> None:
+    """Zoom's chat export (tab-separated, CRLF, emoji, reactions): messages become turns; reactions are dropped."""
+    report = import_transcript(qual_study, samples / "zoom_GMT20240124-202901_RecordingnewChat.txt", name="chat", store=store)
+    assert report.flagged == 0 and set(report.speakers) <= {"M1", "M2", "P01", "P02", "P03"}
+    text, rows = _turns(store, "chat")
+    assert "Reacted to" not in text and "Ryan" not in text and "Srijani" not in text
+    assert rows[0].speaker == "P02" and rows[0].start_time == 316.0

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..errors import ExchangeError
+from ..qual.codebook import CodeSpec
 from ..qual.roster import PSEUDONYM, load_roster
 from ..qual.store import QualStore, codes, codings, documents, insert_id, memos, now, turns
 from ..study.load import Study, open_study
@@ -191,3 +192,48 @@ def _paragraph_turns(conn: sa.Connection, doc_id: int, text: str) -> None:
                      "start": offset, "end": offset + len(line), "start_time": None, "end_time": None, "flagged": False})
         offset += len(line) + 1
     conn.execute(turns.insert(), rows)
+
+
+def import_qdc(study: Study, file: Path | str) -> tuple[int, list[str]]:
+    """Add the codes of a .qdc codebook to the study's codebook.yaml (existing codes stay). Returns codes added."""
+    from ruamel.yaml import YAML
+
+    from ..qual.codebook import CODEBOOK_FILE, load_codebook, sync_codebook
+    from .refi import read_qdc
+
+    nodes, notes = read_qdc(Path(file))
+    if not nodes:
+        raise ExchangeError(f"{Path(file).name}: the codebook holds no codes")
+    existing = load_codebook(study)
+    used = {c.key for c in _all_specs(existing.codes)}
+    keys: dict[str, str] = {}
+    added = _code_tree(nodes, keys, used)
+    current = [c.model_dump(exclude_defaults=True) for c in existing.codes]
+    path = study.folder / CODEBOOK_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        YAML().dump({"codes": current + added}, fh)
+    backup = path.read_bytes() if path.exists() else None
+    os.replace(tmp, path)
+    try:
+        store = QualStore.for_study(study)
+        sync_codebook(study, store, who="import-qdc")
+        store.close()
+    except BaseException:  # the codebook must not change if the store refused it
+        if backup is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(backup)
+        raise
+    duplicates = _duplicate_names(nodes)
+    if duplicates:
+        notes.append(f"{len(duplicates)} code name(s) repeat under different parents (kept apart by key)")
+    return len(keys), notes
+
+
+def _all_specs(specs: list[CodeSpec]) -> list[CodeSpec]:
+    out: list[CodeSpec] = []
+    for s in specs:
+        out.append(s)
+        out += _all_specs(s.children)
+    return out

@@ -19,6 +19,7 @@ MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 FORMATS = ("vtt", "srt", "docx", "txt")
 TIMING = re.compile(r"^\s*(?:\d+:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(?:\d+:)?\d{2}:\d{2}[.,]\d{3}(?:\s|$)")
+ZOOM_CHAT = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})\t([^\t]+?):\t(.*)$")
 SPEAKER_LINE = re.compile(r"^\s*(?:\*\*)?([^:\n]{1,60}?)(?:\*\*)?\s*:\s+(.*)$")
 
 
@@ -51,7 +52,9 @@ def read_cues(path: Path, *, format: str = "auto", allow_overlap: bool = False) 
     elif fmt == "docx":
         cues = _paragraph_cues(path, _docx_paragraphs(path))
     elif fmt == "txt":
-        cues = _paragraph_cues(path, _text_lines(path))
+        lines = _text_lines(path)
+        first = next((text for _, text in lines if text.strip()), "")
+        cues = _chat_cues(lines) if ZOOM_CHAT.match(first) else _paragraph_cues(path, lines)
     else:
         raise TranscriptError(f"{path.name}: unknown transcript format {fmt!r}; use one of {', '.join(FORMATS)}")
     if not any(c.text for c in cues):
@@ -193,6 +196,24 @@ def _docx_paragraphs(path: Path) -> list[tuple[int, str]]:
 
 def _text_lines(path: Path) -> list[tuple[int, str]]:
     return list(enumerate(_read_text(path).split("\n"), start=1))
+
+
+def _chat_cues(lines: list[tuple[int, str]]) -> list[Cue]:
+    """A Zoom chat export: `HH:MM:SS<tab>Name:<tab>message`; reactions ("Reacted to …") are not words said."""
+    cues: list[Cue] = []
+    for line, raw in lines:
+        match = ZOOM_CHAT.match(raw.strip("\n"))
+        if match is None:
+            if raw.strip() and cues:  # a message running over several lines
+                last = cues[-1]
+                cues[-1] = Cue(last.line, last.speaker, f"{last.text} {raw.strip()}", last.start, last.end)
+            continue
+        h, m, s, speaker, text = match.groups()
+        if text.startswith(("Reacted to ", "Removed a ")):
+            continue
+        seconds = int(h) * 3600 + int(m) * 60 + int(s)
+        cues.append(Cue(line, speaker.strip(), text.strip(), float(seconds), float(seconds)))
+    return cues
 
 
 def _paragraph_cues(path: Path, lines: list[tuple[int, str]]) -> list[Cue]:
