@@ -76,3 +76,15 @@ def test_default_layout_without_report_yaml(example: Study, tmp_path: Path) -> N
     (example.folder / "report.yaml").unlink()
     md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
     assert "## Results" in md and "## Methods appendix" in md and "### Credentials" in md
+
+
+def test_every_chart_has_alt_text(example: Study, tmp_path: Path) -> None:
+    html = write_report(example, tmp_path / "r.html").read_text(encoding="utf-8")
+    figures = re.findall(r"<figure><svg role=\"img\" aria-label=\"([^\"]+)\"", html)
+    assert len(figures) == html.count("<figure>") == 13  # one per survey or quantitised table
+    assert any(alt.startswith("Bar chart of Preference for credentials: Credentials are preferred / crucial 94.6% (35)")
+               for alt in figures)
+    write_report(example, tmp_path / "r.docx")
+    doc = Document(str(tmp_path / "r.docx"))
+    described = [s._inline.docPr.get("descr") for s in doc.inline_shapes]
+    assert len(described) == 13 and all(d and d.startswith("Bar chart of ") for d in described)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..study.load import Study
 from .blocks import Block, table_blocks
+from .charts import Chart, bar_chart
 from .config import QuoteRule, ReportConfig, load_report_config
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Block] = field(default_factory=list)
+    charts: list[Chart | None] = field(default_factory=list)  # one per table (None: no chart)
     themes: list[Theme] = field(default_factory=list)
 
 
@@ -76,6 +78,7 @@ def build_report(study: Study) -> Report:
             chosen = [by_id[i] for i in spec.tables if i in by_id]
             subset = type(tables)(tables.title, tables.decimal_comma, tuple(chosen))
             section.tables = table_blocks(subset)
+            section.charts = [bar_chart(t, tables.decimal_comma) if t.rows else None for t in chosen]
             if qual is not None:
                 section.themes = _themes(study, qual, spec.themes, config, disclosure)
         sections.append(section)

@@ -17,6 +17,7 @@ from ..qual.pseudonyms import EMAIL, PHONE, strip_accents
 from ..study.load import Study
 from .blocks import Block
 from .build import Report, Section, build_report
+from .charts import Chart
 
 FORMATS = ("html", "md", "docx")
 
@@ -28,7 +29,7 @@ th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:right;vertica
 th:first-child,td:first-child{text-align:left}caption{text-align:left;font-weight:bold;padding:.3rem 0}
 .note{font-size:.85rem;color:#444;margin:.1rem 0}blockquote{margin:.4rem 0 .4rem 1rem;padding-left:.8rem;border-left:3px solid #0072B2}
 .who{font-size:.85rem;color:#555}.count{color:#555;font-size:.9rem}
-.table-wrap{overflow-x:auto}@media print{h2{page-break-after:avoid}table,blockquote{page-break-inside:avoid}}
+.table-wrap{overflow-x:auto}figure{margin:.3rem 0 1.2rem}figure svg{max-width:100%;height:auto}figcaption{font-size:.8rem;color:#555}@media print{h2{page-break-after:avoid}table,blockquote{page-break-inside:avoid}}
 """
 
 
@@ -123,7 +124,11 @@ def _html_section(section: Section) -> str:
     e = html.escape
     parts = [f"<section><h2>{e(section.title)}</h2>"]
     parts += [f"<p>{e(p)}</p>" for p in section.paragraphs]
-    parts += [_html_table(b) for b in section.tables]
+    charts = section.charts + [None] * (len(section.tables) - len(section.charts))
+    for block, chart in zip(section.tables, charts):
+        parts.append(_html_table(block))
+        if chart is not None:
+            parts.append(f"<figure>{chart.svg}<figcaption>{e(chart.title)}</figcaption></figure>")
     for theme in section.themes:
         level = min(3 + theme.level, 6)
         parts.append(f"<h{level}>{e(theme.name)}</h{level}>")
@@ -152,6 +157,18 @@ def to_html(report: Report) -> str:
 # --- DOCX -----------------------------------------------------------------------------------
 
 
+def _docx_picture(doc: object, chart: Chart) -> None:
+    """The chart as PNG, with its alt text in the picture's description (what screen readers read)."""
+    import io
+
+    from docx.shared import Inches
+
+    doc.add_picture(io.BytesIO(chart.png), width=Inches(5.8))  # type: ignore[attr-defined]
+    inline = doc.inline_shapes[-1]._inline  # type: ignore[attr-defined]
+    inline.docPr.set("descr", chart.alt)
+    inline.docPr.set("title", chart.title)
+
+
 def to_docx(report: Report, path: Path) -> None:
     from docx import Document
 
@@ -162,7 +179,8 @@ def to_docx(report: Report, path: Path) -> None:
         doc.add_heading(section.title, level=1)
         for p in section.paragraphs:
             doc.add_paragraph(p)
-        for block in section.tables:
+        charts = section.charts + [None] * (len(section.tables) - len(section.charts))
+        for block, chart in zip(section.tables, charts):
             doc.add_paragraph(block.title).runs[0].bold = True
             table = doc.add_table(rows=1, cols=len(block.header))
             table.style = "Table Grid"
@@ -173,6 +191,8 @@ def to_docx(report: Report, path: Path) -> None:
                     cell.text = text
             for note in block.notes:
                 doc.add_paragraph(note).runs[0].italic = True
+            if chart is not None:
+                _docx_picture(doc, chart)
         for theme in section.themes:
             doc.add_heading(theme.name, level=min(2 + theme.level, 9))
             if theme.description:

@@ -1,0 +1,78 @@
+"""Bar charts of frequency tables, drawn offline with matplotlib: SVG for HTML, PNG for DOCX.
+
+Colours are the Okabe–Ito palette (safe for colour-blind readers); every chart
+carries alt text that states its figures; SVG output is made reproducible
+(fixed hash salt, no date), so a report rebuilt from the same data is identical.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from ..stats.frequencies import FrequencyTable
+from .numbers import fmt_percent
+
+BLUE = "#0072B2"
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    alt: str
+    svg: str
+    png: bytes
+
+
+def alt_text(table: FrequencyTable, decimal_comma: bool) -> str:
+    parts = [f"{r.label} {fmt_percent(r.percent, decimal_comma=decimal_comma)} ({r.count})" for r in table.rows]
+    return f"Bar chart of {table.label}: " + "; ".join(parts) + f". {table.base_label}."
+
+
+def bar_chart(table: FrequencyTable, decimal_comma: bool) -> Chart:
+    """A horizontal bar per option, in instrument order, labelled with its percentage."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams.update({"svg.hashsalt": "learnervoice", "svg.fonttype": "none", "font.size": 9})
+    labels = [_wrap(r.label) for r in table.rows][::-1]
+    values = [0.0 if r.percent != r.percent else r.percent for r in table.rows][::-1]
+    height = 0.45 + 0.32 * len(labels)
+    fig, ax = plt.subplots(figsize=(6.4, height))
+    ax.barh(labels, values, color=BLUE)
+    for y, v in enumerate(values):
+        ax.text(v + 0.8, y, fmt_percent(v, decimal_comma=decimal_comma), va="center", fontsize=8)
+    ax.set_xlim(0, max(values + [1.0]) * 1.18)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlabel("% " + {"responses": "of responses", "cases": "of respondents"}.get(table.base_kind, ""))
+    fig.tight_layout()
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=150, metadata={"Software": None})
+    plt.close(fig)
+    alt = alt_text(table, decimal_comma)
+    return Chart(table.label, alt, _accessible(svg.getvalue(), alt), png.getvalue())
+
+
+def _wrap(label: str, width: int = 38) -> str:
+    words, lines, line = label.split(), [], ""
+    for w in words:
+        if line and len(line) + len(w) + 1 > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return "\n".join(lines + [line])
+
+
+def _accessible(svg: str, alt: str) -> str:
+    """Inline SVG with a role, a label and a <title>, without the XML prologue and DOCTYPE."""
+    import html
+
+    body = svg[svg.index("<svg"):]
+    body = re.sub(r"<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', body, count=1)
+    return body.replace(">", f"><title>{html.escape(alt)}</title>", 1)
