@@ -53,7 +53,7 @@ def test_docx(example: Study, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     doc = Document(str(tmp_path / "r.docx"))
-    assert len(doc.tables) == 14
+    assert len(doc.tables) == 18  # 13 survey and quantitised tables, 4 joint displays, the codebook
     assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
 
 
@@ -88,3 +88,20 @@ def test_every_chart_has_alt_text(example: Study, tmp_path: Path) -> None:
     doc = Document(str(tmp_path / "r.docx"))
     described = [s._inline.docPr.get("descr") for s in doc.inline_shapes]
     assert len(described) == 13 and all(d and d.startswith("Bar chart of ") for d in described)
+
+
+def test_joint_displays_with_machine_notes(example: Study, tmp_path: Path) -> None:
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "**Joint display: Course length**" in md
+    assert "| One to three months | Less than 1, From 1 to 2, From 2 to 3 | 68.9% | 25 of 37 |" in md
+    assert "The strands agree on course length: 'One to three months' leads in the survey (68.9%)" in md
+    assert "The strands diverge on motivations: the survey leans to 'Pleasure of learning' (17.9%)" in md
+
+
+def test_joint_display_naming_an_unknown_option(example: Study, tmp_path: Path) -> None:
+    path = example.folder / "report.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("length_short: [lt1, m1_2, m2_3]", "length_short: [lt1, weeks]"),
+                    encoding="utf-8")
+    with pytest.raises(ReportError, match="joint display 'Course length': 'length' has no option\\(s\\) \\['weeks'\\]"):
+        write_report(example, tmp_path / "r.html")
+    assert not (tmp_path / "r.html").exists()

@@ -74,6 +74,9 @@ def build_report(study: Study) -> Report:
         section = Section(spec.title, [spec.intro] if spec.intro else [])
         if spec.kind == "appendix":
             _appendix(study, section, tables, qual, config)
+        elif spec.kind == "joint":
+            if qual is not None:
+                section.tables = _joint_displays(study, qual, config, by_id, tables.decimal_comma, disclosure)
         else:
             chosen = [by_id[i] for i in spec.tables if i in by_id]
             subset = type(tables)(tables.title, tables.decimal_comma, tuple(chosen))
@@ -131,6 +134,36 @@ def _themes(study: Study, store: QualStore, roots: tuple[str, ...], config: Repo
         if r.key in roots:
             walk(r, 0)
     return out
+
+
+def _joint_displays(
+    study: Study, store: QualStore, config: ReportConfig, by_id: dict[str, Any], comma: bool, disclosure: list[str]
+) -> list[Block]:
+    import sqlalchemy as sa
+
+    from ..errors import ReportError
+    from ..qual.queries import coded_segments
+    from ..qual.roster import load_roster
+    from ..qual.store import codes
+    from .joint import joint_block
+
+    segments = coded_segments(study, store, coder=config.quotes.coder)
+    with store.read() as conn:
+        labels = dict(conn.execute(sa.select(codes.c.key, codes.c.name)).all())
+    people = [dict(p.attributes, pseudonym=p.pseudonym) for p in load_roster(study).participants if not p.is_moderator]
+    one = config.model_copy(update={"quotes": config.quotes.model_copy(update={"per_code": 1})})
+
+    def quote_of(code: str) -> str:
+        picked = _pick_quotes(study, store, segments[(segments["code"] == code) & (segments["role"] == "participant")],
+                              one, people, disclosure)
+        return f"“{picked[0].text}” ({picked[0].attribution})" if picked else ""
+
+    blocks = []
+    for display in config.joint_displays:
+        if display.question not in by_id:
+            raise ReportError(f"joint display {display.topic!r}: no question or quantitised variable {display.question!r}")
+        blocks.append(joint_block(display, by_id[display.question], segments, labels, quote_of, comma))
+    return blocks
 
 
 def _descendants(row: Any, children: dict[int | None, list[Any]]) -> list[str]:

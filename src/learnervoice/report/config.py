@@ -25,8 +25,19 @@ class QuoteRule(Strict):
     pinned: dict[str, list[int]] = Field(default_factory=dict, description="Code key -> coding ids chosen by hand.")
 
 
+class JointDisplay(Strict):
+    """A topic both strands measured: a survey question beside the codes that speak to it.
+
+    `codes` maps each code key to the option codes of the question it corresponds to.
+    """
+
+    topic: str
+    question: str
+    codes: dict[str, tuple[str, ...]] = Field(min_length=1)
+
+
 class Section(Strict):
-    kind: Literal["participants", "question", "appendix"]
+    kind: Literal["participants", "question", "joint", "appendix"]
     title: str
     intro: str = ""
     tables: tuple[str, ...] = ()
@@ -39,6 +50,7 @@ class ReportConfig(Strict):
     attribution: tuple[str, ...] = Field(default=("career_stage", "gender"), description="Attributes shown with a quote.")
     k: int = Field(default=3, ge=1, description="Smallest group an attribution or small cell may describe.")
     quotes: QuoteRule = QuoteRule()
+    joint_displays: tuple[JointDisplay, ...] = ()
 
 
 def load_report_config(study: Study) -> ReportConfig:

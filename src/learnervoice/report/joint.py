@@ -1,0 +1,65 @@
+"""Joint displays: a survey distribution beside the focus-group codes on the same topic, with a note.
+
+The note is machine-made and says what it compares: the survey's share of
+answers in the options a code corresponds to, against the share of focus-group
+participants who voiced the code. Where the two strands' leading answers
+differ, the note says so: divergence is a finding, not an error.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ReportError
+from ..stats.frequencies import FrequencyTable
+from .blocks import Block
+from .config import JointDisplay
+from .numbers import fmt_percent
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def joint_block(
+    display: JointDisplay, table: FrequencyTable, segments: pd.DataFrame, labels: dict[str, str],
+    quote_of: Any, decimal_comma: bool,
+) -> Block:
+    """One joint display as a table: code, survey options and share, participants, an exemplar quote."""
+    options = {r.code: r for r in table.rows}
+    unknown = [o for codes in display.codes.values() for o in codes if o not in options]
+    if unknown:
+        raise ReportError(f"joint display {display.topic!r}: {table.variable_id!r} has no option(s) {unknown}")
+    voiced = segments[segments["code"].isin(list(display.codes)) & (segments["role"] == "participant")]
+    speakers = voiced["participant"].nunique()
+    rows = []
+    survey_share: dict[str, float] = {}
+    qual_share: dict[str, float] = {}
+    for code, mapped in display.codes.items():
+        share = sum(options[o].percent for o in mapped)
+        people = voiced[voiced["code"] == code]["participant"].nunique()
+        survey_share[code] = share
+        qual_share[code] = people / speakers * 100 if speakers else 0.0
+        rows.append((
+            labels.get(code, code), ", ".join(options[o].label for o in mapped),
+            fmt_percent(share, decimal_comma=decimal_comma), f"{people} of {speakers}", quote_of(code),
+        ))
+    notes = (f"Survey: {table.base_label.removeprefix('Base: ')}; focus groups: participants who voiced any of these codes.",
+             note(display, survey_share, qual_share, labels, decimal_comma))
+    header = ("Focus-group code", "Survey options", "Survey %", "Participants", "Exemplar quote")
+    return Block(f"Joint display: {display.topic}", header, tuple(rows), notes)
+
+
+def note(
+    display: JointDisplay, survey: dict[str, float], qual: dict[str, float], labels: dict[str, str], comma: bool
+) -> str:
+    lead_survey = max(survey, key=lambda c: (survey[c], c))
+    lead_qual = max(qual, key=lambda c: (qual[c], c))
+    s_name, q_name = labels.get(lead_survey, lead_survey), labels.get(lead_qual, lead_qual)
+    if lead_survey == lead_qual:
+        return (f"The strands agree on {display.topic.lower()}: '{s_name}' leads in the survey "
+                f"({fmt_percent(survey[lead_survey], decimal_comma=comma)}) and in the focus groups "
+                f"({fmt_percent(qual[lead_qual], decimal_comma=comma)} of participants).")
+    return (f"The strands diverge on {display.topic.lower()}: the survey leans to '{s_name}' "
+            f"({fmt_percent(survey[lead_survey], decimal_comma=comma)}), while in the focus groups '{q_name}' is voiced "
+            f"most ({fmt_percent(qual[lead_qual], decimal_comma=comma)} of participants, against "
+            f"{fmt_percent(qual[lead_survey], decimal_comma=comma)} for '{s_name}').")
