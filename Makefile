@@ -29,3 +29,4 @@ test: typecheck
 bench: $(STAMP)
 	$(VENV)/bin/python bench/tables.py
 	$(VENV)/bin/python bench/qual.py
+	$(VENV)/bin/python bench/report.py
