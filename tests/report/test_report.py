@@ -105,3 +105,10 @@ def test_joint_display_naming_an_unknown_option(example: Study, tmp_path: Path) 
     with pytest.raises(ReportError, match="joint display 'Course length': 'length' has no option\\(s\\) \\['weeks'\\]"):
         write_report(example, tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_appendix_lists_the_published_inconsistencies(example: Study, tmp_path: Path) -> None:
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    appendix = md.split("## Methods appendix", 1)[1]
+    assert "Inconsistencies found in the published figures" in appendix
+    assert "'Other': printed 4.8 where 2/41 gives 4.9" in appendix and "percentages imply a base of 140" in appendix

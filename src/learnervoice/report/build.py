@@ -234,6 +234,8 @@ def _appendix(study: Study, section: Section, tables: Any, qual: QualStore | Non
     if qual is not None:
         section.paragraphs += _agreement_paragraphs(qual)
         section.tables.append(_codebook_block(qual))
+    if config.published:
+        section.paragraphs += _audit_paragraphs(study, config.published)
     section.paragraphs.append(
         f"Disclosure control: quote attributions show {', '.join(config.attribution) or 'no attributes'} only when at "
         f"least {config.k} participants share them; participants' names, e-mail addresses and phone numbers are "
@@ -242,6 +244,20 @@ def _appendix(study: Study, section: Section, tables: Any, qual: QualStore | Non
     section.paragraphs.append("Software: " + ", ".join(f"{p} {_version(p)}" for p in (
         "learnervoice", "duckdb", "pandas", "scipy", "sqlalchemy")) + ".")
     section.paragraphs.append("Inputs (SHA-256, first 12): " + ", ".join(_input_hashes(study)) + ".")
+
+
+def _audit_paragraphs(study: Study, published: str) -> list[str]:
+    """What `learnervoice audit` finds in the published tables this study re-analyses."""
+    from ..stats.audit import audit_table
+
+    results = audit_table(study.resolve(published))
+    findings = [f"{a.question}: " + "; ".join(a.findings()) for a in results if not a.consistent]
+    head = (f"Audit of the published tables ({len(results)} items): the percentages of every item were checked "
+            "against the bases they imply.")
+    if not findings:
+        return [head + " All are consistent."]
+    return [head + " Inconsistencies found in the published figures: "
+            + " · ".join(findings) + "."]
 
 
 def _agreement_paragraphs(store: QualStore) -> list[str]:

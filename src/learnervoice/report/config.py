@@ -51,6 +51,7 @@ class ReportConfig(Strict):
     k: int = Field(default=3, ge=1, description="Smallest group an attribution or small cell may describe.")
     quotes: QuoteRule = QuoteRule()
     joint_displays: tuple[JointDisplay, ...] = ()
+    published: str | None = Field(default=None, description="CSV of a published table to audit in the appendix.")
 
 
 def load_report_config(study: Study) -> ReportConfig:
