@@ -53,7 +53,7 @@ def test_docx(example: Study, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     doc = Document(str(tmp_path / "r.docx"))
-    assert len(doc.tables) == 18  # 13 survey and quantitised tables, 4 joint displays, the codebook
+    assert len(doc.tables) == 23  # 13 survey and quantitised tables, 5 cross-tabs, 4 joint displays, the codebook
     assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
 
 
@@ -81,13 +81,13 @@ def test_default_layout_without_report_yaml(example: Study, tmp_path: Path) -> N
 def test_every_chart_has_alt_text(example: Study, tmp_path: Path) -> None:
     html = write_report(example, tmp_path / "r.html").read_text(encoding="utf-8")
     figures = re.findall(r"<figure><svg role=\"img\" aria-label=\"([^\"]+)\"", html)
-    assert len(figures) == html.count("<figure>") == 13  # one per survey or quantitised table
+    assert len(figures) == html.count("<figure>") == 17  # one per table, one per cross-tab not suppressed
     assert any(alt.startswith("Bar chart of Preference for credentials: Credentials are preferred / crucial 94.6% (35)")
                for alt in figures)
     write_report(example, tmp_path / "r.docx")
     doc = Document(str(tmp_path / "r.docx"))
     described = [s._inline.docPr.get("descr") for s in doc.inline_shapes]
-    assert len(described) == 13 and all(d and d.startswith("Bar chart of ") for d in described)
+    assert len(described) == 17 and all(d and d.startswith(("Bar chart of ", "Grouped bar chart of ")) for d in described)
 
 
 def test_joint_displays_with_machine_notes(example: Study, tmp_path: Path) -> None:
@@ -112,3 +112,22 @@ def test_appendix_lists_the_published_inconsistencies(example: Study, tmp_path: 
     appendix = md.split("## Methods appendix", 1)[1]
     assert "Inconsistencies found in the published figures" in appendix
     assert "'Other': printed 4.8 where 2/41 gives 4.9" in appendix and "percentages imply a base of 140" in appendix
+
+
+def test_small_cells_crossing_personal_attributes_are_suppressed(example: Study, tmp_path: Path) -> None:
+    """Age by career stage crosses two personal attributes: counts under k = 3 are hidden, with one more in the row."""
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "| 46-55 | <3 |  | · |  | 21 | 51.2% |" in md
+    assert "**Age (years) by Career stage**" in md and "suppressed (the table crosses two personal attributes)" in md
+    # a table crossing one personal attribute with an answer keeps its counts and gets a grouped chart
+    assert "| More than 6 | 2 | 14.3% | 1 | 3.2% | 3 | 6.7% |" in md
+
+
+def test_suppression_unit() -> None:
+    from learnervoice.report.blocks import Block
+    from learnervoice.report.build import suppress_small_cells
+
+    block = Block("t", ("x", "a n", "a %", "b n", "b %", "T n", "T %"),
+                  (("r1", "1", "10.0%", "9", "90.0%", "10", "100.0%"), ("r2", "5", "50.0%", "5", "50.0%", "10", "100.0%")), ())
+    out, hidden = suppress_small_cells(block, 2, 3)
+    assert hidden == 2 and out.rows[0][1:5] == ("<3", "", "·", "") and out.rows[1] == block.rows[1]

@@ -74,6 +74,8 @@ def build_report(study: Study) -> Report:
         section = Section(spec.title, [spec.intro] if spec.intro else [])
         if spec.kind == "appendix":
             _appendix(study, section, tables, qual, config)
+        elif spec.kind == "subgroups":
+            _subgroups(study, section, spec.by, spec.tables, config, disclosure)
         elif spec.kind == "joint":
             if qual is not None:
                 section.tables = _joint_displays(study, qual, config, by_id, tables.decimal_comma, disclosure)
@@ -134,6 +136,51 @@ def _themes(study: Study, store: QualStore, roots: tuple[str, ...], config: Repo
         if r.key in roots:
             walk(r, 0)
     return out
+
+
+def _subgroups(
+    study: Study, section: Section, by: str | None, ids: tuple[str, ...], config: ReportConfig, disclosure: list[str]
+) -> None:
+    """Cross-tabs by a subgroup, with grouped charts; small cells of person-describing tables suppressed."""
+    from ..errors import ReportError
+    from ..stats.tables import crosstab_tables
+    from .charts import grouped_chart
+
+    if by is None:
+        raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
+    result = crosstab_tables(study, by, questions=list(ids))
+    blocks = table_blocks(result)
+    for ct, block in zip(result.crosstabs, blocks):
+        if by in config.personal and ct.variable.id in config.personal:
+            block, hidden = suppress_small_cells(block, len(ct.groups), config.k)
+            if hidden:
+                disclosure.append(f"{ct.variable.label} by {ct.by.label}: {hidden} cell(s) under {config.k} "
+                                  "suppressed (the table crosses two personal attributes); no chart drawn.")
+                section.tables.append(block)
+                section.charts.append(None)
+                continue
+        section.tables.append(block)
+        section.charts.append(grouped_chart(ct, result.decimal_comma))
+
+
+def suppress_small_cells(block: Block, groups: int, k: int) -> tuple[Block, int]:
+    """Replace group counts from 1 to k-1 (and their %) by '<k', with one more count of the row hidden so the
+    row total cannot give it back; totals stay, as they describe one attribute only."""
+    hidden = 0
+    rows = []
+    for row in block.rows:
+        cells = list(row)
+        small = [g for g in range(groups) if cells[1 + 2 * g].isdigit() and 0 < int(cells[1 + 2 * g]) < k]
+        if len(small) == 1 and groups > 1:  # the row total would give it away: hide the next smallest count too
+            others = [g for g in range(groups) if g not in small and cells[1 + 2 * g].isdigit() and int(cells[1 + 2 * g]) > 0]
+            small += sorted(others, key=lambda g: int(cells[1 + 2 * g]))[:1]
+        for g in small:
+            cells[1 + 2 * g], cells[2 + 2 * g] = f"<{k}" if int(cells[1 + 2 * g]) < k else "·", ""
+            hidden += 1
+        rows.append(tuple(cells))
+    notes = block.notes + ((f"Counts from 1 to {k - 1} are shown as <{k}, and one more count in the same row as ·, "
+                            "so that the row total does not reveal them.",) if hidden else ())
+    return Block(block.title, block.header, tuple(rows), notes), hidden
 
 
 def _joint_displays(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..stats.frequencies import FrequencyTable
+from ..stats.tables import CrossTab
 from .numbers import fmt_percent
 
 BLUE = "#0072B2"
@@ -56,6 +57,42 @@ def bar_chart(table: FrequencyTable, decimal_comma: bool) -> Chart:
     plt.close(fig)
     alt = alt_text(table, decimal_comma)
     return Chart(table.label, alt, _accessible(svg.getvalue(), alt), png.getvalue())
+
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+
+
+def grouped_chart(ct: CrossTab, decimal_comma: bool) -> Chart:
+    """Column percentages of one item, a bar per subgroup for each option."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams.update({"svg.hashsalt": "learnervoice", "svg.fonttype": "none", "font.size": 9})
+    options = [_wrap(o.label) for o in ct.variable.options][::-1]
+    n_groups = len(ct.groups)
+    bar = 0.8 / max(n_groups, 1)
+    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.3 * len(options) * max(n_groups, 1)))
+    for g, ((_, label), column) in enumerate(zip(ct.groups, ct.columns)):
+        values = [0.0 if r.percent != r.percent else r.percent for r in column.rows][::-1]
+        ax.barh([y + (g - (n_groups - 1) / 2) * bar for y in range(len(options))], values, height=bar,
+                color=PALETTE[g % len(PALETTE)], label=label)
+    ax.set_yticks(range(len(options)), options)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlabel("% within each group")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout()
+    svg, png = io.StringIO(), io.BytesIO()
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(png, format="png", dpi=150, metadata={"Software": None})
+    plt.close(fig)
+    parts = []
+    for (_, label), column in zip(ct.groups, ct.columns):
+        shares = ", ".join(f"{r.label} {fmt_percent(r.percent, decimal_comma=decimal_comma)}" for r in column.rows)
+        parts.append(f"{label} (n={column.base}): {shares}")
+    alt = f"Grouped bar chart of {ct.variable.label} by {ct.by.label}. " + "; ".join(parts) + "."
+    return Chart(f"{ct.variable.label} by {ct.by.label}", alt, _accessible(svg.getvalue(), alt), png.getvalue())
 
 
 def _wrap(label: str, width: int = 38) -> str:

@@ -37,11 +37,12 @@ class JointDisplay(Strict):
 
 
 class Section(Strict):
-    kind: Literal["participants", "question", "joint", "appendix"]
+    kind: Literal["participants", "question", "subgroups", "joint", "appendix"]
     title: str
     intro: str = ""
     tables: tuple[str, ...] = ()
     themes: tuple[str, ...] = Field(default=(), description="Code keys whose sub-codes are reported with quotes.")
+    by: str | None = Field(default=None, description="Subgroups sections: the variable the tables are split by.")
 
 
 class ReportConfig(Strict):
@@ -49,6 +50,8 @@ class ReportConfig(Strict):
     sections: tuple[Section, ...] = ()
     attribution: tuple[str, ...] = Field(default=("career_stage", "gender"), description="Attributes shown with a quote.")
     k: int = Field(default=3, ge=1, description="Smallest group an attribution or small cell may describe.")
+    personal: tuple[str, ...] = Field(default=(), description="Variables that describe a person (age, gender…): "
+                                      "cells under k in a table crossing two of them are suppressed.")
     quotes: QuoteRule = QuoteRule()
     joint_displays: tuple[JointDisplay, ...] = ()
     published: str | None = Field(default=None, description="CSV of a published table to audit in the appendix.")
