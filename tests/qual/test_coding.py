@@ -196,3 +196,15 @@ def test_quantitised_participant_variables(qual_study: Study, coded: QualStore) 
     assert [r.count for r in table.rows] == [2, 2] and table.base_kind == "participant_cases"
     with pytest.raises(TableError, match="no code"):
         quantitised_table(qual_study, coded, QuantitisedVariable(id="x", text="X", codes=("nope",)), labels)
+
+
+def test_quantitised_count_rule(qual_study: Study, coded: QualStore) -> None:
+    from learnervoice.qual.quantitise import quantitised_table
+    from learnervoice.study.model import QuantitisedVariable
+
+    labels = {"career": "Career", "online": "Online"}
+    table = quantitised_table(qual_study, coded, QuantitisedVariable(id="n", text="N", codes=("career", "online"),
+                                                                       rule="count", coder="anna"), labels)
+    # P02 career once; P03 career and online (twice); P04 online once; P01 never
+    assert [(r.label, r.count) for r in table.rows] == [("Never", 1), ("Once", 2), ("Twice", 1), ("3 times or more", 0)]
+    assert table.base == 4

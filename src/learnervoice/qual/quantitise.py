@@ -45,6 +45,8 @@ def quantitised_table(study: Study, store: QualStore, variable: QuantitisedVaria
     unknown = [c for c in variable.codes if c not in labels]
     if unknown:
         raise TableError(f"quantitised variable {variable.id!r}: no code(s) {unknown} in the codebook")
+    if variable.rule == "count":
+        return _count_table(study, store, variable)
     voiced = participant_codes(study, store, variable)
     everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
     answered = [p for p in everyone if voiced.get(p)]
@@ -64,6 +66,31 @@ def quantitised_table(study: Study, store: QualStore, variable: QuantitisedVaria
     kind = "participants" if variable.rule == "exclusive" else "participant_cases"
     return FrequencyTable(variable.id, variable.text, "quantitised", kind, tuple(rows), base,
                           len(everyone) - len(answered) + len(several), 0, base, notes=notes)
+
+
+COUNT_BANDS = (("0", "Never", 0, 0), ("1", "Once", 1, 1), ("2", "Twice", 2, 2), ("3plus", "3 times or more", 3, None))
+
+
+def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) -> FrequencyTable:
+    """Participants by how many segments of the codes they said (every participant is in the base)."""
+    with analytic(study, store) as con:
+        params: list[object] = [list(variable.codes)]
+        coder_sql = ""
+        if variable.coder is not None:
+            coder_sql = "AND coder = ?"
+            params.append(variable.coder)
+        counts = dict(con.execute(
+            "SELECT participant, count(*) FROM coded WHERE role = 'participant' AND list_contains(?, code) "
+            f"{coder_sql} GROUP BY participant", params).fetchall())
+    everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
+    base = len(everyone)
+    rows = []
+    for code, label, low, high in COUNT_BANDS:
+        n = sum(1 for p in everyone if counts.get(p, 0) >= low and (high is None or counts.get(p, 0) <= high))
+        lo, hi = wilson_interval(n, base) if base else (math.nan, math.nan)
+        rows.append(TableRow(code, label, n, 100 * n / base if base else math.nan, 100 * lo, 100 * hi))
+    notes = ("Segments coded " + ", ".join(variable.codes) + " per focus-group participant.",)
+    return FrequencyTable(variable.id, variable.text, "quantitised", "participants", tuple(rows), base, 0, 0, base, notes=notes)
 
 
 def quantitised_tables(study: Study, ids: list[str] | None = None) -> list[FrequencyTable]:

@@ -220,13 +220,14 @@ class QuantitisedVariable(Strict):
     """Codes of the focus groups turned into a participant variable and tabulated like a question.
 
     ``exclusive``: each participant has the one code of the set they voiced (a stance);
-    ``presence``: % of participants who voiced each code (several allowed, as multiple response).
+    ``presence``: % of participants who voiced each code (several allowed, as multiple response);
+    ``count``: how many of the codes' segments each participant said (0, 1, 2, 3 or more).
     """
 
     id: Identifier
     text: str = Field(min_length=1)
     codes: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ...] = Field(min_length=1)
-    rule: Literal["exclusive", "presence"] = "exclusive"
+    rule: Literal["exclusive", "presence", "count"] = "exclusive"
     coder: str | None = Field(default=None, description="Whose codings count; all coders' when absent.")
 
 
