@@ -9,6 +9,7 @@ renderer prints them.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ..errors import TableError
 from ..stats.frequencies import FrequencyTable, TableRow
@@ -19,22 +20,23 @@ from .analytics import analytic
 from .roster import load_roster
 from .store import QualStore
 
-MORE_THAN_ONE = "~several"
+def _participant_rows(study: Study, store: QualStore, variable: QuantitisedVariable, select: str) -> list[tuple[Any, ...]]:
+    """Rows of `select` over participants' codings of the variable's codes (by its coder, if one is named)."""
+    params: list[object] = [list(variable.codes)]
+    coder_sql = ""
+    if variable.coder is not None:
+        coder_sql = "AND coder = ?"
+        params.append(variable.coder)
+    with analytic(study, store) as con:
+        return con.execute(
+            f"SELECT {select} FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
+            f"AND list_contains(?, code) {coder_sql} GROUP BY ALL", params,
+        ).fetchall()
 
 
 def participant_codes(study: Study, store: QualStore, variable: QuantitisedVariable) -> dict[str, set[str]]:
     """Participant pseudonym -> the codes of the variable they voiced."""
-    with analytic(study, store) as con:
-        params: list[object] = [list(variable.codes)]
-        coder_sql = ""
-        if variable.coder is not None:
-            coder_sql = "AND coder = ?"
-            params.append(variable.coder)
-        rows = con.execute(
-            "SELECT DISTINCT participant, code FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
-            f"AND list_contains(?, code) {coder_sql}",
-            params,
-        ).fetchall()
+    rows = _participant_rows(study, store, variable, "participant, code")
     voiced: dict[str, set[str]] = {}
     for participant, code in rows:
         voiced.setdefault(participant, set()).add(code)
@@ -73,15 +75,7 @@ COUNT_BANDS = (("0", "Never", 0, 0), ("1", "Once", 1, 1), ("2", "Twice", 2, 2), 
 
 def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) -> FrequencyTable:
     """Participants by how many segments of the codes they said (every participant is in the base)."""
-    with analytic(study, store) as con:
-        params: list[object] = [list(variable.codes)]
-        coder_sql = ""
-        if variable.coder is not None:
-            coder_sql = "AND coder = ?"
-            params.append(variable.coder)
-        counts = dict(con.execute(
-            "SELECT participant, count(*) FROM coded WHERE role = 'participant' AND list_contains(?, code) "
-            f"{coder_sql} GROUP BY participant", params).fetchall())
+    counts = dict(_participant_rows(study, store, variable, "participant, count(*)"))
     everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
     base = len(everyone)
     rows = []
