@@ -53,7 +53,7 @@ def test_docx(example: Study, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     doc = Document(str(tmp_path / "r.docx"))
-    assert len(doc.tables) == 23  # 13 survey and quantitised tables, 5 cross-tabs, 4 joint displays, the codebook
+    assert len(doc.tables) == 25  # 13 survey and quantitised tables, 5 cross-tabs, 6 joint displays, the codebook
     assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
 
 
@@ -131,3 +131,12 @@ def test_suppression_unit() -> None:
                   (("r1", "1", "10.0%", "9", "90.0%", "10", "100.0%"), ("r2", "5", "50.0%", "5", "50.0%", "10", "100.0%")), ())
     out, hidden = suppress_small_cells(block, 2, 3)
     assert hidden == 2 and out.rows[0][1:5] == ("<3", "", "·", "") and out.rows[1] == block.rows[1]
+
+
+def test_subgroup_joint_displays(example: Study, tmp_path: Path) -> None:
+    """Junior and senior learners: the strands compared within each group."""
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "**Joint display: Motivations, by career stage**" in md
+    assert "| Showing skills to employers | 27.3% | 9 of 11 | 7.3% | 4 of 26 |" in md
+    assert "Junior (under 10 years): The strands agree on motivations: 'Showing skills to employers' leads" in md
+    assert "Senior (10 years or more): The strands diverge on motivations" in md

@@ -192,7 +192,8 @@ def _joint_displays(
     from ..qual.queries import coded_segments
     from ..qual.roster import load_roster
     from ..qual.store import codes
-    from .joint import joint_block
+    from ..stats.tables import crosstab_tables
+    from .joint import joint_block, subgroup_block
 
     segments = coded_segments(study, store, coder=config.quotes.coder)
     with store.read() as conn:
@@ -209,7 +210,11 @@ def _joint_displays(
     for display in config.joint_displays:
         if display.question not in by_id:
             raise ReportError(f"joint display {display.topic!r}: no question or quantitised variable {display.question!r}")
-        blocks.append(joint_block(display, by_id[display.question], segments, labels, quote_of, comma))
+        if display.by is None:
+            blocks.append(joint_block(display, by_id[display.question], segments, labels, quote_of, comma))
+        else:
+            crosstab = crosstab_tables(study, display.by, questions=[display.question]).crosstabs[0]
+            blocks.append(subgroup_block(display, crosstab, segments, labels, comma))
     return blocks
 
 

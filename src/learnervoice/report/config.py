@@ -34,6 +34,8 @@ class JointDisplay(Strict):
     topic: str
     question: str
     codes: dict[str, tuple[str, ...]] = Field(min_length=1)
+    by: str | None = Field(default=None, description="Split both strands by this variable (a derived variable of the "
+                           "survey and a participant attribute with the same name and codes).")
 
 
 class Section(Strict):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ReportError
 from ..stats.frequencies import FrequencyTable
+from ..stats.tables import CrossTab
 from .blocks import Block
 from .config import JointDisplay
 from .numbers import fmt_percent
@@ -47,6 +48,43 @@ def joint_block(
              note(display, survey_share, qual_share, labels, decimal_comma))
     header = ("Focus-group code", "Survey options", "Survey %", "Participants", "Exemplar quote")
     return Block(f"Joint display: {display.topic}", header, tuple(rows), notes)
+
+
+def subgroup_block(
+    display: JointDisplay, crosstab: CrossTab, segments: pd.DataFrame, labels: dict[str, str], decimal_comma: bool,
+) -> Block:
+    """One joint display split by subgroup: per group, the survey share and the participants voicing each code."""
+    assert display.by is not None
+    options = {o.code for o in crosstab.variable.options}
+    unknown = [o for codes in display.codes.values() for o in codes if o not in options]
+    if unknown:
+        raise ReportError(f"joint display {display.topic!r}: {crosstab.variable.id!r} has no option(s) {unknown}")
+    if display.by not in segments.columns:
+        raise ReportError(f"joint display {display.topic!r}: participants have no attribute {display.by!r}")
+    voiced = segments[segments["code"].isin(list(display.codes)) & (segments["role"] == "participant")]
+    header: tuple[str, ...] = ("Focus-group code",)
+    for _, label in crosstab.groups:
+        header += (f"{label}: survey %", f"{label}: participants")
+    rows = []
+    notes = []
+    for (group, label), column in zip(crosstab.groups, crosstab.columns):
+        shares = {r.code: r.percent for r in column.rows}
+        in_group = voiced[voiced[display.by] == group]
+        speakers = in_group["participant"].nunique()
+        survey = {c: sum(shares[o] for o in mapped) for c, mapped in display.codes.items()}
+        qual = {c: (in_group[in_group["code"] == c]["participant"].nunique() / speakers * 100 if speakers else 0.0)
+                for c in display.codes}
+        notes.append(f"{label}: " + note(display, survey, qual, labels, decimal_comma))
+    for code, mapped in display.codes.items():
+        row: tuple[str, ...] = (labels.get(code, code),)
+        for (group, _), column in zip(crosstab.groups, crosstab.columns):
+            shares = {r.code: r.percent for r in column.rows}
+            in_group = voiced[voiced[display.by] == group]
+            people = in_group[in_group["code"] == code]["participant"].nunique()
+            row += (fmt_percent(sum(shares[o] for o in mapped), decimal_comma=decimal_comma),
+                    f"{people} of {in_group['participant'].nunique()}")
+        rows.append(row)
+    return Block(f"Joint display: {display.topic}, by {crosstab.by.label.lower()}", header, tuple(rows), tuple(notes))
 
 
 def note(
