@@ -35,6 +35,7 @@ def test_report_holds_the_papers_tables_and_themes(example: Study, tmp_path: Pat
     quotes = re.findall(r"^> “(.+)” — (P\d\d)(.*)$", md, re.M)
     assert len(quotes) > 20 and all(attr == "" or attr.startswith(", ") for _, _, attr in quotes)
     assert "Krippendorff's alpha" in md and "unit: speaker turn" in md and "Codebook" in md
+    assert "**Instrument**" in md and "| If online, do you prefer a course... | single |" in md
 
 
 def test_attributions_are_coarsened_below_k(example: Study, tmp_path: Path) -> None:
@@ -53,7 +54,7 @@ def test_docx(example: Study, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     doc = Document(str(tmp_path / "r.docx"))
-    assert len(doc.tables) == 25  # 13 survey and quantitised tables, 5 cross-tabs, 6 joint displays, the codebook
+    assert len(doc.tables) == 26  # 13 survey and quantitised tables, 5 cross-tabs, 6 joint displays, instrument, codebook
     assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
 
 

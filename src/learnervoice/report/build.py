@@ -13,6 +13,7 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from ..study.load import Study
+from ..study.model import MultipleResponse
 from .blocks import Block, table_blocks
 from .charts import Chart, bar_chart
 from .config import QuoteRule, ReportConfig, load_report_config
@@ -283,6 +284,7 @@ def _appendix(study: Study, section: Section, tables: Any, qual: QualStore | Non
     bases = [f"{t.label}: {t.base_label.removeprefix('Base: ')}" + (f"; no answer {t.missing}" if t.missing else "")
              + (f"; not asked {t.not_asked}" if t.not_asked else "") for t in tables.frequencies]
     section.paragraphs.append("Per-item bases. " + " · ".join(bases))
+    section.tables.append(_instrument_block(study))
     if qual is not None:
         section.paragraphs += _agreement_paragraphs(qual)
         section.tables.append(_codebook_block(qual))
@@ -310,6 +312,18 @@ def _audit_paragraphs(study: Study, published: str) -> list[str]:
         return [head + " All are consistent."]
     return [head + " Inconsistencies found in the published figures: "
             + " · ".join(findings) + "."]
+
+
+def _instrument_block(study: Study) -> Block:
+    """The questionnaire as asked: each item's type, options (or bands) and the condition it was asked under."""
+    rows = []
+    for q in study.config.questions:
+        options = getattr(q, "options", ())
+        detail = "; ".join(o.label for o in options) if options else ""
+        kind = q.type + (f" (% of {q.base})" if isinstance(q, MultipleResponse) else "")
+        asked = f"if {q.ask_if.question} is {' or '.join(q.ask_if.any_of)}" if q.ask_if else "everyone"
+        rows.append((q.text, kind, detail, asked))
+    return Block("Instrument", ("Question", "Type", "Options", "Asked"), tuple(rows), ())
 
 
 def _agreement_paragraphs(store: QualStore) -> list[str]:
