@@ -141,3 +141,14 @@ def test_subgroup_joint_displays(example: Study, tmp_path: Path) -> None:
     assert "| Showing skills to employers | 27.3% | 9 of 11 | 7.3% | 4 of 26 |" in md
     assert "Junior (under 10 years): The strands agree on motivations: 'Showing skills to employers' leads" in md
     assert "Senior (10 years or more): The strands diverge on motivations" in md
+
+
+def test_small_cells_merged_when_configured(example: Study, tmp_path: Path) -> None:
+    path = example.folder / "report.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("k: 3\n", "k: 3\nsmall_cells: merge\n"), encoding="utf-8")
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    table = md.split("**Age (years) by Career stage**", 1)[1].split("\n\n*", 1)[0]
+    counts = [int(c) for line in table.splitlines()[3:] for c in line.split(" | ")[1:5:2]]
+    assert counts and all(n == 0 or n >= 3 for n in counts)  # no group cell under k after merging
+    assert "46-55 + 56-65" in table or "36-45 + 46-55" in table
+    assert "categories merged" in md

@@ -152,7 +152,15 @@ def _subgroups(
     result = crosstab_tables(study, by, questions=list(ids))
     blocks = table_blocks(result)
     for ct, block in zip(result.crosstabs, blocks):
-        if by in config.personal and ct.variable.id in config.personal:
+        if by in config.personal and ct.variable.id in config.personal and config.small_cells == "merge":
+            block, merged = merge_small_rows(ct, config.k, result.decimal_comma)
+            if merged:
+                disclosure.append(f"{ct.variable.label} by {ct.by.label}: categories merged ({'; '.join(merged)}) so "
+                                  f"that no cell is under {config.k}; no chart drawn.")
+                section.tables.append(block)
+                section.charts.append(None)
+                continue
+        elif by in config.personal and ct.variable.id in config.personal:
             block, hidden = suppress_small_cells(block, len(ct.groups), config.k)
             if hidden:
                 disclosure.append(f"{ct.variable.label} by {ct.by.label}: {hidden} cell(s) under {config.k} "
@@ -162,6 +170,48 @@ def _subgroups(
                 continue
         section.tables.append(block)
         section.charts.append(grouped_chart(ct, result.decimal_comma))
+
+
+def merge_small_rows(ct: Any, k: int, comma: bool) -> tuple[Block, list[str]]:
+    """Join each category holding a count from 1 to k-1 with its neighbour (the next, or the one before for
+    the last) until no cell is under k; percentages are recomputed on the same column bases."""
+    from .numbers import fmt_percent
+
+    groups: list[tuple[str, list[int]]] = [
+        (o.label, [col.rows[i].count for col in ct.columns] + [ct.total.rows[i].count])
+        for i, o in enumerate(ct.variable.options)
+    ]
+    merged: list[str] = []
+
+    def small(counts: list[int]) -> bool:
+        return any(0 < n < k for n in counts[:-1])
+
+    i = 0
+    while i < len(groups) and len(groups) > 1:
+        if small(groups[i][1]):
+            j = i + 1 if i + 1 < len(groups) else i - 1
+            a, b = sorted((i, j))
+            label = f"{groups[a][0]} + {groups[b][0]}"
+            counts = [x + y for x, y in zip(groups[a][1], groups[b][1])]
+            groups[a:b + 1] = [(label, counts)]
+            merged.append(label)
+            i = max(a - 1, 0)
+        else:
+            i += 1
+    bases = [col.base for col in ct.columns] + [ct.total.base]
+    rows = []
+    for label, counts in groups:
+        cells: tuple[str, ...] = (label,)
+        for n, base in zip(counts, bases):
+            cells += (str(n), fmt_percent(100 * n / base if base else float("nan"), decimal_comma=comma))
+        rows.append(cells)
+    header: tuple[str, ...] = (ct.variable.label,)
+    for _, label in ct.groups:
+        header += (f"{label} n", f"{label} %")
+    header += ("Total n", "Total %")
+    final = [m for m in merged if any(m == g[0] for g in groups)] or merged
+    notes = (f"Categories merged so that no cell is under {k}: " + "; ".join(final) + ".",) if merged else ()
+    return Block(f"{ct.variable.label} by {ct.by.label}", header, tuple(rows), notes), final
 
 
 def suppress_small_cells(block: Block, groups: int, k: int) -> tuple[Block, int]:

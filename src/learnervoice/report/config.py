@@ -53,7 +53,9 @@ class ReportConfig(Strict):
     attribution: tuple[str, ...] = Field(default=("career_stage", "gender"), description="Attributes shown with a quote.")
     k: int = Field(default=3, ge=1, description="Smallest group an attribution or small cell may describe.")
     personal: tuple[str, ...] = Field(default=(), description="Variables that describe a person (age, gender…): "
-                                      "cells under k in a table crossing two of them are suppressed.")
+                                      "cells under k in a table crossing two of them are suppressed or merged.")
+    small_cells: Literal["suppress", "merge"] = Field(
+        default="suppress", description="suppress: show '<k'; merge: join neighbouring categories until no cell is under k.")
     quotes: QuoteRule = QuoteRule()
     joint_displays: tuple[JointDisplay, ...] = ()
     published: str | None = Field(default=None, description="CSV of a published table to audit in the appendix.")
