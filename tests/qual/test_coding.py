@@ -15,6 +15,7 @@ from learnervoice.qual.codings import NewCoding, add_codings, add_memo, autocode
 from learnervoice.qual.documents import import_transcript
 from learnervoice.qual.queries import code_by_attribute, code_frequencies, cooccurrence, keyword_in_context, quotes
 from learnervoice.qual.store import QualStore, audit, codes, codings, memos
+from learnervoice.study import open_study
 from learnervoice.study.load import Study
 
 from ..conftest import snapshot
@@ -208,3 +209,32 @@ def test_quantitised_count_rule(qual_study: Study, coded: QualStore) -> None:
     # P02 career once; P03 career and online (twice); P04 online once; P01 never
     assert [(r.label, r.count) for r in table.rows] == [("Never", 1), ("Once", 2), ("Twice", 1), ("3 times or more", 0)]
     assert table.base == 4
+
+
+def test_declared_files_are_read_again_only_when_they_change(qual_study: Study, store: QualStore, tmp_path: Path) -> None:
+    """Every command syncs first: with nothing changed it writes nothing (the audit log stays as it was)."""
+    from learnervoice.qual.sync import sync_declared
+
+    write(qual_study.folder / "fg1.txt", TRANSCRIPT)
+    write(qual_study.folder / "c.csv", "document,code,coder,quote\nfg1,career,x,Mostly promotion\n")
+    text = (qual_study.folder / "study.yaml").read_text(encoding="utf-8")
+    write(qual_study.folder / "study.yaml", text + "transcripts: [{file: fg1.txt}]\ncodings: [c.csv]\n")
+    study = open_study(qual_study.folder)
+
+    def audit_rows() -> int:
+        with store.read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(audit)).scalar_one())
+
+    sync_declared(study, store)
+    first = audit_rows()
+    sync_declared(study, store)
+    assert audit_rows() == first
+    write(qual_study.folder / "c.csv", "document,code,coder,quote\nfg1,career,x,Mostly promotion\nfg1,online,x,Online\n")
+    sync_declared(study, store)
+    with store.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(codings).where(codings.c.coder == "x")).scalar_one() == 2
+    write(qual_study.folder / "c.csv", "document,code,coder,quote\nfg1,nope,x,Online\n")
+    with pytest.raises(CodingError, match="no code 'nope'"):
+        sync_declared(study, store)
+    with pytest.raises(CodingError, match="no code 'nope'"):  # still reported: a refused file is not recorded
+        sync_declared(study, store)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,24 @@ def test_real_zoom_chat(qual_study: Study, store: QualStore, samples: Path) -> N
     text, rows = _turns(store, "chat")
     assert "Reacted to" not in text and "Ryan" not in text and "Srijani" not in text
     assert rows[0].speaker == "P02" and rows[0].start_time == 316.0
+
+
+@pytest.mark.parametrize(
+    ("roster", "message"),
+    [
+        ("pseudonym,role\nP01,participant\n", "row 1: missing column(s) names"),
+        ("pseudonym,names\nAlice,Alice Smith\n", "row 2, column 'pseudonym': 'Alice' is not a pseudonym"),
+        ("pseudonym,names\nP01,\n", "row 2, column 'names': give at least one name"),
+        ("pseudonym,names,role\nP01,Ann,chair\n", "row 2, column 'role': 'chair'"),
+        ("pseudonym,names\nP01,Ann Roig\nP02,ann roig\n", "the name 'ann roig' belongs to both P01 and P02"),
+        ("pseudonym,names\nP01,Ann\nP01,Bea\n", "pseudonym P01 appears twice"),
+    ],
+)
+def test_bad_roster_stops_the_import(qual_study: Study, tmp_path: Path, roster: str, message: str) -> None:
+    from learnervoice.errors import RosterError
+
+    (qual_study.folder / "private" / "participants.csv").write_text(roster, encoding="utf-8")
+    before = snapshot(qual_study.folder)
+    with pytest.raises(RosterError, match=re.escape(message)):
+        import_transcript(qual_study, write(tmp_path / "t.txt", "Ann: hello\n"))
+    assert snapshot(qual_study.folder) == before

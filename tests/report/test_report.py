@@ -152,3 +152,13 @@ def test_small_cells_merged_when_configured(example: Study, tmp_path: Path) -> N
     assert counts and all(n == 0 or n >= 3 for n in counts)  # no group cell under k after merging
     assert "46-55 + 56-65" in table or "36-45 + 46-55" in table
     assert "categories merged" in md
+
+
+def test_bad_report_yaml_names_its_line(example: Study, tmp_path: Path) -> None:
+    from learnervoice.errors import StudyError
+
+    path = example.folder / "report.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("k: 3\n", "k: 0\n"), encoding="utf-8")
+    with pytest.raises(StudyError, match=r"report.yaml, line \d+: k: Input should be greater than or equal to 1"):
+        write_report(example, tmp_path / "r.html")
+    assert not (tmp_path / "r.html").exists()

@@ -16,7 +16,6 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..errors import ExchangeError
-from ..qual.codebook import CodeSpec
 from ..qual.roster import PSEUDONYM, load_roster
 from ..qual.store import QualStore, codes, codings, documents, insert_id, memos, now, turns
 from ..study.load import Study, open_study
@@ -198,14 +197,14 @@ def import_qdc(study: Study, file: Path | str) -> tuple[int, list[str]]:
     """Add the codes of a .qdc codebook to the study's codebook.yaml (existing codes stay). Returns codes added."""
     from ruamel.yaml import YAML
 
-    from ..qual.codebook import CODEBOOK_FILE, load_codebook, sync_codebook
+    from ..qual.codebook import CODEBOOK_FILE, all_codes, load_codebook, sync_codebook
     from .refi import read_qdc
 
     nodes, notes = read_qdc(Path(file))
     if not nodes:
         raise ExchangeError(f"{Path(file).name}: the codebook holds no codes")
     existing = load_codebook(study)
-    used = {c.key for c in _all_specs(existing.codes)}
+    used = {c.key for c in all_codes(existing.codes)}
     keys: dict[str, str] = {}
     added = _code_tree(nodes, keys, used)
     current = [c.model_dump(exclude_defaults=True) for c in existing.codes]
@@ -230,10 +229,3 @@ def import_qdc(study: Study, file: Path | str) -> tuple[int, list[str]]:
         notes.append(f"{len(duplicates)} code name(s) repeat under different parents (kept apart by key)")
     return len(keys), notes
 
-
-def _all_specs(specs: list[CodeSpec]) -> list[CodeSpec]:
-    out: list[CodeSpec] = []
-    for s in specs:
-        out.append(s)
-        out += _all_specs(s.children)
-    return out

@@ -84,14 +84,16 @@ def _typed(table: pa.Table, types: dict[str, str]) -> pa.Table:
 
 
 @contextmanager
-def analytic(study: Study, store: QualStore) -> Iterator[duckdb.DuckDBPyConnection]:
-    """DuckDB with views `codings`, `turns` and `coded` (each coding with the turn it starts in)."""
+def analytic(study: Study, store: QualStore, *, coder: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """DuckDB with views `codings`, `turns` and `coded` (each coding with the turn it starts in),
+    holding only one coder's codings when `coder` is given."""
     import duckdb
 
     folder = snapshot(study, store)
     con = duckdb.connect()
+    only = "" if coder is None else " WHERE coder = '" + coder.replace("'", "''") + "'"
     try:
-        con.execute(f"CREATE VIEW codings AS SELECT * FROM read_parquet('{folder / 'codings.parquet'}')")
+        con.execute(f"CREATE VIEW codings AS SELECT * FROM read_parquet('{folder / 'codings.parquet'}'){only}")
         con.execute(f"CREATE VIEW turns AS SELECT * FROM read_parquet('{folder / 'turns.parquet'}')")
         con.execute(
             "CREATE VIEW coded AS SELECT c.*, t.turn, t.speaker, t.participant, t.role FROM codings c "

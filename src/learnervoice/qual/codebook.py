@@ -50,28 +50,29 @@ def load_codebook(study: Study) -> CodebookSpec:
     if data is None:
         return CodebookSpec()
     spec = _validated(CodebookSpec, data, path)
-    keys = [c.key for c in _walk(spec.codes)]
+    keys = [c.key for c in all_codes(spec.codes)]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
         raise StudyError(f"code keys must be unique; repeated: {', '.join(duplicates)}", file=path)
     return spec
 
 
-def _walk(specs: list[CodeSpec]) -> list[CodeSpec]:
+def all_codes(specs: list[CodeSpec]) -> list[CodeSpec]:
+    """Every code of a codebook tree, parents before their children."""
     out: list[CodeSpec] = []
     for s in specs:
         out.append(s)
-        out += _walk(s.children)
+        out += all_codes(s.children)
     return out
 
 
 def sync_codebook(study: Study, store: QualStore, who: str = "codebook") -> int:
     """Make the store's codes what codebook.yaml says (added and updated; none removed silently)."""
     spec = load_codebook(study)
-    with store.change(who, "sync_codebook", {"codes": len(_walk(spec.codes))}) as conn:
+    with store.change(who, "sync_codebook", {"codes": len(all_codes(spec.codes))}) as conn:
         existing = {row.key: row.id for row in conn.execute(sa.select(codes.c.key, codes.c.id))}
         _upsert(conn, spec.codes, None, existing)
-    return len(_walk(spec.codes))
+    return len(all_codes(spec.codes))
 
 
 def _upsert(conn: sa.Connection, specs: list[CodeSpec], parent: int | None, existing: dict[str, int]) -> None:

@@ -22,15 +22,10 @@ from .store import QualStore
 
 def _participant_rows(study: Study, store: QualStore, variable: QuantitisedVariable, select: str) -> list[tuple[Any, ...]]:
     """Rows of `select` over participants' codings of the variable's codes (by its coder, if one is named)."""
-    params: list[object] = [list(variable.codes)]
-    coder_sql = ""
-    if variable.coder is not None:
-        coder_sql = "AND coder = ?"
-        params.append(variable.coder)
-    with analytic(study, store) as con:
+    with analytic(study, store, coder=variable.coder) as con:
         return con.execute(
             f"SELECT {select} FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
-            f"AND list_contains(?, code) {coder_sql} GROUP BY ALL", params,
+            "AND list_contains(?, code) GROUP BY ALL", [list(variable.codes)],
         ).fetchall()
 
 

@@ -34,16 +34,8 @@ def _frame(store: QualStore, query: sa.Select[Any]) -> pd.DataFrame:
 
 def coded_segments(study: Study, store: QualStore, *, coder: str | None = None, codes_in: list[str] | None = None) -> pd.DataFrame:
     """Every coding with its code, document, the turn it starts in, the speaker and their attributes."""
-    with analytic(study, store) as con:
-        where: list[str] = []
-        params: list[Any] = []
-        if coder is not None:
-            where.append("coder = ?")
-            params.append(coder)
-        if codes_in is not None:
-            where.append("list_contains(?, code)")
-            params.append(codes_in)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+    with analytic(study, store, coder=coder) as con:
+        clause, params = ("WHERE list_contains(?, code)", [codes_in]) if codes_in is not None else ("", [])
         frame = con.execute(f"SELECT * FROM coded {clause} ORDER BY document, start, coding_id", params).df()
     attributes = _attributes(study)
     if not attributes.empty and not frame.empty:
@@ -121,12 +113,10 @@ def _with_descendants(store: QualStore, key: str) -> list[str]:
 
 def code_frequencies(study: Study, store: QualStore, *, coder: str | None = None) -> pd.DataFrame:
     """Per code: segments, documents, and participants who voiced it (the unit researchers report)."""
-    with analytic(study, store) as con:
-        filter_sql = "WHERE coder = ?" if coder is not None else ""
+    with analytic(study, store, coder=coder) as con:
         counts = con.execute(
             "SELECT code, count(*) AS segments, count(DISTINCT document_id) AS documents, "
-            f"count(DISTINCT participant) AS participants FROM coded {filter_sql} GROUP BY code",
-            [coder] if coder is not None else [],
+            "count(DISTINCT participant) AS participants FROM coded GROUP BY code"
         ).df()
     all_codes = _frame(store, sa.select(codes.c.key.label("code"), codes.c.name).order_by(codes.c.id))
     out = all_codes.merge(counts, on="code", how="left").fillna({"segments": 0, "documents": 0, "participants": 0})
@@ -138,13 +128,11 @@ def code_by_attribute(study: Study, store: QualStore, attribute: str, *, coder: 
     attributes = _attributes(study)
     if attribute not in attributes.columns:
         raise CodingError(f"participants have no attribute {attribute!r}")
-    with analytic(study, store) as con:
+    with analytic(study, store, coder=coder) as con:
         con.register("people", attributes[["participant", attribute]].rename(columns={attribute: "value"}))
-        filter_sql = "AND c.coder = ?" if coder is not None else ""
         long = con.execute(
             "SELECT c.code, p.value, count(DISTINCT c.participant) AS n FROM coded c JOIN people p USING (participant) "
-            f"WHERE p.value IS NOT NULL AND p.value <> '' {filter_sql} GROUP BY ALL",
-            [coder] if coder is not None else [],
+            "WHERE p.value IS NOT NULL AND p.value <> '' GROUP BY ALL"
         ).df()
     matrix = long.pivot_table(index="code", columns="value", values="n", aggfunc="sum", fill_value=0)
     matrix.columns.name = attribute

@@ -68,13 +68,6 @@ class Roster:
         first = [p for p in self.participants if any(normalize(n) == key for n in p.spellings())]
         return first[0] if len(first) == 1 else None
 
-    @property
-    def attribute_names(self) -> list[str]:
-        names: list[str] = []
-        for p in self.participants:
-            names += [a for a in p.attributes if a not in names]
-        return names
-
 
 def roster_path(study: Study) -> Path:
     return study.folder / ROSTER_FILE

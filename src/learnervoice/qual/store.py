@@ -99,6 +99,11 @@ audit = sa.Table(
     sa.Column("action", sa.String(50), nullable=False),
     sa.Column("detail", sa.Text, nullable=False),
 )
+synced_files = sa.Table(
+    "synced_files", metadata,
+    sa.Column("path", sa.String(500), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+)
 sa.Index("codings_by_code", codings.c.code_id, codings.c.document_id)
 sa.Index("codings_by_document", codings.c.document_id, codings.c.start)
 sa.Index("turns_by_document", turns.c.document_id, turns.c.start)
@@ -122,6 +127,7 @@ def _add_exchange_guids(conn: Connection) -> None:
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core_tables", _create_core_tables),
     ("0002_exchange_guids", _add_exchange_guids),
+    ("0003_synced_files", lambda conn: synced_files.create(conn, checkfirst=True)),
 ]
 
 QUAL_FILE = "qual.sqlite"

@@ -132,7 +132,6 @@ Question = Annotated[
     Union[SingleChoice, MultipleResponse, Likert, Numeric, BinnedNumeric, OpenText],
     Field(discriminator="type"),
 ]
-CategoricalQuestion = SingleChoice | MultipleResponse | Likert | BinnedNumeric
 
 
 class Recode(Strict):

@@ -104,13 +104,6 @@ def sync_declared_sources(study: Study) -> list[ImportReport]:
     return reports
 
 
-def preview_mapping(study: Study, file: Path | str, *, format: str = "auto", encoding: str | None = None) -> tuple[Mapping, FileInfo, list[Problem]]:
-    """The mapping inference would use, with its problems, without reading the rows."""
-    info = open_response_file(Path(file), format=format, encoding=encoding).info
-    resolved, problems = resolve_mapping(study.config, info)
-    return resolved, info, problems
-
-
 def source_name(study: Study, path: Path) -> str:
     resolved = path.resolve()
     try:
