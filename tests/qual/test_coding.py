@@ -238,3 +238,41 @@ def test_declared_files_are_read_again_only_when_they_change(qual_study: Study, 
         sync_declared(study, store)
     with pytest.raises(CodingError, match="no code 'nope'"):  # still reported: a refused file is not recorded
         sync_declared(study, store)
+
+
+def test_quantitised_predominant_rule(qual_study: Study, coded: QualStore) -> None:
+    """Each participant in the group of codes (parents include their sub-codes) of which they voiced most distinct codes.
+
+    By hand from the `coded` fixture (coder anna): P01 pleasure; P02 career; P03 career and online;
+    P04 online. So motivation: P01, P02; format: P04; P03 ties.
+    """
+    from learnervoice.qual.quantitise import participant_groups, quantitised_table
+    from learnervoice.study.model import QuantitisedVariable
+
+    variable = QuantitisedVariable.model_validate({
+        "id": "kind", "text": "Kind", "rule": "predominant", "coder": "anna",
+        "groups": [{"code": "why", "label": "Why", "from": ["motivation"]},
+                   {"code": "how", "label": "How", "from": ["online", "asynchronous"]}],
+        "tie": {"code": "both", "label": "Both"},
+    })
+    assert participant_groups(qual_study, coded, variable) == {"P01": "why", "P02": "why", "P03": "both", "P04": "how"}
+    table = quantitised_table(qual_study, coded, variable, {})
+    assert [(r.code, r.count) for r in table.rows] == [("why", 2), ("how", 1), ("both", 1)] and table.base == 4
+    no_tie = variable.model_copy(update={"tie": None})
+    assert "P03" not in participant_groups(qual_study, coded, no_tie)
+    unknown = variable.model_copy(update={"groups": (variable.groups[0], variable.groups[1].model_copy(update={"from_codes": ("nope",)}))})
+    with pytest.raises(TableError, match="quantitised variable 'kind': no code 'nope'"):
+        participant_groups(qual_study, coded, unknown)
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"rule": "predominant", "codes": ["online"]}, "needs two or more 'groups'"),
+    ({"rule": "exclusive", "groups": [{"code": "a", "label": "A", "from": ["online"]}]}, "needs 'codes'"),
+])
+def test_quantitised_variable_shape_is_checked(spec: dict[str, object], message: str) -> None:
+    from pydantic import ValidationError
+
+    from learnervoice.study.model import QuantitisedVariable
+
+    with pytest.raises(ValidationError, match=message):
+        QuantitisedVariable.model_validate({"id": "v", "text": "V"} | spec)

@@ -54,7 +54,7 @@ def test_docx(example: Study, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     doc = Document(str(tmp_path / "r.docx"))
-    assert len(doc.tables) == 26  # 13 survey and quantitised tables, 5 cross-tabs, 6 joint displays, instrument, codebook
+    assert len(doc.tables) == 33  # 14 survey and quantitised tables, 9 cross-tabs, 8 joint displays, instrument, codebook
     assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
 
 
@@ -82,13 +82,13 @@ def test_default_layout_without_report_yaml(example: Study, tmp_path: Path) -> N
 def test_every_chart_has_alt_text(example: Study, tmp_path: Path) -> None:
     html = write_report(example, tmp_path / "r.html").read_text(encoding="utf-8")
     figures = re.findall(r"<figure><svg role=\"img\" aria-label=\"([^\"]+)\"", html)
-    assert len(figures) == html.count("<figure>") == 17  # one per table, one per cross-tab not suppressed
+    assert len(figures) == html.count("<figure>") == 22  # one per table, one per cross-tab not suppressed
     assert any(alt.startswith("Bar chart of Preference for credentials: Credentials are preferred / crucial 94.6% (35)")
                for alt in figures)
     write_report(example, tmp_path / "r.docx")
     doc = Document(str(tmp_path / "r.docx"))
     described = [s._inline.docPr.get("descr") for s in doc.inline_shapes]
-    assert len(described) == 17 and all(d and d.startswith(("Bar chart of ", "Grouped bar chart of ")) for d in described)
+    assert len(described) == 22 and all(d and d.startswith(("Bar chart of ", "Grouped bar chart of ")) for d in described)
 
 
 def test_joint_displays_with_machine_notes(example: Study, tmp_path: Path) -> None:
@@ -134,6 +134,21 @@ def test_suppression_unit() -> None:
     assert hidden == 2 and out.rows[0][1:5] == ("<3", "", "·", "") and out.rows[1] == block.rows[1]
 
 
+def test_suppression_hides_groups_smaller_than_k() -> None:
+    """A group of 2 with k = 3: its zeros would tell where its two members are, so the whole column goes."""
+    from learnervoice.report.blocks import Block
+    from learnervoice.report.build import suppress_small_cells
+
+    block = Block("t", ("x", "a n", "a %", "b n", "b %", "T n", "T %"),
+                  (("r1", "0", "0.0%", "9", "45.0%", "9", "40.9%"), ("r2", "2", "100.0%", "11", "55.0%", "13", "59.1%")),
+                  ("Column percentages (valid). Bases: a 2, b 20; total 22.",))
+    out, hidden = suppress_small_cells(block, 2, 3, [2, 20])
+    assert [row[1] for row in out.rows] == ["·", "<3"]
+    assert out.rows[0][3] != "9" and out.rows[1][3] != "11"  # the row totals cannot give the hidden cells back
+    assert out.notes[0] == "Column percentages (valid). Bases: a <3, b 20; total 22."
+    assert "a: fewer than 3 respondents" in out.notes[1]
+
+
 def test_subgroup_joint_displays(example: Study, tmp_path: Path) -> None:
     """Junior and senior learners: the strands compared within each group."""
     md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
@@ -141,6 +156,10 @@ def test_subgroup_joint_displays(example: Study, tmp_path: Path) -> None:
     assert "| Showing skills to employers | 27.3% | 9 of 11 | 7.3% | 4 of 26 |" in md
     assert "Junior (under 10 years): The strands agree on motivations: 'Showing skills to employers' leads" in md
     assert "Senior (10 years or more): The strands diverge on motivations" in md
+    # personal vs professional motivation: the survey's derived grouping beside the participants' predominant codes
+    display = md.split("**Joint display: Course length, by motivation**", 1)[1].split("\n\n*", 1)[0]
+    assert "Mainly personal: survey %" in display and "Personal and professional alike: participants" in display
+    assert "| One to three months | 71.4% | 5 of 9 |" in display
 
 
 def test_small_cells_merged_when_configured(example: Study, tmp_path: Path) -> None:
@@ -150,7 +169,7 @@ def test_small_cells_merged_when_configured(example: Study, tmp_path: Path) -> N
     table = md.split("**Age (years) by Career stage**", 1)[1].split("\n\n*", 1)[0]
     counts = [int(c) for line in table.splitlines()[3:] for c in line.split(" | ")[1:5:2]]
     assert counts and all(n == 0 or n >= 3 for n in counts)  # no group cell under k after merging
-    assert "46-55 + 56-65" in table or "36-45 + 46-55" in table
+    assert "| 36 or more | 7 | 58.3% | 29 | 100.0% | 36 | 87.8% |" in table  # merged bands named by their span
     assert "categories merged" in md
 
 

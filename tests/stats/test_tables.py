@@ -89,6 +89,37 @@ def test_derived_subgroup_on_example(example: Study) -> None:
     assert sum(col.base for col in ct.columns) == ct.total.base == 40
 
 
+def test_derived_from_multiple_response_goes_to_the_predominant_group(example: Study) -> None:
+    """motivation_kind: the group holding most of a respondent's ticks, ties to 'both' (hand count with pandas)."""
+    raw = pd.read_csv(example.folder / "data" / "responses.csv")
+    labels = {o.label: o.code for o in example.config.question("motivations").options}  # type: ignore[union-attr]
+    derived = next(d for d in example.config.derived if d.id == "motivation_kind")
+    members = {g.code: set(g.from_codes) for g in derived.groups}
+
+    def kind(cell: object) -> str | None:
+        if not isinstance(cell, str):
+            return None
+        ticked = {code for label, code in labels.items() if label in cell}
+        counts = {g: len(ticked & m) for g, m in members.items()}
+        if not any(counts.values()):
+            return None
+        return "both" if counts["personal"] == counts["professional"] else max(counts, key=counts.__getitem__)
+
+    expected = raw["Motivations to participate in micro-credentials"].map(kind).value_counts()
+    ct = crosstab_tables(example, "motivation_kind", questions=["age"]).crosstabs[0]  # everyone answered age
+    got = {code: column.respondents for (code, _), column in zip(ct.groups, ct.columns)}
+    assert got == {code: int(expected.get(code, 0)) for code in ("personal", "professional", "both")}
+    assert sum(got.values()) == 40  # one respondent ticked only options outside both groups
+
+
+def test_tie_needs_a_multiple_response_source(tmp_path: Path) -> None:
+    from learnervoice.errors import StudyError
+
+    with pytest.raises(StudyError, match="'tie' only applies to a multiple-response source"):
+        write_study(tmp_path / "s", STUDY + "derived:\n  - {id: d, label: D, source: group, groups: "
+                    "[{code: x, label: X, from: [a]}], tie: {code: t, label: T}}\n")
+
+
 def test_no_responses_yet(tmp_path: Path) -> None:
     study = write_study(tmp_path / "s", STUDY)
     with pytest.raises(TableError, match="no responses yet"):

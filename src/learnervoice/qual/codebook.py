@@ -97,6 +97,27 @@ def code_id(conn: sa.Connection, key: str) -> int:
     return int(row.id)
 
 
+def subtree_keys(conn: sa.Connection, key: str) -> list[str]:
+    """A code's key followed by the keys of all its sub-codes, depth first."""
+    rows = conn.execute(sa.select(codes.c.id, codes.c.key, codes.c.parent_id).order_by(codes.c.position, codes.c.id)).all()
+    children: dict[int | None, list[Any]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+    out: list[str] = []
+
+    def walk(row: Any) -> None:
+        out.append(row.key)
+        for child in children.get(row.id, []):
+            walk(child)
+
+    for row in rows:
+        if row.key == key:
+            walk(row)
+    if not out:
+        raise CodingError(f"no code {key!r} in the codebook")
+    return out
+
+
 def rename_code(study: Study, store: QualStore, key: str, name: str, who: str) -> None:
     with store.change(who, "rename_code", {"key": key, "name": name}) as conn:
         conn.execute(codes.update().where(codes.c.id == code_id(conn, key)).values(name=name))

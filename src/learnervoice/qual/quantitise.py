@@ -11,31 +11,64 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import TableError
+from ..errors import CodingError, TableError
 from ..stats.frequencies import FrequencyTable, TableRow
 from ..stats.intervals import wilson_interval
 from ..study.load import Study
 from ..study.model import QuantitisedVariable
 from .analytics import analytic
+from .codebook import subtree_keys
 from .roster import load_roster
 from .store import QualStore
 
-def _participant_rows(study: Study, store: QualStore, variable: QuantitisedVariable, select: str) -> list[tuple[Any, ...]]:
+def _participant_rows(
+    study: Study, store: QualStore, variable: QuantitisedVariable, select: str, codes: list[str] | None = None,
+) -> list[tuple[Any, ...]]:
     """Rows of `select` over participants' codings of the variable's codes (by its coder, if one is named)."""
     with analytic(study, store, coder=variable.coder) as con:
         return con.execute(
             f"SELECT {select} FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
-            "AND list_contains(?, code) GROUP BY ALL", [list(variable.codes)],
+            "AND list_contains(?, code) GROUP BY ALL", [codes if codes is not None else list(variable.codes)],
         ).fetchall()
 
 
-def participant_codes(study: Study, store: QualStore, variable: QuantitisedVariable) -> dict[str, set[str]]:
-    """Participant pseudonym -> the codes of the variable they voiced."""
-    rows = _participant_rows(study, store, variable, "participant, code")
+def participant_codes(
+    study: Study, store: QualStore, variable: QuantitisedVariable, codes: list[str] | None = None,
+) -> dict[str, set[str]]:
+    """Participant pseudonym -> the codes of the variable (or of `codes`) they voiced."""
+    rows = _participant_rows(study, store, variable, "participant, code", codes)
     voiced: dict[str, set[str]] = {}
     for participant, code in rows:
         voiced.setdefault(participant, set()).add(code)
     return voiced
+
+
+def participant_groups(study: Study, store: QualStore, variable: QuantitisedVariable) -> dict[str, str]:
+    """Rule 'predominant': participant pseudonym -> the group of which they voiced most distinct codes.
+
+    Equal numbers give the tie code; with no tie code, or no code of any group voiced, the
+    participant is left out (missing).
+    """
+    with store.read() as conn:
+        members = {g.code: set(k for key in g.from_codes for k in _subtree(conn, variable, key)) for g in variable.groups}
+    voiced = participant_codes(study, store, variable, sorted(set().union(*members.values())))
+    assigned: dict[str, str] = {}
+    for participant, said in voiced.items():
+        counts = {group: len(said & keys) for group, keys in members.items()}
+        most = max(counts.values())
+        leaders = [g for g, n in counts.items() if n == most]
+        if len(leaders) == 1:
+            assigned[participant] = leaders[0]
+        elif variable.tie is not None:
+            assigned[participant] = variable.tie.code
+    return assigned
+
+
+def _subtree(conn: Any, variable: QuantitisedVariable, key: str) -> list[str]:
+    try:
+        return subtree_keys(conn, key)
+    except CodingError:
+        raise TableError(f"quantitised variable {variable.id!r}: no code {key!r} in the codebook") from None
 
 
 def quantitised_table(study: Study, store: QualStore, variable: QuantitisedVariable, labels: dict[str, str]) -> FrequencyTable:
@@ -44,6 +77,8 @@ def quantitised_table(study: Study, store: QualStore, variable: QuantitisedVaria
         raise TableError(f"quantitised variable {variable.id!r}: no code(s) {unknown} in the codebook")
     if variable.rule == "count":
         return _count_table(study, store, variable)
+    if variable.rule == "predominant":
+        return _predominant_table(study, store, variable)
     voiced = participant_codes(study, store, variable)
     everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
     answered = [p for p in everyone if voiced.get(p)]
@@ -63,6 +98,23 @@ def quantitised_table(study: Study, store: QualStore, variable: QuantitisedVaria
     kind = "participants" if variable.rule == "exclusive" else "participant_cases"
     return FrequencyTable(variable.id, variable.text, "quantitised", kind, tuple(rows), base,
                           len(everyone) - len(answered) + len(several), 0, base, notes=notes)
+
+
+def _predominant_table(study: Study, store: QualStore, variable: QuantitisedVariable) -> FrequencyTable:
+    assigned = participant_groups(study, store, variable)
+    everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
+    base = sum(1 for p in everyone if p in assigned)
+    rows = []
+    for option in variable.options:
+        n = sum(1 for p in everyone if assigned.get(p) == option.code)
+        low, high = wilson_interval(n, base) if base else (math.nan, math.nan)
+        rows.append(TableRow(option.code, option.label, n, 100 * n / base if base else math.nan, 100 * low, 100 * high))
+    groups = "; ".join(f"{g.label}: {', '.join(g.from_codes)}" for g in variable.groups)
+    notes = (f"Coded in the focus groups{' by ' + variable.coder if variable.coder else ''}; each participant is in the "
+             f"group of which they voiced most distinct codes (sub-codes included) — {groups}"
+             + (f"; equal numbers: {variable.tie.label}." if variable.tie else "; equal numbers are left out."),)
+    return FrequencyTable(variable.id, variable.text, "quantitised", "participants", tuple(rows), base,
+                          len(everyone) - base, 0, base, notes=notes)
 
 
 COUNT_BANDS = (("0", "Never", 0, 0), ("1", "Once", 1, 1), ("2", "Twice", 2, 2), ("3plus", "3 times or more", 3, None))

@@ -92,6 +92,9 @@ def _crosstab_block(ct: CrossTab, comma: bool) -> Block:
         rows.append(cells)
     bases = ", ".join(f"{label} {col.base}" for (_, label), col in zip(ct.groups, ct.columns))
     notes = [f"Column percentages ({ct.total.base_kind}). Bases: {bases}; total {ct.total.base}."]
+    ungrouped = ct.total.respondents - sum(col.respondents for col in ct.columns)
+    if ungrouped > 0:
+        notes.append(f"{ungrouped} respondent(s) with no value of {ct.by.label.lower()} are in the total only.")
     if ct.test is not None:
         t = ct.test
         stat = f"χ²({t.dof}) = {fmt_number(t.chi2, decimal_comma=comma)}, p {format_p(t.p_chi2)}"

@@ -8,6 +8,7 @@ on time or machine, so the same study gives the same report.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
@@ -153,7 +154,7 @@ def _subgroups(
     blocks = table_blocks(result)
     for ct, block in zip(result.crosstabs, blocks):
         if by in config.personal and ct.variable.id in config.personal and config.small_cells == "merge":
-            block, merged = merge_small_rows(ct, config.k, result.decimal_comma)
+            block, merged = merge_small_rows(ct, config.k, result.decimal_comma, _bands_of(study, ct.variable.id))
             if merged:
                 disclosure.append(f"{ct.variable.label} by {ct.by.label}: categories merged ({'; '.join(merged)}) so "
                                   f"that no cell is under {config.k}; no chart drawn.")
@@ -161,7 +162,7 @@ def _subgroups(
                 section.charts.append(None)
                 continue
         elif by in config.personal and ct.variable.id in config.personal:
-            block, hidden = suppress_small_cells(block, len(ct.groups), config.k)
+            block, hidden = suppress_small_cells(block, len(ct.groups), config.k, [c.respondents for c in ct.columns])
             if hidden:
                 disclosure.append(f"{ct.variable.label} by {ct.by.label}: {hidden} cell(s) under {config.k} "
                                   "suppressed (the table crosses two personal attributes); no chart drawn.")
@@ -172,13 +173,43 @@ def _subgroups(
         section.charts.append(grouped_chart(ct, result.decimal_comma))
 
 
-def merge_small_rows(ct: Any, k: int, comma: bool) -> tuple[Block, list[str]]:
+def _bands_of(study: Study, variable_id: str) -> dict[str, Any]:
+    """Option code -> band (min, max) of a binned question or a banded derived variable; empty otherwise."""
+    from ..study.model import BinnedNumeric
+
+    for q in study.config.questions:
+        if q.id == variable_id and isinstance(q, BinnedNumeric):
+            return {b.code: b for b in q.bands}
+    for d in study.config.derived:
+        if d.id == variable_id:
+            return {b.code: b for b in d.bands}
+    return {}
+
+
+def _span_label(labels: list[str], codes: list[str], bands: dict[str, Any]) -> str:
+    """The label of merged categories: a numeric span when they are bands ("36 or more"), else joined labels."""
+    if not all(c in bands for c in codes):
+        return " + ".join(labels)
+    low, high = bands[codes[0]].min, bands[codes[-1]].max
+    def number(x: float) -> str:
+        return f"{x:g}"
+    if low is None and high is None:
+        return "All"
+    if low is None:
+        return f"{number(high)} or less"
+    if high is None:
+        return f"{number(low)} or more"
+    return f"{number(low)}-{number(high)}"
+
+
+def merge_small_rows(ct: Any, k: int, comma: bool, bands: dict[str, Any] | None = None) -> tuple[Block, list[str]]:
     """Join each category holding a count from 1 to k-1 with its neighbour (the next, or the one before for
-    the last) until no cell is under k; percentages are recomputed on the same column bases."""
+    the last) until no cell is under k; percentages are recomputed on the same column bases. Merged bands
+    are labelled by the span they cover ("36 or more"), other categories by their joined labels."""
     from .numbers import fmt_percent
 
-    groups: list[tuple[str, list[int]]] = [
-        (o.label, [col.rows[i].count for col in ct.columns] + [ct.total.rows[i].count])
+    groups: list[tuple[list[str], list[str], list[int]]] = [
+        ([o.code], [o.label], [col.rows[i].count for col in ct.columns] + [ct.total.rows[i].count])
         for i, o in enumerate(ct.variable.options)
     ]
     merged: list[str] = []
@@ -188,19 +219,21 @@ def merge_small_rows(ct: Any, k: int, comma: bool) -> tuple[Block, list[str]]:
 
     i = 0
     while i < len(groups) and len(groups) > 1:
-        if small(groups[i][1]):
+        if small(groups[i][2]):
             j = i + 1 if i + 1 < len(groups) else i - 1
             a, b = sorted((i, j))
-            label = f"{groups[a][0]} + {groups[b][0]}"
-            counts = [x + y for x, y in zip(groups[a][1], groups[b][1])]
-            groups[a:b + 1] = [(label, counts)]
-            merged.append(label)
+            codes, names = groups[a][0] + groups[b][0], groups[a][1] + groups[b][1]
+            counts = [x + y for x, y in zip(groups[a][2], groups[b][2])]
+            groups[a:b + 1] = [(codes, names, counts)]
+            merged.append(_span_label(names, codes, bands or {}))
             i = max(a - 1, 0)
         else:
             i += 1
+    labelled = [(_span_label(names, codes, bands or {}) if len(codes) > 1 else names[0], counts)
+                for codes, names, counts in groups]
     bases = [col.base for col in ct.columns] + [ct.total.base]
     rows = []
-    for label, counts in groups:
+    for label, counts in labelled:
         cells: tuple[str, ...] = (label,)
         for n, base in zip(counts, bases):
             cells += (str(n), fmt_percent(100 * n / base if base else float("nan"), decimal_comma=comma))
@@ -209,29 +242,51 @@ def merge_small_rows(ct: Any, k: int, comma: bool) -> tuple[Block, list[str]]:
     for _, label in ct.groups:
         header += (f"{label} n", f"{label} %")
     header += ("Total n", "Total %")
-    final = [m for m in merged if any(m == g[0] for g in groups)] or merged
+    final = [m for m in merged if any(m == g[0] for g in labelled)] or merged
     notes = (f"Categories merged so that no cell is under {k}: " + "; ".join(final) + ".",) if merged else ()
     return Block(f"{ct.variable.label} by {ct.by.label}", header, tuple(rows), notes), final
 
 
-def suppress_small_cells(block: Block, groups: int, k: int) -> tuple[Block, int]:
+def suppress_small_cells(block: Block, groups: int, k: int, bases: list[int] | None = None) -> tuple[Block, int]:
     """Replace group counts from 1 to k-1 (and their %) by '<k', with one more count of the row hidden so the
-    row total cannot give it back; totals stay, as they describe one attribute only."""
+    row total cannot give it back; totals stay, as they describe one attribute only.
+
+    A group smaller than k (`bases`) is hidden whole, zeros included: otherwise its base, less the
+    counts shown, would tell where its few members are.
+    """
+    tiny = {g for g, base in enumerate(bases or []) if 0 < base < k}
     hidden = 0
     rows = []
     for row in block.rows:
         cells = list(row)
-        small = [g for g in range(groups) if cells[1 + 2 * g].isdigit() and 0 < int(cells[1 + 2 * g]) < k]
+
+        def count(g: int) -> int:
+            return int(cells[1 + 2 * g]) if cells[1 + 2 * g].isdigit() else 0
+
+        small = sorted(tiny | {g for g in range(groups) if 0 < count(g) < k})
         if len(small) == 1 and groups > 1:  # the row total would give it away: hide the next smallest count too
-            others = [g for g in range(groups) if g not in small and cells[1 + 2 * g].isdigit() and int(cells[1 + 2 * g]) > 0]
-            small += sorted(others, key=lambda g: int(cells[1 + 2 * g]))[:1]
+            others = [g for g in range(groups) if g not in small and count(g) > 0]
+            small += sorted(others, key=count)[:1]
         for g in small:
-            cells[1 + 2 * g], cells[2 + 2 * g] = f"<{k}" if int(cells[1 + 2 * g]) < k else "·", ""
+            cells[1 + 2 * g], cells[2 + 2 * g] = f"<{k}" if 0 < count(g) < k else "·", ""
             hidden += 1
         rows.append(tuple(cells))
-    notes = block.notes + ((f"Counts from 1 to {k - 1} are shown as <{k}, and one more count in the same row as ·, "
-                            "so that the row total does not reveal them.",) if hidden else ())
+    notes = block.notes
+    if tiny:
+        names = ", ".join(block.header[1 + 2 * g].removesuffix(" n") for g in sorted(tiny))
+        notes = tuple(_hide_bases(n, names, k) for n in notes)
+        notes += (f"{names}: fewer than {k} respondents, so every count of the group is hidden.",)
+    if hidden:
+        notes += (f"Counts from 1 to {k - 1} are shown as <{k}, and one more count in the same row as ·, "
+                  "so that the row total does not reveal them.",)
     return Block(block.title, block.header, tuple(rows), notes), hidden
+
+
+def _hide_bases(note: str, names: str, k: int) -> str:
+    """The bases note with the base of each group smaller than k shown as '<k'."""
+    for name in names.split(", "):
+        note = re.sub(rf"(Bases: (?:.*?, )?){re.escape(name)} \d+", rf"\g<1>{name} <{k}", note)
+    return note
 
 
 def _joint_displays(
@@ -265,8 +320,34 @@ def _joint_displays(
             blocks.append(joint_block(display, by_id[display.question], segments, labels, quote_of, comma))
         else:
             crosstab = crosstab_tables(study, display.by, questions=[display.question]).crosstabs[0]
-            blocks.append(subgroup_block(display, crosstab, segments, labels, comma))
+            grouped = _participants_grouped(study, store, display, segments, {code for code, _ in crosstab.groups})
+            blocks.append(subgroup_block(display, crosstab, grouped, labels, comma))
     return blocks
+
+
+def _participants_grouped(
+    study: Study, store: QualStore, display: Any, segments: pd.DataFrame, survey_codes: set[str]
+) -> pd.DataFrame:
+    """Segments with the focus-group side of a joint display's `by` in a column named `by`."""
+    from ..errors import ReportError
+    from ..qual.quantitise import participant_groups
+
+    source = display.participants_by or display.by
+    variable = next((v for v in study.config.quantitised if v.id == source), None)
+    if variable is not None:
+        if variable.rule != "predominant":
+            raise ReportError(f"joint display {display.topic!r}: {source!r} must have rule 'predominant' to group participants")
+        groups = participant_groups(study, store, variable)
+        values = segments["participant"].map(groups)
+    elif source in segments.columns:
+        values = segments[source]
+    else:
+        raise ReportError(f"joint display {display.topic!r}: participants have no attribute or quantitised variable {source!r}")
+    foreign = sorted(set(values.dropna()) - survey_codes - {""})
+    if foreign:
+        raise ReportError(f"joint display {display.topic!r}: participant group(s) {foreign} are not codes of {display.by!r} "
+                          f"({', '.join(sorted(survey_codes))})")
+    return segments.assign(**{display.by: values})
 
 
 def _descendants(row: Any, children: dict[int | None, list[Any]]) -> list[str]:

@@ -36,6 +36,9 @@ class JointDisplay(Strict):
     codes: dict[str, tuple[str, ...]] = Field(min_length=1)
     by: str | None = Field(default=None, description="Split both strands by this variable (a derived variable of the "
                            "survey and a participant attribute with the same name and codes).")
+    participants_by: str | None = Field(
+        default=None, description="The focus-group side of `by` when it has another name: a roster attribute or a "
+        "quantitised variable with rule 'predominant', whose codes are those of `by`.")
 
 
 class Section(Strict):

@@ -127,6 +127,8 @@ def derived_variable(config: StudyConfig, d: DerivedVariable) -> Variable:
     column = quote(source.id)
     if d.bands:
         answered = band_case(column, d.bands)
+    elif isinstance(source, MultipleResponse):
+        answered = predominant_case(d)
     else:
         if isinstance(source, BinnedNumeric):
             column = band_case(column, source.bands)
@@ -136,6 +138,21 @@ def derived_variable(config: StudyConfig, d: DerivedVariable) -> Variable:
         )
         answered = f"CASE {whens} END"
     return Variable(d.id, d.label, "derived", d.options, asked, _guarded(asked, answered))
+
+
+def predominant_case(d: DerivedVariable) -> str:
+    """The group holding most of a respondent's ticks; the tie code (or NULL) on equal numbers; NULL with none."""
+    counts = {
+        g.code: "(" + " + ".join(f"CAST(coalesce({quote(mr_column(d.source, c))}, false) AS INTEGER)"
+                                 for c in g.from_codes) + ")"
+        for g in d.groups
+    }
+    whens = [f"WHEN {' + '.join(counts.values())} = 0 THEN NULL"]
+    for code, count in counts.items():
+        beats = " AND ".join(f"{count} > {other}" for o, other in counts.items() if o != code)
+        whens.append(f"WHEN {beats} THEN {literal(code)}")
+    tie = literal(d.tie.code) if d.tie is not None else "NULL"
+    return f"CASE {' '.join(whens)} ELSE {tie} END"
 
 
 def all_variables(config: StudyConfig) -> list[Variable]:

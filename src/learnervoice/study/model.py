@@ -143,7 +143,12 @@ class Recode(Strict):
 
 
 class DerivedVariable(Strict):
-    """A subgroup variable computed from a question, by bands (numbers) or by grouping codes."""
+    """A subgroup variable computed from a question, by bands (numbers) or by grouping codes.
+
+    From a multiple-response question, each respondent goes to the group holding most of their
+    ticks; respondents with as many ticks in two groups go to ``tie`` (missing when no tie is given),
+    and those with no tick in any group are missing.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -152,17 +157,21 @@ class DerivedVariable(Strict):
     source: Identifier
     bands: tuple[Band, ...] = ()
     groups: tuple[Recode, ...] = ()
+    tie: Option | None = Field(default=None, description="Multiple-response source: the category of respondents "
+                               "with as many ticks in two or more groups.")
 
     @model_validator(mode="after")
     def _one_rule(self) -> DerivedVariable:
         if bool(self.bands) == bool(self.groups):
             raise ValueError(f"derived variable {self.id!r} needs exactly one of 'bands' or 'groups'")
+        _require_unique([o.code for o in self.options], f"derived variable {self.id!r} codes")
         return self
 
     @property
     def options(self) -> tuple[Option, ...]:
         rules = self.bands or self.groups
-        return tuple(Option(code=r.code, label=r.label) for r in rules)
+        tie = (self.tie,) if self.tie is not None else ()
+        return tuple(Option(code=r.code, label=r.label) for r in rules) + tie
 
 
 class QuestionMapping(Strict):
@@ -215,19 +224,55 @@ class TranscriptSource(Strict):
     format: Literal["auto", "vtt", "srt", "docx", "txt"] = "auto"
 
 
+CodeKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class CodeGroup(Strict):
+    """A category of participants: the codes (with their sub-codes) that put a participant in it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    code: OptionCode
+    label: str
+    from_codes: tuple[CodeKey, ...] = Field(min_length=1, alias="from")
+
+
 class QuantitisedVariable(Strict):
     """Codes of the focus groups turned into a participant variable and tabulated like a question.
 
     ``exclusive``: each participant has the one code of the set they voiced (a stance);
     ``presence``: % of participants who voiced each code (several allowed, as multiple response);
-    ``count``: how many of the codes' segments each participant said (0, 1, 2, 3 or more).
+    ``count``: how many of the codes' segments each participant said (0, 1, 2, 3 or more);
+    ``predominant``: each participant goes to the group of codes of which they voiced the most
+    distinct codes (``groups``), equal numbers to ``tie``: a participant variable that can split
+    joint displays, like a derived variable of the survey.
     """
 
     id: Identifier
     text: str = Field(min_length=1)
-    codes: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ...] = Field(min_length=1)
-    rule: Literal["exclusive", "presence", "count"] = "exclusive"
+    codes: tuple[CodeKey, ...] = ()
+    groups: tuple[CodeGroup, ...] = ()
+    tie: Option | None = None
+    rule: Literal["exclusive", "presence", "count", "predominant"] = "exclusive"
     coder: str | None = Field(default=None, description="Whose codings count; all coders' when absent.")
+
+    @model_validator(mode="after")
+    def _codes_or_groups(self) -> QuantitisedVariable:
+        if self.rule == "predominant":
+            if len(self.groups) < 2 or self.codes:
+                raise ValueError(f"quantitised variable {self.id!r}: rule 'predominant' needs two or more 'groups' "
+                                 "and no 'codes'")
+            _require_unique([g.code for g in self.groups] + ([self.tie.code] if self.tie else []),
+                            f"quantitised variable {self.id!r} group codes")
+        elif not self.codes or self.groups or self.tie:
+            raise ValueError(f"quantitised variable {self.id!r}: rule {self.rule!r} needs 'codes' "
+                             "(and no 'groups' or 'tie')")
+        return self
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        tie = (self.tie,) if self.tie is not None else ()
+        return tuple(Option(code=g.code, label=g.label) for g in self.groups) + tie
 
 
 class StudyConfig(Strict):
@@ -298,9 +343,12 @@ def _check_derived(d: DerivedVariable, by_id: dict[str, Question]) -> None:
         raise ValueError(f"derived variable {d.id!r}: source {d.source!r} is not a question")
     if d.bands and not isinstance(source, (Numeric, BinnedNumeric)):
         raise ValueError(f"derived variable {d.id!r}: bands need a numeric source")
+    if d.tie is not None and not isinstance(source, MultipleResponse):
+        raise ValueError(f"derived variable {d.id!r}: 'tie' only applies to a multiple-response source")
     if d.groups:
-        if not isinstance(source, (SingleChoice, Likert, BinnedNumeric)):
-            raise ValueError(f"derived variable {d.id!r}: groups need a single-choice, Likert or binned source")
+        if not isinstance(source, (SingleChoice, Likert, BinnedNumeric, MultipleResponse)):
+            raise ValueError(f"derived variable {d.id!r}: groups need a single-choice, multiple-response, "
+                             "Likert or binned source")
         codes = {o.code for o in source.options}
         for g in d.groups:
             unknown = [c for c in g.from_codes if c not in codes]
