@@ -50,11 +50,14 @@ def write_study(folder: Path, yaml_text: str) -> Study:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under the study folder with a hash of its bytes: to prove nothing changed."""
+    """Every file under the study folder with a hash of its bytes: to prove nothing changed.
+
+    SQLite's shared-memory index (*-shm) is left out: readers update it, and it holds no data.
+    """
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.name.endswith("-shm")
     }
 
 
@@ -90,3 +93,20 @@ def postgres_url() -> Iterator[str]:
         subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
         _shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_database(postgres_url: str) -> Iterator[str]:
+    """An empty database of its own on the throwaway server (the server is shared by the session)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"lv_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield postgres_url.replace("/postgres?", f"/{name}?")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()

@@ -210,8 +210,10 @@ def audit(
 
 def _register_qualitative() -> None:
     from .cli_qual import register
+    from .cli_web import register as register_web
 
     register(app, reports_errors)
+    register_web(app, reports_errors)
 
 
 _register_qualitative()

@@ -112,3 +112,23 @@ class ReportError(LearnervoiceError):
 
 class AuditError(LearnervoiceError):
     """A published table given to the audit cannot be read."""
+
+
+class QuestionnaireError(LearnervoiceError):
+    """A questionnaire link or answer cannot be used (unknown or withdrawn link, no consent, already submitted)."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class AccessError(LearnervoiceError):
+    """Who is asking may not do this: not signed in (401), not allowed (403), or nothing there (404)."""
+
+    def __init__(self, message: str, *, status: int = 403) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SamplingError(LearnervoiceError):
+    """A population file or sampling plan that cannot be used."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..errors import CodingError
-from .store import QualStore, codes, codings, documents, insert_id, memos, now, turns
+from .store import QualStore, codes, codings, documents, insert_id, insert_or_ignore, memos, now, turns
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,7 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
     added = 0
     with store.change(who, "add_codings", {"source": source, "count": len(rows)}) as conn:
         for row in rows:
-            exists = conn.execute(
-                sa.select(codings.c.id).where(*(getattr(codings.c, k) == row[k] for k in ("document_id", "start", "end", "code_id", "coder")))
-            ).first()
-            if exists is None:
-                conn.execute(codings.insert().values(**row))
-                added += 1
+            added += insert_or_ignore(conn, codings, row)
     return added
 
 

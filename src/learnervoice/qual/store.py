@@ -104,6 +104,38 @@ synced_files = sa.Table(
     sa.Column("path", sa.String(500), primary_key=True),
     sa.Column("sha256", sa.String(64), nullable=False),
 )
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.String(10), nullable=False),  # owner, coder, viewer
+    sa.Column("session_epoch", sa.Integer, nullable=False, default=0),  # raised on logout: older sessions end
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+study_settings = sa.Table(
+    "study_settings", metadata,
+    sa.Column("key", sa.String(50), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+invites = sa.Table(
+    "invites", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("label", sa.String(20), nullable=False, unique=True),  # I0001: the pseudonymous respondent id
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("kind", sa.String(10), nullable=False),  # invite, open
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
+)
+web_responses = sa.Table(
+    "web_responses", metadata,
+    sa.Column("invite_id", sa.Integer, sa.ForeignKey("invites.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("consent_text", sa.Text, nullable=False),
+    sa.Column("consented_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("answers", sa.Text, nullable=False, default="{}"),  # JSON: question id -> code, codes or number
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("submitted_at", sa.DateTime(timezone=True)),
+)
 sa.Index("codings_by_code", codings.c.code_id, codings.c.document_id)
 sa.Index("codings_by_document", codings.c.document_id, codings.c.start)
 sa.Index("turns_by_document", turns.c.document_id, turns.c.start)
@@ -114,6 +146,11 @@ def _create_core_tables(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
     for index in (*codings.indexes, *turns.indexes):
         index.create(conn, checkfirst=True)
+
+
+def _create(conn: Connection, *tables: sa.Table) -> None:
+    for table in tables:
+        table.create(conn, checkfirst=True)
 
 
 def _add_exchange_guids(conn: Connection) -> None:
@@ -128,9 +165,43 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core_tables", _create_core_tables),
     ("0002_exchange_guids", _add_exchange_guids),
     ("0003_synced_files", lambda conn: synced_files.create(conn, checkfirst=True)),
+    ("0004_team_and_questionnaire", lambda conn: _create(conn, users, study_settings, invites, web_responses)),
 ]
 
 QUAL_FILE = "qual.sqlite"
+WRITE_OPTION = "learnervoice_write"
+
+
+def sqlite_engine(url: str) -> Engine:
+    """SQLite for several writers at once: WAL (readers never wait), a busy timeout, and write
+    transactions that take the write lock when they begin (BEGIN IMMEDIATE), so that two writers
+    queue up instead of failing on a lock upgrade. Reads run without an explicit transaction."""
+    engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's begin event decides
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+    return engine
+
+
+def insert_or_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> bool:
+    """Insert unless a unique constraint says the row is there already (safe when writers race). True if inserted."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    result = conn.execute(insert(table).values(**row).on_conflict_do_nothing())
+    return bool(result.rowcount)
 
 
 def insert_id(conn: Connection, statement: sa.Insert) -> int:
@@ -155,7 +226,7 @@ class QualStore:
         """The study's SQLite file (or a database URL, e.g. postgresql://… for a team server)."""
         if url is None:
             path = study.folder / QUAL_FILE
-            store = cls(sa.create_engine(f"sqlite:///{path}"))
+            store = cls(sqlite_engine(f"sqlite:///{path}"))
             store.migrate(backup=path if path.exists() else None)
         else:
             store = cls(sa.create_engine(url))
@@ -169,6 +240,8 @@ class QualStore:
             done = {row[0] for row in conn.execute(sa.select(migrations_table.c.name))}
         pending = [(name, step) for name, step in MIGRATIONS if name not in done]
         if pending and backup is not None and done:
+            with self.engine.connect() as conn:  # everything into the main file first, so the copy is whole
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copy2(backup, backup.with_suffix(backup.suffix + ".bak"))
         for name, step in pending:
             with self.engine.begin() as conn:
@@ -179,14 +252,23 @@ class QualStore:
     @contextmanager
     def change(self, who: str, action: str, detail: dict[str, Any]) -> Iterator[Connection]:
         """One transaction that also appends its audit record."""
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+        with self.write() as conn:
             yield conn
             conn.execute(audit.insert().values(at=now(), who=who, action=action, detail=json.dumps(detail, default=str)))
 
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction that takes the write lock at once, without an audit record (bookkeeping only)."""
+        with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+            yield conn
+
     def read(self) -> Connection:
         return self.engine.connect()
+
+    def last_change(self) -> int:
+        """The id of the newest audit record (0 for an empty store): what a client polls to see changes."""
+        with self.read() as conn:
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit.c.id), 0))).scalar_one())
 
     def close(self) -> None:
         self.engine.dispose()

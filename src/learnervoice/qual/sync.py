@@ -46,6 +46,6 @@ def _when_changed(study: Study, store: QualStore, path: Path, step: Callable[[],
     if known == digest and digest:
         return
     step()  # raises on bad input: nothing recorded, so the next command reports it again
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         conn.execute(synced_files.delete().where(synced_files.c.path == key))
         conn.execute(synced_files.insert().values(path=key, sha256=digest))

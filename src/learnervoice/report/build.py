@@ -415,6 +415,7 @@ def _appendix(study: Study, section: Section, tables: Any, qual: QualStore | Non
     bases = [f"{t.label}: {t.base_label.removeprefix('Base: ')}" + (f"; no answer {t.missing}" if t.missing else "")
              + (f"; not asked {t.not_asked}" if t.not_asked else "") for t in tables.frequencies]
     section.paragraphs.append("Per-item bases. " + " · ".join(bases))
+    section.paragraphs += _sampling_paragraphs(study)
     section.tables.append(_instrument_block(study))
     if qual is not None:
         section.paragraphs += _agreement_paragraphs(qual)
@@ -429,6 +430,15 @@ def _appendix(study: Study, section: Section, tables: Any, qual: QualStore | Non
     section.paragraphs.append("Software: " + ", ".join(f"{p} {_version(p)}" for p in (
         "learnervoice", "duckdb", "pandas", "scipy", "sqlalchemy")) + ".")
     section.paragraphs.append("Inputs (SHA-256, first 12): " + ", ".join(_input_hashes(study)) + ".")
+
+
+def _sampling_paragraphs(study: Study) -> list[str]:
+    """How the participants were drawn, when `learnervoice sample` left its record in the study."""
+    from ..study.load import _read_yaml
+    from ..survey.sampling import RECORD_FILE, record_lines
+
+    path = study.folder / RECORD_FILE
+    return [record_lines(_read_yaml(path))] if path.is_file() else []
 
 
 def _audit_paragraphs(study: Study, published: str) -> list[str]:

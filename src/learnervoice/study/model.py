@@ -275,6 +275,15 @@ class QuantitisedVariable(Strict):
         return tuple(Option(code=g.code, label=g.label) for g in self.groups) + tie
 
 
+class QuestionnaireSettings(Strict):
+    """How the built-in web questionnaire is offered (`learnervoice serve`)."""
+
+    open_link: bool = Field(default=False, description="Anyone with the study's open link may answer, "
+                            "anonymously; otherwise only holders of an invite (`learnervoice invite`).")
+    required: tuple[Identifier, ...] = Field(default=(), description="Questions that must be answered to submit.")
+    intro: str = Field(default="", description="Shown above the questions.")
+
+
 class StudyConfig(Strict):
     """Everything in study.yaml."""
 
@@ -290,6 +299,7 @@ class StudyConfig(Strict):
     codings: tuple[str, ...] = Field(default=(), description="CSV files of codings (document,start,end,code,coder or quote).")
     quantitised: tuple[QuantitisedVariable, ...] = ()
     missing_values: tuple[str, ...] = Field(default=(), description="Raw values that mean 'no answer'.")
+    questionnaire: QuestionnaireSettings = QuestionnaireSettings()
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:
@@ -301,6 +311,9 @@ class StudyConfig(Strict):
                 _check_condition(q.id, q.ask_if, by_id)
         for d in self.derived:
             _check_derived(d, by_id)
+        unknown = [q for q in self.questionnaire.required if q not in by_id]
+        if unknown:
+            raise ValueError(f"questionnaire: required question(s) {unknown} are not questions")
         if self.weight is not None and not isinstance(by_id.get(self.weight), Numeric):
             raise ValueError(f"weight {self.weight!r} must name a numeric question")
         return self

@@ -56,17 +56,18 @@ def connect(study: Study, *, read_only: bool = False) -> Iterator[duckdb.DuckDBP
 
 
 @contextmanager
-def write_transaction(study: Study) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_transaction(study: Study, *, wait: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """One all-or-nothing change of the store, in bounded memory.
 
     The change is made on a copy of the store beside it, which replaces the store
     only when everything succeeded (an atomic rename); on any error, or a crash,
-    the study keeps its store exactly as it was. A lock file serialises writers.
+    the study keeps its store exactly as it was. A lock file serialises writers: a second
+    writer fails at once, or waits its turn with `wait` (the web questionnaire's short writes).
     """
     created = not study.private_dir.exists()
     study.private_dir.mkdir(exist_ok=True)
     try:
-        with _writer_lock(study):
+        with _writer_lock(study, wait):
             yield from _write_on_copy(study)
     except BaseException:
         if created:  # a failed first import leaves no trace
@@ -105,12 +106,12 @@ def _write_on_copy(study: Study) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def _writer_lock(study: Study) -> Iterator[None]:
+def _writer_lock(study: Study, wait: bool = False) -> Iterator[None]:
     import fcntl
 
     with (study.private_dir / "store.lock").open("a") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise StoreError(f"{study.folder}: another import is writing to this study; try again when it ends") from None
         try:

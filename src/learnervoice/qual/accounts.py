@@ -1,0 +1,141 @@
+"""Who may work on a study: named users with a role, passwords hashed with argon2.
+
+Roles: ``owner`` (everything, including the codebook, the agreement page and
+opening blind coding), ``coder`` (codes and memos of their own), ``viewer``
+(reads). Accounts belong to one study and live in its store, so a study folder
+carries its team with it and one study's users cannot sign in to another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..errors import AccessError
+from .store import QualStore, now, study_settings, users
+
+ROLES = ("viewer", "coder", "owner")
+MIN_PASSWORD = 10
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    session_epoch: int
+
+    def can(self, role: str) -> bool:
+        """Whether this user's role includes `role` (owner ⊃ coder ⊃ viewer)."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def _hasher() -> object:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def add_user(store: QualStore, name: str, password: str, role: str, *, who: str = "users") -> User:
+    name = name.strip()
+    if not name or len(name) > 100 or any(c in name for c in "<>&\"'/\\"):
+        raise AccessError("a user name is 1 to 100 characters, without <>&\"'/\\", status=422)
+    if role not in ROLES:
+        raise AccessError(f"the role is one of {', '.join(ROLES)}, not {role!r}", status=422)
+    if len(password) < MIN_PASSWORD:
+        raise AccessError(f"a password needs at least {MIN_PASSWORD} characters", status=422)
+    with store.change(who, "add_user", {"user": name, "role": role}) as conn:
+        if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
+            raise AccessError(f"there is a user {name!r} already", status=409)
+        conn.execute(users.insert().values(name=name, password_hash=_hasher().hash(password),  # type: ignore[attr-defined]
+                                           role=role, session_epoch=0, created_at=now()))
+    found = get_user(store, name)
+    assert found is not None
+    return found
+
+
+def get_user(store: QualStore, name: str) -> User | None:
+    with store.read() as conn:
+        row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+    return None if row is None else User(row.id, row.name, row.role, row.session_epoch)
+
+
+def user_by_id(store: QualStore, user_id: int) -> User | None:
+    with store.read() as conn:
+        row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
+    return None if row is None else User(row.id, row.name, row.role, row.session_epoch)
+
+
+def list_users(store: QualStore) -> list[User]:
+    with store.read() as conn:
+        rows = conn.execute(sa.select(users).order_by(users.c.name)).all()
+    return [User(r.id, r.name, r.role, r.session_epoch) for r in rows]
+
+
+def verify_password(store: QualStore, name: str, password: str) -> User | None:
+    """The user when the password is theirs; None otherwise (same work either way, so timing tells nothing)."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerificationError, VerifyMismatchError
+
+    hasher = PasswordHasher()
+    with store.read() as conn:
+        row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+    stored = row.password_hash if row is not None else _DUMMY.get(hasher)
+    try:
+        hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError):
+        return None
+    if row is None:
+        return None
+    if hasher.check_needs_rehash(stored):
+        with store.change(name, "rehash_password", {"user": name}) as conn:
+            conn.execute(users.update().where(users.c.id == row.id).values(password_hash=hasher.hash(password)))
+    return User(row.id, row.name, row.role, row.session_epoch)
+
+
+class _Dummy:
+    """A hash to verify against when the user does not exist."""
+
+    value: str | None = None
+
+    def get(self, hasher: object) -> str:
+        if self.value is None:
+            self.value = hasher.hash("not a password of anyone")  # type: ignore[attr-defined]
+        return self.value
+
+
+_DUMMY = _Dummy()
+
+
+def set_role(store: QualStore, name: str, role: str, *, who: str = "users") -> None:
+    if role not in ROLES:
+        raise AccessError(f"the role is one of {', '.join(ROLES)}, not {role!r}", status=422)
+    with store.change(who, "set_role", {"user": name, "role": role}) as conn:
+        if not conn.execute(users.update().where(users.c.name == name).values(role=role)).rowcount:
+            raise AccessError(f"no user {name!r}", status=404)
+
+
+def remove_user(store: QualStore, name: str, *, who: str = "users") -> None:
+    """The account goes; the codings the user made stay, under their name."""
+    with store.change(who, "remove_user", {"user": name}) as conn:
+        if not conn.execute(users.delete().where(users.c.name == name)).rowcount:
+            raise AccessError(f"no user {name!r}", status=404)
+
+
+def end_sessions(store: QualStore, user: User) -> None:
+    """Sign the user out everywhere: sessions carry the epoch they began in."""
+    with store.change(user.name, "logout", {"user": user.name}) as conn:
+        conn.execute(users.update().where(users.c.id == user.id).values(session_epoch=users.c.session_epoch + 1))
+
+
+def get_setting(store: QualStore, key: str, default: str = "") -> str:
+    with store.read() as conn:
+        value = conn.execute(sa.select(study_settings.c.value).where(study_settings.c.key == key)).scalar()
+    return default if value is None else str(value)
+
+
+def set_setting(store: QualStore, key: str, value: str, *, who: str) -> None:
+    with store.change(who, "set_setting", {"key": key, "value": value}) as conn:
+        conn.execute(study_settings.delete().where(study_settings.c.key == key))
+        conn.execute(study_settings.insert().values(key=key, value=value))

@@ -1,0 +1,191 @@
+"""What the coding workbench shows and changes, one document and one coding at a time.
+
+Kept apart from the analytic queries (which read a Parquet snapshot of the
+whole store): these read and write single rows in the transactional store, so
+many coders can work at once and each sees the others' changes at once.
+Blind coding: until the owner opens the study's codings, a coder sees only
+their own and a viewer none; the owner always sees all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import AccessError, CodingError
+from ..study.load import Study
+from .accounts import User, get_setting, set_setting
+from .codebook import code_id, write_codebook
+from .codings import NewCoding, add_codings
+from .roster import load_roster
+from .store import QualStore, codes, codings, documents, insert_id, memos, turns
+
+OPEN_SETTING = "codings_open"
+
+
+@dataclass(frozen=True)
+class CodingView:
+    id: int
+    start: int
+    end: int
+    code: str
+    coder: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def codings_open(store: QualStore) -> bool:
+    return get_setting(store, OPEN_SETTING, "no") == "yes"
+
+
+def open_codings(store: QualStore, is_open: bool, user: User) -> None:
+    set_setting(store, OPEN_SETTING, "yes" if is_open else "no", who=user.name)
+
+
+def visible_coders(store: QualStore, user: User) -> set[str] | None:
+    """Whose codings the user may see: None for everyone's."""
+    if user.can("owner") or codings_open(store):
+        return None
+    return {user.name} if user.can("coder") else set()
+
+
+def document_list(store: QualStore) -> list[dict[str, Any]]:
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(documents.c.name, documents.c.format, sa.func.length(documents.c.text).label("chars"),
+                      sa.select(sa.func.count()).where(turns.c.document_id == documents.c.id).scalar_subquery().label("turns"))
+            .order_by(documents.c.name)
+        ).all()
+        speakers = conn.execute(
+            sa.select(documents.c.name, turns.c.speaker, turns.c.participant, turns.c.role)
+            .join(turns, turns.c.document_id == documents.c.id).distinct()
+        ).all()
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for name, speaker, participant, role in sorted(speakers, key=lambda r: (r[0], r[1])):
+        by_doc.setdefault(name, []).append({"speaker": speaker, "participant": participant, "role": role})
+    return [{"name": r.name, "format": r.format, "chars": int(r.chars), "turns": int(r.turns),
+             "speakers": by_doc.get(r.name, [])} for r in rows]
+
+
+def participant_attributes(study: Study) -> dict[str, dict[str, str]]:
+    """Pseudonym -> the roster's attributes (never the names)."""
+    return {p.pseudonym: dict(p.attributes) for p in load_roster(study).participants}
+
+
+def document_view(store: QualStore, name: str) -> dict[str, Any]:
+    with store.read() as conn:
+        doc = conn.execute(sa.select(documents.c.id, documents.c.name, documents.c.text).where(documents.c.name == name)).first()
+        if doc is None:
+            raise AccessError(f"no document {name!r}", status=404)
+        rows = conn.execute(sa.select(turns.c.idx, turns.c.speaker, turns.c.participant, turns.c.role, turns.c.start,
+                                      turns.c.end).where(turns.c.document_id == doc.id).order_by(turns.c.idx)).all()
+    return {"name": doc.name, "text": doc.text, "turns": [dict(r._mapping) for r in rows]}
+
+
+def document_codings(store: QualStore, name: str, coders: set[str] | None) -> list[CodingView]:
+    """The document's codings that these coders made (everyone's with None); 404 for no such document."""
+    with store.read() as conn:
+        if conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).first() is None:
+            raise AccessError(f"no document {name!r}", status=404)
+    query = (sa.select(codings.c.id, codings.c.start, codings.c.end, codes.c.key, codings.c.coder)
+             .join(codes, codes.c.id == codings.c.code_id).join(documents, documents.c.id == codings.c.document_id)
+             .where(documents.c.name == name).order_by(codings.c.start, codings.c.id))
+    if coders is not None:
+        query = query.where(codings.c.coder.in_(sorted(coders)))
+    with store.read() as conn:
+        return [CodingView(*r) for r in conn.execute(query)]
+
+
+def add_coding(store: QualStore, document: str, start: int, end: int, code: str, user: User) -> CodingView:
+    """One coding by the signed-in coder (the same coding twice is stored once)."""
+    add_codings(store, [NewCoding(document, start, end, code, user.name)], who=user.name, source="api")
+    with store.read() as conn:
+        row = conn.execute(
+            sa.select(codings.c.id).join(documents, documents.c.id == codings.c.document_id)
+            .join(codes, codes.c.id == codings.c.code_id)
+            .where(documents.c.name == document, codings.c.start == start, codings.c.end == end, codes.c.key == code,
+                   codings.c.coder == user.name)
+        ).scalar_one()
+    return CodingView(int(row), start, end, code, user.name)
+
+
+def _own_coding(conn: sa.Connection, coding_id: int, user: User) -> Any:
+    row = conn.execute(sa.select(codings).where(codings.c.id == coding_id)).first()
+    if row is None or (row.coder != user.name and not user.can("owner")):
+        # someone else's coding is as good as absent to a coder (blind coding hides it)
+        raise AccessError(f"no coding {coding_id} of yours", status=404)
+    return row
+
+
+def update_coding(store: QualStore, coding_id: int, user: User, *, code: str | None = None,
+                  start: int | None = None, end: int | None = None) -> CodingView:
+    with store.change(user.name, "update_coding", {"coding": coding_id, "code": code, "start": start, "end": end}) as conn:
+        row = _own_coding(conn, coding_id, user)
+        length = conn.execute(sa.select(sa.func.length(documents.c.text)).where(documents.c.id == row.document_id)).scalar_one()
+        new_start = row.start if start is None else start
+        new_end = row.end if end is None else end
+        if not 0 <= new_start < new_end <= length:
+            raise CodingError(f"offsets {new_start}–{new_end} are outside the document (0–{length})")
+        new_code = row.code_id if code is None else code_id(conn, code)
+        try:
+            with conn.begin_nested():
+                conn.execute(codings.update().where(codings.c.id == coding_id)
+                             .values(start=new_start, end=new_end, code_id=new_code))
+        except sa.exc.IntegrityError:
+            raise CodingError("that coding exists already") from None
+        key = conn.execute(sa.select(codes.c.key).where(codes.c.id == new_code)).scalar_one()
+    return CodingView(coding_id, new_start, new_end, key, row.coder)
+
+
+def delete_coding(store: QualStore, coding_id: int, user: User) -> None:
+    with store.change(user.name, "delete_coding", {"coding": coding_id}) as conn:
+        _own_coding(conn, coding_id, user)
+        conn.execute(memos.delete().where(memos.c.target_kind == "coding", memos.c.target_id == coding_id))
+        conn.execute(codings.delete().where(codings.c.id == coding_id))
+
+
+def document_memos(store: QualStore, name: str, coders: set[str] | None) -> list[dict[str, Any]]:
+    """Memos on the document and on its codings (others' memos follow the blind-coding rule)."""
+    with store.read() as conn:
+        doc_id = conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).scalar()
+        if doc_id is None:
+            raise AccessError(f"no document {name!r}", status=404)
+        coding_ids = sa.select(codings.c.id).where(codings.c.document_id == doc_id)
+        query = sa.select(memos).where(sa.or_(
+            sa.and_(memos.c.target_kind == "document", memos.c.target_id == doc_id),
+            sa.and_(memos.c.target_kind == "coding", memos.c.target_id.in_(coding_ids)),
+        )).order_by(memos.c.id)
+        if coders is not None:
+            query = query.where(memos.c.author.in_(sorted(coders)))
+        rows = conn.execute(query).all()
+    return [{"id": r.id, "target_kind": r.target_kind, "target_id": r.target_id, "author": r.author, "text": r.text}
+            for r in rows]
+
+
+def code_list(store: QualStore) -> list[dict[str, Any]]:
+    with store.read() as conn:
+        rows = conn.execute(sa.select(codes).order_by(codes.c.position, codes.c.id)).all()
+    keys = {r.id: r.key for r in rows}
+    return [{"key": r.key, "name": r.name, "parent": keys.get(r.parent_id), "description": r.description,
+             "colour": r.colour} for r in rows]
+
+
+def add_code(study: Study, store: QualStore, key: str, name: str, parent: str | None, description: str, who: str) -> None:
+    """A new code in the codebook (the store and codebook.yaml)."""
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,99}", key):
+        raise CodingError(f"a code key is lower-case letters, digits and _, starting with a letter: not {key!r}")
+    if not name.strip():
+        raise CodingError("a code needs a name")
+    with store.change(who, "add_code", {"key": key, "parent": parent}) as conn:
+        if conn.execute(sa.select(codes.c.id).where(codes.c.key == key)).first():
+            raise CodingError(f"there is a code {key!r} already")
+        parent_id = None if not parent else code_id(conn, parent)
+        position = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(codes.c.position), 0))).scalar_one()) + 1
+        insert_id(conn, codes.insert().values(key=key, name=name.strip(), parent_id=parent_id, description=description,
+                                              inclusion="", exclusion="", example="", position=position))
+    write_codebook(study, store)

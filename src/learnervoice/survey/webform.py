@@ -1,0 +1,293 @@
+"""The built-in questionnaire: invites, consent, answers checked against the instrument, withdrawal.
+
+Participants' answers live in the study's transactional store (SQLite, or
+PostgreSQL on a team server) while they are being given; submitted answers
+are then published to the survey store as one more response source
+(``web-form``), so ``learnervoice tables`` counts them beside imported files.
+Only a hash of each link's token is stored; who was invited is known only to
+the invite list in ``private/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import QuestionnaireError
+from ..qual.store import QualStore, invites, now, web_responses
+from ..study.load import Study
+from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, OpenText, Question, SingleChoice, StudyConfig
+from .convert import mr_column, store_columns
+
+SOURCE = "web-form"
+MAX_TEXT = 5000
+
+Answer = str | list[str] | float
+Answers = dict[str, Answer]
+
+
+@dataclass(frozen=True)
+class Invite:
+    label: str
+    token: str  # shown once, never stored
+
+
+@dataclass(frozen=True)
+class FormState:
+    label: str
+    kind: str
+    consented: bool
+    submitted: bool
+    answers: Answers = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """Why an answer was refused, as a message id and its values (the web layer words it in the study's language)."""
+
+    kind: str  # required, option, number, integer, range, band, too_long
+    values: tuple[Any, ...] = ()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invites(store: QualStore, count: int, *, kind: str = "invite", who: str = "invite") -> list[Invite]:
+    """New one-use links; each gets a pseudonymous label (I0001…), which is also the respondent id."""
+    if count < 1:
+        raise QuestionnaireError("ask for at least one invite")
+    made = []
+    with store.change(who, "create_invites", {"count": count, "kind": kind}) as conn:
+        taken = int(conn.execute(sa.select(sa.func.count()).select_from(invites)).scalar_one())
+        for n in range(taken + 1, taken + count + 1):
+            token = secrets.token_urlsafe(24)
+            label = f"{'I' if kind == 'invite' else 'A'}{n:04d}"
+            conn.execute(invites.insert().values(label=label, token_hash=token_hash(token), kind=kind, created_at=now()))
+            made.append(Invite(label, token))
+    return made
+
+
+def _invite(conn: sa.Connection, token: str) -> Any:
+    row = conn.execute(sa.select(invites).where(invites.c.token_hash == token_hash(token))).first()
+    if row is None or row.withdrawn_at is not None:
+        raise QuestionnaireError("this link is not valid (it may have been withdrawn)", status=404)
+    return row
+
+
+def form_state(store: QualStore, token: str) -> FormState:
+    with store.read() as conn:
+        invite = _invite(conn, token)
+        response = conn.execute(sa.select(web_responses).where(web_responses.c.invite_id == invite.id)).first()
+    if response is None:
+        return FormState(invite.label, invite.kind, consented=False, submitted=False)
+    return FormState(invite.label, invite.kind, True, response.submitted_at is not None, json.loads(response.answers))
+
+
+def record_consent(store: QualStore, study: Study, token: str, *, agreed: bool) -> None:
+    """Nothing is stored before this: the consent text shown and the time are kept with the answers."""
+    if not agreed:
+        raise QuestionnaireError("consent is needed before any answer is stored", status=422)
+    with store.read() as conn:
+        invite = _invite(conn, token)
+    with store.change(f"respondent {invite.label}", "consent", {"invite": invite.label}) as conn:
+        if conn.execute(sa.select(web_responses.c.invite_id).where(web_responses.c.invite_id == invite.id)).first():
+            return
+        conn.execute(web_responses.insert().values(
+            invite_id=invite.id, consent_text=study.config.consent, consented_at=now(), answers="{}", updated_at=now()))
+
+
+def save_answers(store: QualStore, study: Study, token: str, raw: dict[str, Any], *, submit: bool) -> dict[str, AnswerProblem]:
+    """Keep the answers that are valid (a draft to resume); submit only when nothing is wrong.
+
+    Returns the problems by question id (empty when all is well).
+    """
+    answers, problems = clean_answers(study.config, raw, final=submit)
+    with store.read() as conn:
+        invite = _invite(conn, token)
+        response = conn.execute(sa.select(web_responses).where(web_responses.c.invite_id == invite.id)).first()
+    if response is None:
+        raise QuestionnaireError("consent first: nothing is stored without it", status=409)
+    if response.submitted_at is not None:
+        raise QuestionnaireError("these answers were submitted already; they can be withdrawn, not changed", status=409)
+    done = submit and not problems
+    with store.change(f"respondent {invite.label}", "submit" if done else "save_answers", {"invite": invite.label}) as conn:
+        conn.execute(web_responses.update().where(web_responses.c.invite_id == invite.id).values(
+            answers=json.dumps(answers, sort_keys=True), updated_at=now(), submitted_at=now() if done else None))
+    return problems
+
+
+def withdraw(store: QualStore, token: str) -> str:
+    """Remove a participant's answers and retire their link; the withdrawal itself is logged (by label only)."""
+    with store.read() as conn:
+        invite = _invite(conn, token)
+    with store.change(f"respondent {invite.label}", "withdraw", {"invite": invite.label}) as conn:
+        conn.execute(web_responses.delete().where(web_responses.c.invite_id == invite.id))
+        conn.execute(invites.update().where(invites.c.id == invite.id).values(withdrawn_at=now()))
+    return str(invite.label)
+
+
+def open_link_invite(store: QualStore, study: Study) -> Invite:
+    """A fresh anonymous link for someone arriving by the study's open link."""
+    if not study.config.questionnaire.open_link:
+        raise QuestionnaireError("this study takes answers by invitation only", status=404)
+    return create_invites(store, 1, kind="open", who="open link")[0]
+
+
+# --- answers against the instrument -------------------------------------------------------------
+
+
+def is_asked(config: StudyConfig, question: Question, answers: Answers) -> bool:
+    """Whether a conditional question applies, given the answers so far (conditions chain)."""
+    condition = question.ask_if
+    if condition is None:
+        return True
+    source = config.question(condition.question)
+    given = answers.get(source.id)
+    ticked = set(given) if isinstance(given, list) else {given} if isinstance(given, str) else set()
+    return bool(ticked & set(condition.any_of)) and is_asked(config, source, answers)
+
+
+def clean_answers(config: StudyConfig, raw: dict[str, Any], *, final: bool) -> tuple[Answers, dict[str, AnswerProblem]]:
+    """Answers in stored form (option codes, numbers, text) and the problems of the others, by question id."""
+    answers: Answers = {}
+    problems: dict[str, AnswerProblem] = {}
+    for q in config.questions:
+        value = raw.get(q.id)
+        if _empty(value):
+            continue
+        parsed = _parse(q, value, config.decimal_comma)
+        if isinstance(parsed, AnswerProblem):
+            problems[q.id] = parsed
+        else:
+            answers[q.id] = parsed
+    for q in config.questions:  # answers to questions that do not apply are not kept
+        if q.id in answers and not is_asked(config, q, answers):
+            del answers[q.id]
+        if q.id in problems and not is_asked(config, q, answers):
+            del problems[q.id]
+    if final:
+        for qid in config.questionnaire.required:
+            q = config.question(qid)
+            if qid not in answers and qid not in problems and is_asked(config, q, answers):
+                problems[qid] = AnswerProblem("required")
+    return answers, problems
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
+
+
+def _parse(q: Question, value: Any, comma: bool) -> Answer | AnswerProblem:
+    if isinstance(q, MultipleResponse):
+        ticks = value if isinstance(value, list) else [value]
+        codes = [o.code for o in q.options]
+        if not all(isinstance(t, str) and t in codes for t in ticks):
+            return AnswerProblem("option")
+        return [c for c in codes if c in ticks]
+    if isinstance(q, (SingleChoice, Likert)):
+        return value if isinstance(value, str) and value in {o.code for o in q.options} else AnswerProblem("option")
+    if isinstance(q, (Numeric, BinnedNumeric)):
+        return _number(q, value, comma)
+    assert isinstance(q, OpenText)
+    if not isinstance(value, str):
+        return AnswerProblem("option")
+    return value.strip() if len(value) <= MAX_TEXT else AnswerProblem("too_long", (MAX_TEXT,))
+
+
+def _number(q: Numeric | BinnedNumeric, value: Any, comma: bool) -> float | AnswerProblem:
+    if isinstance(value, bool):
+        return AnswerProblem("number")
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".") if comma else value.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return AnswerProblem("number")
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        return AnswerProblem("number")
+    if not math.isfinite(number):
+        return AnswerProblem("number")
+    if q.integer and not number.is_integer():
+        return AnswerProblem("integer")
+    if isinstance(q, BinnedNumeric):
+        if not any(b.contains(number) for b in q.bands):
+            lows = [b.min for b in q.bands if b.min is not None]
+            highs = [b.max for b in q.bands if b.max is not None]
+            return AnswerProblem("band", (min(lows) if lows else None, max(highs) if highs else None))
+    elif (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
+        return AnswerProblem("range", (q.min, q.max))
+    return number
+
+
+# --- into the survey store ----------------------------------------------------------------------
+
+
+def submitted_rows(study: Study, store: QualStore) -> list[dict[str, Any]]:
+    """Submitted answers as rows of the survey store's wide table, in invite order."""
+    with store.read() as conn:
+        found = conn.execute(
+            sa.select(invites.c.label, web_responses.c.answers)
+            .join(web_responses, web_responses.c.invite_id == invites.c.id)
+            .where(web_responses.c.submitted_at.is_not(None)).order_by(invites.c.id)
+        ).all()
+    columns = store_columns(study.config)
+    rows = []
+    for n, (label, stored) in enumerate(found, start=1):
+        answers = json.loads(stored)
+        row: dict[str, Any] = dict.fromkeys(columns) | {"respondent_id": label, "_source": SOURCE, "_row": n}
+        for q in study.config.questions:
+            value = answers.get(q.id)
+            if value is None:
+                continue
+            if isinstance(q, MultipleResponse):
+                for o in q.options:
+                    row[mr_column(q.id, o.code)] = o.code in value
+            else:
+                row[q.id] = value
+        rows.append(row)
+    return rows
+
+
+def publish(study: Study, store: QualStore) -> int:
+    """Bring the survey store up to date with the submitted answers (nothing written when unchanged)."""
+    import pandas as pd
+
+    from .store import import_records, quote, write_transaction
+
+    rows = submitted_rows(study, store)
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()
+    previous = import_records(study).get(SOURCE)
+    if (previous is not None and previous.sha256 == digest) or (previous is None and not rows):
+        return len(rows)
+    columns = ["respondent_id", "_source", "_row", *store_columns(study.config)]
+    frame = pd.DataFrame(rows, columns=columns)
+    with write_transaction(study, wait=True) as con:
+        con.execute("DELETE FROM responses WHERE _source = ?", [SOURCE])
+        if rows:
+            con.register("web_rows", frame)
+            names = ", ".join(quote(c) for c in columns)
+            casts = ", ".join(f"CAST({quote(c)} AS {t}) AS {quote(c)}" for c, t in store_columns(study.config).items())
+            con.execute(f"INSERT INTO responses ({names}) SELECT respondent_id, _source, _row, {casts} FROM web_rows")
+            con.unregister("web_rows")
+        con.execute("DELETE FROM imports WHERE source = ?", [SOURCE])
+        con.execute("INSERT INTO imports (source, sha256, rows, format) VALUES (?, ?, ?, 'web')", [SOURCE, digest, len(rows)])
+    return len(rows)
+
+
+def new_invites_rows(made: list[Invite], base_url: str, people: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
+    """The invite list to send out: label and link, beside the person's own columns when a list was given."""
+    out = []
+    for i, invite in enumerate(made):
+        person = people[i] if people else {}
+        out.append(person | {"invite": invite.label, "link": f"{base_url.rstrip('/')}/q/{invite.token}"})
+    return out
+

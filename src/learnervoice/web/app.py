@@ -1,0 +1,204 @@
+"""The FastAPI application: sites, sessions, security headers, errors as pages or JSON, sign-in.
+
+Every route sits under ``/s/{study}/`` and asks for a role (or a questionnaire
+link) before it touches the study; pages are server-rendered, scripts are the
+package's own files, and nothing is fetched from another host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from starlette.middleware.sessions import SessionMiddleware
+
+from .. import __version__
+from ..errors import AccessError, LearnervoiceError, QuestionnaireError
+from ..qual.accounts import end_sessions, verify_password
+from ..study.load import Study
+from .security import (
+    LoginLimiter,
+    Member,
+    check_csrf,
+    client_address,
+    csrf_token,
+    default_clock,
+    now,
+    require,
+    sign_in,
+    sign_out,
+    signed_in,
+    site_of,
+)
+from .settings import Settings, secret_key
+from .sites import open_sites
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
+def create_app(studies: list[Study], settings: Settings, *, clock: Callable[[], float] = default_clock) -> FastAPI:
+    """The web app for these studies (one with a team database)."""
+    from . import coding, questionnaire
+
+    sites = open_sites(studies, settings.database_url)
+    app = FastAPI(title="learnervoice", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    app.state.sites = sites
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
+    key = secret_key(settings, studies[0].private_dir)
+    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="lv_session", same_site="strict",
+                       https_only=settings.secure_cookies, max_age=int(settings.session_hours * 3600))
+    app.middleware("http")(_security_headers)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_exception_handler(LearnervoiceError, _learnervoice_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.include_router(_account_routes())
+    app.include_router(coding.router)
+    app.include_router(questionnaire.router)
+    return app
+
+
+async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"  # questionnaire links carry their token
+    response.headers["X-Frame-Options"] = "DENY"
+    if not request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def wants_json(request: Request) -> bool:
+    return "/api/" in request.url.path or "application/json" in request.headers.get("accept", "")
+
+
+def _learnervoice_error(request: Request, exc: LearnervoiceError) -> Response:
+    status = getattr(exc, "status", 400) if isinstance(exc, (AccessError, QuestionnaireError)) else 400
+    if wants_json(request):
+        return JSONResponse({"detail": exc.message}, status_code=status)
+    slug = request.path_params.get("slug")
+    if status == 401 and slug:
+        return RedirectResponse(f"/s/{slug}/login?next={request.url.path}", status_code=303)
+    return templates.TemplateResponse(request, "error.html", {"message": exc.message, "status": status}, status_code=status)
+
+
+def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    if wants_json(request):
+        return JSONResponse({"detail": problems}, status_code=422)
+    return templates.TemplateResponse(request, "error.html", {"message": "; ".join(problems), "status": 422},
+                                      status_code=422)
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """A page with what every template needs: the CSRF token and the member, when there is one."""
+    return templates.TemplateResponse(request, name, {"csrf": csrf_token(request)} | context, status_code=status)
+
+
+class Credentials(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    study: str
+    csrf: str
+
+
+def _account_routes() -> Any:
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
+    def index(request: Request) -> HTMLResponse:
+        sites = request.app.state.sites
+        return page(request, "index.html", {"sites": sorted(sites.values(), key=lambda s: s.slug)})
+
+    @router.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/s/{slug}/login", include_in_schema=False)
+    def login_page(request: Request, slug: str, next: str = "") -> HTMLResponse:
+        site = site_of(request, slug)
+        return page(request, "login.html", {"site": site, "next": _safe_next(slug, next), "error": ""})
+
+    @router.post("/s/{slug}/login", include_in_schema=False, dependencies=[Depends(check_csrf)])
+    def login_form(request: Request, slug: str, name: str = Form(""), password: str = Form(""),
+                   next: str = Form("")) -> Response:
+        site = site_of(request, slug)
+        try:
+            _attempt(request, slug, name, password)
+        except AccessError as exc:
+            context = {"site": site, "next": _safe_next(slug, next), "error": exc.message}
+            return page(request, "login.html", context, status=exc.status)
+        return RedirectResponse(_safe_next(slug, next) or f"/s/{slug}/", status_code=303)
+
+    @router.post("/s/{slug}/logout", include_in_schema=False, dependencies=[Depends(check_csrf)])
+    def logout_form(request: Request, slug: str) -> Response:
+        _logout(request, slug)
+        return RedirectResponse(f"/s/{slug}/login", status_code=303)
+
+    @router.post("/s/{slug}/api/login", tags=["account"])
+    def login(request: Request, slug: str, credentials: Credentials) -> Me:
+        """Sign in; the answer carries the CSRF token that every later change must send as X-CSRF-Token."""
+        user = _attempt(request, slug, credentials.name, credentials.password)
+        return Me(name=user.name, role=user.role, study=slug, csrf=csrf_token(request))
+
+    @router.post("/s/{slug}/api/logout", tags=["account"], status_code=204, dependencies=[Depends(check_csrf)])
+    def logout(request: Request, slug: str) -> Response:
+        """Sign out here and end every other session of the same user."""
+        _logout(request, slug)
+        return Response(status_code=204)
+
+    @router.get("/s/{slug}/api/me", tags=["account"])
+    def me(request: Request, member: Member = Depends(require("viewer"))) -> Me:
+        return Me(name=member.user.name, role=member.user.role, study=member.site.slug, csrf=csrf_token(request))
+
+    return router
+
+
+def _attempt(request: Request, slug: str, name: str, password: str) -> Any:
+    site = site_of(request, slug)
+    limiter: LoginLimiter = request.app.state.limiter
+    key = (client_address(request), slug, name.strip().lower())
+    wait = limiter.blocked_for(key, now(request))
+    if wait > 0:
+        raise AccessError(f"too many failed sign-ins; try again in {int(wait // 60) + 1} minute(s)", status=429)
+    user = verify_password(site.store, name.strip(), password)
+    if user is None:
+        limiter.failed(key, now(request))
+        raise AccessError("the name or the password is not right", status=401)
+    limiter.succeeded(key)
+    sign_in(request, site, user)
+    return user
+
+
+def _logout(request: Request, slug: str) -> None:
+    site = site_of(request, slug)
+    user = signed_in(request, site)
+    if user is not None:
+        end_sessions(site.store, user)
+    sign_out(request, site)
+
+
+def _safe_next(slug: str, target: str) -> str:
+    """Only a page of the same study (no open redirect)."""
+    return target if target.startswith(f"/s/{slug}/") and "//" not in target and "\\" not in target else ""

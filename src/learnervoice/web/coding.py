@@ -1,0 +1,298 @@
+"""The coding workbench: documents, the transcript reader, codings, memos, codebook, quotes, agreement."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from ..errors import AccessError
+from ..qual import workbench as wb
+from ..qual.codebook import merge_codes, move_code, rename_code
+from ..qual.codings import add_memo
+from .app import page
+from .security import Member, check_csrf, require
+
+router = APIRouter()
+viewer, coder, owner = require("viewer"), require("coder"), require("owner")
+changes = [Depends(check_csrf)]
+
+CodeKey = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
+
+
+class CodingOut(BaseModel):
+    id: int
+    start: int
+    end: int
+    code: str
+    coder: str
+
+
+class NewCodingIn(BaseModel):
+    document: str = Field(min_length=1, max_length=200)
+    start: int = Field(ge=0)
+    end: int = Field(ge=1)
+    code: str = CodeKey
+
+
+class CodingPatch(BaseModel):
+    code: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=1)
+
+
+class MemoIn(BaseModel):
+    target_kind: Literal["document", "code", "coding"]
+    target: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class CodeIn(BaseModel):
+    key: str = CodeKey
+    name: str = Field(min_length=1, max_length=200)
+    parent: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
+    description: str = Field(default="", max_length=5000)
+
+
+class CodeChange(BaseModel):
+    action: Literal["rename", "move", "merge"]
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    parent: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
+    into: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
+
+
+class BlindIn(BaseModel):
+    open: bool
+
+
+class Changes(BaseModel):
+    last: int
+
+
+# --- JSON API ----------------------------------------------------------------------------------
+
+
+@router.get("/s/{slug}/api/documents", tags=["coding"])
+def list_documents(member: Member = Depends(viewer)) -> list[dict[str, Any]]:
+    return wb.document_list(member.site.store)
+
+
+@router.get("/s/{slug}/api/documents/{name}", tags=["coding"])
+def get_document(name: str, member: Member = Depends(viewer)) -> dict[str, Any]:
+    """The text, its turns with speakers (pseudonyms) and the speakers' attributes."""
+    view = wb.document_view(member.site.store, name)
+    people = wb.participant_attributes(member.site.study)
+    view["attributes"] = {t["participant"]: people.get(t["participant"], {}) for t in view["turns"] if t["participant"]}
+    return view
+
+
+@router.get("/s/{slug}/api/documents/{name}/codings", tags=["coding"])
+def get_codings(name: str, member: Member = Depends(viewer)) -> list[CodingOut]:
+    coders = wb.visible_coders(member.site.store, member.user)
+    return [CodingOut(**c.as_dict()) for c in wb.document_codings(member.site.store, name, coders)]
+
+
+@router.post("/s/{slug}/api/codings", tags=["coding"], status_code=201, dependencies=changes)
+def post_coding(item: NewCodingIn, member: Member = Depends(coder)) -> CodingOut:
+    made = wb.add_coding(member.site.store, item.document, item.start, item.end, item.code, member.user)
+    return CodingOut(**made.as_dict())
+
+
+@router.patch("/s/{slug}/api/codings/{coding_id}", tags=["coding"], dependencies=changes)
+def patch_coding(coding_id: int, patch: CodingPatch, member: Member = Depends(coder)) -> CodingOut:
+    made = wb.update_coding(member.site.store, coding_id, member.user, code=patch.code, start=patch.start, end=patch.end)
+    return CodingOut(**made.as_dict())
+
+
+@router.delete("/s/{slug}/api/codings/{coding_id}", tags=["coding"], status_code=204, dependencies=changes)
+def remove_coding(coding_id: int, member: Member = Depends(coder)) -> Response:
+    wb.delete_coding(member.site.store, coding_id, member.user)
+    return Response(status_code=204)
+
+
+@router.get("/s/{slug}/api/documents/{name}/memos", tags=["coding"])
+def get_memos(name: str, member: Member = Depends(viewer)) -> list[dict[str, Any]]:
+    return wb.document_memos(member.site.store, name, wb.visible_coders(member.site.store, member.user))
+
+
+@router.post("/s/{slug}/api/memos", tags=["coding"], status_code=201, dependencies=changes)
+def post_memo(memo: MemoIn, member: Member = Depends(coder)) -> dict[str, int]:
+    target: str | int = memo.target
+    if memo.target_kind == "coding":
+        if not memo.target.isdigit():
+            raise AccessError("a coding is named by its number", status=422)
+        target = int(memo.target)
+        coders = wb.visible_coders(member.site.store, member.user)
+        if coders is not None:
+            _check_visible_coding(member, target, coders)
+    return {"id": add_memo(member.site.store, memo.target_kind, target, memo.text, author=member.user.name)}
+
+
+def _check_visible_coding(member: Member, coding_id: int, coders: set[str]) -> None:
+    import sqlalchemy as sa
+
+    from ..qual.store import codings
+
+    with member.site.store.read() as conn:
+        who = conn.execute(sa.select(codings.c.coder).where(codings.c.id == coding_id)).scalar()
+    if who is None or who not in coders:
+        raise AccessError(f"no coding {coding_id} of yours", status=404)
+
+
+@router.get("/s/{slug}/api/codes", tags=["codebook"])
+def get_codes(member: Member = Depends(viewer)) -> list[dict[str, Any]]:
+    return wb.code_list(member.site.store)
+
+
+@router.post("/s/{slug}/api/codes", tags=["codebook"], status_code=201, dependencies=changes)
+def post_code(code: CodeIn, member: Member = Depends(owner)) -> dict[str, str]:
+    wb.add_code(member.site.study, member.site.store, code.key, code.name, code.parent, code.description, member.user.name)
+    return {"key": code.key}
+
+
+@router.post("/s/{slug}/api/codes/{key}", tags=["codebook"], dependencies=changes)
+def change_code(key: str, change: CodeChange, member: Member = Depends(owner)) -> dict[str, Any]:
+    """Rename, move (parent null: to the top) or merge into another code."""
+    return _change_code(member, key, change)
+
+
+def _change_code(member: Member, key: str, change: CodeChange) -> dict[str, Any]:
+    study, store, who = member.site.study, member.site.store, member.user.name
+    if change.action == "rename":
+        if not change.name:
+            raise AccessError("a new name is needed", status=422)
+        rename_code(study, store, key, change.name, who)
+        return {"key": key}
+    if change.action == "move":
+        move_code(study, store, key, change.parent, who)
+        return {"key": key}
+    if not change.into:
+        raise AccessError("say which code to merge into", status=422)
+    return {"key": change.into, "moved": merge_codes(study, store, key, change.into, who)}
+
+
+@router.get("/s/{slug}/api/quotes", tags=["analysis"])
+def get_quotes(member: Member = Depends(viewer), code: str = Query(pattern=r"^[a-z][a-z0-9_]*$", max_length=100),
+               attribute: str | None = Query(default=None, max_length=100),
+               value: str | None = Query(default=None, max_length=200)) -> list[dict[str, Any]]:
+    """Quotes of a code and its sub-codes, with speaker and attributes, filtered by one attribute."""
+    return _quotes(member, code, attribute, value)
+
+
+def _quotes(member: Member, code: str, attribute: str | None, value: str | None) -> list[dict[str, Any]]:
+    from ..qual.queries import quotes
+
+    coders = wb.visible_coders(member.site.store, member.user)
+    where = {attribute: value} if attribute and value is not None else None
+    frame = quotes(member.site.study, member.site.store, code, where=where)
+    if coders is not None:
+        frame = frame[frame["coder"].isin(sorted(coders))]
+    keep = [c for c in ("coding_id", "document", "code", "coder", "speaker", "quote", "before", "after") if c in frame.columns]
+    attrs = [c for c in frame.columns if c in _attribute_names(member)]
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame[keep + attrs].to_dict("records")]
+
+
+def _attribute_names(member: Member) -> set[str]:
+    return {k for attrs in wb.participant_attributes(member.site.study).values() for k in attrs}
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+@router.get("/s/{slug}/api/agreement", tags=["analysis"])
+def get_agreement(member: Member = Depends(owner), unit: Literal["turn", "character"] = "turn") -> dict[str, Any]:
+    """Agreement per code and pooled, and the turns where coders disagree."""
+    return _agreement(member, unit)
+
+
+def _agreement(member: Member, unit: str) -> dict[str, Any]:
+    from ..qual.agreement import agreement, disagreements
+
+    figures = agreement(member.site.store, unit=unit, bootstrap=0)
+    rows = [{k: (None if _missing(v) else v) for k, v in r.items()} for r in figures.to_dict("records")]
+    differ = disagreements(member.site.store).to_dict("records")
+    return {"unit": unit, "coders": figures.attrs.get("coders", []), "rows": rows, "disagreements": differ}
+
+
+@router.get("/s/{slug}/api/blind", tags=["coding"])
+def get_blind(member: Member = Depends(viewer)) -> BlindIn:
+    return BlindIn(open=wb.codings_open(member.site.store))
+
+
+@router.put("/s/{slug}/api/blind", tags=["coding"], dependencies=changes)
+def put_blind(state: BlindIn, member: Member = Depends(owner)) -> BlindIn:
+    """Open (or close again) every coder's codings to the others."""
+    wb.open_codings(member.site.store, state.open, member.user)
+    return state
+
+
+@router.get("/s/{slug}/api/changes", tags=["coding"])
+def get_changes(member: Member = Depends(viewer)) -> Changes:
+    """The number of the latest change: pages poll it and reload what changed."""
+    return Changes(last=member.site.store.last_change())
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _context(member: Member, **more: Any) -> dict[str, Any]:
+    return {"site": member.site, "user": member.user, "title": member.site.study.config.title} | more
+
+
+@router.get("/s/{slug}/", include_in_schema=False)
+def documents_page(request: Request, member: Member = Depends(viewer)) -> HTMLResponse:
+    docs = wb.document_list(member.site.store)
+    people = wb.participant_attributes(member.site.study)
+    return page(request, "documents.html", _context(member, documents=docs, people=people))
+
+
+@router.get("/s/{slug}/documents/{name}", include_in_schema=False)
+def reader_page(request: Request, name: str, member: Member = Depends(viewer)) -> HTMLResponse:
+    wb.document_view(member.site.store, name)  # 404 when absent
+    codes = wb.code_list(member.site.store)
+    return page(request, "reader.html", _context(member, document=name, codes=codes))
+
+
+@router.get("/s/{slug}/codebook", include_in_schema=False)
+def codebook_page(request: Request, member: Member = Depends(viewer)) -> HTMLResponse:
+    return page(request, "codebook.html", _context(member, codes=wb.code_list(member.site.store)))
+
+
+@router.post("/s/{slug}/codebook", include_in_schema=False, dependencies=changes)
+def codebook_form(request: Request, member: Member = Depends(owner), action: str = Form(...), key: str = Form(...),
+                  name: str = Form(""), parent: str = Form(""), into: str = Form(""), description: str = Form("")) -> Response:
+    if action == "add":
+        wb.add_code(member.site.study, member.site.store, key.strip(), name, parent or None, description, member.user.name)
+    elif action in ("rename", "move", "merge"):
+        _change_code(member, key, CodeChange(action=action, name=name or None, parent=parent or None, into=into or None))  # type: ignore[arg-type]
+    else:
+        raise AccessError(f"unknown action {action!r}", status=422)
+    return RedirectResponse(f"/s/{member.site.slug}/codebook", status_code=303)
+
+
+@router.get("/s/{slug}/quotes", include_in_schema=False)
+async def quotes_page(request: Request, member: Member = Depends(viewer), code: str = "", attribute: str = "",
+                      value: str = "") -> HTMLResponse:
+    codes = wb.code_list(member.site.store)
+    found: list[dict[str, Any]] = []
+    if code:
+        found = await run_in_threadpool(_quotes, member, code, attribute or None, value if attribute else None)
+    attributes = sorted(_attribute_names(member))
+    return page(request, "quotes.html", _context(member, codes=codes, quotes=found, code=code, attribute=attribute,
+                                                 value=value, attributes=attributes))
+
+
+@router.get("/s/{slug}/agreement", include_in_schema=False)
+async def agreement_page(request: Request, member: Member = Depends(owner)) -> HTMLResponse:
+    result = await run_in_threadpool(_agreement, member, "turn")
+    return page(request, "agreement.html", _context(member, result=result, is_open=wb.codings_open(member.site.store)))
+
+
+@router.post("/s/{slug}/agreement/blind", include_in_schema=False, dependencies=changes)
+def blind_form(member: Member = Depends(owner), open: str = Form("no")) -> Response:
+    wb.open_codings(member.site.store, open == "yes", member.user)
+    return RedirectResponse(f"/s/{member.site.slug}/agreement", status_code=303)

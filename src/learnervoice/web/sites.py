@@ -1,0 +1,39 @@
+"""The studies a server serves: each with its folder, its store and a lock for publishing answers."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from ..errors import StudyError
+from ..qual.store import QualStore
+from ..qual.sync import sync_declared
+from ..study.load import Study
+
+
+@dataclass
+class Site:
+    slug: str
+    study: Study
+    store: QualStore
+    publish_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def slug_of(study: Study) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", study.folder.name.lower()).strip("-") or "study"
+
+
+def open_sites(studies: list[Study], database_url: str | None) -> dict[str, Site]:
+    """One site per study; with a team database, one study per server (its tables have no study column)."""
+    if database_url and len(studies) > 1:
+        raise StudyError("a team database serves one study; start one server per study")
+    sites: dict[str, Site] = {}
+    for study in studies:
+        slug = slug_of(study)
+        if slug in sites:
+            raise StudyError(f"two studies would have the address /s/{slug}/; rename one folder")
+        store = QualStore.for_study(study, database_url)
+        sync_declared(study, store)  # transcripts, codebook and codings the study declares
+        sites[slug] = Site(slug, study, store)
+    return sites
