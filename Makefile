@@ -30,3 +30,4 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/tables.py
 	$(VENV)/bin/python bench/qual.py
 	$(VENV)/bin/python bench/report.py
+	$(VENV)/bin/python bench/web.py

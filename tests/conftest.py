@@ -49,6 +49,20 @@ def write_study(folder: Path, yaml_text: str) -> Study:
     return open_study(folder)
 
 
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots and other things kept from a test run
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def program(*names: str) -> str:
+    """The path of a program (Debian's chromium, libreoffice…); the test skips when it is not installed."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip(f"{names[0]} is not installed (.ci/run installs it)")
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under the study folder with a hash of its bytes: to prove nothing changed.
 

@@ -15,19 +15,7 @@ import pytest
 from learnervoice.report.write import write_report
 from learnervoice.study.load import Study
 
-from ..conftest import ROOT
-
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-def _program(*names: str) -> str:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip(f"{names[0]} is not installed (.ci/run installs it)")
+from ..conftest import ARTIFACTS, CHROMIUM_FLAGS, program as _program
 
 
 def test_html_in_headless_chromium(example: Study, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ their own and a viewer none; the owner always sees all.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +34,7 @@ class CodingView:
     coder: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"id": self.id, "start": self.start, "end": self.end, "code": self.code, "coder": self.coder}
 
 
 def codings_open(store: QualStore) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ..errors import AccessError
@@ -21,6 +22,8 @@ viewer, coder, owner = require("viewer"), require("coder"), require("owner")
 changes = [Depends(check_csrf)]
 
 CodeKey = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
+MAX_OFFSET = 2**31 - 1  # far beyond any transcript; keeps numbers inside every database's integers
+CodingId = PathParam(ge=1, le=MAX_OFFSET, description="The coding's number.")
 
 
 class CodingOut(BaseModel):
@@ -33,15 +36,15 @@ class CodingOut(BaseModel):
 
 class NewCodingIn(BaseModel):
     document: str = Field(min_length=1, max_length=200)
-    start: int = Field(ge=0)
-    end: int = Field(ge=1)
+    start: int = Field(ge=0, le=MAX_OFFSET)
+    end: int = Field(ge=1, le=MAX_OFFSET)
     code: str = CodeKey
 
 
 class CodingPatch(BaseModel):
     code: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
-    start: int | None = Field(default=None, ge=0)
-    end: int | None = Field(default=None, ge=1)
+    start: int | None = Field(default=None, ge=0, le=MAX_OFFSET)
+    end: int | None = Field(default=None, ge=1, le=MAX_OFFSET)
 
 
 class MemoIn(BaseModel):
@@ -89,10 +92,11 @@ def get_document(name: str, member: Member = Depends(viewer)) -> dict[str, Any]:
     return view
 
 
-@router.get("/s/{slug}/api/documents/{name}/codings", tags=["coding"])
-def get_codings(name: str, member: Member = Depends(viewer)) -> list[CodingOut]:
+@router.get("/s/{slug}/api/documents/{name}/codings", tags=["coding"], response_model=list[CodingOut])
+def get_codings(name: str, member: Member = Depends(viewer)) -> Response:
+    """The codings the user may see (blind coding); built straight from the rows, as there can be thousands."""
     coders = wb.visible_coders(member.site.store, member.user)
-    return [CodingOut(**c.as_dict()) for c in wb.document_codings(member.site.store, name, coders)]
+    return JSONResponse([c.as_dict() for c in wb.document_codings(member.site.store, name, coders)])
 
 
 @router.post("/s/{slug}/api/codings", tags=["coding"], status_code=201, dependencies=changes)
@@ -102,13 +106,13 @@ def post_coding(item: NewCodingIn, member: Member = Depends(coder)) -> CodingOut
 
 
 @router.patch("/s/{slug}/api/codings/{coding_id}", tags=["coding"], dependencies=changes)
-def patch_coding(coding_id: int, patch: CodingPatch, member: Member = Depends(coder)) -> CodingOut:
+def patch_coding(patch: CodingPatch, coding_id: int = CodingId, member: Member = Depends(coder)) -> CodingOut:
     made = wb.update_coding(member.site.store, coding_id, member.user, code=patch.code, start=patch.start, end=patch.end)
     return CodingOut(**made.as_dict())
 
 
 @router.delete("/s/{slug}/api/codings/{coding_id}", tags=["coding"], status_code=204, dependencies=changes)
-def remove_coding(coding_id: int, member: Member = Depends(coder)) -> Response:
+def remove_coding(coding_id: int = CodingId, member: Member = Depends(coder)) -> Response:
     wb.delete_coding(member.site.store, coding_id, member.user)
     return Response(status_code=204)
 
@@ -122,7 +126,7 @@ def get_memos(name: str, member: Member = Depends(viewer)) -> list[dict[str, Any
 def post_memo(memo: MemoIn, member: Member = Depends(coder)) -> dict[str, int]:
     target: str | int = memo.target
     if memo.target_kind == "coding":
-        if not memo.target.isdigit():
+        if not memo.target.isdigit() or int(memo.target) > MAX_OFFSET:
             raise AccessError("a coding is named by its number", status=422)
         target = int(memo.target)
         coders = wb.visible_coders(member.site.store, member.user)

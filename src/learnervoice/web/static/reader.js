@@ -99,10 +99,29 @@
       .then(function (results) { codings = results[0]; renderText(); renderCodings(); renderMemos(results[1]); });
   }
 
+  // A selection boundary as a character offset in the document: inside a piece of text, at the edge of a
+  // piece, or between the children of a turn (what a triple click or a script's selection gives).
+  function isPiece(el) { return el && el.dataset && el.dataset.offset !== undefined; }
+  function startOf(el) { return Number(el.dataset.offset); }
+  function firstPieceIn(node) {
+    if (isPiece(node)) return node;
+    return node.querySelector ? node.querySelector("[data-offset]") : null;
+  }
   function offsetOf(node, offset) {
-    var el = node.nodeType === 3 ? node.parentElement : node;
-    if (!el || el.dataset.offset === undefined) return null;
-    return Number(el.dataset.offset) + (node.nodeType === 3 ? offset : 0);
+    if (node.nodeType === 3) {
+      var parent = node.parentElement;
+      if (isPiece(parent)) return startOf(parent) + offset;
+      var next = parent && parent.nextElementSibling;  // in a speaker's name: the turn's first word
+      return next && isPiece(next) ? startOf(next) : null;
+    }
+    if (isPiece(node)) return offset === 0 ? startOf(node) : startOf(node) + node.textContent.length;
+    for (var i = offset; i < node.childNodes.length; i++) {
+      var piece = firstPieceIn(node.childNodes[i]);
+      if (piece) return startOf(piece);
+    }
+    var all = node.querySelectorAll("[data-offset]");
+    var last = all[all.length - 1];
+    return last ? startOf(last) + last.textContent.length : null;
   }
 
   document.addEventListener("selectionchange", function () {
