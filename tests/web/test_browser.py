@@ -135,6 +135,12 @@ def test_coder_codes_a_passage_and_the_owner_sees_it_live(served: tuple[str, str
     page.get_by_role("button", name="Code selection").click()
     expect(page.locator("#status")).to_have_text("Coded as modular.")
     assert page.locator("#codings li").filter(has_text="modular · coder · “").count() == 1
+    page.get_by_label("Code", exact=True).select_option("price")  # change one's mind: recode it
+    page.get_by_role("button", name="Give coding").first.click()
+    expect(page.locator("#status")).to_have_text("Recoded as price.")
+    page.get_by_label("Code", exact=True).select_option("modular")
+    page.get_by_role("button", name="Give coding").first.click()
+    expect(page.locator("#status")).to_have_text("Recoded as modular.")
     page.get_by_label("New memo on this document").fill("Second turn: stacking courses <b>matters</b>.")
     page.get_by_role("button", name="Add memo").click()
     expect(page.locator("#memos")).to_contain_text("stacking courses <b>matters</b>")

@@ -46,7 +46,7 @@ class Settings(BaseModel):
     def printable(self) -> dict[str, Any]:
         """Every setting, with the secret key and any database password hidden."""
         shown = self.model_dump()
-        shown["secret_key"] = "(set)" if self.secret_key else "(kept in the study's private/ folder)"
+        shown["secret_key"] = "(set)" if self.secret_key else "(made once and kept in the study's .learnervoice/ folder)"
         if self.database_url and "@" in self.database_url:
             scheme, rest = self.database_url.split("://", 1)
             credentials, host = rest.rsplit("@", 1)
@@ -77,7 +77,7 @@ def load_settings(file: Path | None = None, **overrides: Any) -> Settings:
 
 
 def secret_key(settings: Settings, private_dir: Path) -> str:
-    """The configured key, or one made once and kept (readable by the owner only) in the study's private folder."""
+    """The configured key, or one made once and kept (readable by the owner only) in the study's .learnervoice folder."""
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value()
     path = private_dir / SECRET_FILE

@@ -70,6 +70,18 @@
     codings.forEach(function (c) {
       var li = document.createElement("li");
       li.textContent = c.code + " · " + c.coder + " · “" + doc.text.slice(c.start, Math.min(c.end, c.start + 80)) + (c.end - c.start > 80 ? "…" : "") + "”";
+      if ((c.coder === me || root.dataset.role === "owner") && document.getElementById("code-select")) {
+        var recode = document.createElement("button");
+        recode.type = "button";
+        recode.textContent = "Recode";
+        recode.setAttribute("aria-label", "Give coding " + c.id + " the code chosen above");
+        recode.addEventListener("click", function () {
+          var code = document.getElementById("code-select").value;
+          request("PATCH", "/codings/" + c.id, { code: code }).then(refresh)
+            .then(function () { say("Recoded as " + code + "."); }).catch(function (e) { say(e.message); });
+        });
+        li.appendChild(recode);
+      }
       if (c.coder === me || root.dataset.role === "owner") {
         var del = document.createElement("button");
         del.type = "button";
