@@ -7,7 +7,7 @@ EXAMPLE := examples/microcredentials-2023
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[dev,spark]'
 	touch $(STAMP)
 
 .PHONY: install demo test typecheck bench
@@ -31,3 +31,4 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/qual.py
 	$(VENV)/bin/python bench/report.py
 	$(VENV)/bin/python bench/web.py
+	$(VENV)/bin/python bench/scale.py

@@ -145,6 +145,10 @@ def tables(
     question: Annotated[list[str] | None, typer.Option("--question", "-q", help="Only these questions.")] = None,
     intervals: Annotated[bool, typer.Option("--ci", help="Show Wilson 95% intervals.")] = False,
     unweighted: Annotated[bool, typer.Option("--unweighted", help="Ignore the study's weight variable.")] = False,
+    engine: Annotated[str | None, typer.Option(help="duckdb (embedded, the default) or spark.")] = None,
+    responses: Annotated[Path | None, typer.Option(help="Read responses from this Parquet file or folder "
+                                                   "instead of the study's store.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML, [engine] table).")] = None,
 ) -> None:
     """Descriptive tables of every item (or cross-tabs with --by)."""
     from .errors import TableError
@@ -159,8 +163,11 @@ def tables(
         fmt = format_from_suffix(output) or "md"
     if fmt not in FORMATS:
         raise TableError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    from .stats.backends import load_engine_settings
+
     s = open_study(study)
-    kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted}
+    kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted,
+                              "engine": load_engine_settings(config, s, name=engine), "responses": responses}
     result = crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs)
     if output is None:
         sys.stdout.write(render_text(result, fmt, intervals=intervals))

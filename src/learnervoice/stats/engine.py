@@ -9,7 +9,7 @@ aggregated result comes back to Python.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,13 +48,23 @@ class Aggregates:
         return Aggregates(categories, multiple)
 
 
-class Engine:
-    """Runs generated SQL on a DuckDB connection over one relation (table or Parquet scan)."""
+Runner = Callable[[str], list[tuple[Any, ...]]]
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, relation: str, *, dialect: str = "duckdb") -> None:
+
+class Engine:
+    """Runs generated SQL over one relation (a table or a Parquet scan).
+
+    On DuckDB by default (`con`); another engine gives `run`, which receives the SQL in DuckDB's
+    dialect (the Spark engine hands it to Ibis, which transpiles it with sqlglot).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None, relation: str, *, dialect: str = "duckdb",
+                 run: Runner | None = None, name: str = "duckdb") -> None:
         self.con = con
         self.relation = relation
         self.dialect = dialect
+        self.run = run
+        self.name = name
 
     def sql(self, query: str) -> str:
         if self.dialect == "duckdb":
@@ -64,6 +74,9 @@ class Engine:
         return sqlglot.transpile(query, read="duckdb", write=self.dialect)[0]
 
     def fetch(self, query: str) -> list[tuple[Any, ...]]:
+        if self.run is not None:
+            return self.run(self.sql(query))
+        assert self.con is not None
         return self.con.execute(self.sql(query)).fetchall()
 
     def aggregate(self, variables: list[Variable], *, by: Variable | None = None, weight: str | None = None) -> Aggregates:
@@ -137,8 +150,9 @@ def categorical_query(variables: list[Variable], relation: str, *, by: Variable 
         inner.insert(0, f"{by.category_sql} AS g")
         group = "g, "
     sets = ", ".join(f"({group}{k})" for k in keys)
+    # g is in every set, so its (leading) bit is always 0 and gid reads the same; Spark wants every column named
     return (
-        f"SELECT GROUPING_ID({', '.join(keys)}) AS gid, {group}{', '.join(keys)}, count(*) AS n{sums} "
+        f"SELECT GROUPING_ID({group}{', '.join(keys)}) AS gid, {group}{', '.join(keys)}, count(*) AS n{sums} "
         f"FROM (SELECT {', '.join(inner)} FROM {relation}) AS t GROUP BY GROUPING SETS ({sets})"
     )
 
@@ -166,7 +180,7 @@ def multiple_query(
         for stat, aggregate in (("n", "count"), ("mean", "avg"), ("sd", "stddev_samp"), ("min", "min"), ("max", "max")):
             add(f"{v.id}\x1f{stat}", x, aggregate)
         names.append(f"{v.id}\x1fmedian")
-        columns.append(f"quantile_cont({x}, 0.5)")
+        columns.append(f"median({x})")  # interpolated, as quantile_cont(x, 0.5); spelt so every engine has it
         if weight:
             names.append(f"{v.id}\x1fweighted_mean")
             columns.append(f"sum({x} * {w}) / nullif(sum(CASE WHEN {x} IS NOT NULL THEN {w} END), 0)")
@@ -182,7 +196,7 @@ def multiple_query(
             if weight:
                 add(f"{v.id}\x1fwtick:{o.code}", f"({v.option_sql(o.code)}) * {w}")
     add("\x1ftotal", "1")
-    select = ", ".join(columns)
+    select = ", ".join(f"{c} AS c{i}" for i, c in enumerate(columns))  # plain, unique names on every engine
     if by is not None:
         assert by.category_sql is not None
         query = f"SELECT g, {select} FROM (SELECT *, {by.category_sql} AS g FROM {relation}) AS t GROUP BY g"

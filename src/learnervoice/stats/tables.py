@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import TableError
 from ..study.load import Study
 from ..study.model import StudyConfig
-from .engine import Engine, study_engine
+from .backends import EngineSettings, open_engine
+from .engine import Engine
 from .frequencies import BaseChoice, FrequencyTable, build_tables
 from .significance import AssociationTest, association
 from .variables import Variable, all_variables, find_variable
@@ -53,6 +55,8 @@ def frequency_tables(
     questions: list[str] | None = None,
     base: BaseChoice = "declared",
     weighted: bool = True,
+    engine: EngineSettings | None = None,
+    responses: Path | None = None,
 ) -> TableSet:
     """Frequency tables of every item (or the ones named), computed on the study's store.
 
@@ -63,8 +67,8 @@ def frequency_tables(
     if questions and not survey_ids:
         result = TableSet(study.config.title, study.config.decimal_comma, ())
     else:
-        with study_engine(study) as engine:
-            result = frequencies_on(engine, study.config, questions=survey_ids, base=base, weighted=weighted)
+        with open_engine(study, engine, responses) as running:
+            result = frequencies_on(running, study.config, questions=survey_ids, base=base, weighted=weighted)
     return _with_quantitised(study, result, questions)
 
 
@@ -100,10 +104,12 @@ def crosstab_tables(
     questions: list[str] | None = None,
     base: BaseChoice = "declared",
     weighted: bool = True,
+    engine: EngineSettings | None = None,
+    responses: Path | None = None,
 ) -> TableSet:
     """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V."""
-    with study_engine(study) as engine:
-        return crosstabs_on(engine, study.config, by, questions=questions, base=base, weighted=weighted)
+    with open_engine(study, engine, responses) as running:
+        return crosstabs_on(running, study.config, by, questions=questions, base=base, weighted=weighted)
 
 
 def crosstabs_on(

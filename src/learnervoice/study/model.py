@@ -300,6 +300,8 @@ class StudyConfig(Strict):
     quantitised: tuple[QuantitisedVariable, ...] = ()
     missing_values: tuple[str, ...] = Field(default=(), description="Raw values that mean 'no answer'.")
     questionnaire: QuestionnaireSettings = QuestionnaireSettings()
+    engine: Literal["duckdb", "spark"] | None = Field(default=None, description="Where tables are computed "
+                                                      "(duckdb when absent); Spark settings go in a settings file.")
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:

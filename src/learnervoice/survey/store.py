@@ -138,6 +138,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, study: Study) -> None:
         "(respondent_id VARCHAR NOT NULL, _source VARCHAR NOT NULL, _row BIGINT NOT NULL)"
     )
     existing = {row[0] for row in con.execute("DESCRIBE responses").fetchall()}
+    if "_row" not in existing:  # stores made before rows were numbered
+        con.execute("ALTER TABLE responses ADD COLUMN _row BIGINT DEFAULT 0")
     for name, sql_type in store_columns(study.config).items():
         if name not in existing:
             con.execute(f"ALTER TABLE responses ADD COLUMN {quote(name)} {sql_type}")

@@ -4,7 +4,7 @@
     host = "127.0.0.1"
     port = 8765
     database_url = "postgresql+psycopg://lv@db/lv"   # team server; SQLite in the study when absent
-    secret_key = "…"                                # signs session cookies; made and kept in private/ when absent
+    secret_key = "…"                                # signs session cookies; made once and kept in .learnervoice/ when absent
     session_hours = 8
     secure_cookies = false                          # true behind HTTPS
     base_url = "https://survey.example.org"         # for invite links
