@@ -217,10 +217,12 @@ def audit(
 
 def _register_qualitative() -> None:
     from .cli_qual import register
+    from .cli_align import register as register_align
     from .cli_web import register as register_web
 
     register(app, reports_errors)
     register_web(app, reports_errors)
+    register_align(app, reports_errors)
 
 
 _register_qualitative()

@@ -132,3 +132,7 @@ class AccessError(LearnervoiceError):
 
 class SamplingError(LearnervoiceError):
     """A population file or sampling plan that cannot be used."""
+
+
+class CatalogueError(LearnervoiceError):
+    """A catalogue of offers, or a credential file, that cannot be used."""

@@ -72,12 +72,14 @@ def build_report(study: Study) -> Report:
     qual = _qual(study)
     disclosure: list[str] = []
     sections = []
-    for spec in config.sections:
+    for spec in _with_alignment(config):
         section = Section(spec.title, [spec.intro] if spec.intro else [])
         if spec.kind == "appendix":
             _appendix(study, section, tables, qual, config)
         elif spec.kind == "subgroups":
             _subgroups(study, section, spec.by, spec.tables, config, disclosure)
+        elif spec.kind == "alignment":
+            section.tables = _alignment_blocks(study, config, tables.decimal_comma)
         elif spec.kind == "joint":
             if qual is not None:
                 section.tables = _joint_displays(study, qual, config, by_id, tables.decimal_comma, disclosure)
@@ -92,6 +94,32 @@ def build_report(study: Study) -> Report:
     if qual is not None:
         qual.close()
     return Report(config.title or study.config.title, sections, disclosure)
+
+
+def _with_alignment(config: ReportConfig) -> tuple[Any, ...]:
+    """The sections, with an Alignment section before the appendix when a catalogue is given and none is placed."""
+    from .config import Section as SectionSpec
+
+    specs = tuple(config.sections)
+    if config.catalogue is None or any(s.kind == "alignment" for s in specs):
+        return specs
+    spec = SectionSpec(kind="alignment", title="Alignment of the offers with what learners asked for",
+                       intro="How well each offer of the catalogue fits the respondents' stated preferences, "
+                             "and the change that would fit them better.")
+    at = next((i for i, s in enumerate(specs) if s.kind == "appendix"), len(specs))
+    return (*specs[:at], spec, *specs[at:])
+
+
+def _alignment_blocks(study: Study, config: ReportConfig, comma: bool) -> list[Block]:
+    from ..align.catalogue import read_catalogue
+    from ..align.fit import align
+    from ..align.present import groups_block, ranking_block
+    from ..errors import ReportError
+
+    if config.catalogue is None:
+        raise ReportError("an alignment section needs `catalogue:` in report.yaml")
+    result = align(study, read_catalogue(study.resolve(config.catalogue)))
+    return [ranking_block(result, comma), groups_block(result, comma)]
 
 
 def _qual(study: Study) -> QualStore | None:

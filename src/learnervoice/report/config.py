@@ -42,7 +42,7 @@ class JointDisplay(Strict):
 
 
 class Section(Strict):
-    kind: Literal["participants", "question", "subgroups", "joint", "appendix"]
+    kind: Literal["participants", "question", "subgroups", "joint", "alignment", "appendix"]
     title: str
     intro: str = ""
     tables: tuple[str, ...] = ()
@@ -62,6 +62,8 @@ class ReportConfig(Strict):
     quotes: QuoteRule = QuoteRule()
     joint_displays: tuple[JointDisplay, ...] = ()
     published: str | None = Field(default=None, description="CSV of a published table to audit in the appendix.")
+    catalogue: str | None = Field(default=None, description="A catalogue of offers: the report gains an Alignment "
+                                  "section (before the appendix, unless report.yaml places one).")
 
 
 def load_report_config(study: Study) -> ReportConfig:

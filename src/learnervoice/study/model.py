@@ -284,6 +284,37 @@ class QuestionnaireSettings(Strict):
     intro: str = Field(default="", description="Shown above the questions.")
 
 
+OFFER_NUMBERS = ("duration_months", "duration_weeks", "hours_per_week", "sync_share", "price", "ects", "hours", "eqf_level")
+OFFER_SETS = ("participation", "schedule", "level", "credential")
+
+
+class AlignmentRule(Strict):
+    """How a preference question is read against a catalogue field (`learnervoice align`).
+
+    A respondent's preference is met when the offer's value falls in the range of (any of) the
+    options they chose (`ranges`; a binned question's own bands when none are given), or when
+    the offer has one of the values an option stands for (`values`).
+    """
+
+    question: Identifier
+    field: Literal["duration_months", "duration_weeks", "hours_per_week", "sync_share", "price", "ects", "hours",
+                   "eqf_level", "participation", "schedule", "level", "credential"]
+    label: str | None = Field(default=None, description="The dimension's name in tables (the question's text when absent).")
+    ranges: dict[OptionCode, tuple[float | None, float | None]] = Field(default_factory=dict)
+    values: dict[OptionCode, tuple[str, ...]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _fits_the_field(self) -> AlignmentRule:
+        if self.field in OFFER_NUMBERS and self.values:
+            raise ValueError(f"alignment of {self.question!r}: {self.field!r} is a number; give 'ranges', not 'values'")
+        if self.field in OFFER_SETS and (self.ranges or not self.values):
+            raise ValueError(f"alignment of {self.question!r}: {self.field!r} takes 'values' (option -> offer values)")
+        for code, (low, high) in self.ranges.items():
+            if low is not None and high is not None and low > high:
+                raise ValueError(f"alignment of {self.question!r}: range of {code!r} has its minimum above its maximum")
+        return self
+
+
 class StudyConfig(Strict):
     """Everything in study.yaml."""
 
@@ -302,6 +333,8 @@ class StudyConfig(Strict):
     questionnaire: QuestionnaireSettings = QuestionnaireSettings()
     engine: Literal["duckdb", "spark"] | None = Field(default=None, description="Where tables are computed "
                                                       "(duckdb when absent); Spark settings go in a settings file.")
+    alignment: tuple[AlignmentRule, ...] = Field(default=(), description="Preference questions read against a "
+                                                 "catalogue of offers (`learnervoice align`).")
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:
@@ -313,6 +346,8 @@ class StudyConfig(Strict):
                 _check_condition(q.id, q.ask_if, by_id)
         for d in self.derived:
             _check_derived(d, by_id)
+        for rule in self.alignment:
+            _check_alignment(rule, by_id)
         unknown = [q for q in self.questionnaire.required if q not in by_id]
         if unknown:
             raise ValueError(f"questionnaire: required question(s) {unknown} are not questions")
@@ -350,6 +385,21 @@ def _check_condition(qid: str, cond: Condition, by_id: dict[str, Question]) -> N
     unknown = [c for c in cond.any_of if c not in codes]
     if unknown:
         raise ValueError(f"question {qid!r}: {cond.question!r} has no option(s) {unknown}")
+
+
+def _check_alignment(rule: AlignmentRule, by_id: dict[str, Question]) -> None:
+    q = by_id.get(rule.question)
+    if q is None:
+        raise ValueError(f"alignment: {rule.question!r} is not a question")
+    if not isinstance(q, (SingleChoice, MultipleResponse, Likert, BinnedNumeric)):
+        raise ValueError(f"alignment: question {rule.question!r} must be a choice or binned question")
+    codes = {o.code for o in q.options}
+    given = set(rule.ranges) | set(rule.values)
+    unknown = sorted(given - codes)
+    if unknown:
+        raise ValueError(f"alignment: question {rule.question!r} has no option(s) {unknown}")
+    if not given and not isinstance(q, BinnedNumeric):
+        raise ValueError(f"alignment: say what each option of {rule.question!r} means ('ranges' or 'values')")
 
 
 def _check_derived(d: DerivedVariable, by_id: dict[str, Question]) -> None:

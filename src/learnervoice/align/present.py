@@ -1,0 +1,79 @@
+"""The alignment as a ranked table: for the terminal and files (a DataFrame), and for the report (a Block)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..report.blocks import Block
+from ..report.numbers import fmt_interval, fmt_percent
+from .fit import Alignment, Fit
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _pct(fit: Fit | None, comma: bool) -> str:
+    if fit is None:
+        return "not given"
+    if not fit.base:
+        return "—"
+    return f"{fmt_percent(100 * fit.share, decimal_comma=comma)} ({fit.met}/{fit.base})"
+
+
+def ranking_block(result: Alignment, comma: bool = False) -> Block:
+    labels = [d.label for d in result.dimensions]
+    header = ("Rank", "Offer", "Joint fit", "95% CI", *labels, "Best single change")
+    rows = []
+    for rank, fit in enumerate(result.offers, start=1):
+        low, high = fit.joint.interval
+        change = (f"{fit.change.label}: {fit.change.before} → {fit.change.after} "
+                  f"(joint fit {_pct(fit.change.fit, comma)})") if fit.change else "no single change raises it"
+        rows.append((str(rank), f"{fit.offer.id} {fit.offer.title}", _pct(fit.joint, comma),
+                     fmt_interval(100 * low, 100 * high, decimal_comma=comma) if fit.joint.base else "",
+                     *[_pct(fit.dimensions[label], comma) for label in labels], change))
+    design = "; ".join(f"{k}: {v}" for k, v in result.best_design.items())
+    notes = (
+        "Per dimension: respondents whose stated preference the offer meets, of those who stated one. Joint fit: "
+        "respondents all of whose stated preferences it meets, of those who stated at least one; offers with the "
+        "same joint fit are ordered by the mean of their dimension fits.",
+        f"The design the answers fit best — {design} — fits {_pct(result.best_design_fit, comma)}." if design else "",
+        *result.notes,
+    )
+    return Block("Offers ranked by joint fit", header, tuple(rows), tuple(n for n in notes if n))
+
+
+def groups_block(result: Alignment, comma: bool = False) -> Block:
+    """Joint fit of each offer within each subgroup."""
+    columns = [(grouping, label) for grouping, groups in (result.offers[0].groups.items() if result.offers else [])
+               for label in groups]
+    header = ("Offer", *[f"{label}" for _, label in columns])
+    rows = [(fit.offer.id, *[_pct(fit.groups[g][label], comma) for g, label in columns]) for fit in result.offers]
+    return Block("Joint fit by subgroup", header, tuple(rows),
+                 ("Groups: " + "; ".join(f"{g} ({', '.join(gs)})" for g, gs in _group_names(result).items()) + ".",))
+
+
+def _group_names(result: Alignment) -> dict[str, list[str]]:
+    return {g: list(gs) for g, gs in (result.offers[0].groups.items() if result.offers else [])}
+
+
+def ranking_frame(result: Alignment) -> pd.DataFrame:
+    import pandas as pd
+
+    records: list[dict[str, Any]] = []
+    for rank, fit in enumerate(result.offers, start=1):
+        low, high = fit.joint.interval
+        record: dict[str, Any] = {"rank": rank, "offer": fit.offer.id, "title": fit.offer.title,
+                                  "joint_met": fit.joint.met, "joint_base": fit.joint.base,
+                                  "joint_fit": round(100 * fit.joint.share, 1) if fit.joint.base else None,
+                                  "ci_low": round(100 * low, 1) if fit.joint.base else None,
+                                  "ci_high": round(100 * high, 1) if fit.joint.base else None}
+        for label, dim in fit.dimensions.items():
+            record[f"{label} %"] = round(100 * dim.share, 1) if dim is not None and dim.base else None
+        for grouping, groups in fit.groups.items():
+            for label, g in groups.items():
+                record[f"{grouping}: {label} %"] = round(100 * g.share, 1) if g.base else None
+        change = fit.change
+        record |= {"change": f"{change.label}: {change.before} -> {change.after}" if change else None,
+                   "fit_after_change": round(100 * change.fit.share, 1) if change else None}
+        records.append(record)
+    return pd.DataFrame.from_records(records)
