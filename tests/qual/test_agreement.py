@@ -25,7 +25,6 @@ from learnervoice.qual.reliability import (
     fleiss_counts,
     fleiss_kappa,
     krippendorff_alpha,
-    percent_agreement,
 )
 from learnervoice.qual.store import QualStore
 from learnervoice.study.load import Study

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from learnervoice.report.write import write_report
 from learnervoice.study.load import Study

@@ -45,7 +45,7 @@ def coder_session(url: str, slug: str, name: str) -> httpx.Client:
     return client
 
 
-def code_many(url: str, slug: str, name: str, count: int, made: list[int], errors: list[str], stop: threading.Event) -> None:
+def code_many(url: str, slug: str, name: str, count: int, made: list[int], errors: list[str]) -> None:
     try:
         client = coder_session(url, slug, name)
     except httpx.HTTPError as exc:
@@ -53,8 +53,6 @@ def code_many(url: str, slug: str, name: str, count: int, made: list[int], error
         return
     try:
         for i in range(count):
-            if stop.is_set():
-                return
             body = {"document": f"FG{1 + i % 5}", "start": i, "end": i + 7, "code": "online"}
             try:
                 answer = client.post(f"/s/{slug}/api/codings", json=body)
@@ -67,6 +65,15 @@ def code_many(url: str, slug: str, name: str, count: int, made: list[int], error
             made.append(answer.json()["id"])
     finally:
         client.close()
+
+
+def start_coders(base: str, slug: str, made: list[list[int]], errors: list[str]) -> list[threading.Thread]:
+    """Every coder in a thread of their own, each coding EACH passages as fast as the server answers."""
+    threads = [threading.Thread(target=code_many, args=(base, slug, NAMES[n], EACH, made[n], errors))
+               for n in range(CODERS)]
+    for t in threads:
+        t.start()
+    return threads
 
 
 def stored(study: Study, url: str | None) -> tuple[dict[str, int], dict[str, int], str]:
@@ -87,13 +94,8 @@ def test_ten_coders_at_once_lose_and_duplicate_nothing(backend: tuple[Study, str
     study, url = backend
     made: list[list[int]] = [[] for _ in range(CODERS)]
     errors: list[str] = []
-    stop = threading.Event()
     with running_server(study.folder, db=url, log=tmp_path / "server.log") as (base, _):
-        threads = [threading.Thread(target=code_many, args=(base, study.folder.name, f"coder{n}", EACH, made[n], errors, stop))
-                   for n in range(CODERS)]
-        for t in threads:
-            t.start()
-        for t in threads:
+        for t in start_coders(base, study.folder.name, made, errors):
             t.join()
     assert errors == []
     ids = [i for per in made for i in per]
@@ -107,12 +109,8 @@ def test_a_killed_server_leaves_the_store_consistent(backend: tuple[Study, str |
     study, url = backend
     made: list[list[int]] = [[] for _ in range(CODERS)]
     errors: list[str] = []
-    stop = threading.Event()
     with running_server(study.folder, db=url, log=tmp_path / "server.log") as (base, process):
-        threads = [threading.Thread(target=code_many, args=(base, study.folder.name, f"coder{n}", EACH, made[n], errors, stop))
-                   for n in range(CODERS)]
-        for t in threads:
-            t.start()
+        threads = start_coders(base, study.folder.name, made, errors)
         while sum(len(m) for m in made) < 300:  # well into the work, with requests in flight
             threading.Event().wait(0.02)
         os.kill(process.pid, signal.SIGKILL)

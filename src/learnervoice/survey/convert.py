@@ -255,8 +255,6 @@ class ChunkConverter:
     def _joined(
         self, q: MultipleResponse, src: QuestionSource, raw: pd.Series, problems: list[Problem]
     ) -> dict[str, pd.Series]:
-        import pandas as pd
-
         assert src.column is not None
         lookup = self._lookup(q, src, src.column)
         parsed: dict[str, frozenset[str] | None] = {}

@@ -356,7 +356,6 @@ def _cell_text(value: Any) -> str:
 
 
 def _open_readstat(path: Path, fmt: str) -> ResponseFile:
-    import pandas as pd
     import pyreadstat
 
     reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import LearnervoiceError
 from ..qual.store import invites, web_responses
-from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, OpenText, SingleChoice, StudyConfig
+from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, SingleChoice, StudyConfig
 from ..survey import webform
 from .app import page
 from .i18n import problem_text, words
