@@ -146,8 +146,8 @@ def tables(
     intervals: Annotated[bool, typer.Option("--ci", help="Show Wilson 95% intervals.")] = False,
     unweighted: Annotated[bool, typer.Option("--unweighted", help="Ignore the study's weight variable.")] = False,
     engine: Annotated[str | None, typer.Option(help="duckdb (embedded, the default) or spark.")] = None,
-    responses: Annotated[Path | None, typer.Option(help="Read responses from this Parquet file or folder "
-                                                   "instead of the study's store.")] = None,
+    responses: Annotated[str | None, typer.Option(help="Read responses from this Parquet file or folder instead "
+                                                  "of the study's store (with Spark, also table:DB.NAME).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML, [engine] table).")] = None,
 ) -> None:
     """Descriptive tables of every item (or cross-tabs with --by)."""

@@ -144,3 +144,18 @@ def test_engine_settings_from_a_file_and_the_environment(tmp_path: Path, monkeyp
     file.write_text('[engine]\nname = "flink"\n', encoding="utf-8")
     with pytest.raises(StudyError, match="engine setting 'name'"):
         load_engine_settings(file)
+
+
+def test_responses_from_a_spark_table(example: Study) -> None:
+    """Responses that live in the cluster's catalogue are read where they are (here a temporary view)."""
+    from learnervoice.errors import TableError
+    from learnervoice.stats.backends import spark_session, store_as_parquet
+
+    session = spark_session(SPARK.spark)
+    session.read.parquet(str(store_as_parquet(example))).createOrReplaceTempView("alumni_2023")
+    from_table = frequency_tables(example, engine=SPARK, responses="table:alumni_2023")
+    assert summary(from_table) == summary(frequency_tables(example, engine=DUCKDB))
+    with pytest.raises(TableError, match="no table 'nope'"):
+        frequency_tables(example, engine=SPARK, responses="table:nope")
+    with pytest.raises(TableError, match="read by the Spark engine"):
+        frequency_tables(example, engine=DUCKDB, responses="table:alumni_2023")

@@ -8,8 +8,12 @@ private folder and rebuilt only when the audit log says something changed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import threading
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,11 +31,17 @@ if TYPE_CHECKING:
 SNAPSHOT_DIR = "qual_snapshot"
 
 
+KEEP_SECONDS = 300  # an older snapshot stays this long for queries that may still read it
+_building = threading.Lock()
+
+
 def _version(store: QualStore) -> str:
+    """Which store (its URL, without password) and how far its history goes: a snapshot's name."""
     with store.read() as conn:
         last = conn.execute(sa.select(sa.func.max(audit.c.id))).scalar()
         count = conn.execute(sa.select(sa.func.count()).select_from(codings)).scalar()
-    return f"{last or 0}-{count or 0}"
+    where = hashlib.sha256(store.engine.url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+    return f"{where}-{last or 0}-{count or 0}"
 
 
 def _arrow(store: QualStore, query: sa.Select[Any]) -> pa.Table:
@@ -46,31 +56,51 @@ def _arrow(store: QualStore, query: sa.Select[Any]) -> pa.Table:
 
 
 def snapshot(study: Study, store: QualStore) -> Path:
-    """Parquet copies of codings and turns, current as of the last change in the store."""
+    """Parquet copies of codings and turns, current as of the last change in the store.
+
+    Each version is a folder of its own, written beside it and renamed into place, and never
+    changed: queries running while the store moves on keep reading the version they started with.
+    """
     import pyarrow.parquet as pq
 
-    folder = study.private_dir / SNAPSHOT_DIR
+    root = study.private_dir / SNAPSHOT_DIR
     version = _version(store)
-    stamp = folder / "version"
-    if stamp.is_file() and stamp.read_text() == version:
+    folder = root / version
+    if (folder / "version").is_file():
         return folder
-    coding_table = _arrow(store, sa.select(
-        codings.c.id.label("coding_id"), codings.c.document_id, documents.c.name.label("document"),
-        codings.c.start, codings.c.end, codes.c.key.label("code"), codings.c.coder,
-    ).join(codes, codes.c.id == codings.c.code_id).join(documents, documents.c.id == codings.c.document_id))
-    turn_table = _arrow(store, sa.select(
-        turns.c.document_id, turns.c.idx.label("turn"), turns.c.start.label("turn_start"), turns.c.end.label("turn_end"),
-        turns.c.speaker, turns.c.participant, turns.c.role,
-    ))
-    work = folder.with_name(f".{SNAPSHOT_DIR}.{os.getpid()}")
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    pq.write_table(_typed(coding_table, {"coding_id": "int64", "document_id": "int64", "start": "int64", "end": "int64"}), work / "codings.parquet")
-    pq.write_table(_typed(turn_table, {"document_id": "int64", "turn": "int64", "turn_start": "int64", "turn_end": "int64"}), work / "turns.parquet")
-    (work / "version").write_text(version)
-    shutil.rmtree(folder, ignore_errors=True)
-    os.replace(work, folder)
+    with _building:
+        if (folder / "version").is_file():
+            return folder
+        coding_table = _arrow(store, sa.select(
+            codings.c.id.label("coding_id"), codings.c.document_id, documents.c.name.label("document"),
+            codings.c.start, codings.c.end, codes.c.key.label("code"), codings.c.coder,
+        ).join(codes, codes.c.id == codings.c.code_id).join(documents, documents.c.id == codings.c.document_id))
+        turn_table = _arrow(store, sa.select(
+            turns.c.document_id, turns.c.idx.label("turn"), turns.c.start.label("turn_start"), turns.c.end.label("turn_end"),
+            turns.c.speaker, turns.c.participant, turns.c.role,
+        ))
+        root.mkdir(parents=True, exist_ok=True)
+        work = root / f".{version}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        work.mkdir()
+        pq.write_table(_typed(coding_table, {"coding_id": "int64", "document_id": "int64", "start": "int64", "end": "int64"}), work / "codings.parquet")
+        pq.write_table(_typed(turn_table, {"document_id": "int64", "turn": "int64", "turn_start": "int64", "turn_end": "int64"}), work / "turns.parquet")
+        (work / "version").write_text(version)
+        try:
+            os.rename(work, folder)
+        except OSError:  # another process made the same version meanwhile
+            shutil.rmtree(work, ignore_errors=True)
+        _forget_old(root, keep=folder)
     return folder
+
+
+def _forget_old(root: Path, keep: Path) -> None:
+    """Remove versions (and abandoned work folders) older than a few minutes."""
+    now = time.time()
+    for old in root.iterdir():
+        if old != keep and old.is_dir() and now - old.stat().st_mtime > KEEP_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    for stray in ("codings.parquet", "turns.parquet", "version"):  # the single-folder layout of earlier versions
+        (root / stray).unlink(missing_ok=True)
 
 
 def _typed(table: pa.Table, types: dict[str, str]) -> pa.Table:

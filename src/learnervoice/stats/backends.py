@@ -81,10 +81,21 @@ def load_engine_settings(file: Path | None = None, study: Study | None = None, *
         raise StudyError(f"engine setting {'.'.join(map(str, first['loc']))!r}: {first['msg']}", file=file) from None
 
 
+TABLE_PREFIX = "table:"
+
+
 @contextmanager
-def open_engine(study: Study, settings: EngineSettings | None = None, responses: Path | None = None) -> Iterator[Engine]:
-    """The chosen engine over the study's responses (its store, or the Parquet given)."""
+def open_engine(study: Study, settings: EngineSettings | None = None, responses: Path | str | None = None) -> Iterator[Engine]:
+    """The chosen engine over the study's responses: its store, the Parquet given, or (Spark) a table of the
+    cluster's catalogue named as `table:db.responses`."""
     settings = settings or load_engine_settings(study=study)
+    if isinstance(responses, str) and responses.startswith(TABLE_PREFIX):
+        if settings.name != "spark":
+            raise TableError(f"{responses}: a catalogue table is read by the Spark engine (--engine spark)")
+        with spark_engine(responses, settings.spark) as engine:
+            yield engine
+        return
+    responses = Path(responses) if isinstance(responses, str) else responses
     if responses is not None and not responses.exists():
         raise TableError(f"{responses}: no such Parquet file or folder")
     if settings.name == "duckdb":
@@ -161,14 +172,22 @@ def spark_session(settings: SparkSettings) -> Any:
 
 
 @contextmanager
-def spark_engine(path: Path, settings: SparkSettings) -> Iterator[Engine]:
-    """An engine whose SQL Ibis hands to Spark (transpiled from DuckDB's dialect with sqlglot)."""
+def spark_engine(source: Path | str, settings: SparkSettings) -> Iterator[Engine]:
+    """An engine whose SQL Ibis hands to Spark (transpiled from DuckDB's dialect with sqlglot), over
+    Parquet (a path) or a table of the session's catalogue (`table:NAME`)."""
     import ibis
 
     session = spark_session(settings)
     backend = ibis.pyspark.connect(session)
     view = f"lv_responses_{uuid.uuid4().hex[:12]}"
-    backend.read_parquet(str(path), table_name=view)
+    if isinstance(source, str) and source.startswith(TABLE_PREFIX):
+        name = source.removeprefix(TABLE_PREFIX)
+        try:
+            session.table(name).createOrReplaceTempView(view)
+        except Exception as exc:  # AnalysisException: no such table
+            raise TableError(f"Spark has no table {name!r} ({type(exc).__name__})") from None
+    else:
+        backend.read_parquet(str(source), table_name=view)
 
     def run(query: str) -> list[tuple[Any, ...]]:
         table = backend.sql(query, dialect="duckdb").to_pyarrow()

@@ -56,7 +56,7 @@ def frequency_tables(
     base: BaseChoice = "declared",
     weighted: bool = True,
     engine: EngineSettings | None = None,
-    responses: Path | None = None,
+    responses: Path | str | None = None,
 ) -> TableSet:
     """Frequency tables of every item (or the ones named), computed on the study's store.
 
@@ -105,7 +105,7 @@ def crosstab_tables(
     base: BaseChoice = "declared",
     weighted: bool = True,
     engine: EngineSettings | None = None,
-    responses: Path | None = None,
+    responses: Path | str | None = None,
 ) -> TableSet:
     """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V."""
     with open_engine(study, engine, responses) as running:
