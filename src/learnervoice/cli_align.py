@@ -23,7 +23,7 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         study: StudyArg,
         catalogue: CatalogueArg,
         by: Annotated[list[str] | None, typer.Option("--by", help="Subgroup variables (default: the derived ones).")] = None,
-        format: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or html.")] = "table",
+        format: Annotated[str, typer.Option("--format", "-f", help="table (terminal), csv, json or html.")] = "table",
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     ) -> None:
         """Rank a catalogue's offers by how well they fit what the study's learners asked for."""
@@ -43,21 +43,13 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
                               [ranking_block(result, s.config.decimal_comma), groups_block(result, s.config.decimal_comma)],
                               [None, None])
             text = to_html(Report(f"{s.config.title}: offer alignment", [section], []))
-        elif format in ("table", "csv", "json"):
-            if format == "table" and output is None:
-                _print_ranking(result, s.config.decimal_comma)
-                return
-            import io
+        elif format == "table":
+            _print_ranking(result, s.config.decimal_comma)
+            return
+        elif format in ("csv", "json"):
+            from .cli_qual import frame_text
 
-            from .cli_qual import print_frame
-
-            buffer = io.StringIO()
-            stdout, sys.stdout = sys.stdout, buffer
-            try:
-                print_frame(ranking_frame(result), format)
-            finally:
-                sys.stdout = stdout
-            text = buffer.getvalue()
+            text = frame_text(ranking_frame(result), format)
         else:
             raise CatalogueError(f"unknown format {format!r}; use table, csv, json or html")
         if output is None:

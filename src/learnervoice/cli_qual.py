@@ -36,14 +36,8 @@ def _open(study: Path) -> tuple[Any, Any]:
 
 
 def print_frame(frame: pd.DataFrame, fmt: str) -> None:
-    """A DataFrame as a terminal table, CSV (formulas neutralised) or JSON."""
-    from .report.numbers import neutralise
-
-    if fmt == "csv":
-        frame.map(neutralise).to_csv(sys.stdout, index=False)
-    elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
-    elif fmt == "table":
+    """A DataFrame as a terminal table, CSV (formulas neutralised) or JSON, on standard output."""
+    if fmt == "table":
         from rich.console import Console
         from rich.table import Table
 
@@ -54,9 +48,20 @@ def print_frame(frame: pd.DataFrame, fmt: str) -> None:
             table.add_row(*[_cell(v) for v in row])
         Console(width=max(160, len(frame.columns) * 12)).print(table)
     else:
-        from .errors import LearnervoiceError
+        sys.stdout.write(frame_text(frame, fmt))
 
-        raise LearnervoiceError(f"unknown format {fmt!r}; use table, csv or json")
+
+def frame_text(frame: pd.DataFrame, fmt: str) -> str:
+    """A DataFrame as CSV (formulas neutralised) or JSON text."""
+    from .report.numbers import neutralise
+
+    if fmt == "csv":
+        return str(frame.map(neutralise).to_csv(index=False))
+    if fmt == "json":
+        return str(frame.to_json(orient="records", force_ascii=False, indent=2)) + "\n"
+    from .errors import LearnervoiceError
+
+    raise LearnervoiceError(f"unknown format {fmt!r}; use table, csv or json")
 
 
 def _cell(value: object) -> str:

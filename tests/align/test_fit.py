@@ -122,3 +122,10 @@ def test_alignment_rules_are_checked(tmp_path: Path) -> None:
         write_study(tmp_path / "a", base + "  - {question: mode, field: participation, values: {zz: [online]}}\n")
     with pytest.raises(StudyError, match="is a number; give 'ranges'"):
         write_study(tmp_path / "b", base + "  - {question: mode, field: price, values: {a: [online]}}\n")
+
+
+def test_a_bad_catalogue_stops_align_with_the_place(example: Study, tmp_path: Path) -> None:
+    bad = tmp_path / "c.csv"
+    bad.write_text("id,title,awarding_body,country,participation\nX1,A,U,ES,by pigeon\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["align", str(example.folder), str(bad)])
+    assert result.exit_code == 2 and "c.csv, row 2, field 'participation'" in result.output

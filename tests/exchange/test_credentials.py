@@ -67,3 +67,15 @@ def test_the_schema_refuses_what_is_not_an_achievement() -> None:
                    {**good, "type": ["Badge"]}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, schema)
+
+
+def test_a_broken_credential_writes_no_catalogue(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"credentialSubject": ', encoding="utf-8")
+    out = tmp_path / "catalogue.yaml"
+    result = CliRunner().invoke(app, ["catalogue", "import-elm", str(broken), "-o", str(out)])
+    assert result.exit_code == 2 and "broken.json: not JSON" in result.output and not out.exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,title,awarding_body,country,hours\nX,A,U,ES,-3\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["catalogue", "badges", str(bad), "-o", str(tmp_path / "badges")])
+    assert result.exit_code == 2 and "field 'hours'" in result.output and not (tmp_path / "badges").exists()

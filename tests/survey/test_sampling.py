@@ -71,5 +71,10 @@ def test_sample_command_writes_people_privately_and_the_record_for_the_appendix(
 
     md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
     assert "Sampling: from 200 people in alumni.csv" in md and "seed 3; 8 drawn." in md
-    bad = CliRunner().invoke(app, ["sample", str(path), "--id", "id", "--where", "year"])
+    record_before = (example.folder / "sampling.yaml").read_bytes()
+    bad = CliRunner().invoke(app, ["sample", str(path), "--id", "id", "--where", "year", "--study", str(example.folder)])
     assert bad.exit_code == 2 and "write COLUMN=VALUE1,VALUE2" in bad.output
+    missing = CliRunner().invoke(app, ["sample", str(path), "--id", "nope", "--study", str(example.folder)])
+    assert missing.exit_code == 2 and "no column 'nope'" in missing.output
+    assert (example.folder / "sampling.yaml").read_bytes() == record_before  # the record is as it was
+    assert len(pd.read_csv(example.folder / "private" / "sample.csv")) == 8

@@ -105,3 +105,14 @@ def test_invite_command_keeps_only_hashes(web: Web, tmp_path: object) -> None:
     assert web.client().get(f"/s/{web.slug}/api/q/{token}").status_code == 200
     bad = CliRunner().invoke(cli, ["invite", str(folder)])
     assert bad.exit_code == 2 and "give --from PEOPLE.csv or --count N" in bad.output
+
+
+def test_a_broken_invite_list_makes_no_links(web: Web) -> None:
+    folder = web.study.folder
+    store = web.app.state.sites[web.slug].store  # type: ignore[attr-defined]
+    before = store.last_change()
+    people = folder.parent / "people.csv"
+    people.write_bytes(b"name,email\n\xff\xfe broken\n")
+    result = CliRunner().invoke(cli, ["invite", str(folder), "--from", str(people)])
+    assert result.exit_code == 2 and "people.csv" in result.output
+    assert store.last_change() == before and not (folder / "private" / "invites.csv").exists()

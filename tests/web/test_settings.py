@@ -46,6 +46,7 @@ def test_users_commands(example: Study) -> None:
     assert "ana\tcoder" in runner.invoke(app, ["users", "list", str(example.folder)]).output
     short = runner.invoke(app, ["users", "add", str(example.folder), "ben", "--password-stdin"], input="short\n")
     assert short.exit_code == 2 and "at least 10 characters" in short.output
+    assert "ben" not in runner.invoke(app, ["users", "list", str(example.folder)]).output
     assert runner.invoke(app, ["users", "remove", str(example.folder), "ana"]).exit_code == 0
     missing = runner.invoke(app, ["users", "remove", str(example.folder), "ana"])
     assert missing.exit_code == 2 and "no user 'ana'" in missing.output

@@ -103,7 +103,6 @@ class Alignment:
     offers: list[OfferFit]
     dimensions: list[Dimension]
     respondents: int
-    missing_some: int
     best_design: dict[str, str]
     best_design_fit: Fit
     notes: list[str]
@@ -205,6 +204,10 @@ def align(study: Study, catalogue: Catalogue, groupings: list[str] | None = None
         missing |= ~d.stated
     notes = [f"{d.label}: {int(d.stated.sum())} of {respondents} respondents stated a preference"
              + (f" ({d.not_asked} not asked)" if d.not_asked else "") for d in dims]
+    partly = int((missing & stated_any).sum())
+    if partly:
+        notes.append(f"{partly} respondent(s) left at least one preference unstated (or were not asked it): "
+                     "their joint fit counts the preferences they stated.")
     unstated = respondents - int(stated_any.sum())
     if unstated:
         notes.append(f"{unstated} respondent(s) stated no preference at all and are in no base.")
@@ -212,7 +215,7 @@ def align(study: Study, catalogue: Catalogue, groupings: list[str] | None = None
         silent = [label for label, f in r.dimensions.items() if f is None]
         if silent:
             notes.append(f"{r.offer.id} does not give {', '.join(silent)}: left out of its joint fit.")
-    return Alignment(results, dims, respondents, int((missing & stated_any).sum()), design, design_fit, notes)
+    return Alignment(results, dims, respondents, design, design_fit, notes)
 
 
 def _or_zero(x: float) -> float:

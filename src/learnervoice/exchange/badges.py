@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..align.catalogue import Catalogue, Offer
+from ..study.model import slug
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 COUNTRY_ALPHA2 = {"ESP": "ES", "IRL": "IE", "BEL": "BE", "FRA": "FR", "DEU": "DE", "ITA": "IT", "PRT": "PT",
@@ -38,7 +39,7 @@ def achievement(offer: Offer, base_url: str) -> dict[str, Any]:
         "name": offer.title,
         "description": description,
         "criteria": {"narrative": _criteria(offer)},
-        "creator": {"id": f"{base}/issuers/{_slug(offer.awarding_body)}", "type": ["Profile"], "name": offer.awarding_body,
+        "creator": {"id": f"{base}/issuers/{slug(offer.awarding_body).replace('_', '-')}", "type": ["Profile"], "name": offer.awarding_body,
                     "address": {"type": ["Address"], "addressCountryCode": country}},
         "humanCode": offer.id,
         "inLanguage": "en",
@@ -64,12 +65,6 @@ def _criteria(offer: Offer) -> str:
     if offer.prerequisites and offer.prerequisites.lower() != "none":
         parts.append(f"entry requirement: {offer.prerequisites}")
     return "; ".join(parts) + "."
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "issuer"
 
 
 def write_badges(catalogue: Catalogue, folder: Path, base_url: str) -> list[Path]:

@@ -8,6 +8,7 @@ carries its team with it and one study's users cannot sign in to another.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -81,7 +82,7 @@ def verify_password(store: QualStore, name: str, password: str) -> User | None:
     hasher = PasswordHasher()
     with store.read() as conn:
         row = conn.execute(sa.select(users).where(users.c.name == name)).first()
-    stored = row.password_hash if row is not None else _DUMMY.get(hasher)
+    stored = row.password_hash if row is not None else _dummy_hash()
     try:
         hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError):
@@ -94,18 +95,12 @@ def verify_password(store: QualStore, name: str, password: str) -> User | None:
     return User(row.id, row.name, row.role, row.session_epoch)
 
 
-class _Dummy:
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
     """A hash to verify against when the user does not exist."""
+    from argon2 import PasswordHasher
 
-    value: str | None = None
-
-    def get(self, hasher: object) -> str:
-        if self.value is None:
-            self.value = hasher.hash("not a password of anyone")  # type: ignore[attr-defined]
-        return self.value
-
-
-_DUMMY = _Dummy()
+    return PasswordHasher().hash("not a password of anyone")
 
 
 def set_role(store: QualStore, name: str, role: str, *, who: str = "users") -> None:

@@ -12,6 +12,7 @@ career_stage, focus_group…).
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,10 +75,19 @@ def roster_path(study: Study) -> Path:
 
 
 def load_roster(study: Study) -> Roster:
-    """Read private/participants.csv; every problem names its row and column."""
+    """Read private/participants.csv; every problem names its row and column.
+
+    Read once per version of the file (pages of the workbench ask for it on every request).
+    """
     path = roster_path(study)
     if not path.is_file():
         return Roster(())
+    stat = path.stat()
+    return _read_roster(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_roster(path: Path, _mtime_ns: int, _size: int) -> Roster:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)

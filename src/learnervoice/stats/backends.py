@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..errors import StudyError, TableError
 from ..study.load import Study
 from ..survey.store import quote
-from .engine import Engine, parquet_engine, study_engine
+from .engine import Engine, parquet_engine, ready_store, study_engine
 
 ENV_ENGINE = "LEARNERVOICE_ENGINE"
 ENV_SPARK_MASTER = "LEARNERVOICE_SPARK_MASTER"
@@ -113,12 +113,9 @@ def open_engine(study: Study, settings: EngineSettings | None = None, responses:
 
 def store_as_parquet(study: Study) -> Path:
     """The store's responses as one Parquet file, for engines that cannot read DuckDB's file (kept while unchanged)."""
-    from ..survey.importer import sync_declared_sources
-    from ..survey.store import connect, count_responses
+    from ..survey.store import connect
 
-    sync_declared_sources(study)
-    if count_responses(study) == 0:
-        raise TableError(f"{study.folder.name} has no responses yet; import a file with `learnervoice import`")
+    ready_store(study)
     with connect(study, read_only=True) as con:
         state = con.execute("SELECT source, sha256, rows FROM imports ORDER BY source").fetchall()
         digest = hashlib.sha256(repr(state).encode()).hexdigest()[:16]

@@ -205,11 +205,10 @@ def multiple_query(
     return query, names
 
 
-@contextmanager
-def study_engine(study: Study) -> Iterator[Engine]:
-    """An engine over the study's store (brought up to date with its declared files first)."""
+def ready_store(study: Study) -> None:
+    """Bring the study's store up to date with its declared files; refuse a store with no responses."""
     from ..survey.importer import sync_declared_sources
-    from ..survey.store import connect, count_responses
+    from ..survey.store import count_responses
 
     sync_declared_sources(study)
     if count_responses(study) == 0:
@@ -217,6 +216,14 @@ def study_engine(study: Study) -> Iterator[Engine]:
             f"{study.folder.name} has no responses yet; import a file with `learnervoice import` "
             "or declare it under `responses:` in study.yaml"
         )
+
+
+@contextmanager
+def study_engine(study: Study) -> Iterator[Engine]:
+    """An engine over the study's store (brought up to date with its declared files first)."""
+    from ..survey.store import connect
+
+    ready_store(study)
     with connect(study, read_only=True) as con:
         yield Engine(con, "responses")
 

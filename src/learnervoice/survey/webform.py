@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import QuestionnaireError
-from ..qual.store import QualStore, invites, now, web_responses
+from ..qual.store import QualStore, insert_or_ignore, invites, now, web_responses
 from ..study.load import Study
 from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, OpenText, Question, SingleChoice, StudyConfig
 from .convert import mr_column, store_columns
@@ -97,27 +97,26 @@ def record_consent(store: QualStore, study: Study, token: str, *, agreed: bool) 
     with store.read() as conn:
         invite = _invite(conn, token)
     with store.change(f"respondent {invite.label}", "consent", {"invite": invite.label}) as conn:
-        if conn.execute(sa.select(web_responses.c.invite_id).where(web_responses.c.invite_id == invite.id)).first():
-            return
-        conn.execute(web_responses.insert().values(
-            invite_id=invite.id, consent_text=study.config.consent, consented_at=now(), answers="{}", updated_at=now()))
+        insert_or_ignore(conn, web_responses, {"invite_id": invite.id, "consent_text": study.config.consent,
+                                               "consented_at": now(), "answers": "{}", "updated_at": now()})
 
 
 def save_answers(store: QualStore, study: Study, token: str, raw: dict[str, Any], *, submit: bool) -> dict[str, AnswerProblem]:
     """Keep the answers that are valid (a draft to resume); submit only when nothing is wrong.
 
-    Returns the problems by question id (empty when all is well).
+    Returns the problems by question id (empty when all is well). The state is checked inside the
+    write, so a save racing a submission cannot reopen submitted answers.
     """
     answers, problems = clean_answers(study.config, raw, final=submit)
     with store.read() as conn:
         invite = _invite(conn, token)
-        response = conn.execute(sa.select(web_responses).where(web_responses.c.invite_id == invite.id)).first()
-    if response is None:
-        raise QuestionnaireError("consent first: nothing is stored without it", status=409)
-    if response.submitted_at is not None:
-        raise QuestionnaireError("these answers were submitted already; they can be withdrawn, not changed", status=409)
     done = submit and not problems
     with store.change(f"respondent {invite.label}", "submit" if done else "save_answers", {"invite": invite.label}) as conn:
+        response = conn.execute(sa.select(web_responses.c.submitted_at).where(web_responses.c.invite_id == invite.id)).first()
+        if response is None:
+            raise QuestionnaireError("consent first: nothing is stored without it", status=409)
+        if response.submitted_at is not None:
+            raise QuestionnaireError("these answers were submitted already; they can be withdrawn, not changed", status=409)
         conn.execute(web_responses.update().where(web_responses.c.invite_id == invite.id).values(
             answers=json.dumps(answers, sort_keys=True), updated_at=now(), submitted_at=now() if done else None))
     return problems

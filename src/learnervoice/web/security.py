@@ -14,7 +14,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi import Request
 
@@ -148,7 +147,3 @@ def client_address(request: Request) -> str:
 
 def default_clock() -> float:
     return time.time()
-
-
-def json_error(status: int, message: str) -> dict[str, Any]:
-    return {"detail": message, "status": status}

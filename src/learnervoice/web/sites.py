@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 
@@ -10,6 +9,7 @@ from ..errors import StudyError
 from ..qual.store import QualStore
 from ..qual.sync import sync_declared
 from ..study.load import Study
+from ..study.model import slug
 
 
 @dataclass
@@ -21,7 +21,8 @@ class Site:
 
 
 def slug_of(study: Study) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", study.folder.name.lower()).strip("-") or "study"
+    """The study's address: its folder name in lower case, with hyphens."""
+    return slug(study.folder.name).replace("_", "-")
 
 
 def open_sites(studies: list[Study], database_url: str | None) -> dict[str, Site]:
