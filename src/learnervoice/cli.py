@@ -88,8 +88,18 @@ def check(study: StudyArg) -> None:
     """Validate study.yaml and say what the instrument holds."""
     from .study import open_study
 
+    from .qual.roster import load_roster, roster_path
+
     s = open_study(study)
     typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
+    if roster_path(s).is_file():
+        roster = load_roster(s)
+        typer.echo(f"roster: {len(roster.participants)} people; attributes that may leave the study: "
+                   f"{', '.join(s.config.roster.attributes) or 'none'}")
+        if roster.private_columns:
+            contact = set(roster.contact_columns)
+            shown = [f"{c} (contact details)" if c in contact else c for c in roster.private_columns]
+            typer.echo(f"private columns (never exported, printed or shown): {', '.join(shown)}")
 
 
 @app.command("import")
@@ -117,6 +127,13 @@ def import_(
         _err(f"note: {note}")
     verb = {"imported": "imported", "unchanged": "already imported, unchanged:", "checked": "checked (dry run):"}
     _err(f"{verb[report.status]} {report.rows} responses from {report.source} ({report.format})")
+
+
+def tell_replaced(gate: Any) -> None:
+    """Say on standard error what the disclosure gate replaced in an output (never the words themselves)."""
+    notice = gate.notice()
+    if notice:
+        _err(f"privacy: {notice} (see docs/privacy.md)")
 
 
 def _read_mapping(path: Path) -> Any:
@@ -152,7 +169,8 @@ def tables(
 ) -> None:
     """Descriptive tables of every item (or cross-tabs with --by)."""
     from .errors import TableError
-    from .report.formats import FORMATS, format_from_suffix, render_text, write_tables
+    from .privacy.gate import gate_for
+    from .report.formats import FORMATS, format_from_suffix, released_tables, render_text, write_tables
     from .stats.tables import crosstab_tables, frequency_tables
     from .study import open_study
 
@@ -168,7 +186,9 @@ def tables(
     s = open_study(study)
     kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted,
                               "engine": load_engine_settings(config, s, name=engine), "responses": responses}
-    result = crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs)
+    gate = gate_for(s)
+    result = released_tables(crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs), gate)
+    tell_replaced(gate)
     if output is None:
         sys.stdout.write(render_text(result, fmt, intervals=intervals))
     else:
@@ -182,6 +202,8 @@ def report(
     study: StudyArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="report.html, report.md or report.docx")] = Path("report.html"),
     format: Annotated[str | None, typer.Option("--format", "-f", help="html, md or docx (default: from the suffix).")] = None,
+    allow_unreviewed: Annotated[bool, typer.Option("--allow-unreviewed", help="Write it even though words that look "
+                                                   "like names are not reviewed (`transcripts review`).")] = False,
 ) -> None:
     """The study report: tables, themes with attributed quotes, methods appendix (checked for names first)."""
     from rich.console import Console
@@ -190,7 +212,7 @@ def report(
     from .study import open_study
 
     with Console(stderr=True).status("Building the report (tables, themes, agreement)…"):
-        path = write_report(open_study(study), output, format=format)
+        path = write_report(open_study(study), output, format=format, allow_unreviewed=allow_unreviewed)
     _err(f"wrote {path}")
 
 

@@ -52,6 +52,12 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
             text = frame_text(ranking_frame(result), format)
         else:
             raise CatalogueError(f"unknown format {format!r}; use table, csv, json or html")
+        from .cli import tell_replaced
+        from .privacy.gate import gate_for
+
+        gate = gate_for(s)
+        text = gate.release(text)
+        tell_replaced(gate)
         if output is None:
             sys.stdout.write(text)
         else:

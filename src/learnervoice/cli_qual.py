@@ -35,8 +35,15 @@ def _open(study: Path) -> tuple[Any, Any]:
     return s, store
 
 
-def print_frame(frame: pd.DataFrame, fmt: str) -> None:
-    """A DataFrame as a terminal table, CSV (formulas neutralised) or JSON, on standard output."""
+def print_frame(frame: pd.DataFrame, fmt: str, study: Any) -> None:
+    """A DataFrame as a terminal table, CSV (formulas neutralised) or JSON, on standard output,
+    after the study's disclosure gate (what it replaced is said on standard error)."""
+    from .cli import tell_replaced
+    from .privacy.gate import gate_for
+
+    gate = gate_for(study)
+    frame = gate.release_frame(frame)
+    tell_replaced(gate)
     if fmt == "table":
         from rich.console import Console
         from rich.table import Table
@@ -103,6 +110,17 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
                 typer.echo(f"  {report.flagged} turn(s) have no speaker; they are kept and flagged")
             if report.unmatched:
                 typer.echo(f"  kept as unidentified: {', '.join(report.unmatched)}")
+            if report.renamed:
+                typer.echo(f"  the file name held personal data: the document is named {report.document!r}")
+            if report.replaced:
+                typer.echo("  replaced: " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.replaced.items())))
+        from .privacy.review import name_candidates
+        from .qual.queries import written_texts
+
+        waiting = name_candidates(s, written_texts(store))
+        if waiting:
+            typer.echo(f"{len(waiting)} word(s) look like names of people not in the roster; "
+                       f"see `learnervoice transcripts review {study}`")
 
     @transcripts_app.command("list")
     @reports_errors
@@ -113,23 +131,52 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
 
         from .qual.store import documents, turns
 
-        _, store = _open(study)
+        s, store = _open(study)
         with store.read() as conn:
             rows = conn.execute(
                 sa.select(documents.c.name, sa.func.count(turns.c.id).label("turns"),
                           sa.func.count(sa.distinct(turns.c.speaker)).label("speakers"))
                 .join(turns, turns.c.document_id == documents.c.id).group_by(documents.c.name)
             ).all()
-        print_frame(pd.DataFrame(rows, columns=["document", "turns", "speakers"]), format)
+        print_frame(pd.DataFrame(rows, columns=["document", "turns", "speakers"]), format, s)
+
+    @transcripts_app.command("review")
+    @reports_errors
+    def transcripts_review(
+        study: StudyArg,
+        safe: Annotated[list[str] | None, typer.Option("--safe", help="A word reviewed and found safe (no person of "
+                                                       "this study); repeat for several.")] = None,
+    ) -> None:
+        """Words that look like names of people not in the roster: add real people to the roster, mark the rest safe."""
+        from .privacy.review import REVIEWED_FILE, mark_reviewed, name_candidates
+        from .qual.queries import written_texts
+
+        s, store = _open(study)
+        if safe:
+            added = mark_reviewed(s, safe)
+            typer.echo(f"{len(added)} word(s) marked safe in {REVIEWED_FILE}")
+        waiting = name_candidates(s, written_texts(store))
+        if not waiting:
+            typer.echo("no unreviewed word looks like a name")
+            return
+        typer.echo(f"{len(waiting)} word(s) look like names of people who are not in the roster "
+                   "(shown here only; add people to private/participants.csv and import again, or --safe WORD):")
+        for c in waiting:
+            where = ", ".join(c.documents[:3]) + (" …" if len(c.documents) > 3 else "")
+            typer.echo(f"  {c.word}\t{c.count}×\t{c.reason}\tin {where}")
 
     @codebook_app.command("sync")
     @reports_errors
     def codebook_sync(study: StudyArg, who: WhoOpt = "codebook") -> None:
         """Load codebook.yaml into the store (codes added or updated; none removed)."""
+        from .cli import tell_replaced
+        from .privacy.gate import gate_for
         from .qual.codebook import sync_codebook
 
         s, store = _open(study)
-        typer.echo(f"{sync_codebook(s, store, who)} codes in the codebook")
+        gate = gate_for(s)
+        typer.echo(f"{sync_codebook(s, store, who, gate=gate)} codes in the codebook")
+        tell_replaced(gate)
 
     @codebook_app.command("import")
     @reports_errors
@@ -147,10 +194,14 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
     @reports_errors
     def codebook_rename(study: StudyArg, key: str, name: str, who: WhoOpt = "codebook") -> None:
         """Rename a code; its codings stay."""
+        from .cli import tell_replaced
+        from .privacy.gate import gate_for
         from .qual.codebook import rename_code
 
         s, store = _open(study)
-        rename_code(s, store, key, name, who)
+        gate = gate_for(s)
+        rename_code(s, store, key, name, who, gate=gate)
+        tell_replaced(gate)
 
     @codebook_app.command("move")
     @reports_errors
@@ -222,10 +273,14 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         who: WhoOpt = "cli",
     ) -> None:
         """Attach a memo to a document, a code or a coding."""
+        from .cli import tell_replaced
+        from .privacy.gate import gate_for
         from .qual.codings import add_memo
 
-        _, store = _open(study)
-        add_memo(store, kind, int(target) if kind == "coding" and target.isdigit() else target, text, author=who)
+        s, store = _open(study)
+        gate = gate_for(s)
+        add_memo(store, kind, int(target) if kind == "coding" and target.isdigit() else target, text, author=who, gate=gate)
+        tell_replaced(gate)
 
     @app.command()
     @reports_errors
@@ -245,7 +300,7 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         keep = [c for c in ("document", "speaker", "code", "coder", "quote") if c in frame.columns]
         hidden = ["coding_id", "document_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after", "respondent_id"]
         extra = [c for c in frame.columns if c not in keep + hidden]
-        print_frame(frame[keep + extra], format)
+        print_frame(frame[keep + extra], format, s)
 
     @app.command()
     @reports_errors
@@ -260,7 +315,7 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
 
         s, store = _open(study)
         frame = code_by_attribute(s, store, by, coder=coder).reset_index() if by else code_frequencies(s, store, coder=coder)
-        print_frame(frame, format)
+        print_frame(frame, format, s)
 
     @app.command()
     @reports_errors
@@ -273,7 +328,7 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         from .qual.queries import cooccurrence as matrix
 
         s, store = _open(study)
-        print_frame(matrix(s, store, unit=unit).reset_index(names="code"), format)
+        print_frame(matrix(s, store, unit=unit).reset_index(names="code"), format, s)
 
     @app.command()
     @reports_errors
@@ -281,8 +336,8 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         """Keyword in context across the transcripts."""
         from .qual.queries import keyword_in_context
 
-        _, store = _open(study)
-        print_frame(keyword_in_context(store, pattern), format)
+        s, store = _open(study)
+        print_frame(keyword_in_context(store, pattern), format, s)
 
     @app.command()
     @reports_errors
@@ -298,32 +353,42 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         from .qual.agreement import agreement as measure
         from .qual.agreement import disagreements as differing
 
-        _, store = _open(study)
+        s, store = _open(study)
         if disagreements:
-            print_frame(differing(store, coders=coder), format)
+            print_frame(differing(store, coders=coder), format, s)
             return
         frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap)
         if format == "table":
             typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
-        print_frame(frame, format)
+        print_frame(frame, format, s)
 
     @app.command("export-qdpx")
     @reports_errors
     def export_qdpx_cmd(study: StudyArg, out: Annotated[Path, typer.Argument(help="The .qdpx file to write.")]) -> None:
         """Export the coding project as REFI-QDA .qdpx (ATLAS.ti, NVivo, MAXQDA); pseudonyms only."""
+        from .cli import tell_replaced
         from .exchange.projects import export_study_qdpx
+        from .privacy.gate import gate_for
         from .study import open_study
 
-        typer.echo(f"wrote {export_study_qdpx(open_study(study), out)}")
+        s = open_study(study)
+        gate = gate_for(s)
+        typer.echo(f"wrote {export_study_qdpx(s, out, gate=gate)}")
+        tell_replaced(gate)
 
     @app.command("export-qdc")
     @reports_errors
     def export_qdc_cmd(study: StudyArg, out: Annotated[Path, typer.Argument(help="The .qdc file to write.")]) -> None:
         """Export the codebook as REFI-QDA .qdc."""
+        from .cli import tell_replaced
         from .exchange.projects import export_study_qdc
+        from .privacy.gate import gate_for
         from .study import open_study
 
-        typer.echo(f"wrote {export_study_qdc(open_study(study), out)}")
+        s = open_study(study)
+        gate = gate_for(s)
+        typer.echo(f"wrote {export_study_qdc(s, out, gate=gate)}")
+        tell_replaced(gate)
 
     @app.command("import-qdpx")
     @reports_errors

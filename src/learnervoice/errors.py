@@ -110,6 +110,10 @@ class ReportError(LearnervoiceError):
     """The study report cannot be written as asked (unknown format, or it would disclose a name)."""
 
 
+class DisclosureError(ReportError):
+    """An output would disclose personal data (a roster name, an e-mail address, a phone number); nothing was written."""
+
+
 class AuditError(LearnervoiceError):
     """A published table given to the audit cannot be read."""
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from lxml import etree
 from typer.testing import CliRunner
 
+from learnervoice.privacy.gate import gate_for
 from learnervoice.cli import app
 from learnervoice.errors import ExchangeError
 from learnervoice.exchange.projects import export_study_qdc, export_study_qdpx, import_qdpx
@@ -43,8 +44,8 @@ def project(qual_study: Study, store: QualStore, tmp_path: Path) -> Study:
         NewCoding("fg1", text.index("accredited"), text.index("🎓") + 1, "career", "ben"),
         NewCoding("fg1", text.index("I just"), len(text), "pleasure", "ben"),
     ], who="t")
-    add_memo(store, "document", "fg1", "First group, small.", author="anna")
-    add_memo(store, "coding", 1, "Promotion as the main reason.", author="anna")
+    add_memo(store, "document", "fg1", "First group, small.", author="anna", gate=gate_for(qual_study))
+    add_memo(store, "coding", 1, "Promotion as the main reason.", author="anna", gate=gate_for(qual_study))
     return qual_study
 
 

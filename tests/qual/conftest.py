@@ -37,7 +37,8 @@ CODEBOOK = """codes:
 
 @pytest.fixture
 def qual_study(tmp_path: Path) -> Study:
-    study = write_study(tmp_path / "qs", "title: Q\nconsent: ok\nquestions:\n  - {id: q, text: Q, type: text}\n")
+    study = write_study(tmp_path / "qs", "title: Q\nconsent: ok\nquestions:\n  - {id: q, text: Q, type: text}\n"
+                                         "roster: {attributes: [career_stage, focus_group]}\n")
     (study.folder / "private").mkdir()
     (study.folder / "private" / "participants.csv").write_text(ROSTER, encoding="utf-8")
     (study.folder / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from learnervoice.privacy.gate import gate_for
 from learnervoice.cli import app
 from learnervoice.errors import CodingError, StudyError, TableError
 from learnervoice.qual.codebook import delete_code, load_codebook, merge_codes, move_code, rename_code, split_code
@@ -130,11 +131,11 @@ def test_autocode_and_memos(qual_study: Study, coded: QualStore) -> None:
     assert autocode(coded, "online", coder="auto", pattern=r"\bonline\b", who="t") == 0  # idempotent
     with pytest.raises(CodingError, match="not a valid regular expression"):
         autocode(coded, "online", coder="auto", pattern="(", who="t")
-    memo_id = add_memo(coded, "code", "career", "Promotion and recognition overlap.", author="anna")
+    memo_id = add_memo(coded, "code", "career", "Promotion and recognition overlap.", author="anna", gate=gate_for(qual_study))
     with coded.read() as conn:
         assert conn.execute(sa.select(memos.c.text).where(memos.c.id == memo_id)).scalar_one().startswith("Promotion")
     with pytest.raises(CodingError, match="no document 'zz'"):
-        add_memo(coded, "document", "zz", "x", author="anna")
+        add_memo(coded, "document", "zz", "x", author="anna", gate=gate_for(qual_study))
 
 
 def test_codebook_yaml_errors(qual_study: Study) -> None:

@@ -58,12 +58,27 @@ def test_docx(example: Study, tmp_path: Path) -> None:
     assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
 
 
-def test_a_name_stops_the_report(example: Study, tmp_path: Path) -> None:
-    """A participant's name slipped into the codebook: the report refuses, and writes nothing."""
+def test_a_name_in_the_codebook_is_pseudonymised(example: Study, tmp_path: Path) -> None:
+    """A participant's name slipped into codebook.yaml: the store, and so the report, hold the pseudonym."""
     path = example.folder / "codebook.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "What participants knew of the term before the study.", "As Marta Soler explained."), encoding="utf-8")
-    with pytest.raises(ReportError, match="would disclose a name of P"):
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "As P02 explained." in md and "Soler" not in md
+
+
+def test_a_name_stops_the_report(example: Study, tmp_path: Path) -> None:
+    """A name that reached the store another way (an older version, another tool): the report refuses, writes nothing."""
+    from learnervoice.qual.store import QualStore, codes
+
+    store = QualStore.for_study(example)
+    from learnervoice.qual.sync import sync_declared
+
+    sync_declared(example, store)
+    with store.write() as conn:
+        conn.execute(codes.update().where(codes.c.key == "familiarity").values(description="As Ms Soler explained."))
+    store.close()
+    with pytest.raises(ReportError, match="would disclose a name of P02"):
         write_report(example, tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..errors import ExchangeError
-from ..qual.roster import PSEUDONYM, load_roster
+from ..privacy.gate import Gate, gate_for
+from ..qual.roster import CONTACT_COLUMN, CONTACT_VALUE, FIXED, PSEUDONYM, load_roster
 from ..qual.store import QualStore, codes, codings, documents, insert_id, memos, now, turns
 from ..study.load import Study, open_study
 from ..study.model import slug
@@ -35,16 +36,26 @@ class ProjectImportReport:
     adjustments: list[str] = field(default_factory=list)
 
 
-def export_study_qdpx(study: Study, out: Path | str) -> Path:
-    """The study's coding project as .qdpx: pseudonymised sources, participants as cases (no names)."""
+def export_study_qdpx(study: Study, out: Path | str, *, gate: Gate | None = None) -> Path:
+    """The study's coding project as .qdpx: pseudonymised sources, participants as cases with their
+    declared attributes only (no names, no private columns), every text through the disclosure gate."""
     roster = load_roster(study)
     participants = [{"pseudonym": p.pseudonym, **p.attributes} for p in roster.participants if not p.is_moderator]
     store = QualStore.for_study(study)
-    return export_qdpx(store, Path(out), project=study.config.title, participants=participants)
+    try:
+        return export_qdpx(store, Path(out), project=study.config.title, participants=participants,
+                           gate=gate or gate_for(study))
+    finally:
+        store.close()
 
 
-def export_study_qdc(study: Study, out: Path | str) -> Path:
-    return export_qdc(QualStore.for_study(study), Path(out))
+def export_study_qdc(study: Study, out: Path | str, *, gate: Gate | None = None) -> Path:
+    """The study's codebook as .qdc (names and definitions through the disclosure gate)."""
+    store = QualStore.for_study(study)
+    try:
+        return export_qdc(store, Path(out), gate=gate or gate_for(study))
+    finally:
+        store.close()
 
 
 def import_qdpx(file: Path | str, folder: Path | str) -> ProjectImportReport:
@@ -72,10 +83,14 @@ def _build(project: ImportedProject, folder: Path) -> ProjectImportReport:
     from ruamel.yaml import YAML
 
     yaml = YAML()
+    attributes, private = _case_variables(project)
+    config: dict[str, object] = {"title": project.name or "Imported project",
+                                 "consent": "Consent as recorded in the original project.", "questions": []}
+    if attributes:
+        config["roster"] = {"attributes": attributes}
     with (folder / "study.yaml").open("w", encoding="utf-8") as fh:
         fh.write(f"# Imported from a REFI-QDA project written by {project.origin or 'an unnamed tool'}.\n")
-        yaml.dump({"title": project.name or "Imported project",
-                   "consent": "Consent as recorded in the original project.", "questions": []}, fh)
+        yaml.dump(config, fh)
     keys: dict[str, str] = {}
     tree = _code_tree(project.codes, keys, set())
     with (folder / "codebook.yaml").open("w", encoding="utf-8") as fh:
@@ -90,6 +105,9 @@ def _build(project: ImportedProject, folder: Path) -> ProjectImportReport:
     store.close()
     duplicates = _duplicate_names(project.codes)
     adjustments = list(project.adjustments)
+    if private:
+        adjustments.append(f"case variable(s) {', '.join(private)} look like contact details and are kept private "
+                           "(private/participants.csv; not roster attributes)")
     if duplicates:
         adjustments.append(f"{len(duplicates)} code name(s) repeat under different parents (kept apart by key): "
                            + ", ".join(sorted(duplicates)[:10]))
@@ -128,6 +146,14 @@ def _duplicate_names(nodes: list[CodeNode]) -> set[str]:
 
     walk(nodes)
     return {k for k, v in seen.items() if v > 1}
+
+
+def _case_variables(project: ImportedProject) -> tuple[list[str], list[str]]:
+    """The cases' variables: analysis attributes, and those that hold contact details (kept private)."""
+    names = sorted({k for c in project.cases for k in c["variables"]})
+    private = [n for n in names if CONTACT_COLUMN.search(n)
+               or any(CONTACT_VALUE.search(str(c["variables"].get(n, "")).strip()) for c in project.cases)]
+    return [n for n in names if n not in private and n not in FIXED], private
 
 
 def _write_cases(project: ImportedProject, folder: Path) -> None:

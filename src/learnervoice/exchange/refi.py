@@ -24,6 +24,7 @@ from xml.etree import ElementTree as ET
 import sqlalchemy as sa
 
 from ..errors import ExchangeError
+from ..privacy.gate import Gate
 from ..qual.store import QualStore, codes, codings, documents, memos, turns
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -61,20 +62,20 @@ def _description(row: Any) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _code_elements(parent: ET.Element, rows: list[Any], ns: str) -> None:
+def _code_elements(parent: ET.Element, rows: list[Any], ns: str, gate: Gate) -> None:
     children: dict[int | None, list[Any]] = {}
     for r in rows:
         children.setdefault(r.parent_id, []).append(r)
 
     def add(into: ET.Element, parent_id: int | None) -> None:
         for r in children.get(parent_id, []):
-            attrs = {"guid": code_guid(r), "name": r.name, "isCodable": "true"}
+            attrs = {"guid": code_guid(r), "name": gate.release(r.name), "isCodable": "true"}
             if r.colour:
                 attrs["color"] = r.colour
             el = ET.SubElement(into, f"{{{ns}}}Code", attrs)
             text = _description(r)
             if text:
-                ET.SubElement(el, f"{{{ns}}}Description").text = text
+                ET.SubElement(el, f"{{{ns}}}Description").text = gate.release(text)
             add(el, r.id)
 
     add(parent, None)
@@ -87,25 +88,30 @@ def _write_xml(root: ET.Element, ns: str) -> bytes:
     return buffer.getvalue()
 
 
-def codebook_xml(store: QualStore) -> bytes:
+def codebook_xml(store: QualStore, gate: Gate) -> bytes:
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": "learnervoice"})
     codes_el = ET.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
     rows = _code_rows(store)
     if not rows:
         raise ExchangeError("the codebook is empty; nothing to export")
-    _code_elements(codes_el, rows, CODEBOOK_NS)
+    _code_elements(codes_el, rows, CODEBOOK_NS, gate)
     return _write_xml(root, CODEBOOK_NS)
 
 
-def export_qdc(store: QualStore, out: Path) -> Path:
-    """Write the codebook as a REFI-QDA .qdc file."""
-    _atomic_write(out, codebook_xml(store))
+def export_qdc(store: QualStore, out: Path, *, gate: Gate) -> Path:
+    """Write the codebook as a REFI-QDA .qdc file (names and definitions through the disclosure gate)."""
+    _atomic_write(out, codebook_xml(store, gate))
     return out
 
 
-def export_qdpx(store: QualStore, out: Path, *, project: str, participants: list[dict[str, str]] | None = None) -> Path:
-    """Write the project (codebook, pseudonymised sources, codings, coders, memos, cases) as .qdpx."""
-    qde, sources = project_xml(store, project=project, participants=participants or [])
+def export_qdpx(store: QualStore, out: Path, *, project: str, gate: Gate,
+                participants: list[dict[str, str]] | None = None) -> Path:
+    """Write the project (codebook, pseudonymised sources, codings, coders, memos, cases) as .qdpx.
+
+    Every text written passes through the disclosure gate; when it replaces words of a source,
+    the selections on that source move with the text.
+    """
+    qde, sources = project_xml(store, project=project, participants=participants or [], gate=gate)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("project.qde", qde)
@@ -115,7 +121,8 @@ def export_qdpx(store: QualStore, out: Path, *, project: str, participants: list
     return out
 
 
-def project_xml(store: QualStore, *, project: str, participants: list[dict[str, str]]) -> tuple[bytes, dict[str, str]]:
+def project_xml(store: QualStore, *, project: str, participants: list[dict[str, str]],
+                gate: Gate) -> tuple[bytes, dict[str, str]]:
     n = f"{{{PROJECT_NS}}}"
     with store.read() as conn:
         docs = conn.execute(sa.select(documents).order_by(documents.c.id)).all()
@@ -125,17 +132,17 @@ def project_xml(store: QualStore, *, project: str, participants: list[dict[str, 
         ).all()
         memo_rows = conn.execute(sa.select(memos).order_by(memos.c.id)).all()
         turn_rows = conn.execute(sa.select(turns.c.document_id, turns.c.participant).where(turns.c.participant.is_not(None))).all()
-    root = ET.Element(f"{n}Project", {"name": project, "origin": "learnervoice"})
+    root = ET.Element(f"{n}Project", {"name": gate.release(project), "origin": "learnervoice"})
     coders = sorted({r.coder for r in coding_rows} | {r.author for r in memo_rows})
     if coders:
         users = ET.SubElement(root, f"{n}Users")
         for c in coders:
-            ET.SubElement(users, f"{n}User", {"guid": guid("user", c), "name": c})
+            ET.SubElement(users, f"{n}User", {"guid": guid("user", c), "name": gate.release(c)})
     rows = _code_rows(store)
     if rows:
         codebook = ET.SubElement(ET.SubElement(root, f"{n}CodeBook"), f"{n}Codes")
-        _code_elements(codebook, rows, PROJECT_NS)
-    _cases(root, n, participants, turn_rows, docs)
+        _code_elements(codebook, rows, PROJECT_NS, gate)
+    _cases(root, n, gate.release(participants), turn_rows, docs)
     note_refs = _note_refs(memo_rows)
     sources: dict[str, str] = {}
     if docs:
@@ -143,13 +150,15 @@ def project_xml(store: QualStore, *, project: str, participants: list[dict[str, 
         for d in docs:
             doc_guid = d.guid or guid("document", d.name)
             src = ET.SubElement(sources_el, f"{n}TextSource", {
-                "guid": doc_guid, "name": d.name, "plainTextPath": f"internal://{doc_guid}.txt",
+                "guid": doc_guid, "name": gate.release(d.name), "plainTextPath": f"internal://{doc_guid}.txt",
                 "creationDateTime": _stamp(d.imported_at),
             })
-            sources[f"{doc_guid}.txt"] = d.text
+            text, moved = gate.release_text(d.text)
+            sources[f"{doc_guid}.txt"] = text
             for c in (c for c in coding_rows if c.document_id == d.id):
                 sel = ET.SubElement(src, f"{n}PlainTextSelection", {
-                    "guid": guid("selection", c.id), "startPosition": str(c.start), "endPosition": str(c.end),
+                    "guid": guid("selection", c.id), "startPosition": str(moved(c.start, False)),
+                    "endPosition": str(moved(c.end, True)),
                     "creatingUser": guid("user", c.coder), "creationDateTime": _stamp(c.created_at),
                 })
                 coding = ET.SubElement(sel, f"{n}Coding", {"guid": c.guid or guid("coding", c.id),
@@ -165,7 +174,7 @@ def project_xml(store: QualStore, *, project: str, participants: list[dict[str, 
         for m in memo_rows:
             note = ET.SubElement(notes, f"{n}Note", {"guid": m.guid or guid("memo", m.id), "name": f"{m.target_kind} memo",
                                                       "creatingUser": guid("user", m.author), "creationDateTime": _stamp(m.created_at)})
-            ET.SubElement(note, f"{n}PlainTextContent").text = m.text
+            ET.SubElement(note, f"{n}PlainTextContent").text = gate.release(m.text)
     return _write_xml(root, PROJECT_NS), sources
 
 

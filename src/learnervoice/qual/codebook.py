@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import CodingError, StudyError
+from ..privacy.gate import Gate, gate_for
 from ..study.load import Study, _read_yaml, _validated
 from .store import QualStore, codes, codings, insert_id
 
@@ -66,20 +67,26 @@ def all_codes(specs: list[CodeSpec]) -> list[CodeSpec]:
     return out
 
 
-def sync_codebook(study: Study, store: QualStore, who: str = "codebook") -> int:
-    """Make the store's codes what codebook.yaml says (added and updated; none removed silently)."""
+def sync_codebook(study: Study, store: QualStore, who: str = "codebook", *, gate: Gate | None = None) -> int:
+    """Make the store's codes what codebook.yaml says (added and updated; none removed silently).
+
+    Names and definitions pass through the disclosure gate: the store holds them pseudonymised
+    (`gate.notice()` says what was replaced).
+    """
     spec = load_codebook(study)
+    gate = gate or gate_for(study)
     with store.change(who, "sync_codebook", {"codes": len(all_codes(spec.codes))}) as conn:
         existing = {row.key: row.id for row in conn.execute(sa.select(codes.c.key, codes.c.id))}
-        _upsert(conn, spec.codes, None, existing)
+        _upsert(conn, spec.codes, None, existing, gate)
     return len(all_codes(spec.codes))
 
 
-def _upsert(conn: sa.Connection, specs: list[CodeSpec], parent: int | None, existing: dict[str, int]) -> None:
+def _upsert(conn: sa.Connection, specs: list[CodeSpec], parent: int | None, existing: dict[str, int], gate: Gate) -> None:
     for position, s in enumerate(specs):
         values = {
-            "name": s.name, "parent_id": parent, "description": s.description, "inclusion": s.inclusion,
-            "exclusion": s.exclusion, "example": s.example, "colour": s.colour, "position": position,
+            "name": gate.release(s.name), "parent_id": parent, "description": gate.release(s.description),
+            "inclusion": gate.release(s.inclusion), "exclusion": gate.release(s.exclusion),
+            "example": gate.release(s.example), "colour": s.colour, "position": position,
         }
         if s.key in existing:
             conn.execute(codes.update().where(codes.c.id == existing[s.key]).values(**values))
@@ -87,7 +94,7 @@ def _upsert(conn: sa.Connection, specs: list[CodeSpec], parent: int | None, exis
         else:
             code_id = insert_id(conn, codes.insert().values(key=s.key, **values))
             existing[s.key] = code_id
-        _upsert(conn, s.children, code_id, existing)
+        _upsert(conn, s.children, code_id, existing, gate)
 
 
 def code_id(conn: sa.Connection, key: str) -> int:
@@ -118,7 +125,9 @@ def subtree_keys(conn: sa.Connection, key: str) -> list[str]:
     return out
 
 
-def rename_code(study: Study, store: QualStore, key: str, name: str, who: str) -> None:
+def rename_code(study: Study, store: QualStore, key: str, name: str, who: str, *, gate: Gate | None = None) -> None:
+    """A code's new name (pseudonymised by the gate if it holds a name)."""
+    name = (gate or gate_for(study)).release(name)
     with store.change(who, "rename_code", {"key": key, "name": name}) as conn:
         conn.execute(codes.update().where(codes.c.id == code_id(conn, key)).values(name=name))
     write_codebook(study, store)

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..errors import CodingError
+from ..privacy.gate import Gate
 from .store import QualStore, codes, codings, documents, insert_id, insert_or_ignore, memos, now, turns
 
 
@@ -173,12 +174,17 @@ def autocode(
     return add_codings(store, items, who=who, source=f"autocode {pattern or speaker!r}")
 
 
-def add_memo(store: QualStore, target_kind: str, target: str | int, text: str, *, author: str) -> int:
-    """A memo on a document (by name), a code (by key) or a coding (by id)."""
+def add_memo(store: QualStore, target_kind: str, target: str | int, text: str, *, author: str, gate: Gate) -> int:
+    """A memo on a document (by name), a code (by key) or a coding (by id).
+
+    The text passes through the disclosure gate first: names become pseudonyms, e-mail
+    addresses, phones and URLs placeholders (`gate.notice()` tells the author).
+    """
     if target_kind not in ("document", "code", "coding"):
         raise CodingError("memos are attached to a document, a code or a coding")
     if not text.strip():
         raise CodingError("a memo needs text")
+    text = gate.release(text)
     with store.change(author, "add_memo", {"on": target_kind, "target": target}) as conn:
         table, column = {"document": (documents, documents.c.name), "code": (codes, codes.c.key), "coding": (codings, codings.c.id)}[target_kind]
         target_id = conn.execute(sa.select(table.c.id).where(column == target)).scalar()

@@ -15,9 +15,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..errors import TranscriptError
+from ..privacy.gate import matcher_for
+from ..privacy.matcher import Finding, Matcher, Person, apply
 from ..study.load import Study
 from ..survey.text import normalize
-from .pseudonyms import Pseudonymiser
 from .roster import Roster, load_roster
 from .store import QualStore, documents, insert_id, now, turns
 from .transcripts import Turn, merge_turns, read_cues
@@ -33,6 +34,8 @@ class TranscriptReport:
     speakers: dict[str, int] = field(default_factory=dict)  # pseudonym or label -> turns
     flagged: int = 0  # turns with no speaker
     unmatched: list[str] = field(default_factory=list)  # labels kept as Unidentified N (never real names)
+    replaced: dict[str, int] = field(default_factory=dict)  # kind (name, email, phone, url, handle) -> how many
+    renamed: bool = False  # the document's name held personal data and was pseudonymised
 
 
 def import_transcript(
@@ -55,12 +58,13 @@ def import_transcript(
     >>> import_transcript(study, "fg1.vtt", name="FG1")  # doctest: +SKIP
     """
     path = Path(file)
-    name = name or path.stem
     cues = read_cues(path, format=format, allow_overlap=allow_overlap)
     roster = load_roster(study)
     merged = merge_turns(cues)
     labels, unmatched = _resolve_speakers(path, merged, roster, speakers or {}, keep_unmatched)
-    pseudonymiser = Pseudonymiser(roster, extra={raw: label for raw, label in labels.items() if raw not in roster_names(roster)})
+    matcher = with_speakers(matcher_for(study), {raw: label for raw, label in labels.items() if raw not in roster_names(roster)})
+    given_name = name or path.stem
+    name, source = matcher.redact(given_name)[0], matcher.redact(path.name)[0]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     store = store or QualStore.for_study(study)
     with store.read() as conn:
@@ -71,17 +75,20 @@ def import_transcript(
         raise TranscriptError(
             f"{path.name}: a different transcript is already stored as {name!r}; import it under another --name"
         )
-    text, rows = _build_text(merged, labels, roster, pseudonymiser)
+    text, rows, findings = _build_text(merged, labels, roster, matcher)
     with store.change(who, "import_transcript", {"document": name, "turns": len(rows), "sha256": digest}) as conn:
         doc_id = insert_id(
             conn,
             documents.insert().values(
-                name=name, source=path.name, sha256=digest, format=format if format != "auto" else path.suffix.lstrip("."),
+                name=name, source=source, sha256=digest, format=format if format != "auto" else path.suffix.lstrip("."),
                 text=text, imported_at=now(),
             ),
         )
         conn.execute(turns.insert(), [row | {"document_id": doc_id} for row in rows])
-    report = TranscriptReport(name, "imported", len(rows), unmatched=sorted(set(unmatched.values())))
+    report = TranscriptReport(name, "imported", len(rows), unmatched=sorted(set(unmatched.values())),
+                              renamed=name != given_name)
+    for finding in findings:
+        report.replaced[finding.kind] = report.replaced.get(finding.kind, 0) + 1
     for row in rows:
         label = str(row["speaker"])
         report.speakers[label] = report.speakers.get(label, 0) + 1
@@ -91,6 +98,13 @@ def import_transcript(
 
 def roster_names(roster: Roster) -> set[str]:
     return {s for p in roster.participants for s in p.spellings()}
+
+
+def with_speakers(matcher: Matcher, extra: dict[str, str]) -> Matcher:
+    """The study's matcher, also replacing speaker labels the roster does not hold (as the import was told)."""
+    if not extra:
+        return matcher
+    return matcher.with_people([Person(label, (raw,), strict=True) for raw, label in extra.items()])
 
 
 def _resolve_speakers(
@@ -130,13 +144,22 @@ def _resolve_speakers(
 
 
 def _build_text(
-    merged: list[Turn], labels: dict[str, str], roster: Roster, pseudonymiser: Pseudonymiser
-) -> tuple[str, list[dict[str, object]]]:
+    merged: list[Turn], labels: dict[str, str], roster: Roster, matcher: Matcher
+) -> tuple[str, list[dict[str, object]], list[Finding]]:
+    """The pseudonymised text, one turn a line, and its turns. Names are looked for in the whole
+    conversation at once, so a name split across two turns is still seen as one."""
+    spoken = [turn.text.replace("\n", " ") for turn in merged]
+    findings = matcher.find("\n".join(spoken))
     parts: list[str] = []
     rows: list[dict[str, object]] = []
     offset = 0
+    raw_offset = 0
     for idx, turn in enumerate(merged):
-        words = pseudonymiser.apply(turn.text)
+        raw_end = raw_offset + len(spoken[idx])
+        inside = [Finding(f.start - raw_offset, f.end - raw_offset, f.kind, f.label)
+                  for f in findings if raw_offset <= f.start and f.end <= raw_end]
+        words = apply(spoken[idx], inside)
+        raw_offset = raw_end + 1
         speaker = labels.get(turn.speaker, "") if turn.speaker else ""
         participant = None
         role = "unknown"
@@ -152,4 +175,4 @@ def _build_text(
         )
         parts.append(words)
         offset += len(words) + 1  # the newline between turns
-    return "\n".join(parts), rows
+    return "\n".join(parts), rows, findings

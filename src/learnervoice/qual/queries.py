@@ -32,6 +32,16 @@ def _frame(store: QualStore, query: sa.Select[Any]) -> pd.DataFrame:
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
+def written_texts(store: QualStore) -> list[tuple[str, str]]:
+    """(where, text) of every document and memo: what a review of names reads."""
+    from .store import memos
+
+    with store.read() as conn:
+        docs = [(r.name, r.text) for r in conn.execute(sa.select(documents.c.name, documents.c.text).order_by(documents.c.id))]
+        notes = [(f"memo {r.id}", r.text) for r in conn.execute(sa.select(memos.c.id, memos.c.text).order_by(memos.c.id))]
+    return docs + notes
+
+
 def coded_segments(study: Study, store: QualStore, *, coder: str | None = None, codes_in: list[str] | None = None) -> pd.DataFrame:
     """Every coding with its code, document, the turn it starts in, the speaker and their attributes."""
     with analytic(study, store, coder=coder) as con:

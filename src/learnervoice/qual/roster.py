@@ -5,8 +5,11 @@ names and aliases never leave it. Everything else reads pseudonyms.
 
 Columns: pseudonym, names (``;``-separated: full names, first names, aliases
 as transcripts spell them), role (participant or moderator), respondent_id
-(the questionnaire respondent), then any attributes (age_band, gender,
-career_stage, focus_group…).
+(the questionnaire respondent), then any other columns. Only the columns that
+study.yaml declares as analysis attributes (``roster: {attributes: [...]}``)
+describe participants anywhere outside the roster (quotes, cross-tabs, exports,
+the workbench); every other column is private, and a column of e-mail addresses
+or phone numbers is always private.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ ROSTER_FILE = Path("private") / "participants.csv"
 FIXED = ("pseudonym", "names", "role", "respondent_id")
 PSEUDONYM = re.compile(r"^[A-Z][A-Za-z]*\d{1,4}$")
 HONORIFIC = re.compile(r"^(?:dr|dra|prof|mr|mrs|ms|mx|sr|sra|srta)\.?\s+")
+CONTACT_COLUMN = re.compile(
+    r"e-?mail|correo|correu|(?:^|_)mail|phone|tel[eèé]f|(?:^|_)tel(?:$|_)|mobile|m[oòó]bil|cell|whatsapp|"
+    r"address|adre[cç]a|direcci[oó]n|postcode|zip", re.IGNORECASE)
+CONTACT_VALUE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|^\+?[\d\s().-]{9,}$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,8 @@ class Participant:
     names: tuple[str, ...]
     role: str = "participant"
     respondent_id: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)  # the declared analysis attributes only
+    private: dict[str, str] = field(default_factory=dict, repr=False)  # every other column: never leaves the study
 
     @property
     def is_moderator(self) -> bool:
@@ -53,6 +61,8 @@ class Participant:
 @dataclass(frozen=True)
 class Roster:
     participants: tuple[Participant, ...]
+    private_columns: tuple[str, ...] = ()
+    contact_columns: tuple[str, ...] = ()  # private columns holding e-mail addresses or phone numbers
 
     def by_pseudonym(self, pseudonym: str) -> Participant:
         for p in self.participants:
@@ -80,14 +90,17 @@ def load_roster(study: Study) -> Roster:
     Read once per version of the file (pages of the workbench ask for it on every request).
     """
     path = roster_path(study)
+    declared = study.config.roster.attributes
     if not path.is_file():
+        if declared:
+            raise RosterError(f"study.yaml declares roster attributes ({', '.join(declared)}) but {path} is missing")
         return Roster(())
     stat = path.stat()
-    return _read_roster(path, stat.st_mtime_ns, stat.st_size)
+    return _read_roster(path, stat.st_mtime_ns, stat.st_size, declared)
 
 
 @functools.lru_cache(maxsize=16)
-def _read_roster(path: Path, _mtime_ns: int, _size: int) -> Roster:
+def _read_roster(path: Path, _mtime_ns: int, _size: int, declared: tuple[str, ...]) -> Roster:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -98,12 +111,30 @@ def _read_roster(path: Path, _mtime_ns: int, _size: int) -> Roster:
             rows = list(enumerate(reader, start=2))
     except UnicodeDecodeError:
         raise RosterError(f"{path}: not UTF-8 text") from None
-    participants = [_participant(path, line, rec, columns) for line, rec in rows]
+    participants = [_participant(path, line, rec, columns, declared) for line, rec in rows]
     _check_unique(path, participants)
-    return Roster(tuple(participants))
+    missing_declared = [c for c in declared if c not in columns or c in FIXED]
+    if missing_declared:
+        raise RosterError(f"{path}, row 1: study.yaml (roster: attributes) declares column(s) "
+                          f"{', '.join(missing_declared)}, which the roster does not have as attribute columns")
+    contact = _contact_columns(columns, rows)
+    leaking = [c for c in declared if c in contact]
+    if leaking:
+        raise RosterError(f"{path}: column(s) {', '.join(leaking)} hold e-mail addresses or phone numbers and are "
+                          "always private; remove them from roster: attributes in study.yaml")
+    private = tuple(c for c in columns if c not in FIXED and c not in declared)
+    return Roster(tuple(participants), private, tuple(c for c in private if c in contact))
 
 
-def _participant(path: Path, line: int, rec: dict[str, str], columns: list[str]) -> Participant:
+def _contact_columns(columns: list[str], rows: list[tuple[int, dict[str, str]]]) -> set[str]:
+    """Columns named like, or holding, e-mail addresses and phone numbers."""
+    found = {c for c in columns if c not in FIXED and CONTACT_COLUMN.search(c)}
+    for _, rec in rows:
+        found |= {c for c in columns if c not in FIXED and CONTACT_VALUE.search((rec.get(c) or "").strip())}
+    return found
+
+
+def _participant(path: Path, line: int, rec: dict[str, str], columns: list[str], declared: tuple[str, ...]) -> Participant:
     pseudonym = (rec.get("pseudonym") or "").strip()
     if not PSEUDONYM.match(pseudonym):
         raise RosterError(f"{path}, row {line}, column 'pseudonym': {pseudonym!r} is not a pseudonym like P01 or M1")
@@ -113,8 +144,9 @@ def _participant(path: Path, line: int, rec: dict[str, str], columns: list[str])
     role = (rec.get("role") or "participant").strip() or "participant"
     if role not in ("participant", "moderator"):
         raise RosterError(f"{path}, row {line}, column 'role': {role!r}; use participant or moderator")
-    attributes = {c: (rec.get(c) or "").strip() for c in columns if c not in FIXED}
-    return Participant(pseudonym, names, role, (rec.get("respondent_id") or "").strip() or None, attributes)
+    attributes = {c: (rec.get(c) or "").strip() for c in declared}
+    private = {c: (rec.get(c) or "").strip() for c in columns if c not in FIXED and c not in declared}
+    return Participant(pseudonym, names, role, (rec.get("respondent_id") or "").strip() or None, attributes, private)
 
 
 def _check_unique(path: Path, participants: list[Participant]) -> None:

@@ -181,6 +181,10 @@ def add_code(study: Study, store: QualStore, key: str, name: str, parent: str | 
         raise CodingError(f"a code key is lower-case letters, digits and _, starting with a letter: not {key!r}")
     if not name.strip():
         raise CodingError("a code needs a name")
+    from ..privacy.gate import gate_for
+
+    gate = gate_for(study)
+    name, description = gate.release(name), gate.release(description)
     with store.change(who, "add_code", {"key": key, "parent": parent}) as conn:
         if conn.execute(sa.select(codes.c.id).where(codes.c.key == key)).first():
             raise CodingError(f"there is a code {key!r} already")

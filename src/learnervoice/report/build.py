@@ -122,6 +122,11 @@ def _alignment_blocks(study: Study, config: ReportConfig, comma: bool) -> list[B
     return [ranking_block(result, comma), groups_block(result, comma)]
 
 
+def qual_store(study: Study) -> QualStore | None:
+    """The study's coding store, brought up to date with its declared files (None for a survey-only study)."""
+    return _qual(study)
+
+
 def _qual(study: Study) -> QualStore | None:
     if not study.config.transcripts and not (study.folder / "qual.sqlite").exists():
         return None

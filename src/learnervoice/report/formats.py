@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TableError
-from ..stats.tables import TIDY_COLUMNS, TableSet
+from ..privacy.gate import Gate
+from ..stats.frequencies import FrequencyTable
+from ..stats.tables import TIDY_COLUMNS, CrossTab, TableSet
 from .blocks import Block, table_blocks
 from .numbers import neutralise
 
@@ -39,6 +41,23 @@ def render_text(tables: TableSet, fmt: str, *, intervals: bool = False) -> str:
     if fmt not in writers:
         raise TableError(f"{fmt!r} is not a text format; write it to a file with -o")
     return writers[fmt](tables, intervals)
+
+
+def released_tables(tables: TableSet, gate: Gate) -> TableSet:
+    """The tables with every label passed through the disclosure gate (an option label could hold a name)."""
+    from dataclasses import replace
+
+    def frequency(t: FrequencyTable) -> FrequencyTable:
+        rows = tuple(replace(r, label=gate.release(r.label), code=gate.release(r.code)) for r in t.rows)
+        return replace(t, label=gate.release(t.label), rows=rows, notes=gate.release(t.notes))
+
+    def crosstab(ct: CrossTab) -> CrossTab:
+        variable, by = replace(ct.variable, label=gate.release(ct.variable.label)), replace(ct.by, label=gate.release(ct.by.label))
+        return replace(ct, variable=variable, by=by, groups=gate.release(ct.groups), note=gate.release(ct.note),
+                       columns=tuple(frequency(c) for c in ct.columns), total=frequency(ct.total))
+
+    return replace(tables, title=gate.release(tables.title), frequencies=tuple(frequency(t) for t in tables.frequencies),
+                   crosstabs=tuple(crosstab(ct) for ct in tables.crosstabs))
 
 
 def write_tables(tables: TableSet, fmt: str, path: Path, *, intervals: bool = False) -> None:

@@ -2,18 +2,18 @@
 
 The HTML carries its CSS inline and asks no other host for anything; the same
 report gives the same bytes. Before anything is written, the rendered text is
-scanned for every roster name, e-mail address and phone number.
+scanned by the disclosure gate (learnervoice.privacy.gate) for every roster name
+however spelt, handle, e-mail address and phone number; nothing is written if any is found.
 """
 
 from __future__ import annotations
 
 import html
 import os
-import re
 from pathlib import Path
 
 from ..errors import ReportError
-from ..qual.pseudonyms import EMAIL, PHONE, strip_accents
+from ..privacy.gate import gate_for
 from ..study.load import Study
 from .blocks import Block
 from .build import Report, Section, build_report
@@ -33,12 +33,18 @@ th:first-child,td:first-child{text-align:left}caption{text-align:left;font-weigh
 """
 
 
-def write_report(study: Study, out: Path | str, *, format: str | None = None) -> Path:
-    """Build the report and write it (format from the suffix unless given); refuses to write a name."""
+def write_report(study: Study, out: Path | str, *, format: str | None = None, allow_unreviewed: bool = False) -> Path:
+    """Build the report and write it (format from the suffix unless given); refuses to write a name.
+
+    Words of the transcripts and memos that look like names of people not in the roster must be
+    reviewed first (`learnervoice transcripts review`), unless `allow_unreviewed` says go ahead.
+    """
     out = Path(out)
     fmt = format or {".htm": "html", ".markdown": "md"}.get(out.suffix.lower(), out.suffix.lower().lstrip("."))
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r}; use .html, .md or .docx")
+    if not allow_unreviewed:
+        check_reviewed(study)
     report = build_report(study)
     text = to_markdown(report)
     check_disclosure(study, text)
@@ -56,23 +62,29 @@ def write_report(study: Study, out: Path | str, *, format: str | None = None) ->
     return out
 
 
-def check_disclosure(study: Study, text: str) -> None:
-    """No roster name, e-mail address or phone number may appear in the report."""
-    from ..qual.pseudonyms import _phone
-    from ..qual.roster import load_roster
+def check_reviewed(study: Study) -> None:
+    """Refuse while words that look like names of people outside the roster are unreviewed."""
+    from ..privacy.review import name_candidates
+    from ..qual.queries import written_texts
+    from .build import qual_store
 
-    plain = strip_accents(text).casefold()
-    found = []
-    for p in load_roster(study).participants:
-        for name in p.spellings():
-            if re.search(r"(?<!\w)" + re.escape(strip_accents(name).casefold()) + r"(?!\w)", plain):
-                found.append(f"a name of {p.pseudonym}")
-    if EMAIL.search(text):
-        found.append("an e-mail address")
-    if any(_phone(m) == "[phone]" for m in PHONE.finditer(text)):
-        found.append("a phone number")
-    if found:
-        raise ReportError("the report would disclose " + ", ".join(sorted(set(found))) + "; nothing was written")
+    store = qual_store(study)
+    if store is None:
+        return
+    try:
+        waiting = name_candidates(study, written_texts(store))
+    finally:
+        store.close()
+    if waiting:
+        raise ReportError(f"{len(waiting)} word(s) in the transcripts or memos look like names of people who are not in "
+                          f"the roster; review them with `learnervoice transcripts review {study.folder}` (add real "
+                          "people to private/participants.csv, mark the rest with --safe), or write the report anyway "
+                          "with --allow-unreviewed; nothing was written")
+
+
+def check_disclosure(study: Study, text: str) -> None:
+    """No roster name (however spelt), handle, e-mail address or phone number may appear in the report."""
+    gate_for(study).refuse(text, "the report")
 
 
 # --- Markdown -------------------------------------------------------------------------------

@@ -284,6 +284,26 @@ class QuestionnaireSettings(Strict):
     intro: str = Field(default="", description="Shown above the questions.")
 
 
+class RosterSettings(Strict):
+    """Which columns of private/participants.csv may leave the study (everything else stays private)."""
+
+    attributes: tuple[Annotated[str, Field(min_length=1, max_length=100)], ...] = Field(default=(), description="Columns that describe participants for "
+                                               "analysis (career_stage, gender…): shown with quotes, in cross-tabs, "
+                                               "exports and the workbench. Every other column is private; e-mail and "
+                                               "phone columns always are.")
+
+
+class PrivacySettings(Strict):
+    """How personal data is found in text (transcripts, memos, outputs)."""
+
+    languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ...] = Field(
+        default=(), description="Languages whose ordinary words a roster name may also be ('rosa', 'font'): such a "
+        "name counts only where it reads as a name. The study's language when absent.")
+    phone_regions: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
+        default=(), description="Countries whose national phone formats are recognised (ES, GB…); from the locale "
+        "or language when absent. International numbers (+34…) are always recognised.")
+
+
 OFFER_NUMBERS = ("duration_months", "duration_weeks", "hours_per_week", "sync_share", "price", "ects", "hours", "eqf_level")
 OFFER_SETS = ("participation", "schedule", "level", "credential")
 
@@ -335,6 +355,8 @@ class StudyConfig(Strict):
                                                       "(duckdb when absent); Spark settings go in a settings file.")
     alignment: tuple[AlignmentRule, ...] = Field(default=(), description="Preference questions read against a "
                                                  "catalogue of offers (`learnervoice align`).")
+    roster: RosterSettings = RosterSettings()
+    privacy: PrivacySettings = PrivacySettings()
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:

@@ -37,6 +37,7 @@ from .security import (
     signed_in,
     site_of,
 )
+from .disclosure import release_responses
 from .settings import Settings, secret_key
 from .sites import open_sites
 
@@ -61,6 +62,7 @@ def create_app(studies: list[Study], settings: Settings, *, clock: Callable[[], 
     key = secret_key(settings, studies[0].private_dir)
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="lv_session", same_site="strict",
                        https_only=settings.secure_cookies, max_age=int(settings.session_hours * 3600))
+    app.middleware("http")(release_responses)  # the disclosure gate, inside the security headers
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_exception_handler(LearnervoiceError, _learnervoice_error)  # type: ignore[arg-type]

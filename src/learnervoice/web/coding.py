@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from ..errors import AccessError
+from ..privacy.gate import gate_for
 from ..qual import workbench as wb
 from ..qual.codebook import merge_codes, move_code, rename_code
 from ..qual.codings import add_memo
@@ -123,7 +124,7 @@ def get_memos(name: str, member: Member = Depends(viewer)) -> list[dict[str, Any
 
 
 @router.post("/s/{slug}/api/memos", tags=["coding"], status_code=201, dependencies=changes)
-def post_memo(memo: MemoIn, member: Member = Depends(coder)) -> dict[str, int]:
+def post_memo(memo: MemoIn, member: Member = Depends(coder)) -> dict[str, Any]:
     target: str | int = memo.target
     if memo.target_kind == "coding":
         if not memo.target.isdigit() or int(memo.target) > MAX_OFFSET:
@@ -132,7 +133,9 @@ def post_memo(memo: MemoIn, member: Member = Depends(coder)) -> dict[str, int]:
         coders = wb.visible_coders(member.site.store, member.user)
         if coders is not None:
             _check_visible_coding(member, target, coders)
-    return {"id": add_memo(member.site.store, memo.target_kind, target, memo.text, author=member.user.name)}
+    gate = gate_for(member.site.study)
+    made = add_memo(member.site.store, memo.target_kind, target, memo.text, author=member.user.name, gate=gate)
+    return {"id": made, "note": gate.notice() or ""}
 
 
 def _check_visible_coding(member: Member, coding_id: int, coders: set[str]) -> None:
