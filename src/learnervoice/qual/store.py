@@ -9,6 +9,7 @@ file is copied to `.bak` before it is upgraded.
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,12 @@ from sqlalchemy.engine import Connection, Engine
 from ..study.load import Study
 
 metadata = sa.MetaData()
+
+
+def new_session_secret() -> str:
+    """A random secret per account: sessions carry it, and changing it ends them."""
+    return secrets.token_urlsafe(32)
+
 
 migrations_table = sa.Table(
     "schema_migrations", metadata,
@@ -110,8 +117,9 @@ users = sa.Table(
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("role", sa.String(10), nullable=False),  # owner, coder, viewer
-    sa.Column("session_epoch", sa.Integer, nullable=False, default=0),  # raised on logout: older sessions end
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # sessions carry it; replaced on logout and on a change of role, so older sessions end
+    sa.Column("session_secret", sa.String(64), nullable=False, default=new_session_secret),
 )
 study_settings = sa.Table(
     "study_settings", metadata,
@@ -161,11 +169,34 @@ def _add_exchange_guids(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN guid VARCHAR(40)")
 
 
+def _session_secrets(conn: Connection) -> None:
+    """A random session secret per account in place of the session epoch (a counter that a new
+    account, given a freed id, could share with an old session)."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("users")}
+    if "session_secret" not in columns:
+        conn.exec_driver_sql("ALTER TABLE users ADD COLUMN session_secret VARCHAR(64)")
+        ids = [row[0] for row in conn.execute(sa.select(users.c.id))]
+        for user_id in ids:
+            conn.execute(users.update().where(users.c.id == user_id).values(session_secret=new_session_secret()))
+    if "session_epoch" not in columns:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE users DROP COLUMN session_epoch")
+        return
+    # SQLite before 3.35 cannot drop a column: the table is made again (nothing refers to it)
+    conn.exec_driver_sql("ALTER TABLE users RENAME TO users_before_0005")
+    users.create(conn)
+    names = ", ".join(f'"{c.name}"' for c in users.columns)
+    conn.exec_driver_sql(f"INSERT INTO users ({names}) SELECT {names} FROM users_before_0005")
+    conn.exec_driver_sql("DROP TABLE users_before_0005")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core_tables", _create_core_tables),
     ("0002_exchange_guids", _add_exchange_guids),
     ("0003_synced_files", lambda conn: synced_files.create(conn, checkfirst=True)),
     ("0004_team_and_questionnaire", lambda conn: _create(conn, users, study_settings, invites, web_responses)),
+    ("0005_session_secrets", _session_secrets),
 ]
 
 QUAL_FILE = "qual.sqlite"

@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
-from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
 from ..errors import AccessError, LearnervoiceError, QuestionnaireError
@@ -37,7 +36,8 @@ from .security import (
     signed_in,
     site_of,
 )
-from .settings import Settings, secret_key
+from .sessions import StudyKeys, StudySessions, study_key
+from .settings import Settings
 from .sites import open_sites
 
 HERE = Path(__file__).parent
@@ -58,9 +58,9 @@ def create_app(studies: list[Study], settings: Settings, *, clock: Callable[[], 
     app.state.settings = settings
     app.state.clock = clock
     app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
-    key = secret_key(settings, studies[0].private_dir)
-    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="lv_session", same_site="strict",
-                       https_only=settings.secure_cookies, max_age=int(settings.session_hours * 3600))
+    app.state.keys = StudyKeys({slug: study_key(settings, site.study.private_dir) for slug, site in sites.items()})
+    app.add_middleware(StudySessions, keys=app.state.keys, max_age=int(settings.session_hours * 3600),
+                       secure=settings.secure_cookies)
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_exception_handler(LearnervoiceError, _learnervoice_error)  # type: ignore[arg-type]
@@ -187,7 +187,7 @@ def _attempt(request: Request, slug: str, name: str, password: str) -> Any:
         limiter.failed(key, now(request))
         raise AccessError("the name or the password is not right", status=401)
     limiter.succeeded(key)
-    sign_in(request, site, user)
+    sign_in(request, user)
     return user
 
 
@@ -196,7 +196,7 @@ def _logout(request: Request, slug: str) -> None:
     user = signed_in(request, site)
     if user is not None:
         end_sessions(site.store, user)
-    sign_out(request, site)
+    sign_out(request)
 
 
 def _safe_next(slug: str, target: str) -> str:

@@ -1,9 +1,9 @@
-"""Who is asking: signed session cookies, roles per study, CSRF tokens, a login rate limit.
+"""Who is asking: the user the study's session names, roles, CSRF tokens, a login rate limit.
 
-A session holds, per study, the user id, the user's session epoch (raised on
-logout, which ends every session of that user) and when they signed in (the
-session lifetime counts from there). Sessions of one study say nothing in
-another: each study has its own accounts.
+A session (one per study, see sessions.py) holds the user's id, the account's
+session secret (replaced on logout, which ends every session of that user, and on
+a change of role) and when they signed in (the session lifetime counts from
+there), and the CSRF token that every change must carry.
 """
 
 from __future__ import annotations
@@ -46,30 +46,30 @@ def now(request: Request) -> float:
 
 
 def signed_in(request: Request, site: Site) -> User | None:
-    entry = request.session.get("users", {}).get(site.slug)
+    """The user the study's session names, while the session is young enough and the account's secret unchanged."""
+    entry = request.session.get("user")
     if not isinstance(entry, list) or len(entry) != 3:
         return None
-    user_id, epoch, since = entry
-    if now(request) - float(since) > request.app.state.settings.session_hours * 3600:
-        sign_out(request, site)
+    user_id, secret, since = entry
+    if not isinstance(user_id, int) or not isinstance(secret, str) or not isinstance(since, (int, float)):
         return None
-    user = user_by_id(site.store, int(user_id))
-    if user is None or user.session_epoch != epoch:
+    if now(request) - since > request.app.state.settings.session_hours * 3600:
+        sign_out(request)
         return None
+    user = user_by_id(site.store, user_id)
+    if user is None or not secrets.compare_digest(user.session_secret.encode(), secret.encode()):
+        return None  # signed out everywhere, another role, or no such account any more (whatever its id)
     return user
 
 
-def sign_in(request: Request, site: Site, user: User) -> None:
-    users = dict(request.session.get("users", {}))
-    users[site.slug] = [user.id, user.session_epoch, now(request)]
-    request.session["users"] = users
-    request.session["csrf"] = secrets.token_urlsafe(32)  # a new token at every sign-in
+def sign_in(request: Request, user: User) -> None:
+    """A fresh session for the user: nothing of the one before is kept, the CSRF token included."""
+    request.session.clear()
+    request.session.update(user=[user.id, user.session_secret, now(request)], csrf=secrets.token_urlsafe(32))
 
 
-def sign_out(request: Request, site: Site) -> None:
-    users = dict(request.session.get("users", {}))
-    users.pop(site.slug, None)
-    request.session["users"] = users
+def sign_out(request: Request) -> None:
+    request.session.pop("user", None)
 
 
 def csrf_token(request: Request) -> str:
@@ -84,6 +84,8 @@ async def check_csrf(request: Request) -> None:
     """Unsafe methods carry the session's token in a header (scripts) or a form field (pages)."""
     if request.method not in UNSAFE:
         return
+    if "slug" in request.path_params:
+        site_of(request, request.path_params["slug"])  # no such study: 404 (it has no sessions to check against)
     expected = request.session.get("csrf")
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(

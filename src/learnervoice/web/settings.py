@@ -4,7 +4,8 @@
     host = "127.0.0.1"
     port = 8765
     database_url = "postgresql+psycopg://lv@db/lv"   # team server; SQLite in the study when absent
-    secret_key = "…"                                # signs session cookies; made once and kept in .learnervoice/ when absent
+    secret_key = "…"                                # with a salt per study, makes each study's session key;
+                                                    # when absent each study makes a key once in its .learnervoice/
     session_hours = 8
     secure_cookies = false                          # true behind HTTPS
     base_url = "https://survey.example.org"         # for invite links
@@ -13,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from ..errors import StudyError
 
 ENV_PREFIX = "LEARNERVOICE_"
-SECRET_FILE = "web_secret"
 
 
 class Settings(BaseModel):
@@ -32,7 +31,8 @@ class Settings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Loopback unless told otherwise.")
     port: int = Field(default=8765, ge=1, le=65535)
     database_url: str | None = Field(default=None, description="Team server database; the study's SQLite file when absent.")
-    secret_key: SecretStr | None = None
+    secret_key: SecretStr | None = Field(default=None, description="Made into each study's session key with a salt "
+                                         "of that study's; each study makes a random key of its own when absent.")
     session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
     secure_cookies: bool = False
     base_url: str | None = Field(default=None, description="Public address used in invite links.")
@@ -46,7 +46,7 @@ class Settings(BaseModel):
     def printable(self) -> dict[str, Any]:
         """Every setting, with the secret key and any database password hidden."""
         shown = self.model_dump()
-        shown["secret_key"] = "(set)" if self.secret_key else "(made once and kept in the study's .learnervoice/ folder)"
+        shown["secret_key"] = "(set)" if self.secret_key else "(none: each study makes a key once in its .learnervoice/ folder)"
         if self.database_url and "@" in self.database_url:
             scheme, rest = self.database_url.split("://", 1)
             credentials, host = rest.rsplit("@", 1)
@@ -75,17 +75,3 @@ def load_settings(file: Path | None = None, **overrides: Any) -> Settings:
         where = ".".join(str(p) for p in first["loc"])
         raise StudyError(f"setting {where!r}: {first['msg']}", file=file) from None
 
-
-def secret_key(settings: Settings, private_dir: Path) -> str:
-    """The configured key, or one made once and kept (readable by the owner only) in the study's .learnervoice folder."""
-    if settings.secret_key is not None:
-        return settings.secret_key.get_secret_value()
-    path = private_dir / SECRET_FILE
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    private_dir.mkdir(exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key)
-    return key
