@@ -1,11 +1,15 @@
 """Sessions and requests: each test replays an attack that worked on the web app before, and checks it fails now.
 
-1. a new account inheriting an old session; 2. a cookie of one study signed anew for another.
+1. a new account inheriting an old session; 2. a cookie of one study signed anew for another; 3. huge request
+bodies.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +25,10 @@ from learnervoice.web.app import create_app
 from learnervoice.web.sessions import StudyKeys, study_key
 from learnervoice.web.settings import load_settings
 
-from .conftest import PASSWORD, Web, sign_in
+from .conftest import PASSWORD, Web, make_web, sign_in
+from .server import running_server
+
+MiB = 1024 * 1024
 
 
 def store_of(web: Web) -> Any:
@@ -98,3 +105,97 @@ def test_a_cookie_of_one_study_is_worthless_in_another(two_studies: tuple[Any, S
         kept = sorted(p for p in study.private_dir.iterdir() if p.name.startswith("web_"))
         assert kept and all(p.stat().st_mode & 0o777 == 0o600 for p in kept)
     assert app.state.keys.keys[a.folder.name] != app.state.keys.keys["other"]
+
+
+# --- 3. request bodies -------------------------------------------------------------------------------------
+
+
+def asgi(app: Any, path: str, chunks: Iterator[bytes], headers: dict[str, str]) -> tuple[int, dict[str, Any], int]:
+    """POST straight into the ASGI app: the status, the JSON answer and how many body chunks the app read."""
+    read = 0
+    answer: dict[str, Any] = {"status": 0, "body": b""}
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+             "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 80)}
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        chunk = next(chunks, None)
+        if chunk is None:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        read += 1
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
+
+    asyncio.run(app(scope, receive, send))
+    return int(answer["status"]), json.loads(answer["body"] or b"{}"), read
+
+
+def endless(size: int = 64 * 1024, total: int = 300 * MiB) -> Iterator[bytes]:
+    yield b'{"name": "owner", "password": "'
+    for _ in range(total // size):
+        yield b"x" * size
+
+
+def test_a_huge_declared_body_is_refused_unread(web: Web) -> None:
+    status, answer, read = asgi(web.app, f"/s/{web.slug}/api/login", endless(),
+                                {"content-type": "application/json", "content-length": str(300 * MiB)})
+    assert (status, read) == (413, 0)
+    assert answer["detail"] == "the request body is larger than 1 MiB; send less"
+
+
+def test_a_chunked_body_is_refused_once_past_the_limit(web: Web) -> None:
+    status, answer, read = asgi(web.app, f"/s/{web.slug}/api/login", endless(), {"content-type": "application/json"})
+    assert status == 413 and "larger than 1 MiB" in answer["detail"]
+    assert read <= MiB // (64 * 1024) + 2  # it stopped reading just past 1 MiB, not at 300 MiB
+    client = web.client()
+    page = client.get(f"/s/{web.slug}/login")
+    token = page.text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    streamed = client.post(f"/s/{web.slug}/login", content=iter([b"csrf=" + token.encode() + b"&name="] + [b"x" * 65536] * 20),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert "content-length" not in streamed.request.headers and streamed.status_code == 413
+
+
+def test_the_body_limit_is_a_setting(example: Study) -> None:
+    small = make_web(example, max_body_bytes=2048)
+    path = f"/s/{small.slug}/api/login"
+    body = json.dumps({"name": "owner", "password": "x" * 900}).encode()
+    assert small.client().post(path, content=body, headers={"Content-Type": "application/json"}).status_code == 401
+    big = json.dumps({"name": "owner", "password": "x" * 1000, "pad": "y" * 1200}).encode()
+    refused = small.client().post(path, content=big, headers={"Content-Type": "application/json"})
+    assert refused.status_code == 413 and refused.json()["detail"] == "the request body is larger than 2 KiB; send less"
+
+
+# --- the served app, as attacked -----------------------------------------------------------------------------
+
+
+def first_line(port: int, request: bytes) -> bytes:
+    """Send a request on a socket (headers only) and read the first line of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(request)
+        answer = b""
+        while b"\r\n" not in answer:
+            more = conn.recv(65536)
+            if not more:
+                break
+            answer += more
+    return answer.split(b"\r\n", 1)[0]
+
+
+@pytest.fixture
+def served(example: Study, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """`learnervoice serve` as people run it, and the address of its sign-in route."""
+    with running_server(example.folder, log=tmp_path / "server.log") as (url, _):
+        yield url, f"/s/{example.folder.name}/api/login"
+
+
+def test_the_served_app_answers_a_huge_body_unread(served: tuple[str, str]) -> None:
+    url, login = served
+    head = f"POST {login} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {300 * MiB}\r\n\r\n"
+    assert first_line(int(url.rsplit(":", 1)[1]), head.encode()).startswith(b"HTTP/1.1 413")  # not a byte of it sent

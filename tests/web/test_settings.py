@@ -50,3 +50,9 @@ def test_users_commands(example: Study) -> None:
     assert runner.invoke(app, ["users", "remove", str(example.folder), "ana"]).exit_code == 0
     missing = runner.invoke(app, ["users", "remove", str(example.folder), "ana"])
     assert missing.exit_code == 2 and "no user 'ana'" in missing.output
+
+
+def test_the_body_limit_setting() -> None:
+    assert load_settings().max_body_bytes == 1024 * 1024
+    with pytest.raises(StudyError, match="setting 'max_body_bytes'"):
+        load_settings(max_body_bytes=10)

@@ -1,4 +1,4 @@
-"""The FastAPI application: sites, sessions, security headers, errors as pages or JSON, sign-in.
+"""The FastAPI application: sites, sessions, body limits, security headers, errors as pages or JSON, sign-in.
 
 Every route sits under ``/s/{study}/`` and asks for a role (or a questionnaire
 link) before it touches the study; pages are server-rendered, scripts are the
@@ -22,6 +22,7 @@ from .. import __version__
 from ..errors import AccessError, LearnervoiceError, QuestionnaireError
 from ..qual.accounts import end_sessions, verify_password
 from ..study.load import Study
+from .limits import BodyLimit
 from .security import (
     LoginLimiter,
     Member,
@@ -59,6 +60,8 @@ def create_app(studies: list[Study], settings: Settings, *, clock: Callable[[], 
     app.state.clock = clock
     app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
     app.state.keys = StudyKeys({slug: study_key(settings, site.study.private_dir) for slug, site in sites.items()})
+    # the first added runs innermost: bodies are counted inside the headers and sessions, so a 413 has both
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(StudySessions, keys=app.state.keys, max_age=int(settings.session_hours * 3600),
                        secure=settings.secure_cookies)
     app.middleware("http")(_security_headers)

@@ -9,6 +9,9 @@
     session_hours = 8
     secure_cookies = false                          # true behind HTTPS
     base_url = "https://survey.example.org"         # for invite links
+    login_attempts = 5                              # failed sign-ins per name and address…
+    login_window_minutes = 15                       # …within this many minutes
+    max_body_bytes = 1048576                        # larger request bodies are refused (413)
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class Settings(BaseModel):
     base_url: str | None = Field(default=None, description="Public address used in invite links.")
     login_attempts: int = Field(default=5, ge=1, description="Failed sign-ins allowed per user and address…")
     login_window_minutes: float = Field(default=15.0, gt=0, description="…within this many minutes.")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Larger request bodies are refused "
+                                "(413) before they are read; no route takes files.")
 
     @property
     def url(self) -> str:
