@@ -1,7 +1,7 @@
 """Sessions and requests: each test replays an attack that worked on the web app before, and checks it fails now.
 
 1. a new account inheriting an old session; 2. a cookie of one study signed anew for another; 3. huge request
-bodies.
+bodies; 4. X-Forwarded-For resetting the sign-in limit; 5. unlimited open-link questionnaires.
 """
 
 from __future__ import annotations
@@ -172,6 +172,84 @@ def test_the_body_limit_is_a_setting(example: Study) -> None:
     assert refused.status_code == 413 and refused.json()["detail"] == "the request body is larger than 2 KiB; send less"
 
 
+# --- 4. the client's address -------------------------------------------------------------------------------
+
+
+def failed_sign_ins(web: Web, peer: str, forwarded: list[str]) -> list[int]:
+    client = TestClient(web.app, base_url="http://127.0.0.1", client=(peer, 40000))  # type: ignore[arg-type]
+    return [client.post(f"/s/{web.slug}/api/login", json={"name": "coder", "password": "wrong"},
+                        headers={"X-Forwarded-For": hop}).status_code for hop in forwarded]
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(web: Web) -> None:
+    spoofed = [f"198.51.100.{n}" for n in range(7)]
+    assert failed_sign_ins(web, "127.0.0.1", spoofed) == [401] * 5 + [429] * 2
+
+
+def test_forwarded_for_from_a_trusted_proxy_names_the_client(example: Study) -> None:
+    web = make_web(example, trusted_proxies=["127.0.0.1", "10.0.0.0/8"])
+    assert failed_sign_ins(web, "127.0.0.1", ["203.0.113.5"] * 5 + ["203.0.113.5"]) == [401] * 5 + [429]
+    assert failed_sign_ins(web, "127.0.0.1", ["203.0.113.6"]) == [401]  # another client behind the proxy
+    # what the client wrote left of its address, and proxies of ours right of it, change nothing
+    assert failed_sign_ins(web, "127.0.0.1", ["1.2.3.4, 203.0.113.5", "9.9.9.9, 203.0.113.5, 10.1.2.3"]) == [429, 429]
+    assert failed_sign_ins(web, "192.0.2.50", [f"198.51.100.{n}" for n in range(6)]) == [401] * 5 + [429]
+
+
+# --- 5. the open link --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_web(example: Study) -> Web:
+    path = example.folder / "study.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nquestionnaire: {open_link: true}\n", encoding="utf-8")
+    return make_web(open_study(example.folder), open_link_starts=3, open_link_window_minutes=10)
+
+
+def open_links(web: Web, client: TestClient, count: int, nonce: str | None = None) -> list[int]:
+    nonce = nonce or client.get(f"/s/{web.slug}/api/open").json()["nonce"]
+    return [client.post(f"/s/{web.slug}/api/open", json={"nonce": nonce}).status_code for _ in range(count)]
+
+
+def test_open_links_need_the_consent_page(open_web: Web) -> None:
+    client = open_web.client()
+    assert client.post(f"/s/{open_web.slug}/api/open").status_code == 422
+    forged = client.post(f"/s/{open_web.slug}/api/open", json={"nonce": "eyJhdCI6MX0.forged"})
+    assert forged.status_code == 400 and "get a new one with GET" in forged.json()["detail"]
+    offer = client.get(f"/s/{open_web.slug}/api/open").json()
+    assert offer["consent_text"].startswith("I agree")
+    open_web.clock.now += 3600 + 1  # the consent page lay open too long
+    assert open_links(open_web, client, 1, offer["nonce"]) == [400]
+    made = client.post(f"/s/{open_web.slug}/api/open", json={"nonce": client.get(f"/s/{open_web.slug}/api/open").json()["nonce"]})
+    assert made.status_code == 201 and "/q/" in made.json()["link"]
+
+
+def test_open_links_are_throttled_per_address(open_web: Web) -> None:
+    here = TestClient(open_web.app, base_url="http://127.0.0.1", client=("192.0.2.1", 40000))  # type: ignore[arg-type]
+    there = TestClient(open_web.app, base_url="http://127.0.0.1", client=("192.0.2.2", 40000))  # type: ignore[arg-type]
+    assert open_links(open_web, here, 5) == [201] * 3 + [429] * 2
+    nonce = here.get(f"/s/{open_web.slug}/api/open").json()["nonce"]
+    busy = here.post(f"/s/{open_web.slug}/api/open", json={"nonce": nonce}).json()["detail"]
+    assert busy == "too many questionnaires were started from this address; try again in a few minutes"
+    assert open_links(open_web, there, 1) == [201]
+    open_web.clock.now += 10 * 60 + 1
+    assert open_links(open_web, here, 1) == [201]
+    summary = open_web.client("owner").get(f"/s/{open_web.slug}/api/responses").json()
+    assert summary["open_links"] == 5
+
+
+def test_the_open_page_hands_out_the_nonce_and_counts_starts(open_web: Web) -> None:
+    client = open_web.client()
+    page = client.get(f"/s/{open_web.slug}/open")
+    csrf = page.text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    nonce = page.text.split('name="nonce" value="', 1)[1].split('"', 1)[0]
+    without = client.post(f"/s/{open_web.slug}/open", data={"csrf": csrf, "agree": "yes"})
+    assert without.status_code == 400 and "open for too long" in without.text and 'name="nonce"' in without.text
+    started = [client.post(f"/s/{open_web.slug}/open", data={"csrf": csrf, "agree": "yes", "nonce": nonce},
+                           follow_redirects=False) for _ in range(4)]
+    assert [s.status_code for s in started] == [303, 303, 303, 429]
+    assert "Too many questionnaires have been started" in started[-1].text
+
+
 # --- the served app, as attacked -----------------------------------------------------------------------------
 
 
@@ -199,3 +277,12 @@ def test_the_served_app_answers_a_huge_body_unread(served: tuple[str, str]) -> N
     url, login = served
     head = f"POST {login} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {300 * MiB}\r\n\r\n"
     assert first_line(int(url.rsplit(":", 1)[1]), head.encode()).startswith(b"HTTP/1.1 413")  # not a byte of it sent
+
+
+def test_the_served_app_believes_no_forwarded_for_from_loopback(served: tuple[str, str]) -> None:
+    import httpx
+
+    url, login = served
+    statuses = [httpx.post(url + login, json={"name": "owner", "password": "wrong"},
+                           headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(6)]
+    assert statuses == [401] * 5 + [429]

@@ -22,9 +22,8 @@ from .. import __version__
 from ..errors import AccessError, LearnervoiceError, QuestionnaireError
 from ..qual.accounts import end_sessions, verify_password
 from ..study.load import Study
-from .limits import BodyLimit
+from .limits import BodyLimit, RateLimiter, limit_key
 from .security import (
-    LoginLimiter,
     Member,
     check_csrf,
     client_address,
@@ -58,7 +57,9 @@ def create_app(studies: list[Study], settings: Settings, *, clock: Callable[[], 
     app.state.sites = sites
     app.state.settings = settings
     app.state.clock = clock
-    app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
+    app.state.proxies = settings.proxy_networks()
+    app.state.limiter = RateLimiter(settings.login_attempts, settings.login_window_minutes * 60)
+    app.state.open_limiter = RateLimiter(settings.open_link_starts, settings.open_link_window_minutes * 60)
     app.state.keys = StudyKeys({slug: study_key(settings, site.study.private_dir) for slug, site in sites.items()})
     # the first added runs innermost: bodies are counted inside the headers and sessions, so a 413 has both
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -180,16 +181,16 @@ def _account_routes() -> Any:
 
 def _attempt(request: Request, slug: str, name: str, password: str) -> Any:
     site = site_of(request, slug)
-    limiter: LoginLimiter = request.app.state.limiter
-    key = (client_address(request), slug, name.strip().lower())
+    limiter: RateLimiter = request.app.state.limiter
+    key = (limit_key(client_address(request)), slug, name.strip().lower())
     wait = limiter.blocked_for(key, now(request))
     if wait > 0:
         raise AccessError(f"too many failed sign-ins; try again in {int(wait // 60) + 1} minute(s)", status=429)
     user = verify_password(site.store, name.strip(), password)
     if user is None:
-        limiter.failed(key, now(request))
+        limiter.record(key, now(request))
         raise AccessError("the name or the password is not right", status=401)
-    limiter.succeeded(key)
+    limiter.forget(key)
     sign_in(request, user)
     return user
 

@@ -1,24 +1,28 @@
-"""Who is asking: the user the study's session names, roles, CSRF tokens, a login rate limit.
+"""Who is asking: the user the study's session names, roles, CSRF tokens, the client's address.
 
 A session (one per study, see sessions.py) holds the user's id, the account's
 session secret (replaced on logout, which ends every session of that user, and on
 a change of role) and when they signed in (the session lifetime counts from
 there), and the CSRF token that every change must carry.
+
+The client's address is the connection's; X-Forwarded-For is believed only from
+the reverse proxies named in the settings, and then its rightmost address that
+is not one of them counts (what the proxies saw; anything left of it the client wrote).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fastapi import Request
 
 from ..errors import AccessError
 from ..qual.accounts import User, user_by_id
+from .settings import Network
 from .sites import Site
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -113,38 +117,43 @@ def require(role: str) -> Callable[..., Member]:
     return dependency
 
 
-@dataclass
-class LoginLimiter:
-    """At most `attempts` failed sign-ins per (address, study, name) within `window` seconds."""
-
-    attempts: int
-    window: float
-    _failures: dict[tuple[str, ...], deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def blocked_for(self, key: tuple[str, ...], at: float) -> float:
-        """Seconds until another attempt is allowed (0 when it is)."""
-        with self._lock:
-            recent = self._recent(key, at)
-            return 0.0 if len(recent) < self.attempts else recent[0] + self.window - at
-
-    def failed(self, key: tuple[str, ...], at: float) -> None:
-        with self._lock:
-            self._recent(key, at).append(at)
-
-    def succeeded(self, key: tuple[str, ...]) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def _recent(self, key: tuple[str, ...], at: float) -> deque[float]:
-        recent = self._failures.setdefault(key, deque())
-        while recent and recent[0] <= at - self.window:
-            recent.popleft()
-        return recent
-
-
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    peer = request.client.host if request.client else "?"
+    proxies: tuple[Network, ...] = request.app.state.proxies
+    return forwarded_client(peer, request.headers.getlist("x-forwarded-for"), proxies)
+
+
+def forwarded_client(peer: str, forwarded: list[str], proxies: tuple[Network, ...]) -> str:
+    """The client's address: the peer's, or behind trusted proxies the rightmost forwarded address not theirs.
+
+    >>> proxy = (ipaddress.ip_network("10.0.0.0/8"),)
+    >>> forwarded_client("10.0.0.2", ["6.6.6.6, 192.0.2.1", "10.0.0.9"], proxy), forwarded_client("192.0.2.9", ["6.6.6.6"], proxy)
+    ('192.0.2.1', '192.0.2.9')
+    """
+    if not _within(peer, proxies):
+        return peer
+    hops = [hop.strip() for header in forwarded for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, proxies):
+            return _address(hop) or hop[:100]
+    return peer
+
+
+def _address(text: str) -> str | None:
+    """The address in a forwarded hop (`192.0.2.1`, `192.0.2.1:5000`, `[2001:db8::1]:5000`), or None."""
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def _within(text: str, networks: tuple[Network, ...]) -> bool:
+    address = _address(text)
+    return address is not None and any(ipaddress.ip_address(address) in n for n in networks)
 
 
 def default_clock() -> float:

@@ -11,21 +11,28 @@
     base_url = "https://survey.example.org"         # for invite links
     login_attempts = 5                              # failed sign-ins per name and address…
     login_window_minutes = 15                       # …within this many minutes
+    open_link_starts = 60                           # new open-link questionnaires per address…
+    open_link_window_minutes = 10                   # …within this many minutes
     max_body_bytes = 1048576                        # larger request bodies are refused (413)
+    trusted_proxies = ["127.0.0.1"]                 # whose X-Forwarded-For is believed (none by default)
+
+A list in an environment variable is written with commas: LEARNERVOICE_TRUSTED_PROXIES=10.0.0.1,10.0.0.2.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from ..errors import StudyError
 
 ENV_PREFIX = "LEARNERVOICE_"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Settings(BaseModel):
@@ -41,8 +48,25 @@ class Settings(BaseModel):
     base_url: str | None = Field(default=None, description="Public address used in invite links.")
     login_attempts: int = Field(default=5, ge=1, description="Failed sign-ins allowed per user and address…")
     login_window_minutes: float = Field(default=15.0, gt=0, description="…within this many minutes.")
+    open_link_starts: int = Field(default=60, ge=1, description="Questionnaires one address may start by the open link…")
+    open_link_window_minutes: float = Field(default=10.0, gt=0, description="…within this many minutes.")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Larger request bodies are refused "
                                 "(413) before they are read; no route takes files.")
+    trusted_proxies: list[str] = Field(default_factory=list, description="Addresses or networks of the reverse "
+                                       "proxies whose X-Forwarded-For is believed; none when empty.")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return [entry.strip() for entry in value]
+
+    def proxy_networks(self) -> tuple[Network, ...]:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in self.trusted_proxies)
 
     @property
     def url(self) -> str:
@@ -68,10 +92,10 @@ def load_settings(file: Path | None = None, **overrides: Any) -> Settings:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise StudyError(f"cannot read the settings ({exc})", file=file) from None
         data.update(parsed.get("serve", parsed))
-    for name in Settings.model_fields:
+    for name, spec in Settings.model_fields.items():
         value = os.environ.get(ENV_PREFIX + name.upper())
         if value is not None:
-            data[name] = value
+            data[name] = [v for v in value.split(",") if v.strip()] if spec.annotation == list[str] else value
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return Settings.model_validate(data)
