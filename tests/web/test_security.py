@@ -46,8 +46,8 @@ def own_coding(body: dict[str, Any] | None) -> Callable[[Web, TestClient, str | 
             assert made.status_code == 201, made.text
             coding_id = made.json()["id"]
         else:
-            coding_id = 1
-        return {"coding_id": str(coding_id)}, ({"json": body} if body is not None else {})
+            coding_id = "00000000-0000-4000-8000-000000000000"
+        return {"coding_id": coding_id}, ({"json": body} if body is not None else {})
 
     return prepare
 

@@ -1,7 +1,8 @@
 """Sessions and requests: each test replays an attack that worked on the web app before, and checks it fails now.
 
 1. a new account inheriting an old session; 2. a cookie of one study signed anew for another; 3. huge request
-bodies; 4. X-Forwarded-For resetting the sign-in limit; 5. unlimited open-link questionnaires.
+bodies; 4. X-Forwarded-For resetting the sign-in limit; 5. unlimited open-link questionnaires; 6. coding ids and a
+change counter that tell a blind coder how much the others coded.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import shutil
 import socket
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -248,6 +250,51 @@ def test_the_open_page_hands_out_the_nonce_and_counts_starts(open_web: Web) -> N
                            follow_redirects=False) for _ in range(4)]
     assert [s.status_code for s in started] == [303, 303, 303, 429]
     assert "Too many questionnaires have been started" in started[-1].text
+
+
+# --- 6. blind coding tells nothing of the others ---------------------------------------------------------
+
+
+def code(client: TestClient, web: Web, start: int) -> dict[str, Any]:
+    made = client.post(f"/s/{web.slug}/api/codings", json={"document": "FG1", "start": start, "end": start + 5, "code": "online"})
+    assert made.status_code == 201, made.text
+    return made.json()  # type: ignore[no-any-return]
+
+
+def test_codings_and_memos_are_named_by_random_guids(web: Web) -> None:
+    coder, other = web.client("coder"), web.client("coder2")
+    first, second = code(coder, web, 10), code(coder, web, 20)
+    for made in (first, second):
+        assert uuid.UUID(made["id"]).version == 4
+    memo = coder.post(f"/s/{web.slug}/api/memos", json={"target_kind": "coding", "target": first["id"], "text": "Why?"})
+    assert memo.status_code == 201 and uuid.UUID(memo.json()["id"]).version == 4
+    listed = coder.get(f"/s/{web.slug}/api/documents/FG1/memos").json()
+    assert [(m["target_kind"], m["target"], m["text"]) for m in listed] == [("coding", first["id"], "Why?")]
+    theirs = other.post(f"/s/{web.slug}/api/memos", json={"target_kind": "coding", "target": first["id"], "text": "x"})
+    assert theirs.status_code == 404  # blind: another coder's coding is as good as absent
+    assert other.post(f"/s/{web.slug}/api/memos", json={"target_kind": "coding", "target": "7", "text": "x"}).status_code == 422
+    assert coder.patch(f"/s/{web.slug}/api/codings/1", json={"code": "price"}).status_code == 422
+    quotes = web.client("owner").get(f"/s/{web.slug}/api/quotes", params={"code": "online"}).json()
+    assert quotes and all(uuid.UUID(q["coding_id"]) for q in quotes)
+    assert {first["id"], second["id"]} <= {q["coding_id"] for q in quotes}
+
+
+def test_a_blind_coder_polls_a_counter_only_their_own_changes_move(web: Web) -> None:
+    coder, other, viewer, owner = web.client("coder"), web.client("coder2"), web.client("viewer"), web.client("owner")
+
+    def last(client: TestClient) -> int:
+        return int(client.get(f"/s/{web.slug}/api/changes").json()["last"])
+
+    mine, seen, overall = last(coder), last(viewer), last(owner)
+    code(other, web, 30)
+    other.post(f"/s/{web.slug}/api/memos", json={"target_kind": "document", "target": "FG1", "text": "Noted."})
+    assert (last(coder), last(viewer)) == (mine, seen)  # another coder coded: nothing moves for them
+    assert last(owner) > overall  # the owner sees everything
+    code(coder, web, 40)
+    assert last(coder) != mine
+    mine = last(coder)
+    assert owner.put(f"/s/{web.slug}/api/blind", json={"open": True}).status_code == 200
+    assert last(coder) != mine  # opened: their pages reload and show the others' codings
 
 
 # --- the served app, as attacked -----------------------------------------------------------------------------
