@@ -91,7 +91,8 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         if settings.host not in ("127.0.0.1", "localhost", "::1"):
             typer.echo(f"note: listening on {settings.host}, not only this machine; put HTTPS in front and set "
                        "secure_cookies = true", err=True)
-        uvicorn.run(web, host=settings.host, port=settings.port, log_level="warning")
+        # uvicorn would believe X-Forwarded-For from loopback; the app believes only settings.trusted_proxies
+        uvicorn.run(web, host=settings.host, port=settings.port, log_level="warning", proxy_headers=False)
 
     @users_app.command("add")
     @reports_errors

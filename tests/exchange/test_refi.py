@@ -166,6 +166,25 @@ def test_not_a_zip_and_unknown_code(tmp_path: Path) -> None:
     assert not (tmp_path / "new").exists()
 
 
+def test_imported_codings_get_a_guid_of_their_own(tmp_path: Path) -> None:
+    """The web API names codings by GUID: one missing, repeated or malformed in the project is replaced."""
+    from learnervoice.qual.store import GUID, codings
+
+    kept = "55555555-5555-5555-5555-555555555555"
+    selection = ('<PlainTextSelection guid="4444444{n}-4444-4444-4444-444444444444" startPosition="{n}" endPosition="{end}">'
+                 '<Coding{guid}><CodeRef targetGUID="22222222-2222-2222-2222-222222222222"/></Coding></PlainTextSelection>')
+    given = [f' guid="{kept}"', f' guid="{kept.upper()}"', "", ' guid="not a guid"']
+    selections = "".join(selection.format(n=n, end=n + 3, guid=g) for n, g in enumerate(given)).encode()
+    qde = (QDE % (b"x", 0, 3)).split(b"<PlainTextSelection", 1)[0] + selections + b"</TextSource></Sources></Project>"
+    path = _qdpx(tmp_path / "g.qdpx", {"project.qde": qde, "Sources/33333333-3333-3333-3333-333333333333.txt": b"Joy here, joy."})
+    import_qdpx(path, tmp_path / "new")
+    store = QualStore.for_study(open_study(tmp_path / "new"))
+    with store.read() as conn:
+        guids = [g for (g,) in conn.execute(sa.select(codings.c.guid).order_by(codings.c.start))]
+    store.close()
+    assert guids[0] == kept and len({g.lower() for g in guids}) == 4 and all(GUID.fullmatch(g) for g in guids)
+
+
 def test_real_codebooks_import_into_a_study(qual_study: Study, samples: Path) -> None:
     """ATLAS.ti's .qdc joins the study's codebook: existing codes stay, clashing keys are kept apart."""
     from learnervoice.qual.codebook import load_codebook

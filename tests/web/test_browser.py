@@ -158,3 +158,22 @@ def test_coder_codes_a_passage_and_the_owner_sees_it_live(served: tuple[str, str
     owner.shot("codebook")
     for watched in (owner, coder):
         assert watched.errors == [] and watched.elsewhere == []
+
+
+def test_someone_starts_by_the_open_link(example: Study, tmp_path: Path, browser: Any) -> None:
+    """The open link's consent page carries what starting needs: tick, start, and the questionnaire is theirs."""
+    path = example.folder / "study.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nquestionnaire: {open_link: true}\n", encoding="utf-8")
+    slug = example.folder.name
+    with running_server(example.folder, log=tmp_path / "server.log") as (base, _):
+        phone = Watched(browser, base, viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = phone.page
+        page.goto(f"{base}/s/{slug}/open")
+        phone.shot("open-consent")
+        page.get_by_label("I have read this and I agree to take part").check()
+        page.get_by_role("button", name="Start").click()
+        page.wait_for_url(f"{base}/s/{slug}/q/**")
+        page.get_by_label("Age (years)").fill("31")
+        page.get_by_role("button", name="Save and continue later").click()
+        assert "Your answers are saved" in page.get_by_role("status").inner_text()
+        assert phone.errors == [] and phone.elsewhere == []

@@ -45,7 +45,7 @@ def coder_session(url: str, slug: str, name: str) -> httpx.Client:
     return client
 
 
-def code_many(url: str, slug: str, name: str, count: int, made: list[int], errors: list[str]) -> None:
+def code_many(url: str, slug: str, name: str, count: int, made: list[str], errors: list[str]) -> None:
     try:
         client = coder_session(url, slug, name)
     except httpx.HTTPError as exc:
@@ -67,7 +67,7 @@ def code_many(url: str, slug: str, name: str, count: int, made: list[int], error
         client.close()
 
 
-def start_coders(base: str, slug: str, made: list[list[int]], errors: list[str]) -> list[threading.Thread]:
+def start_coders(base: str, slug: str, made: list[list[str]], errors: list[str]) -> list[threading.Thread]:
     """Every coder in a thread of their own, each coding EACH passages as fast as the server answers."""
     threads = [threading.Thread(target=code_many, args=(base, slug, NAMES[n], EACH, made[n], errors))
                for n in range(CODERS)]
@@ -92,7 +92,7 @@ def stored(study: Study, url: str | None) -> tuple[dict[str, int], dict[str, int
 
 def test_ten_coders_at_once_lose_and_duplicate_nothing(backend: tuple[Study, str | None], tmp_path: Path) -> None:
     study, url = backend
-    made: list[list[int]] = [[] for _ in range(CODERS)]
+    made: list[list[str]] = [[] for _ in range(CODERS)]
     errors: list[str] = []
     with running_server(study.folder, db=url, log=tmp_path / "server.log") as (base, _):
         for t in start_coders(base, study.folder.name, made, errors):
@@ -107,7 +107,7 @@ def test_ten_coders_at_once_lose_and_duplicate_nothing(backend: tuple[Study, str
 
 def test_a_killed_server_leaves_the_store_consistent(backend: tuple[Study, str | None], tmp_path: Path) -> None:
     study, url = backend
-    made: list[list[int]] = [[] for _ in range(CODERS)]
+    made: list[list[str]] = [[] for _ in range(CODERS)]
     errors: list[str] = []
     with running_server(study.folder, db=url, log=tmp_path / "server.log") as (base, process):
         threads = start_coders(base, study.folder.name, made, errors)
@@ -123,7 +123,7 @@ def test_a_killed_server_leaves_the_store_consistent(backend: tuple[Study, str |
     assert logged == per_coder  # every coding has its audit record, and no audit record lacks its coding
     store = QualStore.for_study(study, url)
     with store.read() as conn:
-        kept = {r[0] for r in conn.execute(sa.select(codings.c.id).where(codings.c.coder.in_(NAMES)))}
+        kept = {r[0] for r in conn.execute(sa.select(codings.c.guid).where(codings.c.coder.in_(NAMES)))}
     store.close()
     assert acknowledged <= kept  # whatever the server said it stored, it stored
     with running_server(study.folder, db=url, log=tmp_path / "again.log") as (base, _):  # and it starts again

@@ -46,8 +46,8 @@ def own_coding(body: dict[str, Any] | None) -> Callable[[Web, TestClient, str | 
             assert made.status_code == 201, made.text
             coding_id = made.json()["id"]
         else:
-            coding_id = 1
-        return {"coding_id": str(coding_id)}, ({"json": body} if body is not None else {})
+            coding_id = "00000000-0000-4000-8000-000000000000"
+        return {"coding_id": coding_id}, ({"json": body} if body is not None else {})
 
     return prepare
 
@@ -130,7 +130,8 @@ ROUTES = [
     Route("POST", "/s/{slug}/api/q/{token}/consent", "token", a_link(False, body={"agree": True}), ok=(204,)),
     Route("PUT", "/s/{slug}/api/q/{token}/answers", "token", a_link(True, body={"answers": {"familiar": "yes"}})),
     Route("POST", "/s/{slug}/api/q/{token}/withdraw", "token", a_link(True), ok=(204,)),
-    Route("POST", "/s/{slug}/api/open", "public", ok=(404,)),  # the example takes answers by invitation only
+    Route("GET", "/s/{slug}/api/open", "public", ok=(404,)),  # the example takes answers by invitation only
+    Route("POST", "/s/{slug}/api/open", "public", json_body({"nonce": "from the consent page"}), ok=(404,)),
     Route("GET", "/s/{slug}/api/responses", "owner"),
     Route("POST", "/s/{slug}/api/invites", "owner", json_body({"count": 1}), ok=(201,)),
     Route("GET", "/s/{slug}/", "viewer"),
@@ -298,5 +299,6 @@ def test_open_link_when_the_study_allows_it(example_folder: Any) -> None:
     refused = client.post(f"/s/{web.slug}/open", data={}, follow_redirects=False)
     assert refused.status_code == 422  # no consent, no link, nothing stored
     assert client.get(f"/s/{web.slug}/api/responses").status_code == 401
-    started = client.post(f"/s/{web.slug}/open", data={"agree": "yes"}, follow_redirects=False)
+    nonce = page.text.split('name="nonce" value="', 1)[1].split('"', 1)[0]  # the consent page was shown
+    started = client.post(f"/s/{web.slug}/open", data={"agree": "yes", "nonce": nonce}, follow_redirects=False)
     assert started.status_code == 303 and "/q/" in started.headers["location"]

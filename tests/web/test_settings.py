@@ -50,3 +50,18 @@ def test_users_commands(example: Study) -> None:
     assert runner.invoke(app, ["users", "remove", str(example.folder), "ana"]).exit_code == 0
     missing = runner.invoke(app, ["users", "remove", str(example.folder), "ana"])
     assert missing.exit_code == 2 and "no user 'ana'" in missing.output
+
+
+def test_limits_and_trusted_proxies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    assert (settings.max_body_bytes, settings.trusted_proxies) == (1024 * 1024, [])
+    assert (settings.open_link_starts, settings.open_link_window_minutes) == (60, 10.0)
+    monkeypatch.setenv("LEARNERVOICE_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/24")
+    assert [str(n) for n in load_settings().proxy_networks()] == ["10.0.0.1/32", "192.168.0.0/24"]
+    config = tmp_path / "lv.toml"
+    config.write_text('[serve]\ntrusted_proxies = ["proxy.example.org"]\n', encoding="utf-8")
+    monkeypatch.delenv("LEARNERVOICE_TRUSTED_PROXIES")
+    with pytest.raises(StudyError, match="'proxy.example.org' is not an IP address or network"):
+        load_settings(config)
+    with pytest.raises(StudyError, match="setting 'max_body_bytes'"):
+        load_settings(max_body_bytes=10)

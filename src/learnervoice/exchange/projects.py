@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from ..errors import ExchangeError
 from ..privacy.gate import Gate, gate_for
 from ..qual.roster import CONTACT_COLUMN, CONTACT_VALUE, FIXED, PSEUDONYM, load_roster
-from ..qual.store import QualStore, codes, codings, documents, insert_id, memos, now, turns
+from ..qual.store import QualStore, codes, codings, documents, insert_id, kept_guid, memos, now, turns
 from ..study.load import Study, open_study
 from ..study.model import slug
 from .refi import CodeNode, ImportedProject, export_qdc, export_qdpx, open_qdpx
@@ -174,6 +174,8 @@ def _write_cases(project: ImportedProject, folder: Path) -> None:
 def _fill(store: QualStore, project: ImportedProject, keys: dict[str, str]) -> tuple[int, int, int]:
     n_codings = n_memos = 0
     notes = {n["guid"]: n for n in project.notes}
+    coding_guids: set[str] = set()
+    memo_guids: set[str] = set()  # a GUID missing, malformed or repeated in the project is replaced by a random one
     with store.change("import", "import_qdpx", {"origin": project.origin, "sources": len(project.sources)}) as conn:
         code_ids = {r.key: r.id for r in conn.execute(sa.select(codes.c.key, codes.c.id))}
         for guid_, key in keys.items():
@@ -191,20 +193,20 @@ def _fill(store: QualStore, project: ImportedProject, keys: dict[str, str]) -> t
                     raise ExchangeError(f"source {src['name']!r}: selection {sel['start']}–{sel['end']} is outside the text (0–{length})")
                 coding_id = insert_id(conn, codings.insert().values(
                     document_id=doc_id, start=sel["start"], end=sel["end"], code_id=code_ids[keys[sel["code"]]],
-                    coder=sel["user"], created_at=now(), guid=sel["guid"]))
+                    coder=sel["user"], created_at=now(), guid=kept_guid(sel["guid"], coding_guids)))
                 n_codings += 1
                 for ref in sel["notes"]:
-                    n_memos += _memo(conn, notes.pop(ref, None), "coding", coding_id)
+                    n_memos += _memo(conn, notes.pop(ref, None), "coding", coding_id, memo_guids)
             for ref in src["notes"]:
-                n_memos += _memo(conn, notes.pop(ref, None), "document", doc_id)
+                n_memos += _memo(conn, notes.pop(ref, None), "document", doc_id, memo_guids)
     return len(project.sources), n_codings, n_memos
 
 
-def _memo(conn: sa.Connection, note: dict[str, str] | None, kind: str, target: int) -> int:
+def _memo(conn: sa.Connection, note: dict[str, str] | None, kind: str, target: int, seen: set[str]) -> int:
     if note is None or not note["text"]:
         return 0
     conn.execute(memos.insert().values(target_kind=kind, target_id=target, author=note["user"], text=note["text"],
-                                       created_at=now(), guid=note["guid"]))
+                                       created_at=now(), guid=kept_guid(note["guid"], seen)))
     return 1
 
 

@@ -4,17 +4,22 @@ Roles: ``owner`` (everything, including the codebook, the agreement page and
 opening blind coding), ``coder`` (codes and memos of their own), ``viewer``
 (reads). Accounts belong to one study and live in its store, so a study folder
 carries its team with it and one study's users cannot sign in to another.
+
+Each account has a random session secret that its sessions carry: signing out
+everywhere, a change of role and removing the account all end the sessions, and
+a new account never shares a secret with an old session (even given the old id).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
 from ..errors import AccessError
-from .store import QualStore, now, study_settings, users
+from .store import QualStore, new_session_secret, now, study_settings, users
 
 ROLES = ("viewer", "coder", "owner")
 MIN_PASSWORD = 10
@@ -25,7 +30,7 @@ class User:
     id: int
     name: str
     role: str
-    session_epoch: int
+    session_secret: str = field(repr=False)
 
     def can(self, role: str) -> bool:
         """Whether this user's role includes `role` (owner ⊃ coder ⊃ viewer)."""
@@ -50,7 +55,7 @@ def add_user(store: QualStore, name: str, password: str, role: str, *, who: str 
         if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
             raise AccessError(f"there is a user {name!r} already", status=409)
         conn.execute(users.insert().values(name=name, password_hash=_hasher().hash(password),  # type: ignore[attr-defined]
-                                           role=role, session_epoch=0, created_at=now()))
+                                           role=role, created_at=now()))
     found = get_user(store, name)
     assert found is not None
     return found
@@ -59,19 +64,23 @@ def add_user(store: QualStore, name: str, password: str, role: str, *, who: str 
 def get_user(store: QualStore, name: str) -> User | None:
     with store.read() as conn:
         row = conn.execute(sa.select(users).where(users.c.name == name)).first()
-    return None if row is None else User(row.id, row.name, row.role, row.session_epoch)
+    return None if row is None else _user(row)
+
+
+def _user(row: sa.Row[Any]) -> User:
+    return User(row.id, row.name, row.role, row.session_secret)
 
 
 def user_by_id(store: QualStore, user_id: int) -> User | None:
     with store.read() as conn:
         row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
-    return None if row is None else User(row.id, row.name, row.role, row.session_epoch)
+    return None if row is None else _user(row)
 
 
 def list_users(store: QualStore) -> list[User]:
     with store.read() as conn:
         rows = conn.execute(sa.select(users).order_by(users.c.name)).all()
-    return [User(r.id, r.name, r.role, r.session_epoch) for r in rows]
+    return [_user(r) for r in rows]
 
 
 def verify_password(store: QualStore, name: str, password: str) -> User | None:
@@ -92,7 +101,7 @@ def verify_password(store: QualStore, name: str, password: str) -> User | None:
     if hasher.check_needs_rehash(stored):
         with store.change(name, "rehash_password", {"user": name}) as conn:
             conn.execute(users.update().where(users.c.id == row.id).values(password_hash=hasher.hash(password)))
-    return User(row.id, row.name, row.role, row.session_epoch)
+    return _user(row)
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,24 +113,26 @@ def _dummy_hash() -> str:
 
 
 def set_role(store: QualStore, name: str, role: str, *, who: str = "users") -> None:
+    """A new role; the user's sessions end (they sign in again to work with it)."""
     if role not in ROLES:
         raise AccessError(f"the role is one of {', '.join(ROLES)}, not {role!r}", status=422)
     with store.change(who, "set_role", {"user": name, "role": role}) as conn:
-        if not conn.execute(users.update().where(users.c.name == name).values(role=role)).rowcount:
+        changed = users.update().where(users.c.name == name).values(role=role, session_secret=new_session_secret())
+        if not conn.execute(changed).rowcount:
             raise AccessError(f"no user {name!r}", status=404)
 
 
 def remove_user(store: QualStore, name: str, *, who: str = "users") -> None:
-    """The account goes; the codings the user made stay, under their name."""
+    """The account goes, and its sessions with it; the codings the user made stay, under their name."""
     with store.change(who, "remove_user", {"user": name}) as conn:
         if not conn.execute(users.delete().where(users.c.name == name)).rowcount:
             raise AccessError(f"no user {name!r}", status=404)
 
 
 def end_sessions(store: QualStore, user: User) -> None:
-    """Sign the user out everywhere: sessions carry the epoch they began in."""
+    """Sign the user out everywhere: sessions carry the account's secret, which is replaced."""
     with store.change(user.name, "logout", {"user": user.name}) as conn:
-        conn.execute(users.update().where(users.c.id == user.id).values(session_epoch=users.c.session_epoch + 1))
+        conn.execute(users.update().where(users.c.id == user.id).values(session_secret=new_session_secret()))
 
 
 def get_setting(store: QualStore, key: str, default: str = "") -> str:

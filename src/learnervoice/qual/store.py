@@ -9,8 +9,11 @@ file is copied to `.bak` before it is upgraded.
 from __future__ import annotations
 
 import json
+import re
+import secrets
 import shutil
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +25,32 @@ from sqlalchemy.engine import Connection, Engine
 from ..study.load import Study
 
 metadata = sa.MetaData()
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|"
+                  r"\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}")  # REFI-QDA's GUIDType
+
+
+def new_guid() -> str:
+    """A random GUID: what names a coding or memo outside the store (never its row number)."""
+    return str(uuid.uuid4())
+
+
+def kept_guid(given: str | None, seen: set[str]) -> str:
+    """An imported GUID when it is well formed and not in `seen` (case aside), else a random one; added to `seen`.
+
+    >>> seen = set(); kept_guid("{0F0E0D0C-0B0A-4908-8706-050403020100}", seen) == "{0F0E0D0C-0B0A-4908-8706-050403020100}"
+    True
+    >>> kept_guid("{0f0e0d0c-0b0a-4908-8706-050403020100}", seen) != "{0f0e0d0c-0b0a-4908-8706-050403020100}"
+    True
+    """
+    guid = given if given is not None and GUID.fullmatch(given) and given.lower() not in seen else new_guid()
+    seen.add(guid.lower())
+    return guid
+
+
+def new_session_secret() -> str:
+    """A random secret per account: sessions carry it, and changing it ends them."""
+    return secrets.token_urlsafe(32)
+
 
 migrations_table = sa.Table(
     "schema_migrations", metadata,
@@ -77,7 +106,7 @@ codings = sa.Table(
     sa.Column("code_id", sa.Integer, sa.ForeignKey("codes.id"), nullable=False),
     sa.Column("coder", sa.String(100), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("guid", sa.String(40)),
+    sa.Column("guid", sa.String(40), default=new_guid),  # random (or imported); the id the web API shows
     sa.CheckConstraint('"start" >= 0 AND "end" > "start"', name="coding_span"),
     sa.UniqueConstraint("document_id", "start", "end", "code_id", "coder", name="one_coding"),
 )
@@ -89,7 +118,7 @@ memos = sa.Table(
     sa.Column("author", sa.String(100), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("guid", sa.String(40)),
+    sa.Column("guid", sa.String(40), default=new_guid),  # random (or imported); the id the web API shows
 )
 audit = sa.Table(
     "audit", metadata,
@@ -110,8 +139,9 @@ users = sa.Table(
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("role", sa.String(10), nullable=False),  # owner, coder, viewer
-    sa.Column("session_epoch", sa.Integer, nullable=False, default=0),  # raised on logout: older sessions end
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # sessions carry it; replaced on logout and on a change of role, so older sessions end
+    sa.Column("session_secret", sa.String(64), nullable=False, default=new_session_secret),
 )
 study_settings = sa.Table(
     "study_settings", metadata,
@@ -136,15 +166,22 @@ web_responses = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("submitted_at", sa.DateTime(timezone=True)),
 )
-sa.Index("codings_by_code", codings.c.code_id, codings.c.document_id)
-sa.Index("codings_by_document", codings.c.document_id, codings.c.start)
-sa.Index("turns_by_document", turns.c.document_id, turns.c.start)
+CORE_INDEXES = (
+    sa.Index("codings_by_code", codings.c.code_id, codings.c.document_id),
+    sa.Index("codings_by_document", codings.c.document_id, codings.c.start),
+    sa.Index("turns_by_document", turns.c.document_id, turns.c.start),
+)
+BLIND_INDEXES = (
+    sa.Index("codings_by_guid", codings.c.guid, unique=True),
+    sa.Index("memos_by_guid", memos.c.guid, unique=True),
+    sa.Index("audit_by_who", audit.c.who),
+)
 
 
 def _create_core_tables(conn: Connection) -> None:
     for table in (documents, turns, codes, codings, memos, audit):
-        table.create(conn, checkfirst=True)
-    for index in (*codings.indexes, *turns.indexes):
+        table.create(conn, checkfirst=True)  # a new table comes with all its indexes, later steps' too
+    for index in CORE_INDEXES:
         index.create(conn, checkfirst=True)
 
 
@@ -161,11 +198,53 @@ def _add_exchange_guids(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN guid VARCHAR(40)")
 
 
+def _session_secrets(conn: Connection) -> None:
+    """A random session secret per account in place of the session epoch (a counter that a new
+    account, given a freed id, could share with an old session)."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("users")}
+    if "session_secret" not in columns:
+        conn.exec_driver_sql("ALTER TABLE users ADD COLUMN session_secret VARCHAR(64)")
+        ids = [row[0] for row in conn.execute(sa.select(users.c.id))]
+        for user_id in ids:
+            conn.execute(users.update().where(users.c.id == user_id).values(session_secret=new_session_secret()))
+    if "session_epoch" not in columns:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE users DROP COLUMN session_epoch")
+        return
+    # SQLite before 3.35 cannot drop a column: the table is made again (nothing refers to it)
+    conn.exec_driver_sql("ALTER TABLE users RENAME TO users_before_0005")
+    users.create(conn)
+    names = ", ".join(f'"{c.name}"' for c in users.columns)
+    conn.exec_driver_sql(f"INSERT INTO users ({names}) SELECT {names} FROM users_before_0005")
+    conn.exec_driver_sql("DROP TABLE users_before_0005")
+
+
+def _blind_coding_ids(conn: Connection) -> None:
+    """Nothing a blind coder is shown counts the others' work. Every coding and memo gets a random GUID,
+    unique in its table, which the web API names it by (row numbers would say how many the others made);
+    GUIDs imported from other tools are kept unless missing, malformed or repeated. The audit log is
+    indexed by author, for a coder's own count of changes."""
+    for table in (codings, memos):
+        seen: set[str] = set()
+        renamed = []
+        for row_id, given in conn.execute(sa.select(table.c.id, table.c.guid).order_by(table.c.id)):
+            guid = kept_guid(given, seen)
+            if guid != given:
+                renamed.append({"row": row_id, "new": guid})
+        if renamed:
+            conn.execute(table.update().where(table.c.id == sa.bindparam("row")).values(guid=sa.bindparam("new")), renamed)
+    for index in BLIND_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core_tables", _create_core_tables),
     ("0002_exchange_guids", _add_exchange_guids),
     ("0003_synced_files", lambda conn: synced_files.create(conn, checkfirst=True)),
     ("0004_team_and_questionnaire", lambda conn: _create(conn, users, study_settings, invites, web_responses)),
+    ("0005_session_secrets", _session_secrets),
+    ("0006_blind_coding_ids", _blind_coding_ids),
 ]
 
 QUAL_FILE = "qual.sqlite"
@@ -265,10 +344,14 @@ class QualStore:
     def read(self) -> Connection:
         return self.engine.connect()
 
-    def last_change(self) -> int:
-        """The id of the newest audit record (0 for an empty store): what a client polls to see changes."""
+    def last_change(self, by: Collection[str] | None = None) -> int:
+        """A number that moves with every change: the id of the newest audit record (0 for an empty store),
+        or, for the changes of some people only, how many they made (ids would tell others' changes apart)."""
         with self.read() as conn:
-            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit.c.id), 0))).scalar_one())
+            if by is None:
+                return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit.c.id), 0))).scalar_one())
+            counted = sa.select(sa.func.count()).select_from(audit).where(audit.c.who.in_(sorted(by)))
+            return int(conn.execute(counted).scalar_one())
 
     def close(self) -> None:
         self.engine.dispose()

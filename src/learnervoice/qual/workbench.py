@@ -4,7 +4,9 @@ Kept apart from the analytic queries (which read a Parquet snapshot of the
 whole store): these read and write single rows in the transactional store, so
 many coders can work at once and each sees the others' changes at once.
 Blind coding: until the owner opens the study's codings, a coder sees only
-their own and a viewer none; the owner always sees all.
+their own and a viewer none; the owner always sees all. Nothing shown counts the
+others' work either: codings and memos are named by random GUIDs (row numbers stay
+inside the store), and the change counter of a blind coder counts their own changes.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import AccessError, CodingError
+from ..privacy.gate import Gate
 from ..study.load import Study
 from .accounts import User, get_setting, set_setting
 from .codebook import code_id, write_codebook
 from .codings import NewCoding, add_codings
+from .codings import add_memo as add_memo_row
 from .roster import load_roster
 from .store import QualStore, codes, codings, documents, insert_id, memos, turns
 
@@ -27,7 +31,7 @@ OPEN_SETTING = "codings_open"
 
 @dataclass(frozen=True)
 class CodingView:
-    id: int
+    id: str  # the coding's GUID
     start: int
     end: int
     code: str
@@ -50,6 +54,13 @@ def visible_coders(store: QualStore, user: User) -> set[str] | None:
     if user.can("owner") or codings_open(store):
         return None
     return {user.name} if user.can("coder") else set()
+
+
+def changes_seen(store: QualStore, user: User) -> int:
+    """A number that moves when something the user may see changes: while coding is blind, with the
+    user's own changes only (the others' would show that they coded, and how much)."""
+    coders = visible_coders(store, user)
+    return store.last_change(None if coders is None else coders | {user.name})
 
 
 def document_list(store: QualStore) -> list[dict[str, Any]]:
@@ -90,7 +101,7 @@ def document_codings(store: QualStore, name: str, coders: set[str] | None) -> li
     with store.read() as conn:
         if conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).first() is None:
             raise AccessError(f"no document {name!r}", status=404)
-    query = (sa.select(codings.c.id, codings.c.start, codings.c.end, codes.c.key, codings.c.coder)
+    query = (sa.select(codings.c.guid, codings.c.start, codings.c.end, codes.c.key, codings.c.coder)
              .join(codes, codes.c.id == codings.c.code_id).join(documents, documents.c.id == codings.c.document_id)
              .where(documents.c.name == name).order_by(codings.c.start, codings.c.id))
     if coders is not None:
@@ -103,27 +114,28 @@ def add_coding(store: QualStore, document: str, start: int, end: int, code: str,
     """One coding by the signed-in coder (the same coding twice is stored once)."""
     add_codings(store, [NewCoding(document, start, end, code, user.name)], who=user.name, source="api")
     with store.read() as conn:
-        row = conn.execute(
-            sa.select(codings.c.id).join(documents, documents.c.id == codings.c.document_id)
+        guid = conn.execute(
+            sa.select(codings.c.guid).join(documents, documents.c.id == codings.c.document_id)
             .join(codes, codes.c.id == codings.c.code_id)
             .where(documents.c.name == document, codings.c.start == start, codings.c.end == end, codes.c.key == code,
                    codings.c.coder == user.name)
         ).scalar_one()
-    return CodingView(int(row), start, end, code, user.name)
+    return CodingView(str(guid), start, end, code, user.name)
 
 
-def _own_coding(conn: sa.Connection, coding_id: int, user: User) -> Any:
-    row = conn.execute(sa.select(codings).where(codings.c.id == coding_id)).first()
+def _own_coding(conn: sa.Connection, coding: str, user: User) -> Any:
+    row = conn.execute(sa.select(codings).where(codings.c.guid == coding)).first()
     if row is None or (row.coder != user.name and not user.can("owner")):
         # someone else's coding is as good as absent to a coder (blind coding hides it)
-        raise AccessError(f"no coding {coding_id} of yours", status=404)
+        raise AccessError(f"no coding {coding} of yours", status=404)
     return row
 
 
-def update_coding(store: QualStore, coding_id: int, user: User, *, code: str | None = None,
+def update_coding(store: QualStore, coding: str, user: User, *, code: str | None = None,
                   start: int | None = None, end: int | None = None) -> CodingView:
-    with store.change(user.name, "update_coding", {"coding": coding_id, "code": code, "start": start, "end": end}) as conn:
-        row = _own_coding(conn, coding_id, user)
+    """Change the code or the offsets of a coding of the user's own (the owner: anyone's), named by its GUID."""
+    with store.change(user.name, "update_coding", {"coding": coding, "code": code, "start": start, "end": end}) as conn:
+        row = _own_coding(conn, coding, user)
         length = conn.execute(sa.select(sa.func.length(documents.c.text)).where(documents.c.id == row.document_id)).scalar_one()
         new_start = row.start if start is None else start
         new_end = row.end if end is None else end
@@ -132,37 +144,65 @@ def update_coding(store: QualStore, coding_id: int, user: User, *, code: str | N
         new_code = row.code_id if code is None else code_id(conn, code)
         try:
             with conn.begin_nested():
-                conn.execute(codings.update().where(codings.c.id == coding_id)
+                conn.execute(codings.update().where(codings.c.id == row.id)
                              .values(start=new_start, end=new_end, code_id=new_code))
         except sa.exc.IntegrityError:
             raise CodingError("that coding exists already") from None
         key = conn.execute(sa.select(codes.c.key).where(codes.c.id == new_code)).scalar_one()
-    return CodingView(coding_id, new_start, new_end, key, row.coder)
+    return CodingView(coding, new_start, new_end, key, row.coder)
 
 
-def delete_coding(store: QualStore, coding_id: int, user: User) -> None:
-    with store.change(user.name, "delete_coding", {"coding": coding_id}) as conn:
-        _own_coding(conn, coding_id, user)
-        conn.execute(memos.delete().where(memos.c.target_kind == "coding", memos.c.target_id == coding_id))
-        conn.execute(codings.delete().where(codings.c.id == coding_id))
+def delete_coding(store: QualStore, coding: str, user: User) -> None:
+    """Delete a coding of the user's own (the owner: anyone's), named by its GUID, with its memos."""
+    with store.change(user.name, "delete_coding", {"coding": coding}) as conn:
+        row = _own_coding(conn, coding, user)
+        conn.execute(memos.delete().where(memos.c.target_kind == "coding", memos.c.target_id == row.id))
+        conn.execute(codings.delete().where(codings.c.id == row.id))
+
+
+def add_memo(store: QualStore, target_kind: str, target: str, text: str, user: User, *, gate: Gate) -> str:
+    """A memo by the user on a document (by name), a code (by key) or a coding the user may see (by GUID); its GUID.
+
+    The text passes through the disclosure gate first (`gate.notice()` says what it replaced)."""
+    found: str | int = target
+    if target_kind == "coding":
+        coders = visible_coders(store, user)
+        with store.read() as conn:
+            row = conn.execute(sa.select(codings.c.id, codings.c.coder).where(codings.c.guid == target)).first()
+        if row is None or (coders is not None and row.coder not in coders):
+            raise AccessError(f"no coding {target} of yours", status=404)
+        found = int(row.id)
+    memo_id = add_memo_row(store, target_kind, found, text, author=user.name, gate=gate)
+    with store.read() as conn:
+        return str(conn.execute(sa.select(memos.c.guid).where(memos.c.id == memo_id)).scalar_one())
 
 
 def document_memos(store: QualStore, name: str, coders: set[str] | None) -> list[dict[str, Any]]:
-    """Memos on the document and on its codings (others' memos follow the blind-coding rule)."""
+    """Memos on the document and on its codings (others' memos follow the blind-coding rule), named by GUID."""
     with store.read() as conn:
         doc_id = conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).scalar()
         if doc_id is None:
             raise AccessError(f"no document {name!r}", status=404)
-        coding_ids = sa.select(codings.c.id).where(codings.c.document_id == doc_id)
-        query = sa.select(memos).where(sa.or_(
-            sa.and_(memos.c.target_kind == "document", memos.c.target_id == doc_id),
-            sa.and_(memos.c.target_kind == "coding", memos.c.target_id.in_(coding_ids)),
-        )).order_by(memos.c.id)
+        on_coding = sa.and_(memos.c.target_kind == "coding", codings.c.id == memos.c.target_id)
+        query = (sa.select(memos.c.guid, memos.c.target_kind, codings.c.guid.label("coding"), memos.c.author, memos.c.text)
+                 .select_from(memos.outerjoin(codings, on_coding))
+                 .where(sa.or_(sa.and_(memos.c.target_kind == "document", memos.c.target_id == doc_id),
+                               sa.and_(memos.c.target_kind == "coding", codings.c.document_id == doc_id)))
+                 .order_by(memos.c.id))
         if coders is not None:
             query = query.where(memos.c.author.in_(sorted(coders)))
         rows = conn.execute(query).all()
-    return [{"id": r.id, "target_kind": r.target_kind, "target_id": r.target_id, "author": r.author, "text": r.text}
-            for r in rows]
+    return [{"id": r.guid, "target_kind": r.target_kind, "target": name if r.target_kind == "document" else r.coding,
+             "author": r.author, "text": r.text} for r in rows]
+
+
+def coding_guids(store: QualStore, ids: list[int]) -> dict[int, str]:
+    """The GUIDs of codings given by row number (the analytic queries' `coding_id`), to show outside the store."""
+    if not ids:
+        return {}
+    with store.read() as conn:
+        rows = conn.execute(sa.select(codings.c.id, codings.c.guid).where(codings.c.id.in_(sorted(set(ids))))).all()
+    return {int(r.id): str(r.guid) for r in rows}
 
 
 def code_list(store: QualStore) -> list[dict[str, Any]]:

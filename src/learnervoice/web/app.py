@@ -1,4 +1,4 @@
-"""The FastAPI application: sites, sessions, security headers, errors as pages or JSON, sign-in.
+"""The FastAPI application: sites, sessions, body limits, security headers, errors as pages or JSON, sign-in.
 
 Every route sits under ``/s/{study}/`` and asks for a role (or a questionnaire
 link) before it touches the study; pages are server-rendered, scripts are the
@@ -17,14 +17,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
-from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
 from ..errors import AccessError, LearnervoiceError, QuestionnaireError
 from ..qual.accounts import end_sessions, verify_password
 from ..study.load import Study
+from .limits import BodyLimit, RateLimiter, limit_key
 from .security import (
-    LoginLimiter,
     Member,
     check_csrf,
     client_address,
@@ -37,8 +36,9 @@ from .security import (
     signed_in,
     site_of,
 )
-from .disclosure import release_responses
-from .settings import Settings, secret_key
+from .disclosure import ReleaseResponses
+from .sessions import StudyKeys, StudySessions, study_key
+from .settings import Settings
 from .sites import open_sites
 
 HERE = Path(__file__).parent
@@ -58,11 +58,15 @@ def create_app(studies: list[Study], settings: Settings, *, clock: Callable[[], 
     app.state.sites = sites
     app.state.settings = settings
     app.state.clock = clock
-    app.state.limiter = LoginLimiter(settings.login_attempts, settings.login_window_minutes * 60)
-    key = secret_key(settings, studies[0].private_dir)
-    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="lv_session", same_site="strict",
-                       https_only=settings.secure_cookies, max_age=int(settings.session_hours * 3600))
-    app.middleware("http")(release_responses)  # the disclosure gate, inside the security headers
+    app.state.proxies = settings.proxy_networks()
+    app.state.limiter = RateLimiter(settings.login_attempts, settings.login_window_minutes * 60)
+    app.state.open_limiter = RateLimiter(settings.open_link_starts, settings.open_link_window_minutes * 60)
+    app.state.keys = StudyKeys({slug: study_key(settings, site.study.private_dir) for slug, site in sites.items()})
+    app.add_middleware(ReleaseResponses, sites=sites)  # the disclosure gate, innermost
+    # the first added runs innermost: bodies are counted inside the headers and sessions, so a 413 has both
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(StudySessions, keys=app.state.keys, max_age=int(settings.session_hours * 3600),
+                       secure=settings.secure_cookies)
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_exception_handler(LearnervoiceError, _learnervoice_error)  # type: ignore[arg-type]
@@ -179,17 +183,17 @@ def _account_routes() -> Any:
 
 def _attempt(request: Request, slug: str, name: str, password: str) -> Any:
     site = site_of(request, slug)
-    limiter: LoginLimiter = request.app.state.limiter
-    key = (client_address(request), slug, name.strip().lower())
+    limiter: RateLimiter = request.app.state.limiter
+    key = (limit_key(client_address(request)), slug, name.strip().lower())
     wait = limiter.blocked_for(key, now(request))
     if wait > 0:
         raise AccessError(f"too many failed sign-ins; try again in {int(wait // 60) + 1} minute(s)", status=429)
     user = verify_password(site.store, name.strip(), password)
     if user is None:
-        limiter.failed(key, now(request))
+        limiter.record(key, now(request))
         raise AccessError("the name or the password is not right", status=401)
-    limiter.succeeded(key)
-    sign_in(request, site, user)
+    limiter.forget(key)
+    sign_in(request, user)
     return user
 
 
@@ -198,7 +202,7 @@ def _logout(request: Request, slug: str) -> None:
     user = signed_in(request, site)
     if user is not None:
         end_sessions(site.store, user)
-    sign_out(request, site)
+    sign_out(request)
 
 
 def _safe_next(slug: str, target: str) -> str:

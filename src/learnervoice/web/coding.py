@@ -14,7 +14,7 @@ from ..errors import AccessError
 from ..privacy.gate import gate_for
 from ..qual import workbench as wb
 from ..qual.codebook import merge_codes, move_code, rename_code
-from ..qual.codings import add_memo
+from ..qual.store import GUID
 from .app import page
 from .security import Member, check_csrf, require
 
@@ -24,11 +24,11 @@ changes = [Depends(check_csrf)]
 
 CodeKey = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
 MAX_OFFSET = 2**31 - 1  # far beyond any transcript; keeps numbers inside every database's integers
-CodingId = PathParam(ge=1, le=MAX_OFFSET, description="The coding's number.")
+CodingId = PathParam(pattern=f"^(?:{GUID.pattern})$", description="The coding's id (a GUID).")
 
 
 class CodingOut(BaseModel):
-    id: int
+    id: str = Field(description="The coding's GUID: random, so it tells nothing of other codings.")
     start: int
     end: int
     code: str
@@ -72,8 +72,14 @@ class BlindIn(BaseModel):
     open: bool
 
 
+class MemoOut(BaseModel):
+    id: str = Field(description="The memo's GUID.")
+    note: str = Field(default="", description="What the disclosure gate replaced in the text, if anything.")
+
+
 class Changes(BaseModel):
-    last: int
+    last: int = Field(description="Moves when something the user may see changes (while coding is blind: "
+                                  "when the user changes something).")
 
 
 # --- JSON API ----------------------------------------------------------------------------------
@@ -107,13 +113,13 @@ def post_coding(item: NewCodingIn, member: Member = Depends(coder)) -> CodingOut
 
 
 @router.patch("/s/{slug}/api/codings/{coding_id}", tags=["coding"], dependencies=changes)
-def patch_coding(patch: CodingPatch, coding_id: int = CodingId, member: Member = Depends(coder)) -> CodingOut:
+def patch_coding(patch: CodingPatch, coding_id: str = CodingId, member: Member = Depends(coder)) -> CodingOut:
     made = wb.update_coding(member.site.store, coding_id, member.user, code=patch.code, start=patch.start, end=patch.end)
     return CodingOut(**made.as_dict())
 
 
 @router.delete("/s/{slug}/api/codings/{coding_id}", tags=["coding"], status_code=204, dependencies=changes)
-def remove_coding(coding_id: int = CodingId, member: Member = Depends(coder)) -> Response:
+def remove_coding(coding_id: str = CodingId, member: Member = Depends(coder)) -> Response:
     wb.delete_coding(member.site.store, coding_id, member.user)
     return Response(status_code=204)
 
@@ -124,29 +130,13 @@ def get_memos(name: str, member: Member = Depends(viewer)) -> list[dict[str, Any
 
 
 @router.post("/s/{slug}/api/memos", tags=["coding"], status_code=201, dependencies=changes)
-def post_memo(memo: MemoIn, member: Member = Depends(coder)) -> dict[str, Any]:
-    target: str | int = memo.target
-    if memo.target_kind == "coding":
-        if not memo.target.isdigit() or int(memo.target) > MAX_OFFSET:
-            raise AccessError("a coding is named by its number", status=422)
-        target = int(memo.target)
-        coders = wb.visible_coders(member.site.store, member.user)
-        if coders is not None:
-            _check_visible_coding(member, target, coders)
+def post_memo(memo: MemoIn, member: Member = Depends(coder)) -> MemoOut:
+    """A memo on a document (by name), a code (by key) or a coding (by its id); names in it become pseudonyms."""
+    if memo.target_kind == "coding" and not GUID.fullmatch(memo.target):
+        raise AccessError("a coding is named by its id (a GUID)", status=422)
     gate = gate_for(member.site.study)
-    made = add_memo(member.site.store, memo.target_kind, target, memo.text, author=member.user.name, gate=gate)
-    return {"id": made, "note": gate.notice() or ""}
-
-
-def _check_visible_coding(member: Member, coding_id: int, coders: set[str]) -> None:
-    import sqlalchemy as sa
-
-    from ..qual.store import codings
-
-    with member.site.store.read() as conn:
-        who = conn.execute(sa.select(codings.c.coder).where(codings.c.id == coding_id)).scalar()
-    if who is None or who not in coders:
-        raise AccessError(f"no coding {coding_id} of yours", status=404)
+    made = wb.add_memo(member.site.store, memo.target_kind, memo.target, memo.text, member.user, gate=gate)
+    return MemoOut(id=made, note=gate.notice() or "")
 
 
 @router.get("/s/{slug}/api/codes", tags=["codebook"])
@@ -197,6 +187,9 @@ def _quotes(member: Member, code: str, attribute: str | None, value: str | None)
     frame = quotes(member.site.study, member.site.store, code, where=where)
     if coders is not None:
         frame = frame[frame["coder"].isin(sorted(coders))]
+    guids = wb.coding_guids(member.site.store, [int(i) for i in frame["coding_id"]])
+    frame = frame[frame["coding_id"].isin(list(guids))]  # a coding deleted since the snapshot is left out
+    frame = frame.assign(coding_id=[guids[int(i)] for i in frame["coding_id"]])  # GUIDs, never row numbers
     keep = [c for c in ("coding_id", "document", "code", "coder", "speaker", "quote", "before", "after") if c in frame.columns]
     attrs = [c for c in frame.columns if c in _attribute_names(member)]
     return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame[keep + attrs].to_dict("records")]
@@ -239,8 +232,8 @@ def put_blind(state: BlindIn, member: Member = Depends(owner)) -> BlindIn:
 
 @router.get("/s/{slug}/api/changes", tags=["coding"])
 def get_changes(member: Member = Depends(viewer)) -> Changes:
-    """The number of the latest change: pages poll it and reload what changed."""
-    return Changes(last=member.site.store.last_change())
+    """A number that moves with every change the user may see: pages poll it and reload what changed."""
+    return Changes(last=wb.changes_seen(member.site.store, member.user))
 
 
 # --- pages -------------------------------------------------------------------------------------

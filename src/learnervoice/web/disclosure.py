@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..privacy.gate import Gate, gate_for
 
@@ -25,21 +23,52 @@ APP_VALUES = frozenset({"csrf", "url", "link", "token", "label", "id"})
 WEB_KINDS = frozenset({"name", "handle", "email", "phone"})  # links in pages are the app's own
 
 
-async def release_responses(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    response = await call_next(request)
-    path = request.url.path
-    match = STUDY_PATH.match(path)
-    kind = response.headers.get("content-type", "")
-    if match is None or LEFT_AS_IS.match(path) or not kind.startswith(("application/json", "text/html")):
-        return response
-    site = request.app.state.sites.get(match.group(1))
-    if site is None:
-        return response
-    body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-    gate = gate_for(site.study)
+class ReleaseResponses:
+    """A plain ASGI middleware: the answers of a study's routes are held whole, released, then sent."""
+
+    def __init__(self, app: ASGIApp, sites: dict[str, Any]) -> None:
+        self.app = app
+        self.sites = sites
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        match = STUDY_PATH.match(path)
+        site = self.sites.get(match.group(1)) if match else None
+        if site is None or LEFT_AS_IS.match(path):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def held(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                if not _released_kind(message):
+                    await send(message)
+            elif message["type"] == "http.response.body" and start is not None and _released_kind(start):
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await _send_released(send, start, b"".join(chunks), gate_for(site.study))
+            else:
+                await send(message)
+
+        await self.app(scope, receive, held)
+
+
+def _released_kind(start: Message) -> bool:
+    kind = dict(start.get("headers", [])).get(b"content-type", b"").decode("latin-1")
+    return kind.startswith(("application/json", "text/html"))
+
+
+async def _send_released(send: Send, start: Message, body: bytes, gate: Gate) -> None:
+    headers = dict(start.get("headers", []))
+    kind = headers.get(b"content-type", b"").decode("latin-1")
     released = _json(gate, body) if kind.startswith("application/json") else _html(gate, body)
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    return Response(released, status_code=response.status_code, headers=headers, media_type=response.media_type)
+    out = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    out.append((b"content-length", str(len(released)).encode()))
+    await send({**start, "headers": out})
+    await send({"type": "http.response.body", "body": released})
 
 
 def _json(gate: Gate, body: bytes) -> bytes:

@@ -21,6 +21,8 @@ WORDS: dict[str, dict[str, str]] = {
         "range": "Enter a number from {0} to {1}.", "band": "Enter a number from {0} to {1}.",
         "too_long": "Keep the answer under {0} characters.", "needs_consent": "Please tick the box to agree.",
         "optional": "optional", "required_mark": "required",
+        "expired": "This page was open for too long; please tick the box and start again.",
+        "busy": "Too many questionnaires have been started from your connection; please try again in a few minutes.",
     },
     "es": {
         "consent_title": "Antes de empezar", "agree": "He leído esto y acepto participar",
@@ -36,6 +38,8 @@ WORDS: dict[str, dict[str, str]] = {
         "range": "Escribe un número de {0} a {1}.", "band": "Escribe un número de {0} a {1}.",
         "too_long": "La respuesta debe tener menos de {0} caracteres.", "needs_consent": "Marca la casilla para aceptar.",
         "optional": "opcional", "required_mark": "obligatoria",
+        "expired": "Esta página estuvo abierta demasiado tiempo; marca la casilla y empieza de nuevo.",
+        "busy": "Se han empezado demasiados cuestionarios desde tu conexión; inténtalo de nuevo en unos minutos.",
     },
     "ca": {
         "consent_title": "Abans de començar", "agree": "He llegit això i accepto participar-hi",
@@ -51,6 +55,8 @@ WORDS: dict[str, dict[str, str]] = {
         "range": "Escriu un nombre de {0} a {1}.", "band": "Escriu un nombre de {0} a {1}.",
         "too_long": "La resposta ha de tenir menys de {0} caràcters.", "needs_consent": "Marca la casella per acceptar.",
         "optional": "opcional", "required_mark": "obligatòria",
+        "expired": "Aquesta pàgina ha estat oberta massa temps; marca la casella i torna a començar.",
+        "busy": "S'han començat massa qüestionaris des de la teva connexió; torna-ho a provar d'aquí a uns minuts.",
     },
 }
 

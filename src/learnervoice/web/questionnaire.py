@@ -1,4 +1,10 @@
-"""The questionnaire for participants (by invite or open link) and the owner's view of responses."""
+"""The questionnaire for participants (by invite or open link) and the owner's view of responses.
+
+The open link makes a new anonymous link only for someone who was shown the consent
+page lately (it hands out a signed, dated nonce that the start must bring back) and
+only so many times per address in a while (settings `open_link_starts` and
+`open_link_window_minutes`).
+"""
 
 from __future__ import annotations
 
@@ -9,20 +15,27 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadSignature
 from pydantic import BaseModel, Field
 
-from ..errors import LearnervoiceError
+from ..errors import LearnervoiceError, QuestionnaireError
 from ..qual.store import invites, web_responses
 from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, SingleChoice, StudyConfig
 from ..survey import webform
 from .app import page
 from .i18n import problem_text, words
-from .security import Member, check_csrf, require, site_of
+from .limits import RateLimiter, limit_key
+from .security import Member, check_csrf, client_address, now, require, site_of
 from .sites import Site
 
 router = APIRouter()
 log = logging.getLogger("learnervoice.web")
 Token = Path(pattern=r"^[A-Za-z0-9_-]{20,64}$", description="The participant's link token.")
+CONSENT_PAGE_SECONDS = 3600  # how long the open link's consent page may lie open before the start
+OPEN_REFUSED = {  # the JSON API's words; pages say it in the study's language
+    "expired": "the nonce is missing, not ours or more than an hour old; get a new one with GET …/api/open",
+    "busy": "too many questionnaires were started from this address; try again in a few minutes",
+}
 
 
 class Consent(BaseModel):
@@ -51,6 +64,15 @@ class FormOut(BaseModel):
 class LinkOut(BaseModel):
     respondent: str
     link: str
+
+
+class OpenOffer(BaseModel):
+    consent_text: str
+    nonce: str = Field(description="To send back within an hour with POST …/api/open.")
+
+
+class OpenIn(BaseModel):
+    nonce: str = Field(min_length=1, max_length=500, description="From GET …/api/open (or the open page).")
 
 
 class InvitesIn(BaseModel):
@@ -132,12 +154,46 @@ def post_withdraw(request: Request, slug: str, token: str = Token) -> Response:
     return Response(status_code=204)
 
 
+@router.get("/s/{slug}/api/open", tags=["questionnaire"])
+def get_open(request: Request, slug: str) -> OpenOffer:
+    """What someone arriving by the open link agrees to, and the nonce that starting needs."""
+    site = _open_site(request, slug)
+    return OpenOffer(consent_text=site.study.config.consent, nonce=_open_nonce(request, site))
+
+
 @router.post("/s/{slug}/api/open", tags=["questionnaire"], status_code=201)
-def post_open(request: Request, slug: str) -> LinkOut:
-    """A new anonymous link, when the study has an open link."""
-    site = site_of(request, slug)
+def post_open(request: Request, slug: str, body: OpenIn) -> LinkOut:
+    """A new anonymous link, when the study has an open link (consent then goes to …/api/q/{token}/consent)."""
+    site = _open_site(request, slug)
+    refused = _admit(request, site, body.nonce)
+    if refused is not None:
+        raise QuestionnaireError(OPEN_REFUSED[refused], status=429 if refused == "busy" else 400)
     made = webform.open_link_invite(site.store, site.study)
     return LinkOut(respondent=made.label, link=f"/s/{slug}/q/{made.token}")
+
+
+def _open_site(request: Request, slug: str) -> Site:
+    site = site_of(request, slug)
+    if not site.study.config.questionnaire.open_link:
+        raise QuestionnaireError("this study takes answers by invitation only", status=404)
+    return site
+
+
+def _open_nonce(request: Request, site: Site) -> str:
+    return str(request.app.state.keys.serializer(site.slug, "open link").dumps({"at": now(request)}))
+
+
+def _admit(request: Request, site: Site, nonce: str) -> str | None:
+    """None when a new open link may be made now (it is then counted); else why not: 'expired' or 'busy'."""
+    try:
+        shown = request.app.state.keys.serializer(site.slug, "open link").loads(nonce)
+    except BadSignature:
+        return "expired"
+    at = shown.get("at") if isinstance(shown, dict) else None
+    if not isinstance(at, (int, float)) or not 0 <= now(request) - at <= CONSENT_PAGE_SECONDS:
+        return "expired"
+    limiter: RateLimiter = request.app.state.open_limiter
+    return "busy" if limiter.take((limit_key(client_address(request)), site.slug), now(request)) else None
 
 
 @router.get("/s/{slug}/api/responses", tags=["questionnaire"])
@@ -233,18 +289,27 @@ def open_page(request: Request, slug: str) -> Response:
     site = site_of(request, slug)
     if not site.study.config.questionnaire.open_link:
         return page(request, "error.html", {"message": "This study takes answers by invitation only.", "status": 404}, 404)
-    return page(request, "consent.html", _form_context(site, "", consent=site.study.config.consent, error="", open=True))
+    return _open_consent(request, site, "", 200)
+
+
+def _open_consent(request: Request, site: Site, error: str, status: int) -> HTMLResponse:
+    context = _form_context(site, "", consent=site.study.config.consent, error=error, open=True,
+                            nonce=_open_nonce(request, site))
+    return page(request, "consent.html", context, status=status)
 
 
 @router.post("/s/{slug}/open", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def open_form(request: Request, slug: str) -> Response:
     """Consent on the open link: only then is an anonymous link made and the consent stored."""
-    site = site_of(request, slug)
+    site = _open_site(request, slug)
     form = await request.form()
+    t = words(site.study.config.language)
     if form.get("agree") != "yes":
-        context = _form_context(site, "", consent=site.study.config.consent, open=True,
-                                error=words(site.study.config.language)["needs_consent"])
-        return page(request, "consent.html", context, status=422)
+        return _open_consent(request, site, t["needs_consent"], 422)
+    nonce = form.get("nonce")
+    refused = _admit(request, site, nonce if isinstance(nonce, str) else "")
+    if refused is not None:
+        return _open_consent(request, site, t[refused], 429 if refused == "busy" else 400)
     made = await run_in_threadpool(webform.open_link_invite, site.store, site.study)
     await run_in_threadpool(webform.record_consent, site.store, site.study, made.token, agreed=True)
     return RedirectResponse(f"/s/{slug}/q/{made.token}", status_code=303)

@@ -1,24 +1,28 @@
-"""Who is asking: signed session cookies, roles per study, CSRF tokens, a login rate limit.
+"""Who is asking: the user the study's session names, roles, CSRF tokens, the client's address.
 
-A session holds, per study, the user id, the user's session epoch (raised on
-logout, which ends every session of that user) and when they signed in (the
-session lifetime counts from there). Sessions of one study say nothing in
-another: each study has its own accounts.
+A session (one per study, see sessions.py) holds the user's id, the account's
+session secret (replaced on logout, which ends every session of that user, and on
+a change of role) and when they signed in (the session lifetime counts from
+there), and the CSRF token that every change must carry.
+
+The client's address is the connection's; X-Forwarded-For is believed only from
+the reverse proxies named in the settings, and then its rightmost address that
+is not one of them counts (what the proxies saw; anything left of it the client wrote).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fastapi import Request
 
 from ..errors import AccessError
 from ..qual.accounts import User, user_by_id
+from .settings import Network
 from .sites import Site
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -46,30 +50,30 @@ def now(request: Request) -> float:
 
 
 def signed_in(request: Request, site: Site) -> User | None:
-    entry = request.session.get("users", {}).get(site.slug)
+    """The user the study's session names, while the session is young enough and the account's secret unchanged."""
+    entry = request.session.get("user")
     if not isinstance(entry, list) or len(entry) != 3:
         return None
-    user_id, epoch, since = entry
-    if now(request) - float(since) > request.app.state.settings.session_hours * 3600:
-        sign_out(request, site)
+    user_id, secret, since = entry
+    if not isinstance(user_id, int) or not isinstance(secret, str) or not isinstance(since, (int, float)):
         return None
-    user = user_by_id(site.store, int(user_id))
-    if user is None or user.session_epoch != epoch:
+    if now(request) - since > request.app.state.settings.session_hours * 3600:
+        sign_out(request)
         return None
+    user = user_by_id(site.store, user_id)
+    if user is None or not secrets.compare_digest(user.session_secret.encode(), secret.encode()):
+        return None  # signed out everywhere, another role, or no such account any more (whatever its id)
     return user
 
 
-def sign_in(request: Request, site: Site, user: User) -> None:
-    users = dict(request.session.get("users", {}))
-    users[site.slug] = [user.id, user.session_epoch, now(request)]
-    request.session["users"] = users
-    request.session["csrf"] = secrets.token_urlsafe(32)  # a new token at every sign-in
+def sign_in(request: Request, user: User) -> None:
+    """A fresh session for the user: nothing of the one before is kept, the CSRF token included."""
+    request.session.clear()
+    request.session.update(user=[user.id, user.session_secret, now(request)], csrf=secrets.token_urlsafe(32))
 
 
-def sign_out(request: Request, site: Site) -> None:
-    users = dict(request.session.get("users", {}))
-    users.pop(site.slug, None)
-    request.session["users"] = users
+def sign_out(request: Request) -> None:
+    request.session.pop("user", None)
 
 
 def csrf_token(request: Request) -> str:
@@ -84,6 +88,8 @@ async def check_csrf(request: Request) -> None:
     """Unsafe methods carry the session's token in a header (scripts) or a form field (pages)."""
     if request.method not in UNSAFE:
         return
+    if "slug" in request.path_params:
+        site_of(request, request.path_params["slug"])  # no such study: 404 (it has no sessions to check against)
     expected = request.session.get("csrf")
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
@@ -111,38 +117,43 @@ def require(role: str) -> Callable[..., Member]:
     return dependency
 
 
-@dataclass
-class LoginLimiter:
-    """At most `attempts` failed sign-ins per (address, study, name) within `window` seconds."""
-
-    attempts: int
-    window: float
-    _failures: dict[tuple[str, ...], deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def blocked_for(self, key: tuple[str, ...], at: float) -> float:
-        """Seconds until another attempt is allowed (0 when it is)."""
-        with self._lock:
-            recent = self._recent(key, at)
-            return 0.0 if len(recent) < self.attempts else recent[0] + self.window - at
-
-    def failed(self, key: tuple[str, ...], at: float) -> None:
-        with self._lock:
-            self._recent(key, at).append(at)
-
-    def succeeded(self, key: tuple[str, ...]) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def _recent(self, key: tuple[str, ...], at: float) -> deque[float]:
-        recent = self._failures.setdefault(key, deque())
-        while recent and recent[0] <= at - self.window:
-            recent.popleft()
-        return recent
-
-
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    peer = request.client.host if request.client else "?"
+    proxies: tuple[Network, ...] = request.app.state.proxies
+    return forwarded_client(peer, request.headers.getlist("x-forwarded-for"), proxies)
+
+
+def forwarded_client(peer: str, forwarded: list[str], proxies: tuple[Network, ...]) -> str:
+    """The client's address: the peer's, or behind trusted proxies the rightmost forwarded address not theirs.
+
+    >>> proxy = (ipaddress.ip_network("10.0.0.0/8"),)
+    >>> forwarded_client("10.0.0.2", ["6.6.6.6, 192.0.2.1", "10.0.0.9"], proxy), forwarded_client("192.0.2.9", ["6.6.6.6"], proxy)
+    ('192.0.2.1', '192.0.2.9')
+    """
+    if not _within(peer, proxies):
+        return peer
+    hops = [hop.strip() for header in forwarded for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, proxies):
+            return _address(hop) or hop[:100]
+    return peer
+
+
+def _address(text: str) -> str | None:
+    """The address in a forwarded hop (`192.0.2.1`, `192.0.2.1:5000`, `[2001:db8::1]:5000`), or None."""
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def _within(text: str, networks: tuple[Network, ...]) -> bool:
+    address = _address(text)
+    return address is not None and any(ipaddress.ip_address(address) in n for n in networks)
 
 
 def default_clock() -> float:

@@ -1,5 +1,6 @@
 // The transcript reader: the text in turns, codings as marks, select-and-code, memos, and the other
-// coders' changes shown without a reload (the page polls the study's change counter).
+// coders' changes shown without a reload (the page polls the study's change counter, which for a blind coder
+// counts only their own changes). Codings are named by their GUIDs; the list numbers them for people.
 // Everything from the server is put in the page as text (textContent), never as HTML.
 (function () {
   "use strict";
@@ -67,17 +68,17 @@
 
   function renderCodings() {
     codingsList.textContent = "";
-    codings.forEach(function (c) {
+    codings.forEach(function (c, n) {
       var li = document.createElement("li");
       li.textContent = c.code + " · " + c.coder + " · “" + doc.text.slice(c.start, Math.min(c.end, c.start + 80)) + (c.end - c.start > 80 ? "…" : "") + "”";
       if ((c.coder === me || root.dataset.role === "owner") && document.getElementById("code-select")) {
         var recode = document.createElement("button");
         recode.type = "button";
         recode.textContent = "Recode";
-        recode.setAttribute("aria-label", "Give coding " + c.id + " the code chosen above");
+        recode.setAttribute("aria-label", "Give coding " + (n + 1) + " (" + c.code + ") the code chosen above");
         recode.addEventListener("click", function () {
           var code = document.getElementById("code-select").value;
-          request("PATCH", "/codings/" + c.id, { code: code }).then(refresh)
+          request("PATCH", "/codings/" + encodeURIComponent(c.id), { code: code }).then(refresh)
             .then(function () { say("Recoded as " + code + "."); }).catch(function (e) { say(e.message); });
         });
         li.appendChild(recode);
@@ -86,9 +87,9 @@
         var del = document.createElement("button");
         del.type = "button";
         del.textContent = "Delete";
-        del.setAttribute("aria-label", "Delete coding " + c.id + " (" + c.code + ")");
+        del.setAttribute("aria-label", "Delete coding " + (n + 1) + " (" + c.code + ")");
         del.addEventListener("click", function () {
-          request("DELETE", "/codings/" + c.id).then(refresh).then(function () { say("Coding deleted."); }).catch(function (e) { say(e.message); });
+          request("DELETE", "/codings/" + encodeURIComponent(c.id)).then(refresh).then(function () { say("Coding deleted."); }).catch(function (e) { say(e.message); });
         });
         li.appendChild(del);
       }
