@@ -37,9 +37,12 @@ def paper_tables() -> Path:
 
 @pytest.fixture
 def example(tmp_path: Path) -> Study:
-    """A private copy of the bundled example study (no store yet)."""
+    """A private copy of the bundled example study, opened as every command opens it (stores made current)."""
+    from learnervoice.workspace import open_workspace
+
     target = tmp_path / "example"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".learnervoice", "tables.html", "qual.sqlite*", "report.html", "report.docx", "qual_snapshot"))
+    open_workspace(target).close()
     return open_study(target)
 
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from learnervoice.cli import app
 from learnervoice.qual.agreement import agreement
 from learnervoice.qual.queries import code_frequencies
-from learnervoice.qual.roster import load_roster
+from learnervoice.study.roster import load_roster
 from learnervoice.qual.store import QualStore, turns
 from learnervoice.qual.sync import sync_declared
 from learnervoice.study.load import Study

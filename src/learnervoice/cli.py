@@ -88,7 +88,7 @@ def check(study: StudyArg) -> None:
     """Validate study.yaml and say what the instrument holds."""
     from .study import open_study
 
-    from .qual.roster import load_roster, roster_path
+    from .study.roster import load_roster, roster_path
 
     s = open_study(study)
     typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
@@ -171,7 +171,7 @@ def tables(
     from .errors import TableError
     from .privacy.gate import gate_for
     from .report.formats import FORMATS, format_from_suffix, released_tables, render_text, write_tables
-    from .stats.tables import crosstab_tables, frequency_tables
+    from .mixed.tables import crosstab_tables, frequency_tables
     from .study import open_study
 
     if base not in ("declared", "cases", "responses"):

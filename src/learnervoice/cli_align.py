@@ -81,9 +81,9 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
     ) -> None:
         """Make a catalogue from European Digital Credentials (the fields ELM carries)."""
         from .align.catalogue import Catalogue, write_catalogue_yaml
-        from .exchange.elm import read_elm
+        from .align.catalogue import elm_offer
 
-        offers = tuple(read_elm(path) for path in credentials)
+        offers = tuple(elm_offer(path) for path in credentials)
         write_catalogue_yaml(Catalogue(offers=offers), output)
         typer.echo(f"wrote {len(offers)} offer(s) to {output}; add what ELM does not carry (weekly hours, schedule…)")
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from learnervoice.align.catalogue import elm_offer as read_elm
 from learnervoice.align.catalogue import read_catalogue
 from learnervoice.cli import app
 from learnervoice.errors import CatalogueError
 from learnervoice.exchange.badges import achievement
-from learnervoice.exchange.elm import read_elm
 
 from ..conftest import EXAMPLE
 

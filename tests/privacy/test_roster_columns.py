@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from learnervoice.cli import app
 from learnervoice.errors import RosterError
-from learnervoice.qual.roster import load_roster
+from learnervoice.study.roster import load_roster
 from learnervoice.study import open_study
 from learnervoice.study.load import Study
 

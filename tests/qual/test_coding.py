@@ -182,7 +182,7 @@ def test_codings_from_yaml_with_line_numbers(qual_study: Study, coded: QualStore
 
 def test_quantitised_participant_variables(qual_study: Study, coded: QualStore) -> None:
     """Codes as a participant variable: each participant once; several codes of an exclusive set are set apart."""
-    from learnervoice.qual.quantitise import quantitised_table
+    from learnervoice.mixed.quantitised import quantitised_table
     from learnervoice.study.model import QuantitisedVariable
 
     labels = {"career": "Career", "pleasure": "Pleasure", "online": "Online"}
@@ -201,7 +201,7 @@ def test_quantitised_participant_variables(qual_study: Study, coded: QualStore) 
 
 
 def test_quantitised_count_rule(qual_study: Study, coded: QualStore) -> None:
-    from learnervoice.qual.quantitise import quantitised_table
+    from learnervoice.mixed.quantitised import quantitised_table
     from learnervoice.study.model import QuantitisedVariable
 
     labels = {"career": "Career", "online": "Online"}
@@ -247,7 +247,8 @@ def test_quantitised_predominant_rule(qual_study: Study, coded: QualStore) -> No
     By hand from the `coded` fixture (coder anna): P01 pleasure; P02 career; P03 career and online;
     P04 online. So motivation: P01, P02; format: P04; P03 ties.
     """
-    from learnervoice.qual.quantitise import participant_groups, quantitised_table
+    from learnervoice.mixed.quantitised import quantitised_table
+    from learnervoice.qual.quantitise import participant_groups
     from learnervoice.study.model import QuantitisedVariable
 
     variable = QuantitisedVariable.model_validate({

@@ -40,7 +40,7 @@ def test_report_holds_the_papers_tables_and_themes(example: Study, tmp_path: Pat
 
 def test_attributions_are_coarsened_below_k(example: Study, tmp_path: Path) -> None:
     """Every attribution shown is shared by at least k = 3 participants; what was coarsened is listed."""
-    from learnervoice.qual.roster import load_roster
+    from learnervoice.study.roster import load_roster
 
     md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
     people = [p.attributes for p in load_roster(example).participants if not p.is_moderator]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from learnervoice.report.formats import render_text
-from learnervoice.stats.tables import crosstab_tables, frequency_tables
+from learnervoice.mixed.tables import crosstab_tables, frequency_tables
 from learnervoice.study.load import Study
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from learnervoice.cli import app
 from learnervoice.errors import InvalidResponsesError, StudyError
 from learnervoice.stats.tables import frequency_tables
+from learnervoice.workspace import open_workspace
 from learnervoice.survey.importer import import_responses
 
 from ..conftest import snapshot, write_study
@@ -83,6 +84,7 @@ def test_mapping_declared_in_study_yaml(tmp_path: Path) -> None:
         mode: {column: Q7, values: {'1': online, '2': onsite}}
 """,
     )
+    open_workspace(study).close()  # declared files are imported where a study is opened
     table = frequency_tables(study).frequencies[0]
     assert [r.count for r in table.rows] == [2, 1]
 

@@ -98,9 +98,7 @@ def read_catalogue(path: Path) -> Catalogue:
     if path.suffix.lower() in (".yaml", ".yml"):
         records = _yaml_records(path)
     elif path.suffix.lower() == ".json":
-        from ..exchange.elm import read_elm
-
-        return Catalogue(offers=(read_elm(path),), source=path.name)
+        return Catalogue(offers=(elm_offer(path),), source=path.name)
     else:
         records = _csv_records(path)
     offers: list[Offer] = []
@@ -177,3 +175,10 @@ def write_catalogue_yaml(catalogue: Catalogue, path: Path) -> None:
     with tmp.open("w", encoding="utf-8") as fh:
         yaml.dump({"offers": offers}, fh)
     tmp.replace(path)
+
+
+def elm_offer(path: Path) -> Offer:
+    """The offer a European Digital Credential (ELM v3 JSON-LD) describes."""
+    from ..exchange.elm import read_elm
+
+    return Offer.model_validate(read_elm(path))

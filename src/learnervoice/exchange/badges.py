@@ -11,14 +11,74 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from ..align.catalogue import Catalogue, Offer
 from ..study.model import slug
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 COUNTRY_ALPHA2 = {"ESP": "ES", "IRL": "IE", "BEL": "BE", "FRA": "FR", "DEU": "DE", "ITA": "IT", "PRT": "PT",
                   "NLD": "NL", "GBR": "GB", "USA": "US", "AUT": "AT", "POL": "PL", "SWE": "SE", "FIN": "FI", "DNK": "DK"}
+
+
+class Offer(Protocol):
+    """What an Achievement is made from (learnervoice.align.catalogue.Offer has it all)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def awarding_body(self) -> str: ...
+
+    @property
+    def country(self) -> str: ...
+
+    @property
+    def hours(self) -> float | None: ...
+
+    @property
+    def duration_weeks(self) -> float | None: ...
+
+    @property
+    def hours_per_week(self) -> float | None: ...
+
+    @property
+    def participation(self) -> tuple[str, ...]: ...
+
+    @property
+    def level(self) -> tuple[str, ...]: ...
+
+    @property
+    def schedule(self) -> tuple[str, ...]: ...
+
+    @property
+    def stackable(self) -> bool | None: ...
+
+    @property
+    def assessment(self) -> str | None: ...
+
+    @property
+    def quality_assurance(self) -> str | None: ...
+
+    @property
+    def prerequisites(self) -> str | None: ...
+
+    @property
+    def ects(self) -> float | None: ...
+
+    @property
+    def eqf_level(self) -> int | None: ...
+
+    @property
+    def learning_outcomes(self) -> tuple[str, ...]: ...
+
+
+class Catalogue(Protocol):
+    @property
+    def offers(self) -> Sequence[Offer]: ...
 
 
 def achievement(offer: Offer, base_url: str) -> dict[str, Any]:

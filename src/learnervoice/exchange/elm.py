@@ -21,10 +21,9 @@ MODES = {"online": "online", "blended": "blended", "face-to-face": "onsite", "on
          "in person": "onsite", "inperson": "onsite"}
 
 
-def read_elm(path: Path) -> Any:
-    """The offer a European Digital Credential (ELM v3 JSON-LD) describes."""
-    from ..align.catalogue import Offer
-
+def read_elm(path: Path) -> dict[str, Any]:
+    """The fields of the offer a European Digital Credential (ELM v3 JSON-LD) describes, as plain data
+    (`learnervoice.align.catalogue.elm_offer` makes them an Offer)."""
     if path.stat().st_size > MAX_ELM_BYTES:
         raise CatalogueError(f"{path}: larger than 10 MB; is this a credential?")
     try:
@@ -59,7 +58,7 @@ def read_elm(path: Path) -> Any:
     missing = [k for k in ("title", "awarding_body", "country") if not fields[k]]
     if missing:
         raise CatalogueError(f"{path}: the credential does not give {', '.join(missing)}")
-    return Offer.model_validate({k: v for k, v in fields.items() if v not in (None, (), "")})
+    return {k: v for k, v in fields.items() if v not in (None, (), "")}
 
 
 def _get(node: Any, *keys: str) -> Any:

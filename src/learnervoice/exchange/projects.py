@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ..errors import ExchangeError
 from ..privacy.gate import Gate, gate_for
-from ..qual.roster import CONTACT_COLUMN, CONTACT_VALUE, FIXED, PSEUDONYM, load_roster
+from ..study.roster import CONTACT_COLUMN, CONTACT_VALUE, FIXED, PSEUDONYM, load_roster
 from ..qual.store import QualStore, codes, codings, documents, insert_id, kept_guid, memos, now, turns
 from ..study.load import Study, open_study
 from ..study.model import slug

@@ -29,7 +29,7 @@ from .matcher import LANGUAGE_REGIONS, Finding, Matcher, Person, apply
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..qual.roster import Roster
+    from ..study.roster import Roster
 
 T = TypeVar("T")
 KIND_WORDS = {"name": ("name", "names"), "handle": ("user handle", "user handles"),
@@ -126,7 +126,7 @@ def gate_for(study: Study) -> Gate:
 
 def matcher_for(study: Study) -> Matcher:
     """The matcher of the study's roster and languages (made once per roster version)."""
-    from ..qual.roster import load_roster
+    from ..study.roster import load_roster
 
     config = study.config
     languages = config.privacy.languages or (config.language,)

@@ -18,8 +18,8 @@ from ..errors import TranscriptError
 from ..privacy.gate import matcher_for
 from ..privacy.matcher import Finding, Matcher, Person, apply
 from ..study.load import Study
-from ..survey.text import normalize
-from .roster import Roster, load_roster
+from ..text import normalize
+from ..study.roster import Roster, load_roster
 from .store import QualStore, documents, insert_id, now, turns
 from .transcripts import Turn, merge_turns, read_cues
 

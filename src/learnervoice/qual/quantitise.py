@@ -1,27 +1,24 @@
-"""Codes turned into participant variables and tabulated like survey questions.
+"""Codes turned into participant variables: who voiced which codes, and which group of codes most.
 
 The unit is the participant (as researchers report themes): a participant
 counts once for a code however many segments they said it in. Moderators are
-not participants. The tables share the survey tables' shape, so every
-renderer prints them.
+not participants. Their tables, in the survey tables' shape, are made in
+`learnervoice.mixed.quantitised`.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..errors import CodingError, TableError
-from ..stats.frequencies import FrequencyTable, TableRow
-from ..stats.intervals import wilson_interval
 from ..study.load import Study
 from ..study.model import QuantitisedVariable
 from .analytics import analytic
 from .codebook import subtree_keys
-from .roster import load_roster
+from ..study.roster import load_roster
 from .store import QualStore
 
-def _participant_rows(
+def participant_rows(
     study: Study, store: QualStore, variable: QuantitisedVariable, select: str, codes: list[str] | None = None,
 ) -> list[tuple[Any, ...]]:
     """Rows of `select` over participants' codings of the variable's codes (by its coder, if one is named)."""
@@ -36,7 +33,7 @@ def participant_codes(
     study: Study, store: QualStore, variable: QuantitisedVariable, codes: list[str] | None = None,
 ) -> dict[str, set[str]]:
     """Participant pseudonym -> the codes of the variable (or of `codes`) they voiced."""
-    rows = _participant_rows(study, store, variable, "participant, code", codes)
+    rows = participant_rows(study, store, variable, "participant, code", codes)
     voiced: dict[str, set[str]] = {}
     for participant, code in rows:
         voiced.setdefault(participant, set()).add(code)
@@ -69,86 +66,3 @@ def _subtree(conn: Any, variable: QuantitisedVariable, key: str) -> list[str]:
         return subtree_keys(conn, key)
     except CodingError:
         raise TableError(f"quantitised variable {variable.id!r}: no code {key!r} in the codebook") from None
-
-
-def quantitised_table(study: Study, store: QualStore, variable: QuantitisedVariable, labels: dict[str, str]) -> FrequencyTable:
-    unknown = [c for c in variable.codes if c not in labels]
-    if unknown:
-        raise TableError(f"quantitised variable {variable.id!r}: no code(s) {unknown} in the codebook")
-    if variable.rule == "count":
-        return _count_table(study, store, variable)
-    if variable.rule == "predominant":
-        return _predominant_table(study, store, variable)
-    voiced = participant_codes(study, store, variable)
-    everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
-    answered = [p for p in everyone if voiced.get(p)]
-    several = [p for p in answered if len(voiced[p]) > 1] if variable.rule == "exclusive" else []
-    base = len(answered) - len(several)
-    rows = []
-    for code in variable.codes:
-        n = sum(1 for p in answered if code in voiced[p] and p not in several)
-        share = n / base if base else math.nan
-        low, high = wilson_interval(n, base) if base else (math.nan, math.nan)
-        rows.append(TableRow(code, labels[code], n, 100 * share, 100 * low, 100 * high))
-    notes: tuple[str, ...] = (f"Coded in the focus groups{' by ' + variable.coder if variable.coder else ''}; "
-                              "each participant counts once.",)
-    if several:
-        notes += (f"{len(several)} participant(s) voiced more than one code of this set and are left out: "
-                  + ", ".join(sorted(several)) + ".",)
-    kind = "participants" if variable.rule == "exclusive" else "participant_cases"
-    return FrequencyTable(variable.id, variable.text, "quantitised", kind, tuple(rows), base,
-                          len(everyone) - len(answered) + len(several), 0, base, notes=notes)
-
-
-def _predominant_table(study: Study, store: QualStore, variable: QuantitisedVariable) -> FrequencyTable:
-    assigned = participant_groups(study, store, variable)
-    everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
-    base = sum(1 for p in everyone if p in assigned)
-    rows = []
-    for option in variable.options:
-        n = sum(1 for p in everyone if assigned.get(p) == option.code)
-        low, high = wilson_interval(n, base) if base else (math.nan, math.nan)
-        rows.append(TableRow(option.code, option.label, n, 100 * n / base if base else math.nan, 100 * low, 100 * high))
-    groups = "; ".join(f"{g.label}: {', '.join(g.from_codes)}" for g in variable.groups)
-    notes = (f"Coded in the focus groups{' by ' + variable.coder if variable.coder else ''}; each participant is in the "
-             f"group of which they voiced most distinct codes (sub-codes included) — {groups}"
-             + (f"; equal numbers: {variable.tie.label}." if variable.tie else "; equal numbers are left out."),)
-    return FrequencyTable(variable.id, variable.text, "quantitised", "participants", tuple(rows), base,
-                          len(everyone) - base, 0, base, notes=notes)
-
-
-COUNT_BANDS = (("0", "Never", 0, 0), ("1", "Once", 1, 1), ("2", "Twice", 2, 2), ("3plus", "3 times or more", 3, None))
-
-
-def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) -> FrequencyTable:
-    """Participants by how many segments of the codes they said (every participant is in the base)."""
-    counts = dict(_participant_rows(study, store, variable, "participant, count(*)"))
-    everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
-    base = len(everyone)
-    rows = []
-    for code, label, low, high in COUNT_BANDS:
-        n = sum(1 for p in everyone if counts.get(p, 0) >= low and (high is None or counts.get(p, 0) <= high))
-        lo, hi = wilson_interval(n, base) if base else (math.nan, math.nan)
-        rows.append(TableRow(code, label, n, 100 * n / base if base else math.nan, 100 * lo, 100 * hi))
-    notes = ("Segments coded " + ", ".join(variable.codes) + " per focus-group participant.",)
-    return FrequencyTable(variable.id, variable.text, "quantitised", "participants", tuple(rows), base, 0, 0, base, notes=notes)
-
-
-def quantitised_tables(study: Study, ids: list[str] | None = None) -> list[FrequencyTable]:
-    """The study's quantitised variables as tables (empty when the study declares none)."""
-    import sqlalchemy as sa
-
-    from .store import codes as codes_table
-    from .sync import sync_declared
-
-    wanted = [v for v in study.config.quantitised if ids is None or v.id in ids]
-    if not wanted:
-        return []
-    store = QualStore.for_study(study)
-    try:
-        sync_declared(study, store)
-        with store.read() as conn:
-            labels = dict(conn.execute(sa.select(codes_table.c.key, codes_table.c.name)).all())
-        return [quantitised_table(study, store, v, labels) for v in wanted]
-    finally:
-        store.close()

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ..errors import CodingError
 from ..study.load import Study
 from .analytics import analytic
-from .roster import load_roster
+from ..study.roster import load_roster
 from .store import QualStore, codes, codings, documents, turns
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from .accounts import User, get_setting, set_setting
 from .codebook import code_id, write_codebook
 from .codings import NewCoding, add_codings
 from .codings import add_memo as add_memo_row
-from .roster import load_roster
+from ..study.roster import load_roster
 from .store import QualStore, codes, codings, documents, insert_id, memos, turns
 
 OPEN_SETTING = "codings_open"

@@ -64,7 +64,7 @@ def build_report(study: Study) -> Report:
     >>> build_report(open_study("examples/microcredentials-2023")).sections[0].title  # doctest: +SKIP
     'Participants'
     """
-    from ..stats.tables import frequency_tables
+    from ..mixed.tables import frequency_tables
 
     config = load_report_config(study)
     tables = frequency_tables(study)
@@ -145,7 +145,7 @@ def _themes(study: Study, store: QualStore, roots: tuple[str, ...], config: Repo
     import sqlalchemy as sa
 
     from ..qual.queries import coded_segments
-    from ..qual.roster import load_roster
+    from ..study.roster import load_roster
     from ..qual.store import codes
 
     with store.read() as conn:
@@ -329,7 +329,7 @@ def _joint_displays(
 
     from ..errors import ReportError
     from ..qual.queries import coded_segments
-    from ..qual.roster import load_roster
+    from ..study.roster import load_roster
     from ..qual.store import codes
     from ..stats.tables import crosstab_tables
     from .joint import joint_block, subgroup_block

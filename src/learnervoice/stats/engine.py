@@ -206,11 +206,18 @@ def multiple_query(
 
 
 def ready_store(study: Study) -> None:
-    """Bring the study's store up to date with its declared files; refuse a store with no responses."""
-    from ..survey.importer import sync_declared_sources
-    from ..survey.store import count_responses
+    """Check, without writing, that the study's store can be read: declared files imported, responses there.
 
-    sync_declared_sources(study)
+    The store is brought up to date where a study is opened (`learnervoice.workspace.open_workspace`).
+    """
+    from ..survey.importer import source_name
+    from ..survey.store import count_responses, import_records
+
+    records = import_records(study) if study.store_path.exists() else {}
+    missing = [d.file for d in study.config.responses if source_name(study, study.resolve(d.file)) not in records]
+    if missing:
+        raise TableError(f"{study.folder.name}: the declared response file(s) {', '.join(missing)} are not imported yet; "
+                         "open the study with learnervoice.open_workspace (every command does)")
     if count_responses(study) == 0:
         raise TableError(
             f"{study.folder.name} has no responses yet; import a file with `learnervoice import` "
@@ -220,7 +227,7 @@ def ready_store(study: Study) -> None:
 
 @contextmanager
 def study_engine(study: Study) -> Iterator[Engine]:
-    """An engine over the study's store (brought up to date with its declared files first)."""
+    """An engine over the study's store (which must be current: see `ready_store`)."""
     from ..survey.store import connect
 
     ready_store(study)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,28 +58,14 @@ def frequency_tables(
     engine: EngineSettings | None = None,
     responses: Path | str | None = None,
 ) -> TableSet:
-    """Frequency tables of every item (or the ones named), computed on the study's store.
+    """Frequency tables of the survey's items (or the ones named), computed on the study's store
+    (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes).
 
     >>> tables = frequency_tables(open_study("examples/microcredentials-2023"))  # doctest: +SKIP
     >>> tables.to_frame().query("question_id == 'familiar'")[["option", "count"]]  # doctest: +SKIP
     """
-    survey_ids = None if not questions else [q for q in questions if q not in {v.id for v in study.config.quantitised}]
-    if questions and not survey_ids:
-        result = TableSet(study.config.title, study.config.decimal_comma, ())
-    else:
-        with open_engine(study, engine, responses) as running:
-            result = frequencies_on(running, study.config, questions=survey_ids, base=base, weighted=weighted)
-    return _with_quantitised(study, result, questions)
-
-
-def _with_quantitised(study: Study, tables: TableSet, questions: list[str] | None) -> TableSet:
-    """Focus-group codes declared as participant variables join the survey tables."""
-    if not study.config.quantitised:
-        return tables
-    from ..qual.quantitise import quantitised_tables
-
-    extra = quantitised_tables(study, questions or None)
-    return replace(tables, frequencies=tables.frequencies + tuple(extra))
+    with open_engine(study, engine, responses) as running:
+        return frequencies_on(running, study.config, questions=questions, base=base, weighted=weighted)
 
 
 def frequencies_on(

@@ -21,7 +21,7 @@ from ..study.model import (
 )
 from .mapping import Mapping, QuestionSource
 from .readers import FileInfo
-from .text import normalize, number_text
+from ..text import normalize, number_text
 
 if TYPE_CHECKING:
     import pandas as pd

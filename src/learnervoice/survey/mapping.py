@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Problem
 from ..study.model import ImportMapping, MultipleResponse, Question, QuestionMapping, StudyConfig
 from .readers import FileInfo
-from .text import normalize
+from ..text import normalize
 
 ID_COLUMNS = (
     "respondent_id",

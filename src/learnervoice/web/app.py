@@ -15,7 +15,6 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from .. import __version__
@@ -37,12 +36,11 @@ from .security import (
     site_of,
 )
 from .disclosure import ReleaseResponses
+from .pages import HERE, page, templates
 from .sessions import StudyKeys, StudySessions, study_key
 from .settings import Settings
 from .sites import open_sites
 
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -108,11 +106,6 @@ def _validation_error(request: Request, exc: RequestValidationError) -> Response
         return JSONResponse({"detail": problems}, status_code=422)
     return templates.TemplateResponse(request, "error.html", {"message": "; ".join(problems), "status": 422},
                                       status_code=422)
-
-
-def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    """A page with what every template needs: the CSRF token and the member, when there is one."""
-    return templates.TemplateResponse(request, name, {"csrf": csrf_token(request)} | context, status_code=status)
 
 
 class Credentials(BaseModel):

@@ -22,7 +22,7 @@ from ..errors import LearnervoiceError, QuestionnaireError
 from ..qual.store import invites, web_responses
 from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, SingleChoice, StudyConfig
 from ..survey import webform
-from .app import page
+from .pages import page
 from .i18n import problem_text, words
 from .limits import RateLimiter, limit_key
 from .security import Member, check_csrf, client_address, now, require, site_of

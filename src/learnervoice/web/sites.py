@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from ..errors import StudyError
 from ..qual.store import QualStore
-from ..qual.sync import sync_declared
 from ..study.load import Study
 from ..study.model import slug
+from ..workspace import open_workspace
 
 
 @dataclass
@@ -34,7 +34,6 @@ def open_sites(studies: list[Study], database_url: str | None) -> dict[str, Site
         slug = slug_of(study)
         if slug in sites:
             raise StudyError(f"two studies would have the address /s/{slug}/; rename one folder")
-        store = QualStore.for_study(study, database_url)
-        sync_declared(study, store)  # transcripts, codebook and codings the study declares
-        sites[slug] = Site(slug, study, store)
+        workspace = open_workspace(study, database_url=database_url)  # the study made current, once, at start
+        sites[slug] = Site(slug, study, workspace.qual)
     return sites

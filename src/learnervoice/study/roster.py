@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RosterError
-from ..study.load import Study
-from ..survey.text import normalize
+from .load import Study
+from ..text import normalize
 
 ROSTER_FILE = Path("private") / "participants.csv"
 FIXED = ("pseudonym", "names", "role", "respondent_id")

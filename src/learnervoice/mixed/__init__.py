@@ -1,0 +1,1 @@
+"""Where the two strands meet: codes of the focus groups tabulated beside the survey's questions."""
