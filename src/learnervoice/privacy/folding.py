@@ -15,8 +15,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-# zero-width space, non-joiner, joiner, word joiner, BOM, soft hyphen, Mongolian vowel separator, direction marks
+# zero-width space, non-joiner, joiner, word joiner, BOM, soft hyphen, Mongolian vowel separator, direction marks;
+# every other format character (Unicode category Cf) and mark that takes no room (Mn: CGJ, variation selectors) too
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f")
+# letters of other scripts that look like Latin ones (Cyrillic, Greek), and the Turkish dotless i
+LOOKALIKES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ɡ": "g",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "ı": "i", "ɩ": "i", "ⅼ": "l",
+})
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,12 @@ class Folded:
 
 
 def _ignorable(ch: str) -> bool:
-    return ch in INVISIBLE or unicodedata.combining(ch) > 0
+    return invisible(ch) or unicodedata.combining(ch) > 0
+
+
+def invisible(ch: str) -> bool:
+    """A character that shows nothing: zero-width, format (Cf) or a mark that takes no room (Mn)."""
+    return ch in INVISIBLE or (not ch.isascii() and unicodedata.category(ch) in ("Cf", "Mn"))
 
 
 def strip_accents(text: str) -> str:
@@ -65,7 +78,8 @@ def fold_word(text: str) -> str:
     >>> fold_word("Sílvia")
     'silvia'
     """
-    return strip_accents("".join(ch for ch in unicodedata.normalize("NFKC", text) if ch not in INVISIBLE)).casefold()
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not invisible(ch))
+    return strip_accents(visible).casefold().translate(LOOKALIKES)
 
 
 def fold(text: str) -> Folded:
@@ -77,13 +91,19 @@ def fold(text: str) -> Folded:
     folded: list[str] = []
     folded_origin: list[int] = []
     for index, ch in enumerate(text):
-        if ch in INVISIBLE:
+        if ch.isascii():
+            clean.append(ch)
+            clean_origin.append(index)
+            folded.append(ch.lower())
+            folded_origin.append(index)
             continue
-        normal = unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
+        if invisible(ch):
+            continue
+        normal = unicodedata.normalize("NFKC", ch)
         for c in normal:
             clean.append(c)
             clean_origin.append(index)
-        plain = strip_accents(normal).casefold() if not ch.isascii() else ch.lower()
+        plain = strip_accents(normal).casefold().translate(LOOKALIKES)
         for c in plain:
             folded.append(c)
             folded_origin.append(index)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import DisclosureError
@@ -32,11 +33,13 @@ if TYPE_CHECKING:
     from ..study.roster import Roster
 
 T = TypeVar("T")
+LEXICON_CACHE = Path(".learnervoice") / "words.json"  # dictionary answers for this study's words
 KIND_WORDS = {"name": ("name", "names"), "handle": ("user handle", "user handles"),
               "email": ("e-mail address", "e-mail addresses"), "phone": ("phone number", "phone numbers"),
-              "url": ("URL", "URLs")}
-ARTICLES = {"email": "an e-mail address", "phone": "a phone number", "url": "a URL"}
-PUBLISHED_KINDS = frozenset({"name", "handle", "email", "phone"})
+              "named_url": ("URL with a name in it", "URLs with a name in them"), "url": ("URL", "URLs")}
+ARTICLES = {"email": "an e-mail address", "phone": "a phone number", "url": "a URL",
+            "named_url": "a URL with a name in it"}
+PUBLISHED_KINDS = frozenset({"name", "handle", "email", "phone", "named_url"})
 
 
 class Gate:
@@ -103,7 +106,9 @@ class Gate:
         if found:
             names = sorted({f"a name of {f.label}" for f in found if f.kind in ("name", "handle")})
             others = sorted({ARTICLES[f.kind] for f in found if f.kind not in ("name", "handle")})
-            raise DisclosureError(f"{what} would disclose {', '.join(names + others)}; nothing was written")
+            places = sorted({_heading_before(text, f.start) for f in found} - {""})
+            where = f" (in {', '.join(repr(p) for p in places[:5])})" if places else ""
+            raise DisclosureError(f"{what} would disclose {', '.join(names + others)}{where}; nothing was written")
 
     def notice(self) -> str | None:
         """What was replaced since the gate was made, in words (None when nothing was)."""
@@ -112,6 +117,14 @@ class Gate:
         parts = [f"{n} {_words(kind, n)}" for kind, n in sorted(self.replaced.items(), key=lambda kv: list(KIND_WORDS).index(kv[0]))]
         verb = "was" if sum(self.replaced.values()) == 1 else "were"
         return f"{' and '.join([', '.join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)} {verb} replaced in the output"
+
+
+def _heading_before(text: str, at: int) -> str:
+    """The Markdown heading a position falls under ("" when none)."""
+    for line in reversed(text[:at].splitlines()):
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return ""
 
 
 def _words(kind: str, n: int) -> str:
@@ -131,7 +144,7 @@ def matcher_for(study: Study) -> Matcher:
     config = study.config
     languages = config.privacy.languages or (config.language,)
     regions = config.privacy.phone_regions or _regions(config.locale, config.language)
-    return _matcher(load_roster(study), languages, config.locale, regions)
+    return _matcher(load_roster(study), languages, config.locale, regions, study.folder / LEXICON_CACHE)
 
 
 def _regions(locale: str | None, language: str) -> tuple[str, ...]:
@@ -143,11 +156,14 @@ def _regions(locale: str | None, language: str) -> tuple[str, ...]:
 _MATCHERS: dict[tuple[Any, ...], tuple[Roster, Matcher]] = {}
 
 
-def _matcher(roster: Roster, languages: tuple[str, ...], locale: str | None, regions: tuple[str, ...]) -> Matcher:
-    key = (id(roster), languages, locale, regions)  # load_roster gives one object per version of the file
+def _matcher(roster: Roster, languages: tuple[str, ...], locale: str | None, regions: tuple[str, ...],
+             cache: Path) -> Matcher:
+    key = (id(roster), languages, locale, regions, cache)  # load_roster gives one object per version of the file
     if key not in _MATCHERS or _MATCHERS[key][0] is not roster:
-        people = [Person(p.pseudonym, p.names) for p in roster.participants]
+        people = [Person(p.pseudonym, p.names, phones=tuple(v for c in roster.contact_columns
+                                                            if (v := p.private.get(c, "")) and "@" not in v))
+                  for p in roster.participants]
         if len(_MATCHERS) > 16:
             _MATCHERS.clear()
-        _MATCHERS[key] = (roster, Matcher(people, Lexicon(languages, locale), regions))
+        _MATCHERS[key] = (roster, Matcher(people, Lexicon(languages, locale, cache=cache), regions))
     return _MATCHERS[key][1]

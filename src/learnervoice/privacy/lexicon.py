@@ -25,12 +25,37 @@ from .folding import fold_word
 class Lexicon:
     """The ordinary words of one or more languages (by their lower-case form), each looked up once."""
 
-    def __init__(self, languages: Sequence[str], locale: str | None = None) -> None:
+    def __init__(self, languages: Sequence[str], locale: str | None = None, *, cache: Path | None = None) -> None:
         self.languages = tuple(languages)
         paths = [dictionary_path(language, locale) for language in self.languages]
         self._paths = tuple(p for p in paths if p is not None)
         self.missing = tuple(lang for lang, p in zip(self.languages, paths) if p is None)
-        self._known: dict[str, bool] = {}
+        self._cache = cache
+        self._known: dict[str, bool] = _read_cache(cache, self._paths)
+        self._dirty = False
+
+    def _lookup(self, key: str, word: str) -> bool:
+        """A dictionary answer, loading the dictionaries only for a word not answered before (cached)."""
+        if key not in self._known:
+            self._known[key] = any(_dictionary(p).lookup(word) for p in self._paths)
+            self._dirty = True
+        return self._known[key]
+
+    def save(self) -> None:
+        """Keep the answers (a folder of the study's own: the words looked up include its names)."""
+        if not self._dirty or self._cache is None:
+            return
+        import json
+        import os
+
+        try:
+            self._cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self._cache.with_name(f".{self._cache.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"dictionaries": [p.name for p in self._paths], "words": self._known}), encoding="utf-8")
+            os.replace(tmp, self._cache)
+            self._dirty = False
+        except OSError:  # a read-only study folder: answers are kept for this run only
+            pass
 
     def is_word(self, word: str) -> bool:
         """Whether `word`, written in lower case, is an ordinary word of one of the languages.
@@ -40,18 +65,31 @@ class Lexicon:
         (True, False)
         """
         lower = word.lower()
-        if lower not in self._known:
-            self._known[lower] = any(_dictionary(p).lookup(lower) for p in self._paths)
-        return self._known[lower]
+        return self._lookup(lower, lower)
 
     def is_proper_noun(self, word: str) -> bool:
         """Whether a dictionary knows `word` only with a capital (the name of a person or a place)."""
         title = word[:1].upper() + word[1:].lower()
-        return not self.is_word(word) and any(_dictionary(p).lookup(title) for p in self._paths)
+        return not self.is_word(word) and self._lookup(title, title)
 
     def knows(self, word: str) -> bool:
         """Whether a dictionary knows the word in any case."""
         return self.is_word(word) or self.is_proper_noun(word)
+
+
+def _read_cache(cache: Path | None, paths: tuple[Path, ...]) -> dict[str, bool]:
+    import json
+
+    if cache is None or not cache.is_file():
+        return {}
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("dictionaries") != [p.name for p in paths]:
+        return {}
+    words = data.get("words")
+    return {str(k): bool(v) for k, v in words.items()} if isinstance(words, dict) else {}
 
 
 def dictionary_path(language: str, locale: str | None = None) -> Path | None:

@@ -1,15 +1,18 @@
 """Find personal data in a text: roster names however written, e-mail addresses, phone numbers, URLs.
 
-Names are compared folded (Unicode normalised, zero-width characters and soft
-hyphens removed, accents and case ignored), token by token: full names, first
-names, surnames and aliases; one-edit misspellings of name parts when either
-word has five letters or more; handles made of name parts (``@mireiasala``,
+Names are compared folded (Unicode normalised; zero-width, format and other
+invisible characters removed; look-alike Cyrillic and Greek letters read as
+Latin; accents and case ignored), token by token: full names, first names,
+surnames and aliases; one-edit misspellings of name parts when either word has
+five letters or more; handles made of name parts (``@mireiasala``,
 ``anna_bosch``). A name part that is also an ordinary word of the study's
-language ("rosa", "font", "camps") counts only where it reads as a name:
-written with a capital, after a title (Mr, Dra, Sra…), or next to another name
-part, in the same turn or across a turn boundary. A misspelling counts where the
-word is no ordinary word, or where it is capitalised mid-sentence, after a title
-or next to a name.
+languages ("rosa", "font", "camps") counts only where it reads as a name:
+capitalised in the middle of a sentence (and not inside a run of capitalised
+words such as "Costa Rica" or "Google Fonts"), after a title (Mr, Dra, Sra…),
+or next to another part of a name. A title or an initial goes with the name it
+belongs to ("Mr Vila", "J. Vila", "Jordi V." all become the pseudonym). URLs
+that hold a name part are reported as such, so that outputs meant for
+publication refuse them.
 
 >>> from learnervoice.privacy.lexicon import Lexicon
 >>> m = Matcher([Person("P01", ("Jordi Vila",)), Person("P25", ("Clara Fabra",))], Lexicon(["en", "es"]))
@@ -23,22 +26,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .contacts import contacts
 from .folding import Folded, fold, fold_word
 from .lexicon import Lexicon
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+"
-    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|info|io|eu|es|cat|uk|de|fr|it|pt|nl|me|co|ly|app|dev)"
-    r"(?:/[^\s<>\"']*)?(?![\w@])",
-    re.IGNORECASE,
-)
-PHONE_FALLBACK = re.compile(r"(?<![\w+])\+\d[\d \t().-]{6,}\d(?!\w)|(?<![\w.,-])\d{9,15}(?![\w.,])")
-MIN_PHONE_DIGITS = 9
-MIN_NATIONAL_DIGITS = 6
-DIGIT_RUN = re.compile(r"(?:\+|\(|(?<!\w))\d[\d \t().\-/]{4,}\d(?!\w)")
 TOKEN = re.compile(r"[^\W\d_]+")
-IDENTIFIER_LENGTH = 20
 HANDLE = re.compile(r"@?[^\W_](?:[\w.-]*[^\W_])?")
 TITLES = frozenset(
     "mr mrs ms mx miss mister sir madam dr dra prof profa sr sra srta senor senora senyor senyora "
@@ -47,9 +39,11 @@ TITLES = frozenset(
 PARTICLES = frozenset("de del la las los el i y e da das do dos van von der den le di du st".split())
 SENTENCE_END = ".!?…\n"
 OPENERS = "\"'“‘«([¿¡ \t"
+JOINERS = ("", " ", "-", "_", ".")  # what may stand between two parts of one name in a run
 LANGUAGE_REGIONS = {"en": ("GB", "US"), "es": ("ES",), "ca": ("ES",), "fr": ("FR",), "de": ("DE",), "it": ("IT",),
                     "pt": ("PT", "BR"), "nl": ("NL",)}
-PLACEHOLDERS = {"email": "[email]", "phone": "[phone]", "url": "[url]"}
+PLACEHOLDERS = {"email": "[email]", "phone": "[phone]", "url": "[url]", "named_url": "[url]"}
+MAX_FUZZY_LENGTH = 30
 
 
 @dataclass(frozen=True)
@@ -59,6 +53,7 @@ class Person:
     label: str
     names: tuple[str, ...]
     strict: bool = False  # every part counts, ordinary word or not (a speaker label given at import)
+    phones: tuple[str, ...] = ()  # numbers the roster holds for them: found however written
 
 
 @dataclass(frozen=True)
@@ -67,7 +62,7 @@ class Finding:
 
     start: int
     end: int
-    kind: str  # name, handle, email, phone, url
+    kind: str  # name, handle, email, phone, url, named_url (a URL holding a name)
     label: str
 
 
@@ -88,6 +83,7 @@ class _Index:
     strict: set[str] = field(default_factory=set)  # parts that count anywhere
     deletes: dict[str, set[str]] = field(default_factory=dict)  # part with one letter deleted -> parts
     joined: dict[str, set[str]] = field(default_factory=dict)  # name parts run together -> labels
+    phones: list[str] = field(default_factory=list)
 
 
 class Matcher:
@@ -104,30 +100,23 @@ class Matcher:
 
     def with_people(self, people: Iterable[Person]) -> Matcher:
         """This matcher, also finding these people."""
-        added = Matcher((), self.lexicon, self.regions)
-        added._people = [*self._people, *people]
-        for person in added._people:
-            added._add(person)
-        return added
+        return Matcher([*self._people, *people], self.lexicon, self.regions)
 
     @property
     def known_parts(self) -> set[str]:
         """Every folded name part the matcher finds."""
         return set(self._index.parts)
 
-    @property
-    def labels(self) -> set[str]:
-        return {label for labels in self._index.parts.values() for label in labels}
-
     def _add(self, person: Person) -> None:
         index = self._index
+        index.phones += person.phones
         for name in person.names:
-            parts = [p for p in TOKEN.findall(fold_word(name)) if len(p) > 1 and p not in PARTICLES]
+            parts = [p for p in TOKEN.findall(fold_word(name)) if len(p) > 1 and p not in PARTICLES | TITLES]
             for part in parts:
                 index.parts.setdefault(part, set()).add(person.label)
                 if person.strict:
                     index.strict.add(part)
-                if len(part) >= 4:
+                if 4 <= len(part) <= MAX_FUZZY_LENGTH:
                     for deleted in _deletions(part):
                         index.deletes.setdefault(deleted, set()).add(part)
             for first in parts:
@@ -144,10 +133,12 @@ class Matcher:
             return []
         folded = fold(text)
         found = self._contacts(folded)
-        taken = [(f.start, f.end) for f in found]
+        taken = sorted((f.start, f.end) for f in found)
         found += self._handles(folded, taken)
-        taken = [(f.start, f.end) for f in found]
+        taken = sorted((f.start, f.end) for f in found)
         found += self._names(folded, taken)
+        if self.lexicon is not None:
+            self.lexicon.save()
         return sorted(found, key=lambda f: f.start)
 
     def redact(self, text: str) -> tuple[str, list[Finding]]:
@@ -156,66 +147,41 @@ class Matcher:
         return apply(text, findings), findings
 
     def _contacts(self, folded: Folded) -> list[Finding]:
-        clean = folded.clean
-        spans: list[tuple[int, int, str]] = [(m.start(), m.end(), "email") for m in EMAIL.finditer(clean)]
-        for m in URL.finditer(clean):
-            end = m.end()
-            while end > m.start() and clean[end - 1] in ".,;:!?)]}'\"":
-                end -= 1
-            spans.append((m.start(), end, "url"))
-        spans += [(s, e, "phone") for s, e in self._phones(clean)]
-        chosen: list[tuple[int, int, str]] = []
-        for start, end, kind in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
-            if all(end <= s or start >= e for s, e, _ in chosen):
-                chosen.append((start, end, kind))
         out = []
-        for start, end, kind in chosen:
+        for start, end, kind, value in contacts(folded.clean, self.regions, self._index.phones):
+            if kind == "url" and self._names_someone(value):
+                kind = "named_url"
             s, e = folded.original_span(start, end, clean=True)
             out.append(Finding(s, e, kind, PLACEHOLDERS[kind]))
         return out
 
-    def _phones(self, clean: str) -> list[tuple[int, int]]:
-        import phonenumbers
-
-        spans = []
-        for candidate in DIGIT_RUN.finditer(clean):  # the library only sees runs of digits that could be a number
-            if sum(ch.isdigit() for ch in candidate.group(0)) < MIN_NATIONAL_DIGITS:
-                continue
-            for region in (*self.regions, None):
-                for match in phonenumbers.PhoneNumberMatcher(candidate.group(0), region, leniency=phonenumbers.Leniency.VALID):
-                    spans.append((candidate.start() + match.start, candidate.start() + match.end))
-        for m in PHONE_FALLBACK.finditer(clean):
-            if sum(ch.isdigit() for ch in m.group(0)) >= MIN_PHONE_DIGITS and "\n" not in m.group(0):
-                spans.append((m.start(), m.end()))
-        return spans
+    def _names_someone(self, value: str) -> bool:
+        """Whether a URL holds a name part that is no ordinary word, or two parts of one name run together."""
+        words = TOKEN.findall(fold_word(value))
+        return any((w in self._index.parts and not self._is_word(w) and len(w) > 3) or w in self._index.joined
+                   for w in words)
 
     def _handles(self, folded: Folded, taken: list[tuple[int, int]]) -> list[Finding]:
         out = []
         for m in HANDLE.finditer(folded.folded):
-            if _overlaps(folded.original_span(m.start(), m.end()), taken):
-                continue
+            span = folded.original_span(m.start(), m.end())
             raw = m.group(0)
             core = raw.lstrip("@").rstrip("0123456789._-")
             key = re.sub(r"[._-]", "", core)
-            separated = raw.startswith("@") or any(ch in core for ch in "._-") or not self._is_part(key)
             labels = self._index.joined.get(key) or (self._index.parts.get(key) if raw.startswith("@") else None)
-            if labels and separated:
-                s, e = folded.original_span(m.start(), m.end())
-                out.append(Finding(s, e, "handle", _label(labels)))
+            if labels and (raw.startswith("@") or key not in self._index.parts) and not _overlaps(span, taken):
+                out.append(Finding(span[0], span[1], "handle", _label(labels)))
         return out
-
-    def _is_part(self, word: str) -> bool:
-        return word in self._index.parts
 
     def _names(self, folded: Folded, taken: list[tuple[int, int]]) -> list[Finding]:
         text = folded.folded
         tokens = [self._token(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)
-                  if not _inside_identifier(text, m.start(), m.end())]
+                  if not _glued_to_digits(text, m.start(), m.end())]
         tokens = [t for t in tokens if not _overlaps(folded.original_span(t.start, t.end), taken)]
         for i, token in enumerate(tokens):
             if token.labels:
                 token.counts = self._counts(folded, tokens, i)
-        return self._runs(folded, tokens)
+        return _runs(folded, tokens)
 
     def _token(self, start: int, end: int, word: str) -> _Token:
         labels = self._index.parts.get(word)
@@ -231,8 +197,9 @@ class Matcher:
         return self.lexicon is not None and self.lexicon.is_word(word)
 
     def _fuzzy(self, word: str) -> frozenset[str]:
-        """Labels of name parts one edit away (when either word has five letters or more)."""
-        if len(word) < 4:
+        """Labels of name parts one edit away (either word five letters or more). A variant that is a name of its own
+        ("Jordy", "Steve" beside "Esteve") counts too: a misspelt participant and a namesake cannot be told apart."""
+        if not 4 <= len(word) <= MAX_FUZZY_LENGTH:
             return frozenset()
         if word not in self._fuzzy_cache:
             from rapidfuzz.distance import OSA
@@ -251,41 +218,71 @@ class Matcher:
 
     def _counts(self, folded: Folded, tokens: list[_Token], i: int) -> bool:
         token = tokens[i]
+        if _titled(folded, tokens, i) or _after_initial(folded, tokens, i) or _next_to_name(folded, tokens, i):
+            return True
+        if not token.common:
+            return not token.fuzzy or len(token.word) >= 5
         capital = folded.original[folded.original_span(token.start, token.end)[0]].isupper()
-        beside = _titled(folded, tokens, i) or _next_to_name(folded, tokens, i)
-        if not token.fuzzy:
-            return not token.common or capital or beside
-        return (not token.common and len(token.word) >= 5) or (capital and not _sentence_start(folded, token)) or beside
+        return capital and not _sentence_start(folded, token) and not _in_capitalised_run(folded, tokens, i)
 
-    def _runs(self, folded: Folded, tokens: list[_Token]) -> list[Finding]:
-        """Counted tokens side by side (same line) become one finding when they name one person."""
-        out: list[Finding] = []
-        run: list[int] = []
-        for i, token in enumerate(tokens):
-            if token.counts and run and _gap(folded, tokens[run[-1]], token) in ("", " ", "-"):
-                run.append(i)
-                continue
-            out += self._run_findings(folded, tokens, run)
-            run = [i] if token.counts else []
-        out += self._run_findings(folded, tokens, run)
-        return out
 
-    def _run_findings(self, folded: Folded, tokens: list[_Token], run: list[int]) -> list[Finding]:
-        if not run:
-            return []
-        shared = frozenset.intersection(*(tokens[i].labels for i in run))
-        first = run[0]
+def _runs(folded: Folded, tokens: list[_Token]) -> list[Finding]:
+    """Counted tokens side by side (same line) become one finding when they name one person."""
+    out: list[Finding] = []
+    run: list[int] = []
+    for i, token in enumerate(tokens):
+        if token.counts and run and _gap(folded, tokens[run[-1]], token) in JOINERS:
+            run.append(i)
+            continue
+        out += _run_findings(folded, tokens, run, out)
+        run = [i] if token.counts else []
+    out += _run_findings(folded, tokens, run, out)
+    return out
+
+
+def _run_findings(folded: Folded, tokens: list[_Token], run: list[int], before: list[Finding]) -> list[Finding]:
+    if not run:
+        return []
+    shared = frozenset.intersection(*(tokens[i].labels for i in run))
+    first, last = run[0], run[-1]
+    start = _absorbed_before(folded, tokens, first)
+    if before and start < before[-1].end:
         start = folded.original_span(tokens[first].start, tokens[first].end)[0]
-        if first > 0 and _titled(folded, tokens, first):
-            start = folded.original_span(tokens[first - 1].start, tokens[first - 1].end)[0]
-        if len(shared) == 1:
-            end = folded.original_span(tokens[run[-1]].start, tokens[run[-1]].end)[1]
-            return [Finding(start, end, "name", next(iter(shared)))]
-        out = []
-        for n, i in enumerate(run):
-            s, e = folded.original_span(tokens[i].start, tokens[i].end)
-            out.append(Finding(start if n == 0 else s, e, "name", _label(tokens[i].labels)))
-        return out
+    if len(shared) == 1:
+        end = _absorbed_after(folded, tokens, last, shared)
+        return [Finding(start, end, "name", next(iter(shared)))]
+    out = []
+    for n, i in enumerate(run):
+        s, e = folded.original_span(tokens[i].start, tokens[i].end)
+        out.append(Finding(start if n == 0 else s, e, "name", _label(tokens[i].labels)))
+    return out
+
+
+def _absorbed_before(folded: Folded, tokens: list[_Token], i: int) -> int:
+    """Where a name's finding starts: at a title ("Mr Vila"), an initial ("J. Vila") or "O'" before it."""
+    start = folded.original_span(tokens[i].start, tokens[i].end)[0]
+    if i == 0:
+        return start
+    previous = tokens[i - 1]
+    gap = _gap(folded, previous, tokens[i])
+    initial = _after_initial(folded, tokens, i)
+    elision = len(previous.word) == 1 and gap in ("'", "’")
+    if _titled(folded, tokens, i) or initial or elision:
+        return folded.original_span(previous.start, previous.end)[0]
+    return start
+
+
+def _absorbed_after(folded: Folded, tokens: list[_Token], i: int, labels: frozenset[str]) -> int:
+    """Where it ends: after an initial of the same person's name ("Jordi V.")."""
+    end = folded.original_span(tokens[i].start, tokens[i].end)[1]
+    if i + 1 < len(tokens):
+        after = tokens[i + 1]
+        if len(after.word) == 1 and _gap(folded, tokens[i], after) == " " and folded.original[
+                folded.original_span(after.start, after.end)[0]].isupper():
+            stop = folded.original_span(after.start, after.end)[1]
+            if stop < len(folded.original) and folded.original[stop] == ".":
+                return stop + 1
+    return end
 
 
 def apply(text: str, findings: Sequence[Finding]) -> str:
@@ -306,19 +303,9 @@ def _label(labels: Iterable[str]) -> str:
     return next(iter(distinct)) if len(distinct) == 1 else "[name]"
 
 
-def _inside_identifier(text: str, start: int, end: int) -> bool:
-    """Letters glued to digits (P01, x3vila9), or inside a long run of letters, digits, _ and - with digits
-    (a token, a key), are part of an identifier, not a word."""
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    if before.isdigit() or after.isdigit():
-        return True
-    left, right = start, end
-    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "_-"):
-        left -= 1
-    while right < len(text) and (text[right].isalnum() or text[right] in "_-"):
-        right += 1
-    return right - left >= IDENTIFIER_LENGTH and any(ch.isdigit() for ch in text[left:right])
+def _glued_to_digits(text: str, start: int, end: int) -> bool:
+    """Letters glued to digits (P01, x3vila9) are part of an identifier, not a word."""
+    return (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
 
 
 def _deletions(word: str) -> set[str]:
@@ -326,11 +313,14 @@ def _deletions(word: str) -> set[str]:
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in taken)
+    import bisect
+
+    at = bisect.bisect_left(taken, (span[1],))
+    return any(s < span[1] and span[0] < e for s, e in taken[max(0, at - 2):at])
 
 
 def _gap(folded: Folded, left: _Token, right: _Token) -> str:
-    """What stands between two tokens in the original text (spaces collapsed)."""
+    """What stands between two tokens in the original text (a run of spaces read as one)."""
     gap = folded.original[folded.original_span(left.start, left.end)[1]:folded.original_span(right.start, right.end)[0]]
     return " " if gap and gap.isspace() and "\n" not in gap else gap
 
@@ -349,14 +339,33 @@ def _titled(folded: Folded, tokens: list[_Token], i: int) -> bool:
     return _gap(folded, tokens[i - 1], tokens[i]) in (" ", ". ", ".")
 
 
+def _after_initial(folded: Folded, tokens: list[_Token], i: int) -> bool:
+    """"J. Vila": a capital initial with its full stop just before."""
+    if i == 0 or len(tokens[i - 1].word) != 1:
+        return False
+    previous = tokens[i - 1]
+    return _gap(folded, previous, tokens[i]) in (". ", ".") and folded.original[
+        folded.original_span(previous.start, previous.end)[0]].isupper()
+
+
+def _in_capitalised_run(folded: Folded, tokens: list[_Token], i: int) -> bool:
+    """A neighbour is capitalised too and names nobody: "Costa Rica", "Google Fonts", "Total Cost"."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and not tokens[j].labels and len(tokens[j].word) > 1:
+            left, right = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
+            if _gap(folded, left, right) == " " and folded.original[folded.original_span(tokens[j].start, tokens[j].end)[0]].isupper():
+                return True
+    return False
+
+
 def _next_to_name(folded: Folded, tokens: list[_Token], i: int) -> bool:
-    """Another name part stands right before or after (spaces or one line break between): a part of the
-    same person, or a part that is no ordinary word."""
+    """Another name part stands right before or after (a space, a hyphen, or one line break between): a part of
+    the same person, or a part that is no ordinary word."""
     for j in (i - 1, i + 1):
         if 0 <= j < len(tokens) and tokens[j].labels and not tokens[j].fuzzy and (
                 not tokens[j].common or tokens[j].labels & tokens[i].labels):
             left, right = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
             gap = folded.original[folded.original_span(left.start, left.end)[1]:folded.original_span(right.start, right.end)[0]]
-            if gap.isspace() and gap.count("\n") <= 1:
+            if (gap.isspace() and gap.count("\n") <= 1) or gap in ("-", "_"):
                 return True
     return False

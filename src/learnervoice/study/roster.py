@@ -31,7 +31,9 @@ HONORIFIC = re.compile(r"^(?:dr|dra|prof|mr|mrs|ms|mx|sr|sra|srta)\.?\s+")
 CONTACT_COLUMN = re.compile(
     r"e-?mail|correo|correu|(?:^|_)mail|phone|tel[eèé]f|(?:^|_)tel(?:$|_)|mobile|m[oòó]bil|cell|whatsapp|"
     r"address|adre[cç]a|direcci[oó]n|postcode|zip", re.IGNORECASE)
-CONTACT_VALUE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|^\+?[\d\s().-]{9,}$")
+CONTACT_VALUE = re.compile(  # anywhere in a cell: an e-mail address, a web address, or a number of nine digits or more
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|edu|cat|es|eu|io|me)/\S*"
+    r"|(?<!\w)\+?\d(?:[\s().\-–—/]*\d){8,}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Every JSON answer and every page of a study (``/s/{study}/…``) is released by 
 study's gate before it is sent: roster names, handles, e-mail addresses and phone
 numbers are replaced, as in every other output. The questionnaire's own routes
 (a participant reading back what they typed) and the account routes are left as
-they are; so are values the app itself makes (links, tokens).
+they are; so are values the app itself makes (links, tokens), and in pages the tags
+themselves (their addresses and data attributes are the app's; their text is released).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..privacy.gate import Gate, gate_for
 
 STUDY_PATH = re.compile(r"^/s/([^/]+)/")
-LEFT_AS_IS = re.compile(r"^/s/[^/]+/(?:q/|api/q/|open|api/open|api/invites|login|api/login|api/logout|logout|api/me)")
+LEFT_AS_IS = re.compile(r"^/s/[^/]+/(?:q/|api/q/|open|api/open|api/invites|login|api/login|api/logout|logout|api/me)(?:/|$)")
 APP_VALUES = frozenset({"csrf", "url", "link", "token", "label", "id"})
-WEB_KINDS = frozenset({"name", "handle", "email", "phone"})  # links in pages are the app's own
+TAG = re.compile(r"(<[^>]*>)")
 
 
 class ReleaseResponses:
@@ -62,9 +63,12 @@ def _released_kind(start: Message) -> bool:
 
 
 async def _send_released(send: Send, start: Message, body: bytes, gate: Gate) -> None:
+    import anyio
+
     headers = dict(start.get("headers", []))
     kind = headers.get(b"content-type", b"").decode("latin-1")
-    released = _json(gate, body) if kind.startswith("application/json") else _html(gate, body)
+    release = _json if kind.startswith("application/json") else _html
+    released = await anyio.to_thread.run_sync(release, gate, body)  # a long text must not hold up other requests
     out = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
     out.append((b"content-length", str(len(released)).encode()))
     await send({**start, "headers": out})
@@ -89,13 +93,11 @@ def _released(gate: Gate, value: Any, key: str | None = None) -> Any:
 
 
 def _text(gate: Gate, text: str) -> str:
-    from ..privacy.matcher import apply
-
-    findings = [f for f in gate.matcher.find(text) if f.kind in WEB_KINDS]
-    return apply(text, findings) if findings else text
+    return gate.release(text)
 
 
 def _html(gate: Gate, body: bytes) -> bytes:
-    text = body.decode("utf-8")
-    released = _text(gate, text)
-    return body if released is text else released.encode("utf-8")
+    """The text between tags is released; the tags (links, forms, the study's and documents' addresses) are the app's."""
+    parts = TAG.split(body.decode("utf-8"))
+    released = [part if part.startswith("<") else _text(gate, part) for part in parts]
+    return "".join(released).encode("utf-8")
