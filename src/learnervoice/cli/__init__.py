@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .errors import LearnervoiceError
+from ..errors import LearnervoiceError
 
 app = typer.Typer(
     name="learnervoice",
@@ -63,7 +63,7 @@ def reports_errors(func: F) -> F:
 @reports_errors
 def init(folder: Annotated[Path, typer.Argument(help="Folder for the new study.")]) -> None:
     """Write a commented starter study.yaml."""
-    from .study import init_study
+    from ..study import init_study
 
     path = init_study(folder)
     typer.echo(f"wrote {path}; edit it, then `learnervoice import {folder} RESPONSES.csv`")
@@ -73,7 +73,7 @@ def init(folder: Annotated[Path, typer.Argument(help="Folder for the new study."
 @reports_errors
 def schema(output: OutputOpt = None) -> None:
     """Print the JSON Schema of study.yaml."""
-    from .study.starter import json_schema_text
+    from ..study.starter import json_schema_text
 
     text = json_schema_text()
     if output is None:
@@ -86,9 +86,9 @@ def schema(output: OutputOpt = None) -> None:
 @reports_errors
 def check(study: StudyArg) -> None:
     """Validate study.yaml and say what the instrument holds."""
-    from .study import open_study
+    from ..study import open_study
 
-    from .qual.roster import load_roster, roster_path
+    from ..qual.roster import load_roster, roster_path
 
     s = open_study(study)
     typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
@@ -114,8 +114,8 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the mapping; store nothing.")] = False,
 ) -> None:
     """Import responses into the study's store, all or nothing."""
-    from .study import open_study
-    from .survey.importer import import_responses
+    from ..study import open_study
+    from ..survey.importer import import_responses
 
     s = open_study(study)
     given = _read_mapping(mapping) if mapping else None
@@ -137,7 +137,7 @@ def tell_replaced(gate: Any) -> None:
 
 
 def _read_mapping(path: Path) -> Any:
-    from .study.load import read_mapping_file
+    from ..study.load import read_mapping_file
 
     return read_mapping_file(path)
 
@@ -168,11 +168,11 @@ def tables(
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML, [engine] table).")] = None,
 ) -> None:
     """Descriptive tables of every item (or cross-tabs with --by)."""
-    from .errors import TableError
-    from .privacy.gate import gate_for
-    from .report.formats import FORMATS, format_from_suffix, released_tables, render_text, write_tables
-    from .stats.tables import crosstab_tables, frequency_tables
-    from .study import open_study
+    from ..errors import TableError
+    from ..privacy.gate import gate_for
+    from ..report.formats import FORMATS, format_from_suffix, released_tables, render_text, write_tables
+    from ..stats.tables import crosstab_tables, frequency_tables
+    from ..study import open_study
 
     if base not in ("declared", "cases", "responses"):
         raise TableError(f"--base must be declared, cases or responses, not {base!r}")
@@ -181,7 +181,7 @@ def tables(
         fmt = format_from_suffix(output) or "md"
     if fmt not in FORMATS:
         raise TableError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    from .stats.backends import load_engine_settings
+    from ..stats.backends import load_engine_settings
 
     s = open_study(study)
     kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted,
@@ -208,8 +208,8 @@ def report(
     """The study report: tables, themes with attributed quotes, methods appendix (checked for names first)."""
     from rich.console import Console
 
-    from .report.write import write_report
-    from .study import open_study
+    from ..report.write import write_report
+    from ..study import open_study
 
     with Console(stderr=True).status("Building the report (tables, themes, agreement)…"):
         path = write_report(open_study(study), output, format=format, allow_unreviewed=allow_unreviewed)
@@ -222,7 +222,7 @@ def audit(
     table: Annotated[Path, typer.Argument(help="CSV with question, option, count, percent_printed (and table).")],
 ) -> None:
     """Check a published table: the base its percentages imply, counts that do not add up."""
-    from .stats.audit import audit_table
+    from ..stats.audit import audit_table
 
     results = audit_table(table)
     problems = 0
@@ -238,9 +238,9 @@ def audit(
 
 
 def _register_qualitative() -> None:
-    from .cli_qual import register
-    from .cli_align import register as register_align
-    from .cli_web import register as register_web
+    from ..cli_qual import register
+    from ..cli_align import register as register_align
+    from ..cli_web import register as register_web
 
     register(app, reports_errors)
     register_web(app, reports_errors)
@@ -253,6 +253,3 @@ _register_qualitative()
 def main() -> None:
     app()
 
-
-if __name__ == "__main__":
-    main()
