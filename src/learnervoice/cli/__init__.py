@@ -1,255 +1,42 @@
-"""The `learnervoice` command: each command opens the study, calls one library function, prints.
+"""The `learnervoice` command: one typer app made of one module per area.
 
-Library errors become a plain message on standard error and exit code 2;
-heavy libraries (DuckDB, pandas) are imported only by the commands that need them.
+Each command opens the study, calls one library function and prints; it raises and never catches —
+:class:`~learnervoice.cli.exits.ReportingGroup` turns errors into a message and an exit code (2 for a
+library error) in one place. What the commands share (argument types, output through the disclosure
+gate) is in :mod:`~learnervoice.cli.common`. Heavy libraries (DuckDB, pandas, matplotlib) are imported
+only inside the commands that need them, so ``learnervoice --help`` stays quick.
 """
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, Any, TypeVar
-
 import typer
 
-from ..errors import LearnervoiceError
+from . import align, exchange, fieldwork, qual, survey, web
+from .exits import ReportingGroup
+
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     name="learnervoice",
     help="Learner-voice mixed-methods studies: instrument, survey import, publication tables.",
+    cls=ReportingGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-StudyArg = Annotated[Path, typer.Argument(help="The study folder (holding study.yaml).")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="md, html, csv, xlsx, docx, latex or json.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")]
-
-
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def reports_errors(func: F) -> F:
-    """Turn library errors into a message and exit code 2 (never a traceback)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except LearnervoiceError as exc:
-            _err(f"error: {exc}")
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            _err("interrupted; nothing was changed")
-            raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort):
-            raise
-        except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --debug
-            if "--debug" in sys.argv:
-                raise
-            _err(f"internal error ({type(exc).__name__}: {exc}); please report it with the command you ran")
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-@app.command()
-@reports_errors
-def init(folder: Annotated[Path, typer.Argument(help="Folder for the new study.")]) -> None:
-    """Write a commented starter study.yaml."""
-    from ..study import init_study
-
-    path = init_study(folder)
-    typer.echo(f"wrote {path}; edit it, then `learnervoice import {folder} RESPONSES.csv`")
-
-
-@app.command()
-@reports_errors
-def schema(output: OutputOpt = None) -> None:
-    """Print the JSON Schema of study.yaml."""
-    from ..study.starter import json_schema_text
-
-    text = json_schema_text()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-
-
-@app.command()
-@reports_errors
-def check(study: StudyArg) -> None:
-    """Validate study.yaml and say what the instrument holds."""
-    from ..study import open_study
-
-    from ..qual.roster import load_roster, roster_path
-
-    s = open_study(study)
-    typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
-    if roster_path(s).is_file():
-        roster = load_roster(s)
-        typer.echo(f"roster: {len(roster.participants)} people; attributes that may leave the study: "
-                   f"{', '.join(s.config.roster.attributes) or 'none'}")
-        if roster.private_columns:
-            contact = set(roster.contact_columns)
-            shown = [f"{c} (contact details)" if c in contact else c for c in roster.private_columns]
-            typer.echo(f"private columns (never exported, printed or shown): {', '.join(shown)}")
-
-
-@app.command("import")
-@reports_errors
-def import_(
-    study: StudyArg,
-    file: Annotated[Path, typer.Argument(help="Responses: CSV, XLSX, SPSS .sav, Stata .dta, Qualtrics, LimeSurvey, Kobo.")],
-    format: Annotated[str, typer.Option("--format", help="auto, csv, xlsx, sav, dta, qualtrics, limesurvey, kobo.")] = "auto",
-    encoding: Annotated[str | None, typer.Option(help="Text encoding when guessing is wrong (e.g. cp1252).")] = None,
-    mapping: Annotated[Path | None, typer.Option(help="YAML file tying columns and values to questions.")] = None,
-    respondent_id: Annotated[str | None, typer.Option(help="Column holding the respondent id.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the mapping; store nothing.")] = False,
-) -> None:
-    """Import responses into the study's store, all or nothing."""
-    from ..study import open_study
-    from ..survey.importer import import_responses
-
-    s = open_study(study)
-    given = _read_mapping(mapping) if mapping else None
-    report = import_responses(
-        s, file, format=format, encoding=encoding, mapping=given, respondent_id=respondent_id, dry_run=dry_run
-    )
-    _print_mapping(report.mapping.as_dict())
-    for note in report.notes:
-        _err(f"note: {note}")
-    verb = {"imported": "imported", "unchanged": "already imported, unchanged:", "checked": "checked (dry run):"}
-    _err(f"{verb[report.status]} {report.rows} responses from {report.source} ({report.format})")
-
-
-def tell_replaced(gate: Any) -> None:
-    """Say on standard error what the disclosure gate replaced in an output (never the words themselves)."""
-    notice = gate.notice()
-    if notice:
-        _err(f"privacy: {notice} (see docs/privacy.md)")
-
-
-def _read_mapping(path: Path) -> Any:
-    from ..study.load import read_mapping_file
-
-    return read_mapping_file(path)
-
-
-def _print_mapping(mapping: dict[str, Any]) -> None:
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.default_flow_style = False
-    _err("mapping used (save it with --mapping to fix it):")
-    yaml.dump(mapping, sys.stderr)
-
-
-@app.command()
-@reports_errors
-def tables(
-    study: StudyArg,
-    by: Annotated[str | None, typer.Option("--by", help="Cross-tabulate by this question or derived variable.")] = None,
-    format: FormatOpt = "md",
-    output: OutputOpt = None,
-    base: Annotated[str, typer.Option(help="Multiple response base: declared, cases or responses.")] = "declared",
-    question: Annotated[list[str] | None, typer.Option("--question", "-q", help="Only these questions.")] = None,
-    intervals: Annotated[bool, typer.Option("--ci", help="Show Wilson 95% intervals.")] = False,
-    unweighted: Annotated[bool, typer.Option("--unweighted", help="Ignore the study's weight variable.")] = False,
-    engine: Annotated[str | None, typer.Option(help="duckdb (embedded, the default) or spark.")] = None,
-    responses: Annotated[str | None, typer.Option(help="Read responses from this Parquet file or folder instead "
-                                                  "of the study's store (with Spark, also table:DB.NAME).")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML, [engine] table).")] = None,
-) -> None:
-    """Descriptive tables of every item (or cross-tabs with --by)."""
-    from ..errors import TableError
-    from ..privacy.gate import gate_for
-    from ..report.formats import FORMATS, format_from_suffix, released_tables, render_text, write_tables
-    from ..stats.tables import crosstab_tables, frequency_tables
-    from ..study import open_study
-
-    if base not in ("declared", "cases", "responses"):
-        raise TableError(f"--base must be declared, cases or responses, not {base!r}")
-    fmt = format
-    if output is not None and format == "md":
-        fmt = format_from_suffix(output) or "md"
-    if fmt not in FORMATS:
-        raise TableError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    from ..stats.backends import load_engine_settings
-
-    s = open_study(study)
-    kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted,
-                              "engine": load_engine_settings(config, s, name=engine), "responses": responses}
-    gate = gate_for(s)
-    result = released_tables(crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs), gate)
-    tell_replaced(gate)
-    if output is None:
-        sys.stdout.write(render_text(result, fmt, intervals=intervals))
-    else:
-        write_tables(result, fmt, output, intervals=intervals)
-        _err(f"wrote {output}")
-
-
-@app.command()
-@reports_errors
-def report(
-    study: StudyArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="report.html, report.md or report.docx")] = Path("report.html"),
-    format: Annotated[str | None, typer.Option("--format", "-f", help="html, md or docx (default: from the suffix).")] = None,
-    allow_unreviewed: Annotated[bool, typer.Option("--allow-unreviewed", help="Write it even though words that look "
-                                                   "like names are not reviewed (`transcripts review`).")] = False,
-) -> None:
-    """The study report: tables, themes with attributed quotes, methods appendix (checked for names first)."""
-    from rich.console import Console
-
-    from ..report.write import write_report
-    from ..study import open_study
-
-    with Console(stderr=True).status("Building the report (tables, themes, agreement)…"):
-        path = write_report(open_study(study), output, format=format, allow_unreviewed=allow_unreviewed)
-    _err(f"wrote {path}")
-
-
-@app.command()
-@reports_errors
-def audit(
-    table: Annotated[Path, typer.Argument(help="CSV with question, option, count, percent_printed (and table).")],
-) -> None:
-    """Check a published table: the base its percentages imply, counts that do not add up."""
-    from ..stats.audit import audit_table
-
-    results = audit_table(table)
-    problems = 0
-    for a in results:
-        label = f"Table {a.table}: {a.question}" if a.table else a.question
-        bases = " or ".join(map(str, a.implied_bases)) or "none"
-        state = "consistent" if a.consistent else "INCONSISTENT"
-        typer.echo(f"{label} — counts sum to {a.count_sum}; percentages imply base {bases}; {state}")
-        for finding in a.findings():
-            typer.echo(f"    - {finding}")
-        problems += not a.consistent
-    typer.echo(f"{problems} of {len(results)} questions have inconsistencies")
-
-
-def _register_qualitative() -> None:
-    from ..cli_qual import register
-    from ..cli_align import register as register_align
-    from ..cli_web import register as register_web
-
-    register(app, reports_errors)
-    register_web(app, reports_errors)
-    register_align(app, reports_errors)
-
-
-_register_qualitative()
+# `--help` lists the commands in this order: each area's own commands, then the command groups.
+app.add_typer(survey.app)
+app.add_typer(qual.app)
+app.add_typer(exchange.app)
+app.add_typer(web.app)
+app.add_typer(fieldwork.app)
+app.add_typer(align.app)
+app.add_typer(qual.transcripts_app, name="transcripts")
+app.add_typer(qual.codebook_app, name="codebook")
+app.add_typer(web.users_app, name="users")
+app.add_typer(align.catalogue_app, name="catalogue")
 
 
 def main() -> None:
+    """Run the command line (the `learnervoice` console script)."""
     app()
-

@@ -1,0 +1,185 @@
+"""Survey commands: the instrument (init, schema, check), responses (import), tables, the report, audit."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .common import OutputOpt, StudyArg, err, gated
+
+if TYPE_CHECKING:
+    from ..study import Study
+
+app = typer.Typer()
+
+
+@app.command()
+def init(folder: Annotated[Path, typer.Argument(help="Folder for the new study.")]) -> None:
+    """Write a commented starter study.yaml."""
+    from ..study import init_study
+
+    path = init_study(folder)
+    typer.echo(f"wrote {path}; edit it, then `learnervoice import {folder} RESPONSES.csv`")
+
+
+@app.command()
+def schema(output: OutputOpt = None) -> None:
+    """Print the JSON Schema of study.yaml."""
+    from ..study.starter import json_schema_text
+
+    text = json_schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def check(study: StudyArg) -> None:
+    """Validate study.yaml and say what the instrument holds."""
+    from ..qual.roster import roster_path
+    from ..study import open_study
+
+    s = open_study(study)
+    typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
+    if roster_path(s).is_file():
+        _say_roster(s)
+
+
+def _say_roster(s: Study) -> None:
+    from ..qual.roster import load_roster
+
+    roster = load_roster(s)
+    typer.echo(f"roster: {len(roster.participants)} people; attributes that may leave the study: "
+               f"{', '.join(s.config.roster.attributes) or 'none'}")
+    if roster.private_columns:
+        contact = set(roster.contact_columns)
+        shown = [f"{c} (contact details)" if c in contact else c for c in roster.private_columns]
+        typer.echo(f"private columns (never exported, printed or shown): {', '.join(shown)}")
+
+
+@app.command("import")
+def import_(
+    study: StudyArg,
+    file: Annotated[Path, typer.Argument(help="Responses: CSV, XLSX, SPSS .sav, Stata .dta, Qualtrics, LimeSurvey, Kobo.")],
+    format: Annotated[str, typer.Option("--format", help="auto, csv, xlsx, sav, dta, qualtrics, limesurvey, kobo.")] = "auto",
+    encoding: Annotated[str | None, typer.Option(help="Text encoding when guessing is wrong (e.g. cp1252).")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="YAML file tying columns and values to questions.")] = None,
+    respondent_id: Annotated[str | None, typer.Option(help="Column holding the respondent id.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the mapping; store nothing.")] = False,
+) -> None:
+    """Import responses into the study's store, all or nothing."""
+    from ..study import open_study
+    from ..study.load import read_mapping_file
+    from ..survey.importer import import_responses
+
+    s = open_study(study)
+    given = read_mapping_file(mapping) if mapping else None
+    report = import_responses(
+        s, file, format=format, encoding=encoding, mapping=given, respondent_id=respondent_id, dry_run=dry_run
+    )
+    _print_mapping(report.mapping.as_dict())
+    for note in report.notes:
+        err(f"note: {note}")
+    verb = {"imported": "imported", "unchanged": "already imported, unchanged:", "checked": "checked (dry run):"}
+    err(f"{verb[report.status]} {report.rows} responses from {report.source} ({report.format})")
+
+
+def _print_mapping(mapping: dict[str, Any]) -> None:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    err("mapping used (save it with --mapping to fix it):")
+    yaml.dump(mapping, sys.stderr)
+
+
+@app.command()
+def tables(
+    study: StudyArg,
+    by: Annotated[str | None, typer.Option("--by", help="Cross-tabulate by this question or derived variable.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="md, html, csv, xlsx, docx, latex or json.")] = "md",
+    output: OutputOpt = None,
+    base: Annotated[str, typer.Option(help="Multiple response base: declared, cases or responses.")] = "declared",
+    question: Annotated[list[str] | None, typer.Option("--question", "-q", help="Only these questions.")] = None,
+    intervals: Annotated[bool, typer.Option("--ci", help="Show Wilson 95% intervals.")] = False,
+    unweighted: Annotated[bool, typer.Option("--unweighted", help="Ignore the study's weight variable.")] = False,
+    engine: Annotated[str | None, typer.Option(help="duckdb (embedded, the default) or spark.")] = None,
+    responses: Annotated[str | None, typer.Option(help="Read responses from this Parquet file or folder instead "
+                                                  "of the study's store (with Spark, also table:DB.NAME).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML, [engine] table).")] = None,
+) -> None:
+    """Descriptive tables of every item (or cross-tabs with --by)."""
+    from ..report.formats import released_tables, render_text, write_tables
+    from ..stats.backends import load_engine_settings
+    from ..stats.tables import crosstab_tables, frequency_tables
+    from ..study import open_study
+
+    fmt = _tables_format(format, output, base)
+    s = open_study(study)
+    kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted,
+                              "engine": load_engine_settings(config, s, name=engine), "responses": responses}
+    with gated(s) as gate:
+        result = released_tables(crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs), gate)
+    if output is None:
+        sys.stdout.write(render_text(result, fmt, intervals=intervals))
+    else:
+        write_tables(result, fmt, output, intervals=intervals)
+        err(f"wrote {output}")
+
+
+def _tables_format(format: str, output: Path | None, base: str) -> str:
+    """The format to write (--format, else the output file's suffix), once --base and it are known to be valid."""
+    from ..errors import TableError
+    from ..report.formats import FORMATS, format_from_suffix
+
+    if base not in ("declared", "cases", "responses"):
+        raise TableError(f"--base must be declared, cases or responses, not {base!r}")
+    fmt = format
+    if output is not None and format == "md":
+        fmt = format_from_suffix(output) or "md"
+    if fmt not in FORMATS:
+        raise TableError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+@app.command()
+def report(
+    study: StudyArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="report.html, report.md or report.docx")] = Path("report.html"),
+    format: Annotated[str | None, typer.Option("--format", "-f", help="html, md or docx (default: from the suffix).")] = None,
+    allow_unreviewed: Annotated[bool, typer.Option("--allow-unreviewed", help="Write it even though words that look "
+                                                   "like names are not reviewed (`transcripts review`).")] = False,
+) -> None:
+    """The study report: tables, themes with attributed quotes, methods appendix (checked for names first)."""
+    from rich.console import Console
+
+    from ..report.write import write_report
+    from ..study import open_study
+
+    with Console(stderr=True).status("Building the report (tables, themes, agreement)…"):
+        path = write_report(open_study(study), output, format=format, allow_unreviewed=allow_unreviewed)
+    err(f"wrote {path}")
+
+
+@app.command()
+def audit(
+    table: Annotated[Path, typer.Argument(help="CSV with question, option, count, percent_printed (and table).")],
+) -> None:
+    """Check a published table: the base its percentages imply, counts that do not add up."""
+    from ..stats.audit import audit_table
+
+    results = audit_table(table)
+    problems = 0
+    for a in results:
+        label = f"Table {a.table}: {a.question}" if a.table else a.question
+        bases = " or ".join(map(str, a.implied_bases)) or "none"
+        state = "consistent" if a.consistent else "INCONSISTENT"
+        typer.echo(f"{label} — counts sum to {a.count_sum}; percentages imply base {bases}; {state}")
+        for finding in a.findings():
+            typer.echo(f"    - {finding}")
+        problems += not a.consistent
+    typer.echo(f"{problems} of {len(results)} questions have inconsistencies")
