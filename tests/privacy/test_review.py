@@ -20,15 +20,17 @@ def test_candidates(example: Study) -> None:
 
 
 def test_report_waits_for_the_review(example: Study, tmp_path: Path) -> None:
-    fg = example.folder / "focus_groups" / "fg1.vtt"
-    fg.write_text(fg.read_text(encoding="utf-8") + "\n999\n00:59:00.000 --> 00:59:02.000\n"
-                  "Albert Roca: My colleague Joe Rigby said the same.\n", encoding="utf-8")
+    extra = tmp_path / "fg9.vtt"
+    extra.write_text("WEBVTT\n\n1\n00:59:00.000 --> 00:59:02.000\nAlbert Roca: My colleague Joe Rigby said the same.\n",
+                     encoding="utf-8")
     runner = CliRunner()
+    imported = runner.invoke(app, ["transcripts", "import", str(example.folder), str(extra)])
+    assert "2 word(s) look like names of people not in the roster" in imported.output
     refused = runner.invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.md")])
     assert refused.exit_code == 2 and "2 word(s) in the transcripts or memos look like names" in refused.output
     assert not (tmp_path / "r.md").exists()
     listed = runner.invoke(app, ["transcripts", "review", str(example.folder)])
-    assert "Joe\t1×\ta first name\tin FG1" in listed.output and "Rigby" in listed.output
+    assert "Joe\t1×\ta first name\tin fg9" in listed.output and "Rigby" in listed.output
     anyway = runner.invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.md"), "--allow-unreviewed"])
     assert anyway.exit_code == 0, anyway.output
     marked = runner.invoke(app, ["transcripts", "review", str(example.folder), "--safe", "Joe", "--safe", "Rigby"])

@@ -106,7 +106,7 @@ class Gate:
         if found:
             names = sorted({f"a name of {f.label}" for f in found if f.kind in ("name", "handle")})
             others = sorted({ARTICLES[f.kind] for f in found if f.kind not in ("name", "handle")})
-            places = sorted({_heading_before(text, f.start) for f in found} - {""})
+            places = sorted({self.matcher.redact(_heading_before(text, f.start))[0] for f in found} - {""})
             where = f" (in {', '.join(repr(p) for p in places[:5])})" if places else ""
             raise DisclosureError(f"{what} would disclose {', '.join(names + others)}{where}; nothing was written")
 

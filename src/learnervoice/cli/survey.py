@@ -1,79 +1,34 @@
-"""The `learnervoice` command: each command opens the study, calls one library function, prints.
-
-Library errors become a plain message on standard error and exit code 2;
-heavy libraries (DuckDB, pandas) are imported only by the commands that need them.
-"""
+"""Survey commands: the instrument (init, schema, check), responses (import), tables, the report, audit."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .errors import LearnervoiceError
+from .common import OutputOpt, StudyArg, current_study, err, gated
 
-app = typer.Typer(
-    name="learnervoice",
-    help="Learner-voice mixed-methods studies: instrument, survey import, publication tables.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    from ..study import Study
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-StudyArg = Annotated[Path, typer.Argument(help="The study folder (holding study.yaml).")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="md, html, csv, xlsx, docx, latex or json.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")]
-
-
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def reports_errors(func: F) -> F:
-    """Turn library errors into a message and exit code 2 (never a traceback)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except LearnervoiceError as exc:
-            _err(f"error: {exc}")
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            _err("interrupted; nothing was changed")
-            raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort):
-            raise
-        except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --debug
-            if "--debug" in sys.argv:
-                raise
-            _err(f"internal error ({type(exc).__name__}: {exc}); please report it with the command you ran")
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
+app = typer.Typer()
 
 
 @app.command()
-@reports_errors
 def init(folder: Annotated[Path, typer.Argument(help="Folder for the new study.")]) -> None:
     """Write a commented starter study.yaml."""
-    from .study import init_study
+    from ..study import init_study
 
     path = init_study(folder)
     typer.echo(f"wrote {path}; edit it, then `learnervoice import {folder} RESPONSES.csv`")
 
 
 @app.command()
-@reports_errors
 def schema(output: OutputOpt = None) -> None:
     """Print the JSON Schema of study.yaml."""
-    from .study.starter import json_schema_text
+    from ..study.starter import json_schema_text
 
     text = json_schema_text()
     if output is None:
@@ -83,27 +38,30 @@ def schema(output: OutputOpt = None) -> None:
 
 
 @app.command()
-@reports_errors
 def check(study: StudyArg) -> None:
     """Validate study.yaml and say what the instrument holds."""
-    from .study import open_study
-
-    from .study.roster import load_roster, roster_path
+    from ..study.roster import roster_path
+    from ..study import open_study
 
     s = open_study(study)
     typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
     if roster_path(s).is_file():
-        roster = load_roster(s)
-        typer.echo(f"roster: {len(roster.participants)} people; attributes that may leave the study: "
-                   f"{', '.join(s.config.roster.attributes) or 'none'}")
-        if roster.private_columns:
-            contact = set(roster.contact_columns)
-            shown = [f"{c} (contact details)" if c in contact else c for c in roster.private_columns]
-            typer.echo(f"private columns (never exported, printed or shown): {', '.join(shown)}")
+        _say_roster(s)
+
+
+def _say_roster(s: Study) -> None:
+    from ..study.roster import load_roster
+
+    roster = load_roster(s)
+    typer.echo(f"roster: {len(roster.participants)} people; attributes that may leave the study: "
+               f"{', '.join(s.config.roster.attributes) or 'none'}")
+    if roster.private_columns:
+        contact = set(roster.contact_columns)
+        shown = [f"{c} (contact details)" if c in contact else c for c in roster.private_columns]
+        typer.echo(f"private columns (never exported, printed or shown): {', '.join(shown)}")
 
 
 @app.command("import")
-@reports_errors
 def import_(
     study: StudyArg,
     file: Annotated[Path, typer.Argument(help="Responses: CSV, XLSX, SPSS .sav, Stata .dta, Qualtrics, LimeSurvey, Kobo.")],
@@ -114,32 +72,20 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the mapping; store nothing.")] = False,
 ) -> None:
     """Import responses into the study's store, all or nothing."""
-    from .study import open_study
-    from .survey.importer import import_responses
+    from ..study import open_study
+    from ..study.load import read_mapping_file
+    from ..survey.importer import import_responses
 
     s = open_study(study)
-    given = _read_mapping(mapping) if mapping else None
+    given = read_mapping_file(mapping) if mapping else None
     report = import_responses(
         s, file, format=format, encoding=encoding, mapping=given, respondent_id=respondent_id, dry_run=dry_run
     )
     _print_mapping(report.mapping.as_dict())
     for note in report.notes:
-        _err(f"note: {note}")
+        err(f"note: {note}")
     verb = {"imported": "imported", "unchanged": "already imported, unchanged:", "checked": "checked (dry run):"}
-    _err(f"{verb[report.status]} {report.rows} responses from {report.source} ({report.format})")
-
-
-def tell_replaced(gate: Any) -> None:
-    """Say on standard error what the disclosure gate replaced in an output (never the words themselves)."""
-    notice = gate.notice()
-    if notice:
-        _err(f"privacy: {notice} (see docs/privacy.md)")
-
-
-def _read_mapping(path: Path) -> Any:
-    from .study.load import read_mapping_file
-
-    return read_mapping_file(path)
+    err(f"{verb[report.status]} {report.rows} responses from {report.source} ({report.format})")
 
 
 def _print_mapping(mapping: dict[str, Any]) -> None:
@@ -147,16 +93,15 @@ def _print_mapping(mapping: dict[str, Any]) -> None:
 
     yaml = YAML()
     yaml.default_flow_style = False
-    _err("mapping used (save it with --mapping to fix it):")
+    err("mapping used (save it with --mapping to fix it):")
     yaml.dump(mapping, sys.stderr)
 
 
 @app.command()
-@reports_errors
 def tables(
     study: StudyArg,
     by: Annotated[str | None, typer.Option("--by", help="Cross-tabulate by this question or derived variable.")] = None,
-    format: FormatOpt = "md",
+    format: Annotated[str, typer.Option("--format", "-f", help="md, html, csv, xlsx, docx, latex or json.")] = "md",
     output: OutputOpt = None,
     base: Annotated[str, typer.Option(help="Multiple response base: declared, cases or responses.")] = "declared",
     question: Annotated[list[str] | None, typer.Option("--question", "-q", help="Only these questions.")] = None,
@@ -168,11 +113,27 @@ def tables(
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML, [engine] table).")] = None,
 ) -> None:
     """Descriptive tables of every item (or cross-tabs with --by)."""
-    from .errors import TableError
-    from .privacy.gate import gate_for
-    from .report.formats import FORMATS, format_from_suffix, released_tables, render_text, write_tables
-    from .mixed.tables import crosstab_tables, frequency_tables
-    from .study import open_study
+    from ..report.formats import released_tables, render_text, write_tables
+    from ..stats.backends import load_engine_settings
+    from ..mixed.tables import crosstab_tables, frequency_tables
+
+    fmt = _tables_format(format, output, base)
+    s = current_study(study)
+    kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted,
+                              "engine": load_engine_settings(config, s, name=engine), "responses": responses}
+    with gated(s) as gate:
+        result = released_tables(crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs), gate)
+    if output is None:
+        sys.stdout.write(render_text(result, fmt, intervals=intervals))
+    else:
+        write_tables(result, fmt, output, intervals=intervals)
+        err(f"wrote {output}")
+
+
+def _tables_format(format: str, output: Path | None, base: str) -> str:
+    """The format to write (--format, else the output file's suffix), once --base and it are known to be valid."""
+    from ..errors import TableError
+    from ..report.formats import FORMATS, format_from_suffix
 
     if base not in ("declared", "cases", "responses"):
         raise TableError(f"--base must be declared, cases or responses, not {base!r}")
@@ -181,23 +142,10 @@ def tables(
         fmt = format_from_suffix(output) or "md"
     if fmt not in FORMATS:
         raise TableError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    from .stats.backends import load_engine_settings
-
-    s = open_study(study)
-    kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted,
-                              "engine": load_engine_settings(config, s, name=engine), "responses": responses}
-    gate = gate_for(s)
-    result = released_tables(crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs), gate)
-    tell_replaced(gate)
-    if output is None:
-        sys.stdout.write(render_text(result, fmt, intervals=intervals))
-    else:
-        write_tables(result, fmt, output, intervals=intervals)
-        _err(f"wrote {output}")
+    return fmt
 
 
 @app.command()
-@reports_errors
 def report(
     study: StudyArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="report.html, report.md or report.docx")] = Path("report.html"),
@@ -208,21 +156,19 @@ def report(
     """The study report: tables, themes with attributed quotes, methods appendix (checked for names first)."""
     from rich.console import Console
 
-    from .report.write import write_report
-    from .study import open_study
+    from ..report.write import write_report
 
     with Console(stderr=True).status("Building the report (tables, themes, agreement)…"):
-        path = write_report(open_study(study), output, format=format, allow_unreviewed=allow_unreviewed)
-    _err(f"wrote {path}")
+        path = write_report(current_study(study), output, format=format, allow_unreviewed=allow_unreviewed)
+    err(f"wrote {path}")
 
 
 @app.command()
-@reports_errors
 def audit(
     table: Annotated[Path, typer.Argument(help="CSV with question, option, count, percent_printed (and table).")],
 ) -> None:
     """Check a published table: the base its percentages imply, counts that do not add up."""
-    from .stats.audit import audit_table
+    from ..stats.audit import audit_table
 
     results = audit_table(table)
     problems = 0
@@ -235,24 +181,3 @@ def audit(
             typer.echo(f"    - {finding}")
         problems += not a.consistent
     typer.echo(f"{problems} of {len(results)} questions have inconsistencies")
-
-
-def _register_qualitative() -> None:
-    from .cli_qual import register
-    from .cli_align import register as register_align
-    from .cli_web import register as register_web
-
-    register(app, reports_errors)
-    register_web(app, reports_errors)
-    register_align(app, reports_errors)
-
-
-_register_qualitative()
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,5 @@
+"""`python -m learnervoice.cli`: the same as the `learnervoice` command."""
+
+from . import main
+
+main()

@@ -1,0 +1,309 @@
+"""Qualitative commands: transcripts, the codebook, codings and memos, queries, agreement between coders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .common import FormatOpt, StudyArg, WhoOpt, gated, print_frame
+
+if TYPE_CHECKING:
+    from ..qual.documents import TranscriptReport
+    from ..qual.store import QualStore
+    from ..study import Study
+
+app = typer.Typer()
+transcripts_app = typer.Typer(help="Focus-group transcripts.", no_args_is_help=True)
+codebook_app = typer.Typer(help="The codebook (codebook.yaml and the store).", no_args_is_help=True)
+
+
+def open_qual(study: Path) -> tuple[Study, QualStore]:
+    """The study and its coding store, made current by the workspace (declared files, transcripts, codings)."""
+    from ..workspace import open_workspace
+
+    workspace = open_workspace(study)
+    return workspace.study, workspace.qual
+
+
+@transcripts_app.command("import")
+def transcripts_import(
+    study: StudyArg,
+    files: Annotated[list[Path], typer.Argument(help="WebVTT (Zoom, Teams), SRT, DOCX, text or Markdown files.")],
+    speaker: Annotated[list[str] | None, typer.Option("--speaker", help="'Label as written=P07' for a speaker the roster does not name.")] = None,
+    keep_unmatched: Annotated[bool, typer.Option("--keep-unmatched", help="Keep unknown speakers as 'Unidentified N'.")] = False,
+    allow_overlap: Annotated[bool, typer.Option("--allow-overlap", help="Accept cues that overlap in time.")] = False,
+    who: WhoOpt = "import",
+) -> None:
+    """Import transcripts: speakers linked to the roster, names replaced by pseudonyms."""
+    from ..privacy.review import name_candidates
+    from ..qual.documents import import_transcript
+    from ..qual.queries import written_texts
+
+    mapping = _speaker_pseudonyms(speaker or [])
+    s, store = open_qual(study)
+    for file in files:
+        _say_imported(import_transcript(s, file, speakers=mapping, keep_unmatched=keep_unmatched,
+                                        allow_overlap=allow_overlap, who=who, store=store))
+    waiting = name_candidates(s, written_texts(store))
+    if waiting:
+        typer.echo(f"{len(waiting)} word(s) look like names of people not in the roster; "
+                   f"see `learnervoice transcripts review {study}`")
+
+
+def _speaker_pseudonyms(items: list[str]) -> dict[str, str]:
+    """--speaker 'Label=P07' options as label -> pseudonym."""
+    from ..errors import TranscriptError
+
+    mapping = {}
+    for item in items:
+        if "=" not in item:
+            raise TranscriptError(f"--speaker {item!r}: write it as 'Label=P07'")
+        label, pseudonym = item.rsplit("=", 1)
+        mapping[label.strip()] = pseudonym.strip()
+    return mapping
+
+
+def _say_imported(report: TranscriptReport) -> None:
+    voices = ", ".join(f"{k} ({v})" for k, v in sorted(report.speakers.items()))
+    typer.echo(f"{report.document}: {report.status}, {report.turns} turns; speakers: {voices or '-'}")
+    if report.flagged:
+        typer.echo(f"  {report.flagged} turn(s) have no speaker; they are kept and flagged")
+    if report.unmatched:
+        typer.echo(f"  kept as unidentified: {', '.join(report.unmatched)}")
+    if report.renamed:
+        typer.echo(f"  the file name held personal data: the document is named {report.document!r}")
+    if report.replaced:
+        typer.echo("  replaced: " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.replaced.items())))
+
+
+@transcripts_app.command("list")
+def transcripts_list(study: StudyArg, format: FormatOpt = "table") -> None:
+    """The documents in the study with their turns and speakers."""
+    import pandas as pd
+    import sqlalchemy as sa
+
+    from ..qual.store import documents, turns
+
+    s, store = open_qual(study)
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(documents.c.name, sa.func.count(turns.c.id).label("turns"),
+                      sa.func.count(sa.distinct(turns.c.speaker)).label("speakers"))
+            .join(turns, turns.c.document_id == documents.c.id).group_by(documents.c.name)
+        ).all()
+    print_frame(pd.DataFrame(rows, columns=["document", "turns", "speakers"]), format, s)
+
+
+@transcripts_app.command("review")
+def transcripts_review(
+    study: StudyArg,
+    safe: Annotated[list[str] | None, typer.Option("--safe", help="A word reviewed and found safe (no person of "
+                                                   "this study); repeat for several.")] = None,
+) -> None:
+    """Words that look like names of people not in the roster: add real people to the roster, mark the rest safe."""
+    from ..privacy.review import REVIEWED_FILE, mark_reviewed, name_candidates
+    from ..qual.queries import written_texts
+
+    s, store = open_qual(study)
+    if safe:
+        added = mark_reviewed(s, safe)
+        typer.echo(f"{len(added)} word(s) marked safe in {REVIEWED_FILE}")
+    waiting = name_candidates(s, written_texts(store))
+    if not waiting:
+        typer.echo("no unreviewed word looks like a name")
+        return
+    typer.echo(f"{len(waiting)} word(s) look like names of people who are not in the roster "
+               "(shown here only; add people to private/participants.csv and import again, or --safe WORD):")
+    for c in waiting:
+        where = ", ".join(c.documents[:3]) + (" …" if len(c.documents) > 3 else "")
+        typer.echo(f"  {c.word}\t{c.count}×\t{c.reason}\tin {where}")
+
+
+@codebook_app.command("sync")
+def codebook_sync(study: StudyArg, who: WhoOpt = "codebook") -> None:
+    """Load codebook.yaml into the store (codes added or updated; none removed)."""
+    from ..qual.codebook import sync_codebook
+
+    s, store = open_qual(study)
+    with gated(s) as gate:
+        typer.echo(f"{sync_codebook(s, store, who, gate=gate)} codes in the codebook")
+
+
+@codebook_app.command("import")
+def codebook_import(study: StudyArg, file: Annotated[Path, typer.Argument(help="A REFI-QDA .qdc codebook.")]) -> None:
+    """Add the codes of a REFI-QDA codebook (ATLAS.ti, NVivo, MAXQDA) to codebook.yaml."""
+    from ..exchange.projects import import_qdc
+    from ..study import open_study
+
+    added, notes = import_qdc(open_study(study), file)
+    typer.echo(f"{added} code(s) added to codebook.yaml")
+    for note in notes:
+        typer.echo(f"  adjusted: {note}")
+
+
+@codebook_app.command("rename")
+def codebook_rename(study: StudyArg, key: str, name: str, who: WhoOpt = "codebook") -> None:
+    """Rename a code; its codings stay."""
+    from ..qual.codebook import rename_code
+
+    s, store = open_qual(study)
+    with gated(s) as gate:
+        rename_code(s, store, key, name, who, gate=gate)
+
+
+@codebook_app.command("move")
+def codebook_move(
+    study: StudyArg, key: str,
+    parent: Annotated[str | None, typer.Argument(help="New parent code key; omit for top level.")] = None,
+    who: WhoOpt = "codebook",
+) -> None:
+    """Move a code under another (or to the top level)."""
+    from ..qual.codebook import move_code
+
+    s, store = open_qual(study)
+    move_code(s, store, key, parent, who)
+
+
+@codebook_app.command("merge")
+def codebook_merge(study: StudyArg, source: str, target: str, who: WhoOpt = "codebook") -> None:
+    """Merge a code into another: its codings move, the code goes."""
+    from ..qual.codebook import merge_codes
+
+    s, store = open_qual(study)
+    typer.echo(f"{merge_codes(s, store, source, target, who)} coding(s) moved to {target}")
+
+
+@codebook_app.command("delete")
+def codebook_delete(
+    study: StudyArg, key: str,
+    codings_to: Annotated[str | None, typer.Option(help="Move its codings to this code.")] = None,
+    drop_codings: Annotated[bool, typer.Option("--drop-codings", help="Delete its codings too.")] = False,
+    who: WhoOpt = "codebook",
+) -> None:
+    """Delete a code; a code in use needs --codings-to or --drop-codings."""
+    from ..qual.codebook import delete_code
+
+    s, store = open_qual(study)
+    delete_code(s, store, key, who, codings_to=codings_to, drop_codings=drop_codings)
+
+
+@app.command()
+def code(
+    study: StudyArg,
+    file: Annotated[Path | None, typer.Option("--file", help="CSV or YAML: document, code, coder, and start/end or quote.")] = None,
+    auto: Annotated[str | None, typer.Option("--auto", help="Code KEY on whole turns matching --pattern or --speaker.")] = None,
+    pattern: Annotated[str | None, typer.Option(help="Keyword or regular expression (auto-coding).")] = None,
+    speaker: Annotated[str | None, typer.Option(help="A speaker's pseudonym (auto-coding).")] = None,
+    coder: Annotated[str | None, typer.Option(help="The coder auto-coding is credited to.")] = None,
+    who: WhoOpt = "cli",
+) -> None:
+    """Add codings from a file, or auto-code whole turns."""
+    from ..errors import CodingError
+    from ..qual.codings import add_codings, autocode, read_codings_file
+
+    _, store = open_qual(study)
+    if file is not None:
+        added = add_codings(store, read_codings_file(file), who=who, source=file.name)
+    elif auto is not None:
+        added = autocode(store, auto, coder=coder or who, pattern=pattern, speaker=speaker, who=who)
+    else:
+        raise CodingError("give --file CODINGS.csv, or --auto CODE with --pattern or --speaker")
+    typer.echo(f"{added} coding(s) added")
+
+
+@app.command()
+def memo(
+    study: StudyArg,
+    kind: Annotated[str, typer.Argument(help="document, code or coding")],
+    target: Annotated[str, typer.Argument(help="Document name, code key or coding id.")],
+    text: Annotated[str, typer.Argument(help="The memo.")],
+    who: WhoOpt = "cli",
+) -> None:
+    """Attach a memo to a document, a code or a coding."""
+    from ..qual.codings import add_memo
+
+    s, store = open_qual(study)
+    with gated(s) as gate:
+        add_memo(store, kind, int(target) if kind == "coding" and target.isdigit() else target, text, author=who, gate=gate)
+
+
+@app.command()
+def quotes(
+    study: StudyArg,
+    code: Annotated[str, typer.Argument(help="Code key (its sub-codes are included).")],
+    where: Annotated[list[str] | None, typer.Option("--where", help="attribute=value, e.g. career_stage=senior")] = None,
+    coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+    format: FormatOpt = "table",
+) -> None:
+    """Quotes for a code, attributed by pseudonym, with participant attributes."""
+    from ..qual.queries import quotes as find_quotes
+
+    s, store = open_qual(study)
+    filters = dict(item.split("=", 1) for item in where or [])
+    frame = find_quotes(s, store, code, coder=coder, where=filters)
+    keep = [c for c in ("document", "speaker", "code", "coder", "quote") if c in frame.columns]
+    hidden = ["coding_id", "document_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after", "respondent_id"]
+    extra = [c for c in frame.columns if c not in keep + hidden]
+    print_frame(frame[keep + extra], format, s)
+
+
+@app.command()
+def codes(
+    study: StudyArg,
+    by: Annotated[str | None, typer.Option("--by", help="A participant attribute: participants per code by it.")] = None,
+    coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+    format: FormatOpt = "table",
+) -> None:
+    """Code frequencies (segments, documents, participants), or codes × an attribute."""
+    from ..qual.queries import code_by_attribute, code_frequencies
+
+    s, store = open_qual(study)
+    frame = code_by_attribute(s, store, by, coder=coder).reset_index() if by else code_frequencies(s, store, coder=coder)
+    print_frame(frame, format, s)
+
+
+@app.command()
+def cooccurrence(
+    study: StudyArg,
+    unit: Annotated[str, typer.Option(help="overlap (segments overlap) or turn (same turn).")] = "overlap",
+    format: FormatOpt = "table",
+) -> None:
+    """Codes × codes: how often codings overlap or share a turn."""
+    from ..qual.queries import cooccurrence as matrix
+
+    s, store = open_qual(study)
+    print_frame(matrix(s, store, unit=unit).reset_index(names="code"), format, s)
+
+
+@app.command()
+def kwic(study: StudyArg, pattern: str, format: FormatOpt = "table") -> None:
+    """Keyword in context across the transcripts."""
+    from ..qual.queries import keyword_in_context
+
+    s, store = open_qual(study)
+    print_frame(keyword_in_context(store, pattern), format, s)
+
+
+@app.command()
+def agreement(
+    study: StudyArg,
+    unit: Annotated[str, typer.Option(help="turn or character.")] = "turn",
+    coder: Annotated[list[str] | None, typer.Option("--coder", help="Compare only these coders.")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap draws for alpha's interval (0: none).")] = 1000,
+    disagreements: Annotated[bool, typer.Option("--disagreements", help="List the turns coders disagree on.")] = False,
+    format: FormatOpt = "table",
+) -> None:
+    """Agreement between coders: percent, Krippendorff's alpha (95% CI), Cohen's and Fleiss' kappa."""
+    from ..qual.agreement import agreement as measure
+    from ..qual.agreement import disagreements as differing
+
+    s, store = open_qual(study)
+    if disagreements:
+        print_frame(differing(store, coders=coder), format, s)
+        return
+    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap)
+    if format == "table":
+        typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
+    print_frame(frame, format, s)
