@@ -29,14 +29,14 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         """Rank a catalogue's offers by how well they fit what the study's learners asked for."""
         from .align.catalogue import read_catalogue
         from .align.fit import align as run
-        from .align.present import groups_block, ranking_block, ranking_frame
+        from .report.alignment import groups_block, ranking_block, ranking_frame
         from .errors import CatalogueError
         from .study import open_study
 
         s = open_study(study)
         result = run(s, read_catalogue(catalogue), by)
         if format == "html":
-            from .report.build import Report, Section
+            from .report.model import Report, Section
             from .report.write import to_html
 
             section = Section("Alignment", [f"Catalogue: {catalogue.name}; {result.respondents} respondents."],
@@ -106,7 +106,7 @@ def _print_ranking(result: Any, comma: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .align.present import ranking_block
+    from .report.alignment import ranking_block
 
     block = ranking_block(result, comma)
     table = Table(title=block.title, show_lines=True)

@@ -141,7 +141,7 @@ def test_small_cells_crossing_personal_attributes_are_suppressed(example: Study,
 
 def test_suppression_unit() -> None:
     from learnervoice.report.blocks import Block
-    from learnervoice.report.build import suppress_small_cells
+    from learnervoice.report.disclosure import suppress_small_cells
 
     block = Block("t", ("x", "a n", "a %", "b n", "b %", "T n", "T %"),
                   (("r1", "1", "10.0%", "9", "90.0%", "10", "100.0%"), ("r2", "5", "50.0%", "5", "50.0%", "10", "100.0%")), ())
@@ -152,7 +152,7 @@ def test_suppression_unit() -> None:
 def test_suppression_hides_groups_smaller_than_k() -> None:
     """A group of 2 with k = 3: its zeros would tell where its two members are, so the whole column goes."""
     from learnervoice.report.blocks import Block
-    from learnervoice.report.build import suppress_small_cells
+    from learnervoice.report.disclosure import suppress_small_cells
 
     block = Block("t", ("x", "a n", "a %", "b n", "b %", "T n", "T %"),
                   (("r1", "0", "0.0%", "9", "45.0%", "9", "40.9%"), ("r2", "2", "100.0%", "11", "55.0%", "13", "59.1%")),

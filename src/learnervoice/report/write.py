@@ -16,8 +16,9 @@ from ..errors import ReportError
 from ..privacy.gate import gate_for
 from ..study.load import Study
 from .blocks import Block
-from .build import Report, Section, build_report
+from .assemble import build_report, qual_store
 from .charts import Chart
+from .model import Report, Section
 
 FORMATS = ("html", "md", "docx")
 
@@ -66,7 +67,6 @@ def check_reviewed(study: Study) -> None:
     """Refuse while words that look like names of people outside the roster are unreviewed."""
     from ..privacy.review import name_candidates
     from ..qual.queries import written_texts
-    from .build import qual_store
 
     store = qual_store(study)
     if store is None:
