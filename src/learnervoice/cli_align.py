@@ -37,7 +37,7 @@ def register(app: typer.Typer, reports_errors: Any) -> None:
         result = run(s, read_catalogue(catalogue), by)
         if format == "html":
             from .report.model import Report, Section
-            from .report.write import to_html
+            from .report.writers.html import render_report as to_html
 
             section = Section("Alignment", [f"Catalogue: {catalogue.name}; {result.respondents} respondents."],
                               [ranking_block(result, s.config.decimal_comma), groups_block(result, s.config.decimal_comma)],
