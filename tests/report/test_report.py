@@ -63,6 +63,9 @@ def test_a_name_in_the_codebook_is_pseudonymised(example: Study, tmp_path: Path)
     path = example.folder / "codebook.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "What participants knew of the term before the study.", "As Marta Soler explained."), encoding="utf-8")
+    from learnervoice.workspace import open_workspace
+
+    open_workspace(example).close()  # as every command opens the study
     md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
     assert "As P02 explained." in md and "Soler" not in md
 
@@ -141,7 +144,7 @@ def test_small_cells_crossing_personal_attributes_are_suppressed(example: Study,
 
 def test_suppression_unit() -> None:
     from learnervoice.report.blocks import Block
-    from learnervoice.report.build import suppress_small_cells
+    from learnervoice.report.disclosure import suppress_small_cells
 
     block = Block("t", ("x", "a n", "a %", "b n", "b %", "T n", "T %"),
                   (("r1", "1", "10.0%", "9", "90.0%", "10", "100.0%"), ("r2", "5", "50.0%", "5", "50.0%", "10", "100.0%")), ())
@@ -152,7 +155,7 @@ def test_suppression_unit() -> None:
 def test_suppression_hides_groups_smaller_than_k() -> None:
     """A group of 2 with k = 3: its zeros would tell where its two members are, so the whole column goes."""
     from learnervoice.report.blocks import Block
-    from learnervoice.report.build import suppress_small_cells
+    from learnervoice.report.disclosure import suppress_small_cells
 
     block = Block("t", ("x", "a n", "a %", "b n", "b %", "T n", "T %"),
                   (("r1", "0", "0.0%", "9", "45.0%", "9", "40.9%"), ("r2", "2", "100.0%", "11", "55.0%", "13", "59.1%")),

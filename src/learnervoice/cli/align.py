@@ -49,12 +49,12 @@ def align(
 
 def _alignment_text(result: Alignment, s: Study, catalogue: str, format: str) -> str:
     """The ranking and the subgroups as an HTML page, or the ranking as CSV or JSON."""
-    from ..align.present import groups_block, ranking_block, ranking_frame
+    from ..report.alignment import groups_block, ranking_block, ranking_frame
     from ..errors import CatalogueError
 
     if format == "html":
-        from ..report.build import Report, Section
-        from ..report.write import to_html
+        from ..report.model import Report, Section
+        from ..report.writers.html import render_report as to_html
 
         section = Section("Alignment", [f"Catalogue: {catalogue}; {result.respondents} respondents."],
                           [ranking_block(result, s.config.decimal_comma), groups_block(result, s.config.decimal_comma)],
@@ -69,7 +69,7 @@ def _print_ranking(result: Alignment, comma: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..align.present import ranking_block
+    from ..report.alignment import ranking_block
 
     block = ranking_block(result, comma)
     table = Table(title=block.title, show_lines=True)

@@ -7,9 +7,10 @@ surnames and aliases; one-edit misspellings of name parts when either word has
 five letters or more; handles made of name parts (``@mireiasala``,
 ``anna_bosch``). A name part that is also an ordinary word of the study's
 languages ("rosa", "font", "camps") counts only where it reads as a name:
-capitalised in the middle of a sentence (and not inside a run of capitalised
-words such as "Costa Rica" or "Google Fonts"), after a title (Mr, Dra, Sra…),
-or next to another part of a name. A title or an initial goes with the name it
+capitalised (not inside a run of capitalised words such as "Costa Rica" or
+"Google Fonts", and at the start of a sentence not before a function word:
+"Más de la mitad"), after a title (Mr, Dra, Sra…), or next to another part of
+a name. A title or an initial goes with the name it
 belongs to ("Mr Vila", "J. Vila", "Jordi V." all become the pseudonym). URLs
 that hold a name part are reported as such, so that outputs meant for
 publication refuse them.
@@ -37,6 +38,7 @@ TITLES = frozenset(
     "don dona doctor doctora professor professora".split()
 )
 PARTICLES = frozenset("de del la las los el i y e da das do dos van von der den le di du st".split())
+FUNCTION_WORDS = PARTICLES | frozenset("of the a an and or to in on at for with que en al por para con of per amb".split())
 SENTENCE_END = ".!?…\n"
 OPENERS = "\"'“‘«([¿¡ \t"
 JOINERS = ("", " ", "-", "_", ".")  # what may stand between two parts of one name in a run
@@ -223,7 +225,11 @@ class Matcher:
         if not token.common:
             return not token.fuzzy or len(token.word) >= 5
         capital = folded.original[folded.original_span(token.start, token.end)[0]].isupper()
-        return capital and not _sentence_start(folded, token) and not _in_capitalised_run(folded, tokens, i)
+        if not capital or _in_capitalised_run(folded, tokens, i):
+            return False
+        # at the start of a sentence a name and a word look alike: a name, unless a function word follows ("Más de")
+        return not _sentence_start(folded, token) or not (i + 1 < len(tokens) and tokens[i + 1].word in FUNCTION_WORDS
+                                                           and _gap(folded, token, tokens[i + 1]) == " ")
 
 
 def _runs(folded: Folded, tokens: list[_Token]) -> list[Finding]:
@@ -349,9 +355,10 @@ def _after_initial(folded: Folded, tokens: list[_Token], i: int) -> bool:
 
 
 def _in_capitalised_run(folded: Folded, tokens: list[_Token], i: int) -> bool:
-    """A neighbour is capitalised too and names nobody: "Costa Rica", "Google Fonts", "Total Cost"."""
+    """A neighbour is capitalised too, not merely as the first word of a sentence, and names nobody:
+    "Costa Rica", "Google Fonts", "Total Cost" (but not "What Carla said")."""
     for j in (i - 1, i + 1):
-        if 0 <= j < len(tokens) and not tokens[j].labels and len(tokens[j].word) > 1:
+        if 0 <= j < len(tokens) and not tokens[j].labels and len(tokens[j].word) > 1 and not _sentence_start(folded, tokens[j]):
             left, right = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
             if _gap(folded, left, right) == " " and folded.original[folded.original_span(tokens[j].start, tokens[j].end)[0]].isupper():
                 return True

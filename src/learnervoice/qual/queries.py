@@ -2,12 +2,14 @@
 
 Quotes for a code (speaker, pseudonym, attributes, context), code frequencies
 counted as segments, documents and participants, code × attribute matrices,
-co-occurrence of codes, and keyword in context. Only pseudonyms appear.
+co-occurrence of codes, and keyword in context. Only pseudonyms appear. The
+codebook as plain rows (`codebook_rows`, `code_names`) for the report, which runs no SQL of its own.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -189,3 +191,30 @@ def keyword_in_context(store: QualStore, pattern: str, *, width: int = 60) -> pd
                 "right": doc.text[m.end() : m.end() + width], "speaker": who.iloc[0] if len(who) else None,
             })
     return pd.DataFrame(rows, columns=["document", "start", "end", "left", "match", "right", "speaker"])
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    """One code of the codebook as stored: what a report needs to lay out the code tree."""
+
+    id: int
+    key: str
+    name: str
+    parent_id: int | None
+    description: str
+    inclusion: str
+    exclusion: str
+
+
+def codebook_rows(store: QualStore) -> list[CodeRow]:
+    """Every code in codebook order (position, then id); parents are found through `parent_id`."""
+    query = sa.select(codes.c.id, codes.c.key, codes.c.name, codes.c.parent_id, codes.c.description,
+                      codes.c.inclusion, codes.c.exclusion).order_by(codes.c.position, codes.c.id)
+    with store.read() as conn:
+        return [CodeRow(*row) for row in conn.execute(query).all()]
+
+
+def code_names(store: QualStore) -> dict[str, str]:
+    """Code key -> code name."""
+    with store.read() as conn:
+        return {key: name for key, name in conn.execute(sa.select(codes.c.key, codes.c.name)).all()}

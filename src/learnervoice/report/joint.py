@@ -3,7 +3,8 @@
 The note is machine-made and says what it compares: the survey's share of
 answers in the options a code corresponds to, against the share of focus-group
 participants who voiced the code. Where the two strands' leading answers
-differ, the note says so: divergence is a finding, not an error.
+differ, the note says so: divergence is a finding, not an error. Exemplar
+quotes are chosen as for themes (`report/themes.py`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,71 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ReportError
 from ..stats.frequencies import FrequencyTable
 from ..stats.tables import CrossTab
+from ..study.load import Study
 from .blocks import Block
-from .config import JointDisplay
+from .config import JointDisplay, ReportConfig
 from .numbers import fmt_percent
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..qual.store import QualStore
+
+
+def joint_displays(
+    study: Study, store: QualStore, config: ReportConfig, by_id: dict[str, Any], comma: bool, disclosure: list[str]
+) -> list[Block]:
+    """The blocks of a joint section: one per joint display of report.yaml, overall or by subgroup."""
+    from ..qual.queries import code_names, coded_segments
+    from ..stats.tables import crosstab_tables
+    from .themes import participants, pick_quotes
+
+    segments = coded_segments(study, store, coder=config.quotes.coder)
+    labels = code_names(store)
+    people = participants(study)
+    one = config.model_copy(update={"quotes": config.quotes.model_copy(update={"per_code": 1})})
+
+    def quote_of(code: str) -> str:
+        picked = pick_quotes(study, store, segments[(segments["code"] == code) & (segments["role"] == "participant")],
+                             one, people, disclosure)
+        return f"“{picked[0].text}” ({picked[0].attribution})" if picked else ""
+
+    blocks = []
+    for display in config.joint_displays:
+        if display.question not in by_id:
+            raise ReportError(f"joint display {display.topic!r}: no question or quantitised variable {display.question!r}")
+        if display.by is None:
+            blocks.append(joint_block(display, by_id[display.question], segments, labels, quote_of, comma))
+        else:
+            crosstab = crosstab_tables(study, display.by, questions=[display.question]).crosstabs[0]
+            grouped = _participants_grouped(study, store, display, segments, {code for code, _ in crosstab.groups})
+            blocks.append(subgroup_block(display, crosstab, grouped, labels, comma))
+    return blocks
+
+
+def _participants_grouped(
+    study: Study, store: QualStore, display: JointDisplay, segments: pd.DataFrame, survey_codes: set[str]
+) -> pd.DataFrame:
+    """Segments with the focus-group side of a joint display's `by` in a column named `by`."""
+    from ..qual.quantitise import participant_groups
+
+    assert display.by is not None
+    source = display.participants_by or display.by
+    variable = next((v for v in study.config.quantitised if v.id == source), None)
+    if variable is not None:
+        if variable.rule != "predominant":
+            raise ReportError(f"joint display {display.topic!r}: {source!r} must have rule 'predominant' to group participants")
+        groups = participant_groups(study, store, variable)
+        values = segments["participant"].map(groups)
+    elif source in segments.columns:
+        values = segments[source]
+    else:
+        raise ReportError(f"joint display {display.topic!r}: participants have no attribute or quantitised variable {source!r}")
+    foreign = sorted(set(values.dropna()) - survey_codes - {""})
+    if foreign:
+        raise ReportError(f"joint display {display.topic!r}: participant group(s) {foreign} are not codes of {display.by!r} "
+                          f"({', '.join(sorted(survey_codes))})")
+    return segments.assign(**{display.by: values})
 
 
 def joint_block(

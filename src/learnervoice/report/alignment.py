@@ -1,15 +1,33 @@
-"""The alignment as a ranked table: for the terminal and files (a DataFrame), and for the report (a Block)."""
+"""Offer alignment presented: the ranked table for the terminal and files (a DataFrame) and for the report
+(Blocks), and the report's alignment section.
+
+The fits are computed by `learnervoice.align`; this is their presentation, so `align` needs nothing of `report`.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..report.blocks import Block
-from ..report.numbers import fmt_interval, fmt_percent
-from .fit import Alignment, Fit
+from ..align.fit import Alignment, Fit
+from ..study.load import Study
+from .blocks import Block
+from .config import ReportConfig
+from .numbers import fmt_interval, fmt_percent
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+def alignment_blocks(study: Study, config: ReportConfig, comma: bool) -> list[Block]:
+    """The report's alignment section: the offers of report.yaml's catalogue ranked, and their fit by subgroup."""
+    from ..align.catalogue import read_catalogue
+    from ..align.fit import align
+    from ..errors import ReportError
+
+    if config.catalogue is None:
+        raise ReportError("an alignment section needs `catalogue:` in report.yaml")
+    result = align(study, read_catalogue(study.resolve(config.catalogue)))
+    return [ranking_block(result, comma), groups_block(result, comma)]
 
 
 def _pct(fit: Fit | None, comma: bool) -> str:

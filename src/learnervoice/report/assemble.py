@@ -1,0 +1,123 @@
+"""Assemble the study report: its sections in the order report.yaml gives, each filled by its kind.
+
+Survey tables with their charts, themes with attributed quotes (`themes.py`), subgroup tables under
+small-cell control (`disclosure.py`), joint displays (`joint.py`), offer alignment (`alignment.py`) and the
+methods appendix (`appendix.py`). The result is the plain document model of `model.py`, which the writers
+render. Nothing here depends on time or machine, so the same study gives the same report.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..study.load import Study
+from .alignment import alignment_blocks
+from .appendix import appendix
+from .blocks import table_blocks
+from .charts import bar_chart, grouped_chart
+from .config import ReportConfig, load_report_config
+from .config import Section as SectionSpec
+from .disclosure import bands_of, merge_small_rows, suppress_small_cells
+from .joint import joint_displays
+from .model import Report, Section
+from .themes import themes
+
+if TYPE_CHECKING:
+    from ..qual.store import QualStore
+
+
+def build_report(study: Study) -> Report:
+    """The report of a study, as report.yaml (or the default) lays it out.
+
+    >>> build_report(open_study("examples/microcredentials-2023")).sections[0].title  # doctest: +SKIP
+    'Participants'
+    """
+    from ..mixed.tables import frequency_tables
+
+    config = load_report_config(study)
+    tables = frequency_tables(study)
+    by_id = {t.variable_id: t for t in tables.frequencies}
+    qual = qual_store(study)
+    disclosure: list[str] = []
+    sections = [_section(study, spec, config, tables, by_id, qual, disclosure) for spec in _with_alignment(config)]
+    if qual is not None:
+        qual.close()
+    return Report(config.title or study.config.title, sections, disclosure)
+
+
+def _section(
+    study: Study, spec: SectionSpec, config: ReportConfig, tables: Any, by_id: dict[str, Any],
+    qual: QualStore | None, disclosure: list[str],
+) -> Section:
+    """One section of the report, filled as its kind says."""
+    section = Section(spec.title, [spec.intro] if spec.intro else [])
+    if spec.kind == "appendix":
+        appendix(study, section, tables, qual, config)
+    elif spec.kind == "subgroups":
+        _subgroups(study, section, spec.by, spec.tables, config, disclosure)
+    elif spec.kind == "alignment":
+        section.tables = alignment_blocks(study, config, tables.decimal_comma)
+    elif spec.kind == "joint":
+        if qual is not None:
+            section.tables = joint_displays(study, qual, config, by_id, tables.decimal_comma, disclosure)
+    else:
+        chosen = [by_id[i] for i in spec.tables if i in by_id]
+        subset = type(tables)(tables.title, tables.decimal_comma, tuple(chosen))
+        section.tables = table_blocks(subset)
+        section.charts = [bar_chart(t, tables.decimal_comma) if t.rows else None for t in chosen]
+        if qual is not None:
+            section.themes = themes(study, qual, spec.themes, config, disclosure)
+    return section
+
+
+def _with_alignment(config: ReportConfig) -> tuple[SectionSpec, ...]:
+    """The sections, with an Alignment section before the appendix when a catalogue is given and none is placed."""
+    specs = tuple(config.sections)
+    if config.catalogue is None or any(s.kind == "alignment" for s in specs):
+        return specs
+    spec = SectionSpec(kind="alignment", title="Alignment of the offers with what learners asked for",
+                       intro="How well each offer of the catalogue fits the respondents' stated preferences, "
+                             "and the change that would fit them better.")
+    at = next((i for i, s in enumerate(specs) if s.kind == "appendix"), len(specs))
+    return (*specs[:at], spec, *specs[at:])
+
+
+def qual_store(study: Study) -> QualStore | None:
+    """The study's coding store as the workspace left it (None for a survey-only study); the report only reads."""
+    if not study.config.transcripts and not (study.folder / "qual.sqlite").exists():
+        return None
+    from ..qual.store import QualStore
+
+    return QualStore.for_study(study)
+
+
+def _subgroups(
+    study: Study, section: Section, by: str | None, ids: tuple[str, ...], config: ReportConfig, disclosure: list[str]
+) -> None:
+    """Cross-tabs by a subgroup, with grouped charts; small cells of person-describing tables suppressed."""
+    from ..errors import ReportError
+    from ..stats.tables import crosstab_tables
+
+    if by is None:
+        raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
+    result = crosstab_tables(study, by, questions=list(ids))
+    blocks = table_blocks(result)
+    for ct, block in zip(result.crosstabs, blocks):
+        if by in config.personal and ct.variable.id in config.personal and config.small_cells == "merge":
+            block, merged = merge_small_rows(ct, config.k, result.decimal_comma, bands_of(study, ct.variable.id))
+            if merged:
+                disclosure.append(f"{ct.variable.label} by {ct.by.label}: categories merged ({'; '.join(merged)}) so "
+                                  f"that no cell is under {config.k}; no chart drawn.")
+                section.tables.append(block)
+                section.charts.append(None)
+                continue
+        elif by in config.personal and ct.variable.id in config.personal:
+            block, hidden = suppress_small_cells(block, len(ct.groups), config.k, [c.respondents for c in ct.columns])
+            if hidden:
+                disclosure.append(f"{ct.variable.label} by {ct.by.label}: {hidden} cell(s) under {config.k} "
+                                  "suppressed (the table crosses two personal attributes); no chart drawn.")
+                section.tables.append(block)
+                section.charts.append(None)
+                continue
+        section.tables.append(block)
+        section.charts.append(grouped_chart(ct, result.decimal_comma))

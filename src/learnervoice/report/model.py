@@ -1,0 +1,44 @@
+"""The study report as a plain document model: sections of paragraphs, tables, charts and themes with quotes.
+
+`report/assemble.py` builds it; the writers in `report/writers/` render it (HTML, Markdown, DOCX).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .blocks import Block
+from .charts import Chart
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    name: str
+    description: str
+    participants: int
+    by_group: str
+    quotes: tuple[Quote, ...]
+    level: int
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Block] = field(default_factory=list)
+    charts: list[Chart | None] = field(default_factory=list)  # one per table (None: no chart)
+    themes: list[Theme] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    sections: list[Section]
+    disclosure: list[str]

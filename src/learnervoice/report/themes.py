@@ -1,0 +1,143 @@
+"""Themes of the report: the code tree under a section's root codes, who voiced each code, exemplar quotes.
+
+Quotes are chosen by report.yaml's rule (pinned ones first, then per value of an attribute the longest
+under a word limit) and attributed with attributes coarsened to k (`report/disclosure.py`). The codebook
+table of the methods appendix is laid out here too. Codes and quotes come from `qual/queries.py`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..study.load import Study
+from .blocks import Block
+from .config import QuoteRule, ReportConfig
+from .disclosure import attribute_label
+from .model import Quote, Theme
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..qual.queries import CodeRow
+    from ..qual.store import QualStore
+
+
+def participants(study: Study) -> list[dict[str, str]]:
+    """The roster's participants (moderators left out) as attribute dicts with their pseudonym."""
+    from ..study.roster import load_roster
+
+    return [dict(p.attributes, pseudonym=p.pseudonym) for p in load_roster(study).participants if not p.is_moderator]
+
+
+def themes(study: Study, store: QualStore, roots: tuple[str, ...], config: ReportConfig, disclosure: list[str]) -> list[Theme]:
+    """Each root code and its sub-codes, depth first, with participants who voiced them and quotes."""
+    from ..qual.queries import codebook_rows, coded_segments
+
+    rows = codebook_rows(store)
+    children = _children(rows)
+    segments = coded_segments(study, store, coder=config.quotes.coder)
+    people = participants(study)
+    out: list[Theme] = []
+
+    def walk(row: CodeRow, level: int) -> None:
+        keys = _descendants(row, children)
+        mine = segments[segments["code"].isin(keys) & (segments["role"] == "participant")]
+        quotes = pick_quotes(study, store, mine[mine["code"] == row.key], config, people, disclosure)
+        out.append(Theme(row.key, row.name, row.description, int(mine["participant"].nunique()),
+                         _by_group(mine, config.quotes.per), quotes, level))
+        for child in children.get(row.id, []):
+            walk(child, level + 1)
+
+    for r in rows:
+        if r.key in roots:
+            walk(r, 0)
+    return out
+
+
+def _children(rows: list[CodeRow]) -> dict[int | None, list[CodeRow]]:
+    children: dict[int | None, list[CodeRow]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+    return children
+
+
+def _descendants(row: CodeRow, children: dict[int | None, list[CodeRow]]) -> list[str]:
+    keys = [row.key]
+    for child in children.get(row.id, []):
+        keys += _descendants(child, children)
+    return keys
+
+
+def _by_group(frame: pd.DataFrame, attribute: str | None) -> str:
+    if attribute is None or attribute not in frame.columns or frame.empty:
+        return ""
+    counts = frame.drop_duplicates("participant").groupby(attribute)["participant"].count()
+    return ", ".join(f"{value} {n}" for value, n in counts.items() if value)
+
+
+def pick_quotes(
+    study: Study, store: QualStore, frame: pd.DataFrame, config: ReportConfig, people: list[dict[str, str]],
+    disclosure: list[str],
+) -> tuple[Quote, ...]:
+    """Up to `per_code` quotes of one code's segments: pinned first, then one per value of `per`, longest first."""
+    from ..qual.queries import quote_texts
+
+    rule: QuoteRule = config.quotes
+    if frame.empty or rule.per_code == 0:
+        return ()
+    texts = quote_texts(store, [int(i) for i in frame["coding_id"]], 0).set_index("coding_id")["quote"]
+    candidates = frame.assign(quote=[texts.get(int(i), "") for i in frame["coding_id"]])
+    candidates = candidates.assign(words=candidates["quote"].str.split().str.len())
+    pinned = rule.pinned.get(str(frame["code"].iloc[0]), [])
+    chosen = [r for _, r in candidates[candidates["coding_id"].isin(pinned)].iterrows()]
+    short = candidates[candidates["words"] <= rule.max_words].sort_values(
+        ["words", "document", "start"], ascending=[False, True, True])
+    groups = [None] if rule.per is None or rule.per not in short.columns else sorted(short[rule.per].dropna().unique())
+    for value in groups:
+        pool = short if value is None else short[short[rule.per] == value]
+        pool = pool[~pool["participant"].isin([c["participant"] for c in chosen])]
+        if len(chosen) < rule.per_code and not pool.empty:
+            chosen.append(pool.iloc[0])
+    return tuple(Quote(_sentence(str(c["quote"])), attribute_label(c, config, people, disclosure)) for c in chosen[: rule.per_code])
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[0].upper() + text[1:] if text else text
+
+
+# --- the codebook as a table ----------------------------------------------------------------
+
+
+def codebook_block(store: QualStore) -> Block:
+    """The codebook, indented by depth, with each code's definition, inclusions and exclusions."""
+    from ..qual.queries import codebook_rows
+
+    rows = codebook_rows(store)
+    depth: dict[int, int] = {}
+    for r in rows:
+        depth[r.id] = 0 if r.parent_id is None else depth.get(r.parent_id, 0) + 1
+    ordered = _tree_order(rows)
+    body = tuple(
+        ("  " * depth[r.id] + r.name, r.key, " ".join(x for x in (r.description, _label("Includes", r.inclusion),
+                                                                  _label("Excludes", r.exclusion)) if x))
+        for r in ordered
+    )
+    return Block("Codebook", ("Code", "Key", "Definition"), body, ())
+
+
+def _tree_order(rows: list[CodeRow]) -> list[CodeRow]:
+    children = _children(rows)
+    out: list[CodeRow] = []
+
+    def walk(parent: int | None) -> None:
+        for r in children.get(parent, []):
+            out.append(r)
+            walk(r.id)
+
+    walk(None)
+    return out
+
+
+def _label(label: str, text: str) -> str:
+    return f"{label}: {text}" if text else ""
