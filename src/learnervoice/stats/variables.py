@@ -45,6 +45,9 @@ class Variable:
     category_sql: str | None  # categorical kinds
     value_sql: str | None = None  # numeric kinds
     base_kind: str = "valid"  # valid, cases, responses
+    answered_only: bool = False  # no option rows: the table counts who answered (numbers, free text)
+    ordinal: bool = False  # an ordered scale: the table gives its median category
+    summary: bool = False  # numbers summarised beside the table (n, mean, SD, median, range)
 
     @property
     def is_multiple(self) -> bool:
@@ -112,13 +115,14 @@ def question_variable(config: StudyConfig, q: Question) -> Variable:
         return Variable(q.id, q.text, "binned", q.options, asked, _guarded(asked, answered), column)
     if isinstance(q, Numeric):
         answered = f"CASE WHEN {column} IS NOT NULL THEN {literal(ANSWERED)} END"
-        return Variable(q.id, q.text, "numeric", (), asked, _guarded(asked, answered), column)
+        return Variable(q.id, q.text, "numeric", (), asked, _guarded(asked, answered), column, answered_only=True,
+                        summary=True)
     if isinstance(q, OpenText):
         answered = f"CASE WHEN trim({column}) <> '' THEN {literal(ANSWERED)} END"
-        return Variable(q.id, q.text, "text", (), asked, _guarded(asked, answered))
+        return Variable(q.id, q.text, "text", (), asked, _guarded(asked, answered), answered_only=True)
     kind = "likert" if isinstance(q, Likert) else "single"
     assert isinstance(q, (SingleChoice, Likert))
-    return Variable(q.id, q.text, kind, q.options, asked, _guarded(asked, column))
+    return Variable(q.id, q.text, kind, q.options, asked, _guarded(asked, column), ordinal=kind == "likert")
 
 
 def derived_variable(config: StudyConfig, d: DerivedVariable) -> Variable:
