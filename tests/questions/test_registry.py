@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -16,7 +15,7 @@ from learnervoice.questions.base import Answer, AnswerProblem, QuestionType
 from learnervoice.stats.engine import Engine
 from learnervoice.stats.frequencies import build_tables
 from learnervoice.stats.variables import Variable, all_variables, guarded, literal
-from learnervoice.study.model import Option, Question, QuestionBase, SingleChoice, StudyConfig
+from learnervoice.study.model import QUESTION_MODELS, QUESTION_TAGS, Option, QuestionBase, SingleChoice, StudyConfig
 from learnervoice.survey.convert import ChunkConverter, store_columns
 from learnervoice.survey.mapping import QuestionSource, resolve_mapping
 from learnervoice.survey.readers import open_response_file
@@ -24,13 +23,12 @@ from learnervoice.survey.store import quote
 from learnervoice.survey.webform import clean_answers
 from learnervoice.web.app import templates
 
-
 def test_every_type_of_the_instrument_has_a_question_type() -> None:
     types = registered()
-    models = typing.get_args(typing.get_args(Question)[0])
-    assert set(models) <= set(types)
-    for model in models:
+    assert set(QUESTION_MODELS) <= set(types)
+    for model in QUESTION_MODELS:
         assert isinstance(types[model], QuestionType)
+    assert QUESTION_TAGS == {"single", "multiple", "likert", "numeric", "binned", "text"}
 
 
 def test_every_widget_a_type_names_is_a_macro_of_the_questionnaire() -> None:
