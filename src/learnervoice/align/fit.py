@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import TableError
+from ..questions import question_type
 from ..stats.intervals import wilson_interval
 from ..stats.variables import NOT_ASKED, find_variable, question_variable
 from ..study.load import Study
-from ..study.model import OFFER_SETS, AlignmentRule, BinnedNumeric
+from ..study.model import OFFER_SETS, AlignmentRule
 from .catalogue import WEEKS_PER_MONTH, Catalogue, Offer
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ def load_dimensions(study: Study, groupings: list[str]) -> tuple[list[Dimension]
             not_asked = int(sum(1 for k in keys if k == NOT_ASKED))
         at += len(exprs)
         q = study.config.question(rule.question)
-        bands = {b.code: (b.min, b.max) for b in q.bands} if isinstance(q, BinnedNumeric) else {}
+        bands = {b.code: (b.min, b.max) for b in question_type(q).bands(q)}
         dims.append(Dimension(rule, rule.label or q.text, options, chose, stated, not_asked, bands))
     groups = {}
     for i, g in enumerate(group_vars):

@@ -40,7 +40,7 @@ def _frequency_block(t: FrequencyTable, comma: bool, intervals: bool, weighted: 
         if intervals:
             cells += (fmt_interval(r.ci_low, r.ci_high, decimal_comma=comma),)
         rows.append(cells)
-    if t.kind in ("numeric", "text"):
+    if t.answered_only:
         rows.append(("Answered", str(t.base), "") + ("",) * (len(header) - 3))
     return Block(t.label, header, tuple(rows), _frequency_notes(t, comma) + _summary_note(t, comma, weighted))
 

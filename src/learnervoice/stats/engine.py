@@ -83,7 +83,7 @@ class Engine:
         categorical = [v for v in variables if v.category_sql is not None]
         multiple = [v for v in variables if v.is_multiple]
         # summaries of typed numbers (binned ones are read through their bands, as SPSS does)
-        numeric = [v for v in variables if v.kind == "numeric"] if by is None else []
+        numeric = [v for v in variables if v.summary] if by is None else []
         sums: dict[tuple[str | None, str], dict[str, float]] = {}
         if multiple or numeric:
             sums = self._sums(multiple, numeric, by, weight)

@@ -47,6 +47,7 @@ class FrequencyTable:
     median: str | None = None
     notes: tuple[str, ...] = field(default=())
     summary: dict[str, float] | None = None  # numeric answers: n, mean, sd, median, min, max
+    answered_only: bool = False  # no option rows: only who answered (numbers, free text)
 
     @property
     def base_label(self) -> str:
@@ -84,9 +85,10 @@ def _categorical_table(v: Variable, counts: dict[str, tuple[int, float, float]],
     zero = (0, 0.0, 0.0)
     missing = counts.get(MISSING, zero)[0]
     not_asked = counts.get(NOT_ASKED, zero)[0]
-    if v.kind in ("numeric", "text"):
+    if v.answered_only:
         answered = sum(c[0] for k, c in counts.items() if k not in (MISSING, NOT_ASKED))
-        return FrequencyTable(v.id, v.label, v.kind, "valid", (), answered, missing, not_asked, answered)
+        return FrequencyTable(v.id, v.label, v.kind, "valid", (), answered, missing, not_asked, answered,
+                              answered_only=True)
     valid = [counts.get(o.code, zero) for o in v.options]
     base = sum(c[0] for c in valid)
     w_base = sum(c[1] for c in valid)
@@ -105,7 +107,7 @@ def _categorical_table(v: Variable, counts: dict[str, tuple[int, float, float]],
         v.id, v.label, v.kind, "valid", tuple(rows), base, missing, not_asked, base,
         weighted_base=w_base if weighted else None, effective_n=n_eff if weighted else None,
     )
-    return replace(table, median=ordinal_median(table)) if v.kind == "likert" else table
+    return replace(table, median=ordinal_median(table)) if v.ordinal else table
 
 
 def _multiple_table(v: Variable, sums: dict[str, float], base: BaseChoice, weighted: bool) -> FrequencyTable:

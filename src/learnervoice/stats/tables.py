@@ -162,9 +162,9 @@ def _records(table: FrequencyTable, prefix: dict[str, object]) -> list[dict[str,
             }
         )
     for label, count, kind in (("Missing", table.missing, "missing"), ("Not asked", table.not_asked, "not_asked")):
-        if count or (kind == "missing" and table.kind in ("numeric", "text")):
+        if count or (kind == "missing" and table.answered_only):
             out.append(prefix | common | {"option": label, "option_code": f"~{kind}", "count": count, "base_kind": kind})
-    if table.kind in ("numeric", "text"):
+    if table.answered_only:
         out.append(prefix | common | {"option": "Answered", "option_code": "~answered", "count": table.base,
                                       "base": table.base, "base_kind": "answered"})
     return out

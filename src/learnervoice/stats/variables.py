@@ -11,20 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import TableError
-from ..study.model import (
-    Band,
-    BinnedNumeric,
-    Condition,
-    DerivedVariable,
-    Likert,
-    MultipleResponse,
-    Numeric,
-    OpenText,
-    Option,
-    Question,
-    SingleChoice,
-    StudyConfig,
-)
+from ..questions import question_type
+from ..study.model import Band, Condition, DerivedVariable, Option, Question, StudyConfig
 from ..survey.convert import mr_column
 from ..survey.store import quote
 
@@ -45,6 +33,9 @@ class Variable:
     category_sql: str | None  # categorical kinds
     value_sql: str | None = None  # numeric kinds
     base_kind: str = "valid"  # valid, cases, responses
+    answered_only: bool = False  # no option rows: the table counts who answered (numbers, free text)
+    ordinal: bool = False  # an ordered scale: the table gives its median category
+    summary: bool = False  # numbers summarised beside the table (n, mean, SD, median, range)
 
     @property
     def is_multiple(self) -> bool:
@@ -72,12 +63,7 @@ def asked_sql(config: StudyConfig, condition: Condition | None) -> str:
     if condition is None:
         return "true"
     source = config.question(condition.question)
-    if isinstance(source, MultipleResponse):
-        ticks = [f"coalesce({quote(mr_column(source.id, c))}, false)" for c in condition.any_of]
-        tested = "(" + " OR ".join(ticks) + ")"
-    else:
-        codes = ", ".join(literal(c) for c in condition.any_of)
-        tested = f"coalesce({quote(source.id)} IN ({codes}), false)"
+    tested = question_type(source).condition_sql(source, condition.any_of)
     upstream = asked_sql(config, source.ask_if)
     return tested if upstream == "true" else f"({upstream}) AND {tested}"
 
@@ -95,7 +81,7 @@ def band_case(column: str, bands: tuple[Band, ...]) -> str:
     return f"CASE {' '.join(whens)} END"
 
 
-def _guarded(asked: str, answered: str) -> str:
+def guarded(asked: str, answered: str) -> str:
     """Conditional questions: the sentinel when not asked; otherwise the key (NULL = no answer)."""
     if asked == "true":
         return answered
@@ -103,56 +89,17 @@ def _guarded(asked: str, answered: str) -> str:
 
 
 def question_variable(config: StudyConfig, q: Question) -> Variable:
-    asked = asked_sql(config, q.ask_if)
-    column = quote(q.id)
-    if isinstance(q, MultipleResponse):
-        return Variable(q.id, q.text, "multiple", q.options, asked, None, base_kind=q.base)
-    if isinstance(q, BinnedNumeric):
-        answered = band_case(column, q.bands)
-        return Variable(q.id, q.text, "binned", q.options, asked, _guarded(asked, answered), column)
-    if isinstance(q, Numeric):
-        answered = f"CASE WHEN {column} IS NOT NULL THEN {literal(ANSWERED)} END"
-        return Variable(q.id, q.text, "numeric", (), asked, _guarded(asked, answered), column)
-    if isinstance(q, OpenText):
-        answered = f"CASE WHEN trim({column}) <> '' THEN {literal(ANSWERED)} END"
-        return Variable(q.id, q.text, "text", (), asked, _guarded(asked, answered))
-    kind = "likert" if isinstance(q, Likert) else "single"
-    assert isinstance(q, (SingleChoice, Likert))
-    return Variable(q.id, q.text, kind, q.options, asked, _guarded(asked, column))
+    return question_type(q).variable(q, asked_sql(config, q.ask_if))
 
 
 def derived_variable(config: StudyConfig, d: DerivedVariable) -> Variable:
     source = config.question(d.source)
     asked = asked_sql(config, source.ask_if)
-    column = quote(source.id)
     if d.bands:
-        answered = band_case(column, d.bands)
-    elif isinstance(source, MultipleResponse):
-        answered = predominant_case(d)
+        answered = band_case(quote(source.id), d.bands)
     else:
-        if isinstance(source, BinnedNumeric):
-            column = band_case(column, source.bands)
-        whens = " ".join(
-            f"WHEN {column} IN ({', '.join(literal(c) for c in g.from_codes)}) THEN {literal(g.code)}"
-            for g in d.groups
-        )
-        answered = f"CASE {whens} END"
-    return Variable(d.id, d.label, "derived", d.options, asked, _guarded(asked, answered))
-
-
-def predominant_case(d: DerivedVariable) -> str:
-    """The group holding most of a respondent's ticks; the tie code (or NULL) on equal numbers; NULL with none."""
-    counts = {
-        g.code: "(" + " + ".join(f"CAST(coalesce({quote(mr_column(d.source, c))}, false) AS INTEGER)"
-                                 for c in g.from_codes) + ")"
-        for g in d.groups
-    }
-    whens = [f"WHEN {' + '.join(counts.values())} = 0 THEN NULL"]
-    for code, count in counts.items():
-        beats = " AND ".join(f"{count} > {other}" for o, other in counts.items() if o != code)
-        whens.append(f"WHEN {beats} THEN {literal(code)}")
-    tie = literal(d.tie.code) if d.tie is not None else "NULL"
-    return f"CASE {' '.join(whens)} ELSE {tie} END"
+        answered = question_type(source).recode_sql(source, d)
+    return Variable(d.id, d.label, "derived", d.options, asked, guarded(asked, answered))
 
 
 def all_variables(config: StudyConfig) -> list[Variable]:

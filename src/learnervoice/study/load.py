@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import StudyError
-from .model import ImportMapping, StudyConfig
+from .model import QUESTION_TAGS, ImportMapping, StudyConfig
 
 STUDY_FILE = "study.yaml"
 PRIVATE_DIR = ".learnervoice"
@@ -142,12 +142,9 @@ def _line_of_named_item(data: Any, message: str) -> int | None:
     return line_of(data, ())
 
 
-_TAGS = {"single", "multiple", "likert", "numeric", "binned", "text"}
-
-
 def _is_tag(part: Any) -> bool:
     """Discriminator tags and union branch names pydantic puts in an error's location."""
-    return isinstance(part, str) and (part in _TAGS or part in _SCALAR_BRANCHES or "[" in part)
+    return isinstance(part, str) and (part in QUESTION_TAGS or part in _SCALAR_BRANCHES or "[" in part)
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

@@ -7,7 +7,7 @@ their JSON Schema is published with :func:`learnervoice.study.json_schema`.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -132,6 +132,9 @@ Question = Annotated[
     Union[SingleChoice, MultipleResponse, Likert, Numeric, BinnedNumeric, OpenText],
     Field(discriminator="type"),
 ]
+QUESTION_MODELS: tuple[type[QuestionBase], ...] = get_args(get_args(Question)[0])
+"""Each has a question type (`learnervoice.questions`): how it is stored, tabulated and asked."""
+QUESTION_TAGS = frozenset(get_args(m.model_fields["type"].annotation)[0] for m in QUESTION_MODELS)
 
 
 class Recode(Strict):

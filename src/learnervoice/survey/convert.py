@@ -7,18 +7,11 @@ chunk of 50,000 rows costs a handful of vectorised pandas operations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
-from ..study.model import (
-    BinnedNumeric,
-    ChoiceQuestion,
-    MultipleResponse,
-    Numeric,
-    OpenText,
-    Question,
-    StudyConfig,
-)
+from ..questions import question_type
+from ..study.model import BinnedNumeric, ChoiceQuestion, Numeric, Question, StudyConfig
 from .mapping import Mapping, QuestionSource
 from .readers import FileInfo
 from ..text import normalize, number_text
@@ -34,13 +27,7 @@ def store_columns(config: StudyConfig) -> dict[str, str]:
     """Column name -> SQL type of the wide responses table, in instrument order."""
     columns: dict[str, str] = {}
     for q in config.questions:
-        if isinstance(q, MultipleResponse):
-            for o in q.options:
-                columns[mr_column(q.id, o.code)] = "BOOLEAN"
-        elif isinstance(q, (Numeric, BinnedNumeric)):
-            columns[q.id] = "DOUBLE"
-        else:
-            columns[q.id] = "VARCHAR"
+        columns |= question_type(q).store_columns(q)
     return columns
 
 
@@ -55,7 +42,11 @@ class ChunkResult:
 
 
 class ChunkConverter:
-    """Converts chunks of one file under one mapping."""
+    """Converts chunks of one file under one mapping.
+
+    Each question's type converts its columns (:meth:`QuestionType.convert`) with the helpers here:
+    cells as text, option codes, numbers, and problems reported against the file's rows.
+    """
 
     def __init__(self, config: StudyConfig, info: FileInfo, mapping: Mapping, source_name: str) -> None:
         self.config = config
@@ -77,7 +68,7 @@ class ChunkConverter:
             src = self.mapping.questions.get(q.id)
             if src is None or any(c not in chunk.columns for c in src.columns()):
                 continue
-            for name, series in self._convert_question(q, src, chunk, problems).items():
+            for name, series in question_type(q).convert(q, src, chunk, self, problems).items():
                 out[name] = series
         self._check_conditions(out, problems)
         return ChunkResult(out, problems)
@@ -96,22 +87,9 @@ class ChunkConverter:
             problems.append(Problem(self.info.name, self.info.row_number(int(idx)), col, "", "a respondent id"))
         return ids
 
-    # --- one question ---------------------------------------------------------------------
+    # --- helpers for question types ------------------------------------------------------
 
-    def _convert_question(
-        self, q: Question, src: QuestionSource, chunk: pd.DataFrame, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
-        if isinstance(q, MultipleResponse):
-            return self._multiple(q, src, chunk, problems)
-        assert src.column is not None
-        raw = self._cells(chunk, src.column)
-        if isinstance(q, (Numeric, BinnedNumeric)):
-            return {q.id: self._number(q, src.column, raw, problems)}
-        if isinstance(q, OpenText):
-            return {q.id: raw.where(raw.notna(), None)}
-        return {q.id: self._choice(q, src, raw, problems)}
-
-    def _cells(self, chunk: pd.DataFrame, column: str) -> pd.Series:
+    def cells(self, chunk: pd.DataFrame, column: str) -> pd.Series:
         """Stripped text; None where the cell is empty or a declared missing value."""
         import pandas as pd
 
@@ -123,6 +101,10 @@ class ChunkConverter:
             missing |= pd.to_numeric(text, errors="coerce").between(lo, hi).fillna(False).astype(bool)
         return text.astype(object).where(~missing.astype(bool), None)
 
+    def is_missing(self, column: str, key: str) -> bool:
+        """Whether a cell's key (:func:`value_key`) is a declared or user-missing value."""
+        return self._user_missing(column, key) or key in self.missing
+
     def _user_missing(self, column: str, value: str) -> bool:
         ranges = self.info.user_missing.get(column)
         if not ranges:
@@ -133,141 +115,59 @@ class ChunkConverter:
             return False
         return any(lo <= number <= hi for lo, hi in ranges)
 
-    def _choice(self, q: ChoiceQuestion, src: QuestionSource, raw: pd.Series, problems: list[Problem]) -> pd.Series:
-        assert src.column is not None
-        lookup = self._lookup(q, src, src.column)
-        codes = _translate(raw, lookup)
-        self._report_unknown(raw, codes, src.column, q, problems)
+    def codes(
+        self, q: ChoiceQuestion | BinnedNumeric, src: QuestionSource, column: str, raw: pd.Series,
+        problems: list[Problem],
+    ) -> pd.Series:
+        """Option codes of a column's cells (by code, label, alias or value label); a problem for each unknown one."""
+        codes = _translate(raw, self.lookup(q, src, column))
+        bad = raw.notna() & codes.isna()
+        if bad.any():
+            expected = "one of " + ", ".join(f"{o.code} ({o.label})" for o in q.options)
+            for idx, value in raw[bad].items():
+                problems.append(self.problem(idx, column, value, expected))
         return codes
 
-    def _lookup(self, q: ChoiceQuestion | BinnedNumeric, src: QuestionSource, column: str) -> dict[str, str]:
+    def lookup(self, q: ChoiceQuestion | BinnedNumeric, src: QuestionSource, column: str) -> dict[str, str]:
+        """Matching key (:func:`value_key`) of every spelling of an option in this column -> its code."""
         key = f"{q.id}:{column}"
         if key not in self._lookups:
             table: dict[str, str] = {}
             for o in q.options:
                 for name in (o.code, o.label, *o.aliases):
-                    table[_key(name)] = o.code
+                    table[value_key(name)] = o.code
             labels = self.info.value_labels.get(column, {})
             for raw_value, label in labels.items():
-                code = table.get(_key(label))
+                code = table.get(value_key(label))
                 if code is not None:
-                    table.setdefault(_key(raw_value), code)
+                    table.setdefault(value_key(raw_value), code)
             for raw_value, code in src.values.items():
-                table[_key(raw_value)] = code
+                table[value_key(raw_value)] = code
             self._lookups[key] = table
         return self._lookups[key]
 
-    def _report_unknown(
-        self, raw: pd.Series, codes: pd.Series, column: str, q: ChoiceQuestion, problems: list[Problem]
-    ) -> None:
-        bad = raw.notna() & codes.isna()
-        if bad.any():
-            expected = "one of " + ", ".join(f"{o.code} ({o.label})" for o in q.options)
-            for idx, value in raw[bad].items():
-                problems.append(Problem(self.info.name, self.info.row_number(int(idx)), column, value, expected))
-
-    def _number(
-        self, q: Numeric | BinnedNumeric, column: str, raw: pd.Series, problems: list[Problem]
-    ) -> pd.Series:
+    def numbers(self, q: Numeric | BinnedNumeric, column: str, raw: pd.Series, problems: list[Problem]) -> pd.Series:
+        """Numbers of a column's cells (in the file's decimal mark); problems for text and for fractions of integers."""
         import pandas as pd
 
         text = raw
         if self.info.decimal_comma:
             text = raw.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
-        self._flag(raw.notna() & numbers.isna(), raw, column, "a number", problems)
+        self.flag(raw.notna() & numbers.isna(), raw, column, "a number", problems)
         if q.integer:
-            self._flag(numbers.notna() & (numbers % 1 != 0), raw, column, "a whole number", problems)
-        if isinstance(q, Numeric) and q.id == self.config.weight:
-            self._flag(raw.isna(), raw.fillna(""), column, "a survey weight (every respondent needs one)", problems)
-            self._flag(numbers < 0, raw, column, "a weight of zero or more", problems)
-        if isinstance(q, Numeric):
-            if q.min is not None:
-                self._flag(numbers < q.min, raw, column, f"a number of at least {q.min:g}", problems)
-            if q.max is not None:
-                self._flag(numbers > q.max, raw, column, f"a number of at most {q.max:g}", problems)
-        else:
-            inside = pd.Series(False, index=raw.index)
-            for band in q.bands:
-                low = numbers >= band.min if band.min is not None else numbers.notna()
-                high = numbers <= band.max if band.max is not None else numbers.notna()
-                inside |= (low & high).fillna(False).astype(bool)
-            bands = ", ".join(b.label for b in q.bands)
-            self._flag(numbers.notna() & ~inside, raw, column, f"a number inside one of the bands ({bands})", problems)
+            self.flag(numbers.notna() & (numbers % 1 != 0), raw, column, "a whole number", problems)
         return numbers
 
-    def _flag(self, mask: pd.Series, raw: pd.Series, column: str, expected: str, problems: list[Problem]) -> None:
+    def flag(self, mask: pd.Series, raw: pd.Series, column: str, expected: str, problems: list[Problem]) -> None:
+        """A problem for each row of the mask."""
         mask = mask.fillna(False).astype(bool)
         for idx in mask.index[mask]:
-            problems.append(Problem(self.info.name, self.info.row_number(int(idx)), column, raw[idx], expected))
+            problems.append(self.problem(idx, column, raw[idx], expected))
 
-    # --- multiple response ----------------------------------------------------------------
-
-    def _multiple(
-        self, q: MultipleResponse, src: QuestionSource, chunk: pd.DataFrame, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
-        import pandas as pd
-
-        if src.option_columns:
-            ticks = {code: self._dichotomy(q, src, code, col, chunk, problems) for code, col in src.option_columns.items()}
-        elif src.category_columns:
-            ticks = self._category_set(q, src, chunk, problems)
-        else:
-            assert src.column is not None
-            ticks = self._joined(q, src, self._cells(chunk, src.column), problems)
-        frame = pd.DataFrame({mr_column(q.id, o.code): ticks.get(o.code, False) for o in q.options}, index=chunk.index)
-        frame = frame.fillna(False).astype(bool)
-        answered = frame.any(axis=1)  # SPSS convention: no tick at all is a missing answer
-        return {name: frame[name].astype("boolean").where(answered, None) for name in frame.columns}
-
-    def _dichotomy(
-        self, q: MultipleResponse, src: QuestionSource, code: str, column: str, chunk: pd.DataFrame,
-        problems: list[Problem],
-    ) -> pd.Series:
-        option = next(o for o in q.options if o.code == code)
-        ticked_values = set(TICKED) | {_key(option.code), _key(option.label)}
-        if src.counted_value is not None:
-            ticked_values = {_key(src.counted_value)}
-        raw = chunk[column].astype(str).str.strip()
-        keys = raw.map({v: _key(v) for v in raw.unique()})
-        ticked = keys.isin(ticked_values)
-        known = ticked | keys.isin(UNTICKED) | keys.map(lambda k: self._user_missing(column, k) or k in self.missing)
-        if src.counted_value is not None:
-            known = known | raw.map(_is_number_text)
-        self._flag(~known, raw, column, f"a tick for {option.label!r} (1/0, Y/empty or the option's label)", problems)
-        return ticked
-
-    def _category_set(
-        self, q: MultipleResponse, src: QuestionSource, chunk: pd.DataFrame, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
-        import pandas as pd
-
-        ticks = {o.code: pd.Series(False, index=chunk.index) for o in q.options}
-        for column in src.category_columns:
-            raw = self._cells(chunk, column)
-            lookup = self._lookup(q, src, column)
-            codes = _translate(raw, lookup)
-            self._report_unknown(raw, codes, column, q, problems)
-            for code in ticks:
-                ticks[code] |= (codes == code).fillna(False).astype(bool)
-        return ticks
-
-    def _joined(
-        self, q: MultipleResponse, src: QuestionSource, raw: pd.Series, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
-        assert src.column is not None
-        lookup = self._lookup(q, src, src.column)
-        parsed: dict[str, frozenset[str] | None] = {}
-        for value in raw.dropna().unique():
-            parsed[value] = split_ticks(value, lookup, src.separator)
-        sets = raw.map(lambda v: parsed[v] if isinstance(v, str) else frozenset()).astype(object)
-        bad = sets.isna()
-        if bad.any():
-            expected = "ticks separated by , ; or spaces, each one of " + ", ".join(o.label for o in q.options)
-            for idx, value in raw[bad].items():
-                problems.append(Problem(self.info.name, self.info.row_number(int(idx)), src.column, value, expected))
-        sets = sets.where(~bad, frozenset())
-        return {o.code: sets.map(lambda s, c=o.code: c in s).astype(bool) for o in q.options}
+    def problem(self, index: Any, column: str, value: Any, expected: str) -> Problem:
+        """A problem in a cell, by the chunk's index of its row."""
+        return Problem(self.info.name, self.info.row_number(int(index)), column, value, expected)
 
     # --- conditions -----------------------------------------------------------------------
 
@@ -294,26 +194,15 @@ class ChunkConverter:
 
 def asked_mask(config: StudyConfig, question_id: str, codes: tuple[str, ...], out: pd.DataFrame) -> pd.Series | None:
     source = config.question(question_id)
-    if isinstance(source, MultipleResponse):
-        cols = [mr_column(source.id, c) for c in codes if mr_column(source.id, c) in out.columns]
-        if not cols:
-            return None
-        return out[cols].fillna(False).astype(bool).any(axis=1)
-    if source.id not in out.columns:
-        return None
-    return out[source.id].isin(list(codes)).fillna(False).astype(bool)
+    return question_type(source).condition_mask(source, codes, out)
 
 
 def _present(q: Question, out: pd.DataFrame) -> bool:
-    if isinstance(q, MultipleResponse):
-        return mr_column(q.id, q.options[0].code) in out.columns
-    return q.id in out.columns
+    return question_type(q).answer_column(q) in out.columns
 
 
 def _answered(q: Question, out: pd.DataFrame) -> pd.Series:
-    if isinstance(q, MultipleResponse):
-        return out[mr_column(q.id, q.options[0].code)].notna().astype(bool)
-    return out[q.id].notna().astype(bool)
+    return out[question_type(q).answer_column(q)].notna().astype(bool)
 
 
 def split_ticks(cell: str, lookup: dict[str, str], separator: str | None) -> frozenset[str] | None:
@@ -342,7 +231,7 @@ def _greedy_split(pieces: list[str], sep: str, lookup: dict[str, str]) -> frozen
             if not candidate:
                 code: str | None = ""
             else:
-                code = lookup.get(_key(candidate))
+                code = lookup.get(value_key(candidate))
             if code is not None:
                 if code:
                     codes.add(code)
@@ -355,18 +244,10 @@ def _greedy_split(pieces: list[str], sep: str, lookup: dict[str, str]) -> frozen
 
 def _translate(raw: pd.Series, lookup: dict[str, str]) -> pd.Series:
     """Option codes for raw cells, looked up once per distinct value (None: missing or unknown)."""
-    table = {v: lookup.get(_key(v)) for v in raw.dropna().unique()}
+    table = {v: lookup.get(value_key(v)) for v in raw.dropna().unique()}
     return raw.map(table).astype(object).where(raw.notna(), None)
 
 
-def _key(value: str) -> str:
+def value_key(value: str) -> str:
+    """The form in which a raw value is matched against codes, labels and aliases."""
     return normalize(number_text(value))
-
-
-def _is_number_text(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
-from ..study.model import ImportMapping, MultipleResponse, Question, QuestionMapping, StudyConfig
+from ..questions import question_type
+from ..study.model import ImportMapping, Question, QuestionMapping, StudyConfig
 from .readers import FileInfo
 from ..text import normalize
 
@@ -140,54 +141,4 @@ def _given_source(q: Question, spec: QuestionMapping | str) -> QuestionSource:
 
 def _infer_source(q: Question, info: FileInfo, by_name: dict[str, str]) -> QuestionSource | None:
     names = [q.source] if q.source else [q.id, q.text]
-    if isinstance(q, MultipleResponse):
-        found = _mr_set_source(q, info, names) or _option_columns_source(q, names, by_name)
-        if found is not None:
-            return found
-    for name in names:
-        col = by_name.get(normalize(name))
-        if col is not None:
-            return QuestionSource(q.id, column=col)
-    return None
-
-
-def _mr_set_source(q: MultipleResponse, info: FileInfo, names: list[str]) -> QuestionSource | None:
-    wanted = {normalize(n) for n in names}
-    for mr in info.mr_sets:
-        if normalize(mr.name.lstrip("$")) not in wanted and normalize(mr.label) not in wanted:
-            continue
-        if mr.counted_value is None:
-            return QuestionSource(q.id, category_columns=mr.columns)
-        columns = _match_dichotomies(q, mr.columns, info)
-        return QuestionSource(q.id, option_columns=columns, counted_value=mr.counted_value)
-    return None
-
-
-def _match_dichotomies(q: MultipleResponse, columns: tuple[str, ...], info: FileInfo) -> dict[str, str]:
-    """Dichotomy variables match options by their label, else by position."""
-    by_label = {normalize(info.column_labels.get(c, "")): c for c in columns}
-    matched = {o.code: by_label[normalize(o.label)] for o in q.options if normalize(o.label) in by_label}
-    if len(matched) == len(q.options):
-        return matched
-    return {o.code: col for o, col in zip(q.options, columns)}
-
-
-def _option_columns_source(q: MultipleResponse, names: list[str], by_name: dict[str, str]) -> QuestionSource | None:
-    columns: dict[str, str] = {}
-    for o in q.options:
-        for name in names:
-            col = _option_column(name, o.code, o.label, by_name)
-            if col is not None:
-                columns[o.code] = col
-                break
-    return QuestionSource(q.id, option_columns=columns) if columns else None
-
-
-def _option_column(base: str, code: str, label: str, by_name: dict[str, str]) -> str | None:
-    """LimeSurvey `Q[SQ001]` / `Q [Label]`, Kobo `q/option`, SPSS-style `q_code` and `q.code`."""
-    for key in (code, label):
-        for pattern in ("{b}[{k}]", "{b} [{k}]", "{b}/{k}", "{b}_{k}", "{b}.{k}", "{b} - {k}"):
-            col = by_name.get(normalize(pattern.format(b=base, k=key)))
-            if col is not None:
-                return col
-    return None
+    return question_type(q).infer_source(q, info, names, by_name)

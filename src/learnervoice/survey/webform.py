@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,14 +20,14 @@ import sqlalchemy as sa
 
 from ..errors import QuestionnaireError
 from ..qual.store import QualStore, insert_or_ignore, invites, now, web_responses
+from ..questions import question_type
+from ..questions.base import Answer, AnswerProblem
 from ..study.load import Study
-from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, OpenText, Question, SingleChoice, StudyConfig
-from .convert import mr_column, store_columns
+from ..study.model import Question, StudyConfig
+from .convert import store_columns
 
 SOURCE = "web-form"
-MAX_TEXT = 5000
 
-Answer = str | list[str] | float
 Answers = dict[str, Answer]
 
 
@@ -45,14 +44,6 @@ class FormState:
     consented: bool
     submitted: bool
     answers: Answers = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AnswerProblem:
-    """Why an answer was refused, as a message id and its values (the web layer words it in the study's language)."""
-
-    kind: str  # required, option, number, integer, range, band, too_long
-    values: tuple[Any, ...] = ()
 
 
 def token_hash(token: str) -> str:
@@ -161,7 +152,7 @@ def clean_answers(config: StudyConfig, raw: dict[str, Any], *, final: bool) -> t
         value = raw.get(q.id)
         if _empty(value):
             continue
-        parsed = _parse(q, value, config.decimal_comma)
+        parsed = question_type(q).parse_answer(q, value, config.decimal_comma)
         if isinstance(parsed, AnswerProblem):
             problems[q.id] = parsed
         else:
@@ -183,50 +174,6 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
 
 
-def _parse(q: Question, value: Any, comma: bool) -> Answer | AnswerProblem:
-    if isinstance(q, MultipleResponse):
-        ticks = value if isinstance(value, list) else [value]
-        codes = [o.code for o in q.options]
-        if not all(isinstance(t, str) and t in codes for t in ticks):
-            return AnswerProblem("option")
-        return [c for c in codes if c in ticks]
-    if isinstance(q, (SingleChoice, Likert)):
-        return value if isinstance(value, str) and value in {o.code for o in q.options} else AnswerProblem("option")
-    if isinstance(q, (Numeric, BinnedNumeric)):
-        return _number(q, value, comma)
-    assert isinstance(q, OpenText)
-    if not isinstance(value, str):
-        return AnswerProblem("option")
-    return value.strip() if len(value) <= MAX_TEXT else AnswerProblem("too_long", (MAX_TEXT,))
-
-
-def _number(q: Numeric | BinnedNumeric, value: Any, comma: bool) -> float | AnswerProblem:
-    if isinstance(value, bool):
-        return AnswerProblem("number")
-    if isinstance(value, str):
-        text = value.strip().replace(",", ".") if comma else value.strip()
-        try:
-            number = float(text)
-        except ValueError:
-            return AnswerProblem("number")
-    elif isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        return AnswerProblem("number")
-    if not math.isfinite(number):
-        return AnswerProblem("number")
-    if q.integer and not number.is_integer():
-        return AnswerProblem("integer")
-    if isinstance(q, BinnedNumeric):
-        if not any(b.contains(number) for b in q.bands):
-            lows = [b.min for b in q.bands if b.min is not None]
-            highs = [b.max for b in q.bands if b.max is not None]
-            return AnswerProblem("band", (min(lows) if lows else None, max(highs) if highs else None))
-    elif (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
-        return AnswerProblem("range", (q.min, q.max))
-    return number
-
-
 # --- into the survey store ----------------------------------------------------------------------
 
 
@@ -245,13 +192,8 @@ def submitted_rows(study: Study, store: QualStore) -> list[dict[str, Any]]:
         row: dict[str, Any] = dict.fromkeys(columns) | {"respondent_id": label, "_source": SOURCE, "_row": n}
         for q in study.config.questions:
             value = answers.get(q.id)
-            if value is None:
-                continue
-            if isinstance(q, MultipleResponse):
-                for o in q.options:
-                    row[mr_column(q.id, o.code)] = o.code in value
-            else:
-                row[q.id] = value
+            if value is not None:
+                row |= question_type(q).stored(q, value)
         rows.append(row)
     return rows
 

@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 
 from ..errors import LearnervoiceError, QuestionnaireError
 from ..qual.store import invites, web_responses
-from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, SingleChoice, StudyConfig
+from ..questions import question_type
+from ..study.model import StudyConfig
 from ..survey import webform
 from .pages import page
 from .i18n import problem_text, words
@@ -100,14 +101,7 @@ def _instrument(config: StudyConfig) -> list[dict[str, Any]]:
     out = []
     for q in config.questions:
         item: dict[str, Any] = {"id": q.id, "text": q.text, "type": q.type, "required": q.id in config.questionnaire.required}
-        if isinstance(q, (SingleChoice, MultipleResponse, Likert)):
-            item["options"] = [{"code": o.code, "label": o.label} for o in q.options]
-        if isinstance(q, Numeric):
-            item |= {"min": q.min, "max": q.max, "integer": q.integer}
-        if isinstance(q, BinnedNumeric):
-            lows = [b.min for b in q.bands if b.min is not None]
-            highs = [b.max for b in q.bands if b.max is not None]
-            item |= {"min": min(lows) if lows else None, "max": max(highs) if highs else None, "integer": q.integer}
+        item |= question_type(q).form_fields(q)
         if q.ask_if is not None:
             item["ask_if"] = {"question": q.ask_if.question, "any_of": list(q.ask_if.any_of)}
         out.append(item)
@@ -226,8 +220,9 @@ def _summary(site: Site) -> Summary:
 
 def _form_context(site: Site, token: str, **more: Any) -> dict[str, Any]:
     config = site.study.config
+    questions = [item | {"widget": question_type(q).widget} for q, item in zip(config.questions, _instrument(config))]
     return {"site": site, "token": token, "t": words(config.language), "lang": config.language,
-            "questions": _instrument(config), "intro": config.questionnaire.intro, "title": config.title} | more
+            "questions": questions, "intro": config.questionnaire.intro, "title": config.title} | more
 
 
 @router.get("/s/{slug}/q/{token}", include_in_schema=False)
@@ -261,7 +256,7 @@ async def answers_form(request: Request, slug: str, token: str = Token) -> Respo
     raw: dict[str, Any] = {}
     for q in site.study.config.questions:
         values = [v for v in form.getlist(q.id) if isinstance(v, str)]
-        raw[q.id] = values if isinstance(q, MultipleResponse) else (values[0] if values else None)
+        raw[q.id] = question_type(q).from_form(values)
     submit = form.get("action") == "submit"
     problems = await run_in_threadpool(webform.save_answers, site.store, site.study, token, raw, submit=submit)
     if submit and not problems:
