@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from learnervoice.errors import Problem
-from learnervoice.questions import question_type, register, registered, registry
+from learnervoice.questions import question_type, register, registered
+from learnervoice.study import types as registry
 from learnervoice.questions.base import Answer, AnswerProblem, QuestionType
 from learnervoice.stats.engine import Engine
 from learnervoice.stats.frequencies import build_tables

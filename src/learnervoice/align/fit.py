@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import TableError
-from ..questions import question_type
+from ..study.types import question_type
 from ..stats.intervals import wilson_interval
 from ..stats.variables import NOT_ASKED, find_variable, question_variable
 from ..study.load import Study

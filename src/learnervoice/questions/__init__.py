@@ -4,6 +4,6 @@ One module per type (``single``, ``multiple``, ``likert``, ``numeric``, ``binned
 subclasses :class:`learnervoice.questions.base.QuestionType` and registers it for its model.
 """
 
-from .registry import question_type, register, registered
+from ..study.types import question_type, register, registered
 
 __all__ = ["question_type", "register", "registered"]

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from ..stats.variables import Variable, literal
 from ..study.model import QuestionBase
+from ..study.types import Answer, AnswerProblem
 from ..survey.mapping import QuestionSource
 from ..survey.store import quote
-from ..survey.text import normalize
+from ..text import normalize
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,17 +36,6 @@ if TYPE_CHECKING:
     from ..survey.readers import FileInfo
 
 Q = TypeVar("Q", bound=QuestionBase)
-Answer = str | list[str] | float
-
-
-@dataclass(frozen=True)
-class AnswerProblem:
-    """Why an answer was refused, as a message id and its values (the web layer words it in the study's language)."""
-
-    kind: str  # required, option, number, integer, range, band, too_long
-    values: tuple[Any, ...] = ()
-
-
 class QuestionType(ABC, Generic[Q]):
     """The behaviour of one type of question outside the instrument."""
 

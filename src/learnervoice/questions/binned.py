@@ -9,7 +9,7 @@ from ..study.model import Band, BinnedNumeric
 from ..survey.store import quote
 from .base import Answer, AnswerProblem, QuestionType
 from .numeric import number_answer
-from .registry import register
+from ..study.types import register
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..study.model import Likert
-from .registry import register
+from ..study.types import register
 from .single import OneOption
 
 

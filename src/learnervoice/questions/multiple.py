@@ -13,9 +13,9 @@ from ..study.model import DerivedVariable, MultipleResponse
 from ..survey.convert import TICKED, UNTICKED, mr_column, split_ticks, value_key
 from ..survey.mapping import QuestionSource
 from ..survey.store import quote
-from ..survey.text import normalize
+from ..text import normalize
 from .base import Answer, AnswerProblem, QuestionType
-from .registry import register
+from ..study.types import register
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -9,7 +9,7 @@ from ..stats.variables import ANSWERED, Variable, guarded, literal
 from ..study.model import Numeric
 from ..survey.store import quote
 from .base import Answer, AnswerProblem, QuestionType
-from .registry import register
+from ..study.types import register
 
 if TYPE_CHECKING:
     import pandas as pd

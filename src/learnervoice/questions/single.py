@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from ..stats.variables import Variable, guarded
 from ..study.model import ChoiceQuestion, SingleChoice
 from .base import Answer, AnswerProblem, QuestionType
-from .registry import register
+from ..study.types import register
 
 if TYPE_CHECKING:
     import pandas as pd

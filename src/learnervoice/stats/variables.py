@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import TableError
-from ..questions import question_type
+from ..study.types import question_type
 from ..study.model import Band, Condition, DerivedVariable, Option, Question, StudyConfig
 from ..survey.convert import mr_column
 from ..survey.store import quote

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
-from ..questions import question_type
+from ..study.types import question_type
 from ..study.model import BinnedNumeric, ChoiceQuestion, Numeric, Question, StudyConfig
 from .mapping import Mapping, QuestionSource
 from .readers import FileInfo

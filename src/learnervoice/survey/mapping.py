@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
-from ..questions import question_type
+from ..study.types import question_type
 from ..study.model import ImportMapping, Question, QuestionMapping, StudyConfig
 from .readers import FileInfo
 from ..text import normalize

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from ..errors import QuestionnaireError
 from ..qual.store import QualStore, insert_or_ignore, invites, now, web_responses
-from ..questions import question_type
-from ..questions.base import Answer, AnswerProblem
+from ..study.types import question_type
+from ..study.types import Answer, AnswerProblem
 from ..study.load import Study
 from ..study.model import Question, StudyConfig
 from .convert import store_columns

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import LearnervoiceError, QuestionnaireError
 from ..qual.store import invites, web_responses
-from ..questions import question_type
+from ..study.types import question_type
 from ..study.model import StudyConfig
 from ..survey import webform
 from .pages import page

@@ -1,5 +1,9 @@
 """The registry of question types: each model class of `study.yaml`'s questions to the type that handles it.
 
+It sits with the instrument, below everything that asks it (conversion, tables, the questionnaire,
+mapping, alignment); the types themselves (`learnervoice.questions`) sit above those modules and are
+loaded by name, so no package imports one that imports it back.
+
 A question type (:class:`learnervoice.questions.base.QuestionType`) holds everything one kind of
 question does outside the instrument: its store columns and the conversion of raw answers, its
 SQL key for tables and their layout, its web widget and answer check, and how its columns are
@@ -14,12 +18,22 @@ from __future__ import annotations
 
 import importlib
 import threading
-from typing import TYPE_CHECKING, Callable, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 if TYPE_CHECKING:
-    from .base import QuestionType
+    from ..questions.base import QuestionType
 
 BUILTIN = ("single", "multiple", "likert", "numeric", "binned", "text")
+Answer = str | list[str] | float
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """Why an answer was refused, as a message id and its values (the web layer words it in the study's language)."""
+
+    kind: str  # required, option, number, integer, range, band, too_long
+    values: tuple[Any, ...] = ()
 
 _TYPES: dict[type, QuestionType] = {}
 _loaded = False
@@ -66,5 +80,5 @@ def _load_builtin() -> None:
     with _lock:  # web requests may make the first lookup at once
         if not _loaded:
             for name in BUILTIN:
-                importlib.import_module(f"{__package__}.{name}")
+                importlib.import_module(f"learnervoice.questions.{name}")
             _loaded = True
