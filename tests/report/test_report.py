@@ -199,3 +199,12 @@ def test_bad_report_yaml_names_its_line(example: Study, tmp_path: Path) -> None:
     with pytest.raises(StudyError, match=r"report.yaml, line \d+: k: Input should be greater than or equal to 1"):
         write_report(example, tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_three_coders_report_fleiss_kappa(example: Study, tmp_path: Path) -> None:
+    """Cohen's kappa is for pairs: with a third coder the appendix gives Fleiss' kappa instead of failing."""
+    runner = CliRunner()
+    coded = runner.invoke(app, ["code", str(example.folder), "--auto", "online", "--pattern", "online|virtual", "--coder", "zed"])
+    assert coded.exit_code == 0, coded.output
+    md = write_report(example, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Fleiss' kappa" in md and "coder_a, coder_b, zed" in md

@@ -92,9 +92,18 @@ def _agreement_paragraphs(store: QualStore) -> list[str]:
         f"Agreement between coders ({', '.join(frame.attrs['coders'])}), unit: speaker turn, each code × turn a "
         f"unit ({int(pooled['units'])} units): percent agreement {pooled['percent']:.1%}, Krippendorff's alpha "
         f"{pooled['alpha']:.3f} (95% bootstrap interval {pooled['alpha_low']:.3f}–{pooled['alpha_high']:.3f}, "
-        f"1,000 draws, seeded), Cohen's kappa {pooled['cohen']:.3f}. Per code: "
+        f"1,000 draws, seeded), {_kappa(pooled)}. Per code: "
         + "; ".join(f"{r.code} α={r.alpha:.2f}" for r in frame.itertuples() if r.code != "(all codes)") + "."
     ]
+
+
+def _kappa(pooled: Any) -> str:
+    """Cohen's kappa for two coders, Fleiss' kappa for more (Cohen's is defined for pairs only)."""
+    for column, name in (("cohen", "Cohen's kappa"), ("fleiss", "Fleiss' kappa")):
+        value = pooled.get(column)
+        if value is not None and value == value:
+            return f"{name} {value:.3f}"
+    return "no kappa (too few units)"
 
 
 def _version(package: str) -> str:
