@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import AccessError
+from ..errors import ConflictError, InvalidInputError, NotFoundError
 from .store import QualStore, new_session_secret, now, study_settings, users
 
 ROLES = ("viewer", "coder", "owner")
@@ -46,14 +46,14 @@ def _hasher() -> object:
 def add_user(store: QualStore, name: str, password: str, role: str, *, who: str = "users") -> User:
     name = name.strip()
     if not name or len(name) > 100 or any(c in name for c in "<>&\"'/\\"):
-        raise AccessError("a user name is 1 to 100 characters, without <>&\"'/\\", status=422)
+        raise InvalidInputError("a user name is 1 to 100 characters, without <>&\"'/\\")
     if role not in ROLES:
-        raise AccessError(f"the role is one of {', '.join(ROLES)}, not {role!r}", status=422)
+        raise InvalidInputError(f"the role is one of {', '.join(ROLES)}, not {role!r}")
     if len(password) < MIN_PASSWORD:
-        raise AccessError(f"a password needs at least {MIN_PASSWORD} characters", status=422)
+        raise InvalidInputError(f"a password needs at least {MIN_PASSWORD} characters")
     with store.change(who, "add_user", {"user": name, "role": role}) as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
-            raise AccessError(f"there is a user {name!r} already", status=409)
+            raise ConflictError(f"there is a user {name!r} already")
         conn.execute(users.insert().values(name=name, password_hash=_hasher().hash(password),  # type: ignore[attr-defined]
                                            role=role, created_at=now()))
     found = get_user(store, name)
@@ -115,18 +115,18 @@ def _dummy_hash() -> str:
 def set_role(store: QualStore, name: str, role: str, *, who: str = "users") -> None:
     """A new role; the user's sessions end (they sign in again to work with it)."""
     if role not in ROLES:
-        raise AccessError(f"the role is one of {', '.join(ROLES)}, not {role!r}", status=422)
+        raise InvalidInputError(f"the role is one of {', '.join(ROLES)}, not {role!r}")
     with store.change(who, "set_role", {"user": name, "role": role}) as conn:
         changed = users.update().where(users.c.name == name).values(role=role, session_secret=new_session_secret())
         if not conn.execute(changed).rowcount:
-            raise AccessError(f"no user {name!r}", status=404)
+            raise NotFoundError(f"no user {name!r}")
 
 
 def remove_user(store: QualStore, name: str, *, who: str = "users") -> None:
     """The account goes, and its sessions with it; the codings the user made stay, under their name."""
     with store.change(who, "remove_user", {"user": name}) as conn:
         if not conn.execute(users.delete().where(users.c.name == name)).rowcount:
-            raise AccessError(f"no user {name!r}", status=404)
+            raise NotFoundError(f"no user {name!r}")
 
 
 def end_sessions(store: QualStore, user: User) -> None:

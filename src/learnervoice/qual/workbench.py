@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import AccessError, CodingError
+from ..errors import CodingError, NotFoundError
 from ..privacy.gate import Gate
 from ..study.load import Study
 from .accounts import User, get_setting, set_setting
@@ -90,17 +90,17 @@ def document_view(store: QualStore, name: str) -> dict[str, Any]:
     with store.read() as conn:
         doc = conn.execute(sa.select(documents.c.id, documents.c.name, documents.c.text).where(documents.c.name == name)).first()
         if doc is None:
-            raise AccessError(f"no document {name!r}", status=404)
+            raise NotFoundError(f"no document {name!r}")
         rows = conn.execute(sa.select(turns.c.idx, turns.c.speaker, turns.c.participant, turns.c.role, turns.c.start,
                                       turns.c.end).where(turns.c.document_id == doc.id).order_by(turns.c.idx)).all()
     return {"name": doc.name, "text": doc.text, "turns": [dict(r._mapping) for r in rows]}
 
 
 def document_codings(store: QualStore, name: str, coders: set[str] | None) -> list[CodingView]:
-    """The document's codings that these coders made (everyone's with None); 404 for no such document."""
+    """The document's codings that these coders made (everyone's with None); NotFoundError for no such document."""
     with store.read() as conn:
         if conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).first() is None:
-            raise AccessError(f"no document {name!r}", status=404)
+            raise NotFoundError(f"no document {name!r}")
     query = (sa.select(codings.c.guid, codings.c.start, codings.c.end, codes.c.key, codings.c.coder)
              .join(codes, codes.c.id == codings.c.code_id).join(documents, documents.c.id == codings.c.document_id)
              .where(documents.c.name == name).order_by(codings.c.start, codings.c.id))
@@ -127,7 +127,7 @@ def _own_coding(conn: sa.Connection, coding: str, user: User) -> Any:
     row = conn.execute(sa.select(codings).where(codings.c.guid == coding)).first()
     if row is None or (row.coder != user.name and not user.can("owner")):
         # someone else's coding is as good as absent to a coder (blind coding hides it)
-        raise AccessError(f"no coding {coding} of yours", status=404)
+        raise NotFoundError(f"no coding {coding} of yours")
     return row
 
 
@@ -170,7 +170,7 @@ def add_memo(store: QualStore, target_kind: str, target: str, text: str, user: U
         with store.read() as conn:
             row = conn.execute(sa.select(codings.c.id, codings.c.coder).where(codings.c.guid == target)).first()
         if row is None or (coders is not None and row.coder not in coders):
-            raise AccessError(f"no coding {target} of yours", status=404)
+            raise NotFoundError(f"no coding {target} of yours")
         found = int(row.id)
     memo_id = add_memo_row(store, target_kind, found, text, author=user.name, gate=gate)
     with store.read() as conn:
@@ -182,7 +182,7 @@ def document_memos(store: QualStore, name: str, coders: set[str] | None) -> list
     with store.read() as conn:
         doc_id = conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).scalar()
         if doc_id is None:
-            raise AccessError(f"no document {name!r}", status=404)
+            raise NotFoundError(f"no document {name!r}")
         on_coding = sa.and_(memos.c.target_kind == "coding", codings.c.id == memos.c.target_id)
         query = (sa.select(memos.c.guid, memos.c.target_kind, codings.c.guid.label("coding"), memos.c.author, memos.c.text)
                  .select_from(memos.outerjoin(codings, on_coding))

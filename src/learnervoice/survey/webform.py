@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import QuestionnaireError
+from ..errors import ConflictError, InvalidInputError, NotFoundError, QuestionnaireError
 from ..qual.store import QualStore, insert_or_ignore, invites, now, web_responses
 from ..study.load import Study
 from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, OpenText, Question, SingleChoice, StudyConfig
@@ -77,7 +77,7 @@ def create_invites(store: QualStore, count: int, *, kind: str = "invite", who: s
 def _invite(conn: sa.Connection, token: str) -> Any:
     row = conn.execute(sa.select(invites).where(invites.c.token_hash == token_hash(token))).first()
     if row is None or row.withdrawn_at is not None:
-        raise QuestionnaireError("this link is not valid (it may have been withdrawn)", status=404)
+        raise NotFoundError("this link is not valid (it may have been withdrawn)")
     return row
 
 
@@ -93,7 +93,7 @@ def form_state(store: QualStore, token: str) -> FormState:
 def record_consent(store: QualStore, study: Study, token: str, *, agreed: bool) -> None:
     """Nothing is stored before this: the consent text shown and the time are kept with the answers."""
     if not agreed:
-        raise QuestionnaireError("consent is needed before any answer is stored", status=422)
+        raise InvalidInputError("consent is needed before any answer is stored")
     with store.read() as conn:
         invite = _invite(conn, token)
     with store.change(f"respondent {invite.label}", "consent", {"invite": invite.label}) as conn:
@@ -114,9 +114,9 @@ def save_answers(store: QualStore, study: Study, token: str, raw: dict[str, Any]
     with store.change(f"respondent {invite.label}", "submit" if done else "save_answers", {"invite": invite.label}) as conn:
         response = conn.execute(sa.select(web_responses.c.submitted_at).where(web_responses.c.invite_id == invite.id)).first()
         if response is None:
-            raise QuestionnaireError("consent first: nothing is stored without it", status=409)
+            raise ConflictError("consent first: nothing is stored without it")
         if response.submitted_at is not None:
-            raise QuestionnaireError("these answers were submitted already; they can be withdrawn, not changed", status=409)
+            raise ConflictError("these answers were submitted already; they can be withdrawn, not changed")
         conn.execute(web_responses.update().where(web_responses.c.invite_id == invite.id).values(
             answers=json.dumps(answers, sort_keys=True), updated_at=now(), submitted_at=now() if done else None))
     return problems
@@ -135,7 +135,7 @@ def withdraw(store: QualStore, token: str) -> str:
 def open_link_invite(store: QualStore, study: Study) -> Invite:
     """A fresh anonymous link for someone arriving by the study's open link."""
     if not study.config.questionnaire.open_link:
-        raise QuestionnaireError("this study takes answers by invitation only", status=404)
+        raise NotFoundError("this study takes answers by invitation only")
     return create_invites(store, 1, kind="open", who="open link")[0]
 
 

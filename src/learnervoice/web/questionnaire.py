@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature
 from pydantic import BaseModel, Field
 
-from ..errors import LearnervoiceError, QuestionnaireError
+from ..errors import LearnervoiceError, NotFoundError, QuestionnaireError, TooManyAttemptsError
 from ..qual.store import invites, web_responses
 from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, SingleChoice, StudyConfig
 from ..survey import webform
@@ -167,7 +167,7 @@ def post_open(request: Request, slug: str, body: OpenIn) -> LinkOut:
     site = _open_site(request, slug)
     refused = _admit(request, site, body.nonce)
     if refused is not None:
-        raise QuestionnaireError(OPEN_REFUSED[refused], status=429 if refused == "busy" else 400)
+        raise (TooManyAttemptsError if refused == "busy" else QuestionnaireError)(OPEN_REFUSED[refused])
     made = webform.open_link_invite(site.store, site.study)
     return LinkOut(respondent=made.label, link=f"/s/{slug}/q/{made.token}")
 
@@ -175,7 +175,7 @@ def post_open(request: Request, slug: str, body: OpenIn) -> LinkOut:
 def _open_site(request: Request, slug: str) -> Site:
     site = site_of(request, slug)
     if not site.study.config.questionnaire.open_link:
-        raise QuestionnaireError("this study takes answers by invitation only", status=404)
+        raise NotFoundError("this study takes answers by invitation only")
     return site
 
 
