@@ -14,29 +14,21 @@ from typing import Any
 from ..errors import CodingError, TableError
 from ..stats.frequencies import FrequencyTable, TableRow
 from ..stats.intervals import wilson_interval
+from ..store import QualStore
+from ..store import codebook as codes_db
 from ..study.load import Study
 from ..study.model import QuantitisedVariable
-from .analytics import analytic
+from . import analytics
 from .codebook import subtree_keys
 from .roster import load_roster
-from .store import QualStore
-
-def _participant_rows(
-    study: Study, store: QualStore, variable: QuantitisedVariable, select: str, codes: list[str] | None = None,
-) -> list[tuple[Any, ...]]:
-    """Rows of `select` over participants' codings of the variable's codes (by its coder, if one is named)."""
-    with analytic(study, store, coder=variable.coder) as con:
-        return con.execute(
-            f"SELECT {select} FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
-            "AND list_contains(?, code) GROUP BY ALL", [codes if codes is not None else list(variable.codes)],
-        ).fetchall()
 
 
 def participant_codes(
     study: Study, store: QualStore, variable: QuantitisedVariable, codes: list[str] | None = None,
 ) -> dict[str, set[str]]:
     """Participant pseudonym -> the codes of the variable (or of `codes`) they voiced."""
-    rows = _participant_rows(study, store, variable, "participant, code", codes)
+    rows = analytics.participant_codes(study, store, codes if codes is not None else list(variable.codes),
+                                       coder=variable.coder)
     voiced: dict[str, set[str]] = {}
     for participant, code in rows:
         voiced.setdefault(participant, set()).add(code)
@@ -122,7 +114,7 @@ COUNT_BANDS = (("0", "Never", 0, 0), ("1", "Once", 1, 1), ("2", "Twice", 2, 2), 
 
 def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) -> FrequencyTable:
     """Participants by how many segments of the codes they said (every participant is in the base)."""
-    counts = dict(_participant_rows(study, store, variable, "participant, count(*)"))
+    counts = analytics.participant_segments(study, store, list(variable.codes), coder=variable.coder)
     everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
     base = len(everyone)
     rows = []
@@ -136,9 +128,6 @@ def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) 
 
 def quantitised_tables(study: Study, ids: list[str] | None = None) -> list[FrequencyTable]:
     """The study's quantitised variables as tables (empty when the study declares none)."""
-    import sqlalchemy as sa
-
-    from .store import codes as codes_table
     from .sync import sync_declared
 
     wanted = [v for v in study.config.quantitised if ids is None or v.id in ids]
@@ -148,7 +137,7 @@ def quantitised_tables(study: Study, ids: list[str] | None = None) -> list[Frequ
     try:
         sync_declared(study, store)
         with store.read() as conn:
-            labels = dict(conn.execute(sa.select(codes_table.c.key, codes_table.c.name)).all())
+            labels = codes_db.labels(conn)
         return [quantitised_table(study, store, v, labels) for v in wanted]
     finally:
         store.close()
