@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +18,6 @@ from itsdangerous import BadSignature
 from pydantic import BaseModel, Field
 
 from ..errors import LearnervoiceError, NotFoundError, QuestionnaireError, TooManyAttemptsError
-from ..qual.store import invites, web_responses
 from ..study.model import BinnedNumeric, Likert, MultipleResponse, Numeric, SingleChoice, StudyConfig
 from ..survey import webform
 from .app import page
@@ -210,15 +208,7 @@ def post_invites(request: Request, body: InvitesIn, member: Member = Depends(req
 
 
 def _summary(site: Site) -> Summary:
-    with site.store.read() as conn:
-        def count(*where: Any, table: Any = invites) -> int:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one())
-
-        return Summary(
-            invites=count(invites.c.kind == "invite"), open_links=count(invites.c.kind == "open"),
-            consented=count(table=web_responses), submitted=count(web_responses.c.submitted_at.is_not(None), table=web_responses),
-            withdrawn=count(invites.c.withdrawn_at.is_not(None)),
-        )
+    return Summary(**webform.response_summary(site.store))
 
 
 # --- pages -------------------------------------------------------------------------------------
