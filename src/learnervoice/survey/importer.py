@@ -107,7 +107,7 @@ def sync_declared_sources(study: Study) -> list[ImportReport]:
 
 def _publish_web_answers(study: Study) -> None:
     """Answers given in the built-in questionnaire (in the study's coding store) join the survey store too."""
-    from ..qual.store import QUAL_FILE, QualStore
+    from ..store import QUAL_FILE, QualStore
     from .webform import publish
 
     if not (study.folder / QUAL_FILE).is_file():

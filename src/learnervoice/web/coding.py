@@ -14,7 +14,7 @@ from ..errors import InvalidInputError
 from ..privacy.gate import gate_for
 from ..qual import workbench as wb
 from ..qual.codebook import merge_codes, move_code, rename_code
-from ..qual.store import GUID
+from ..store import GUID
 from .app import page
 from .security import Member, check_csrf, require
 
