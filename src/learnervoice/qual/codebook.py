@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import CodingError, StudyError
 from ..privacy.gate import Gate, gate_for
-from ..study.load import Study, _read_yaml, _validated
 from ..store import QualStore
 from ..store import codebook as codes_db
 from ..store import codings as codings_db
+from ..study.load import Study, _read_yaml, _validated
 
 CODEBOOK_FILE = "codebook.yaml"
 

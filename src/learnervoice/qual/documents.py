@@ -15,11 +15,11 @@ from pathlib import Path
 from ..errors import TranscriptError
 from ..privacy.gate import matcher_for
 from ..privacy.matcher import Finding, Matcher, Person, apply
+from ..store import QualStore
+from ..store import documents as documents_db
 from ..study.load import Study
 from ..survey.text import normalize
 from .roster import Roster, load_roster
-from ..store import QualStore
-from ..store import documents as documents_db
 from .transcripts import Turn, merge_turns, read_cues
 
 UNKNOWN = "Unidentified"

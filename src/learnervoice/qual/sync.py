@@ -12,12 +12,12 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from ..store import QualStore
+from ..store import sync as sync_db
 from ..study.load import Study
 from .codebook import CODEBOOK_FILE, sync_codebook
 from .codings import add_codings, read_codings_file
 from .documents import import_transcript
-from ..store import QualStore
-from ..store import sync as sync_db
 
 
 def sync_declared(study: Study, store: QualStore) -> None:

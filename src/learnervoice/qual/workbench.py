@@ -18,17 +18,17 @@ from sqlalchemy.engine import Connection
 
 from ..errors import CodingError, NotFoundError
 from ..privacy.gate import Gate
+from ..store import QualStore
+from ..store import codebook as codes_db
+from ..store import codings as codings_db
+from ..store import documents as documents_db
+from ..store import memos as memos_db
 from ..study.load import Study
 from .accounts import User, get_setting, set_setting
 from .codebook import code_id, write_codebook
 from .codings import NewCoding, add_codings
 from .codings import add_memo as add_memo_row
 from .roster import load_roster
-from ..store import QualStore
-from ..store import codebook as codes_db
-from ..store import codings as codings_db
-from ..store import documents as documents_db
-from ..store import memos as memos_db
 
 OPEN_SETTING = "codings_open"
 
