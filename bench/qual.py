@@ -37,7 +37,9 @@ WORDS = ("course online credential learning work time module teacher level price
 def build(folder: Path, documents: int, words: int, n_codings: int, n_codes: int, rng: random.Random) -> None:
     import sqlalchemy as sa
 
-    from learnervoice.qual.store import QualStore, codes, codings, documents as docs_table, turns
+    from learnervoice.store import QualStore
+
+    from learnervoice.store.schema import codes, codings, documents as docs_table, turns
     from learnervoice.study import open_study
 
     (folder / "study.yaml").write_text("title: bench\nconsent: ok\n", encoding="utf-8")
@@ -98,7 +100,7 @@ def main() -> None:
     from learnervoice.qual.codings import NewCoding, add_codings
     from learnervoice.qual.documents import import_transcript
     from learnervoice.qual.queries import code_by_attribute, cooccurrence, quotes
-    from learnervoice.qual.store import QualStore
+    from learnervoice.store import QualStore
     from learnervoice.study import open_study
 
     rng = random.Random(7)

@@ -55,7 +55,7 @@ def bench_learnervoice(folder: Path, n_docs: int, words_per_doc: int, runs: int,
     import httpx
 
     from learnervoice.qual.accounts import add_user
-    from learnervoice.qual.store import QualStore
+    from learnervoice.store import QualStore
     from learnervoice.study import open_study
 
     study = open_study(folder)
@@ -97,7 +97,9 @@ def bench_taguette(executable: str, folder: Path, runs: int, adds: int) -> dict[
     """The same document and highlights in Taguette's database; the same operations through its API."""
     import httpx
 
-    from learnervoice.qual.store import QualStore, codings, documents
+    from learnervoice.store import QualStore
+
+    from learnervoice.store.schema import codings, documents
     from learnervoice.study import open_study
 
     import sqlalchemy as sa

@@ -18,7 +18,8 @@ from learnervoice.cli import app
 from learnervoice.qual.agreement import agreement
 from learnervoice.qual.queries import code_frequencies
 from learnervoice.study.roster import load_roster
-from learnervoice.qual.store import QualStore, turns
+from learnervoice.store import QualStore
+from learnervoice.store.schema import turns
 from learnervoice.qual.sync import sync_declared
 from learnervoice.study.load import Study
 

@@ -2,8 +2,9 @@
 
 The public face; everything else is an implementation detail.
 
->>> from learnervoice import open_study, frequency_tables   # doctest: +SKIP
->>> frequency_tables(open_study("examples/microcredentials-2023")).to_frame()  # doctest: +SKIP
+>>> from learnervoice import open_workspace, frequency_tables   # doctest: +SKIP
+>>> with open_workspace("examples/microcredentials-2023") as ws:  # doctest: +SKIP
+...     frequency_tables(ws.study).to_frame()
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "open_study": ".study",
+    "open_workspace": ".workspace",
     "init_study": ".study",
     "json_schema": ".study",
     "import_responses": ".survey.importer",

@@ -119,19 +119,38 @@ class AuditError(LearnervoiceError):
 
 
 class QuestionnaireError(LearnervoiceError):
-    """A questionnaire link or answer cannot be used (unknown or withdrawn link, no consent, already submitted)."""
+    """A questionnaire request cannot be met as asked (no invites asked for, an expired start of the open link)."""
 
-    def __init__(self, message: str, *, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+
+# What happened, said once: the web layer gives each class its HTTP status (web/app.py), the CLI exit code 2.
+
+
+class NotFoundError(LearnervoiceError):
+    """Nothing is there by that name, or nothing the one asking may see (blind coding hides the others' work)."""
+
+
+class ConflictError(LearnervoiceError):
+    """What is stored forbids it now: the name is taken, the answers were submitted, consent comes first."""
+
+
+class InvalidInputError(LearnervoiceError):
+    """A value given is not valid (a user name, a role, a password, a missing choice); nothing was changed."""
 
 
 class AccessError(LearnervoiceError):
-    """Who is asking may not do this: not signed in (401), not allowed (403), or nothing there (404)."""
+    """Who is asking may not do this (the base of the errors of signing in and of roles)."""
 
-    def __init__(self, message: str, *, status: int = 403) -> None:
-        super().__init__(message)
-        self.status = status
+
+class NotSignedInError(AccessError):
+    """Nobody is signed in, the session ended, or the name or the password is not right."""
+
+
+class NotAllowedError(AccessError):
+    """The signed-in user's role does not allow this, or a change did not come from this site (CSRF)."""
+
+
+class TooManyAttemptsError(AccessError):
+    """Too many tries from one address in a while (sign-ins, starts of the open link); later it works again."""
 
 
 class SamplingError(LearnervoiceError):

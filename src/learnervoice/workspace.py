@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from .qual.store import QUAL_FILE, QualStore
+from .store import QUAL_FILE, QualStore
 from .study.load import Study, open_study
 
 

@@ -17,7 +17,7 @@ from learnervoice.exchange.projects import export_study_qdc, export_study_qdpx, 
 from learnervoice.exchange.refi import open_qdpx, read_qdc
 from learnervoice.qual.codings import NewCoding, add_codings, add_memo
 from learnervoice.qual.documents import import_transcript
-from learnervoice.qual.store import QualStore
+from learnervoice.store import QualStore
 from learnervoice.study import open_study
 from learnervoice.study.load import Study
 
@@ -168,7 +168,8 @@ def test_not_a_zip_and_unknown_code(tmp_path: Path) -> None:
 
 def test_imported_codings_get_a_guid_of_their_own(tmp_path: Path) -> None:
     """The web API names codings by GUID: one missing, repeated or malformed in the project is replaced."""
-    from learnervoice.qual.store import GUID, codings
+    from learnervoice.store import GUID
+    from learnervoice.store.schema import codings
 
     kept = "55555555-5555-5555-5555-555555555555"
     selection = ('<PlainTextSelection guid="4444444{n}-4444-4444-4444-444444444444" startPosition="{n}" endPosition="{end}">'

@@ -160,3 +160,13 @@ def test_long_runs_without_spaces_stay_fast_enough_to_finish(matcher: Matcher) -
     # each of these took seconds to a minute before the patterns were made linear; now they simply come back unchanged
     for text in ("a." * 20_000, "a" * 40_000, "ab-" * 6_000, "1 " * 20_000):
         assert matcher.redact(text)[0] == text
+
+
+def test_identifiers_made_by_programs_are_left_alone(matcher: Matcher) -> None:
+    import uuid
+
+    for _ in range(300):
+        made = str(uuid.uuid4())
+        assert matcher.redact(f"coding {made} and {made.replace('-', '')}")[0] == f"coding {made} and {made.replace('-', '')}"
+    text = "uuid 41236b1e-4123-8456-1234-567890123456 sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    assert matcher.redact(text)[0] == text

@@ -75,7 +75,9 @@ def _plant_in_the_store(folder: Path) -> None:
     only the gate on the way out stands between it and every output."""
     import sqlalchemy as sa
 
-    from learnervoice.qual.store import QualStore, codes, memos, now
+    from learnervoice.store import QualStore, now
+
+    from learnervoice.store.schema import codes, memos
 
     store = QualStore.for_study(open_study(folder))
     with store.write() as conn:
@@ -195,7 +197,7 @@ def _contents(file: Path) -> Iterator[tuple[str, bytes]]:
 
 def test_the_salt_was_stored_pseudonymised(salted: Path) -> None:
     from learnervoice.qual.queries import written_texts
-    from learnervoice.qual.store import QualStore
+    from learnervoice.store import QualStore
 
     store = QualStore.for_study(open_study(salted))
     try:

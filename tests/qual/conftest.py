@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from learnervoice.qual.store import QualStore
+from learnervoice.store import QualStore
 from learnervoice.study.load import Study
 
 from ..conftest import write_study

@@ -26,7 +26,7 @@ from learnervoice.qual.reliability import (
     fleiss_kappa,
     krippendorff_alpha,
 )
-from learnervoice.qual.store import QualStore
+from learnervoice.store import QualStore
 from learnervoice.study.load import Study
 
 from .conftest import write

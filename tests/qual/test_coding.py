@@ -15,7 +15,8 @@ from learnervoice.qual.codebook import delete_code, load_codebook, merge_codes, 
 from learnervoice.qual.codings import NewCoding, add_codings, add_memo, autocode, read_codings_csv
 from learnervoice.qual.documents import import_transcript
 from learnervoice.qual.queries import code_by_attribute, code_frequencies, cooccurrence, keyword_in_context, quotes
-from learnervoice.qual.store import QualStore, audit, codes, codings, memos
+from learnervoice.store import QualStore
+from learnervoice.store.schema import audit, codes, codings, memos
 from learnervoice.study import open_study
 from learnervoice.study.load import Study
 
@@ -148,7 +149,7 @@ def test_codebook_yaml_errors(qual_study: Study) -> None:
 
 
 def test_migrations_are_recorded_and_backed_up(qual_study: Study, store: QualStore) -> None:
-    from learnervoice.qual import store as store_module
+    from learnervoice.store import schema as store_module
 
     path = qual_study.folder / "qual.sqlite"
     assert store.migrate() == []  # nothing pending

@@ -11,7 +11,8 @@ from learnervoice.qual.codebook import sync_codebook
 from learnervoice.qual.codings import NewCoding, add_codings
 from learnervoice.qual.documents import import_transcript
 from learnervoice.qual.queries import code_frequencies, quotes
-from learnervoice.qual.store import QualStore, metadata
+from learnervoice.store import QualStore
+from learnervoice.store.schema import metadata
 from learnervoice.study.load import Study
 
 from .conftest import write

@@ -9,18 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from learnervoice.qual.accounts import add_user, get_user, verify_password
-from learnervoice.qual.store import (
+from learnervoice.store import GUID, QualStore, now
+from learnervoice.store.engine import sqlite_engine
+from learnervoice.store.schema import (
     BLIND_INDEXES,
-    GUID,
     MIGRATIONS,
-    QualStore,
     codes,
     codings,
     documents,
     memos,
     migrations_table,
-    now,
-    sqlite_engine,
 )
 
 PASSWORD = "a long enough password"

@@ -11,7 +11,8 @@ from docx import Document
 
 from learnervoice.errors import TranscriptError
 from learnervoice.qual.documents import import_transcript
-from learnervoice.qual.store import QualStore, documents, turns
+from learnervoice.store import QualStore
+from learnervoice.store.schema import documents, turns
 from learnervoice.study.load import Study
 
 from ..conftest import snapshot

@@ -72,7 +72,8 @@ def test_a_name_in_the_codebook_is_pseudonymised(example: Study, tmp_path: Path)
 
 def test_a_name_stops_the_report(example: Study, tmp_path: Path) -> None:
     """A name that reached the store another way (an older version, another tool): the report refuses, writes nothing."""
-    from learnervoice.qual.store import QualStore, codes
+    from learnervoice.store import QualStore
+    from learnervoice.store.schema import codes
 
     store = QualStore.for_study(example)
     from learnervoice.qual.sync import sync_declared

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from learnervoice.qual.accounts import add_user
-from learnervoice.qual.store import QualStore
+from learnervoice.store import QualStore
 from learnervoice.study.load import Study
 from learnervoice.survey.webform import create_invites
 

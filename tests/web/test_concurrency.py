@@ -14,7 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from learnervoice.qual.accounts import add_user
-from learnervoice.qual.store import QualStore, audit, codings
+from learnervoice.store import QualStore
+from learnervoice.store.schema import audit, codings
 from learnervoice.study.load import Study
 
 from .conftest import PASSWORD

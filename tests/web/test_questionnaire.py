@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from learnervoice.cli import app as cli
-from learnervoice.qual.store import audit, web_responses
+from learnervoice.store.schema import audit, web_responses
 from learnervoice.stats.tables import frequency_tables
 from learnervoice.survey.webform import create_invites
 

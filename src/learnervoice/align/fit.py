@@ -123,7 +123,6 @@ def _within(x: float, bounds: tuple[float | None, float | None]) -> bool:
 def load_dimensions(study: Study, groupings: list[str]) -> tuple[list[Dimension], dict[str, tuple[list[tuple[str, str]], NDArray[Any]]], int]:
     """Each rule's respondent × option matrix from the survey store, and the respondents' subgroup codes."""
     from ..stats.engine import study_engine
-    from ..survey.store import quote
 
     rules = study.config.alignment
     if not rules:
@@ -140,7 +139,7 @@ def load_dimensions(study: Study, groupings: list[str]) -> tuple[list[Dimension]
     group_vars = [find_variable(study.config, g) for g in groupings]
     columns += [str(g.category_sql) for g in group_vars]
     with study_engine(study) as engine:
-        rows = engine.fetch(f"SELECT {', '.join(columns)} FROM {engine.relation} ORDER BY {quote('respondent_id')}")
+        rows = engine.per_respondent(columns)
     data = np.array(rows, dtype=object).reshape(len(rows), len(columns))
     dims: list[Dimension] = []
     at = 0

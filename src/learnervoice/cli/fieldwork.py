@@ -28,7 +28,7 @@ def invite(
     config: ConfigOpt = None,
 ) -> None:
     """Make one-use questionnaire links and write the invite list (people, link) to a private file."""
-    from ..qual.store import QualStore
+    from ..store import QualStore
     from ..study import open_study
     from ..survey.webform import create_invites, new_invites_rows
     from ..web.settings import load_settings

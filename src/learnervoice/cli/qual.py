@@ -11,7 +11,7 @@ from .common import FormatOpt, StudyArg, WhoOpt, gated, print_frame
 
 if TYPE_CHECKING:
     from ..qual.documents import TranscriptReport
-    from ..qual.store import QualStore
+    from ..store import QualStore
     from ..study import Study
 
 app = typer.Typer()
@@ -82,17 +82,11 @@ def _say_imported(report: TranscriptReport) -> None:
 def transcripts_list(study: StudyArg, format: FormatOpt = "table") -> None:
     """The documents in the study with their turns and speakers."""
     import pandas as pd
-    import sqlalchemy as sa
 
-    from ..qual.store import documents, turns
+    from ..qual.queries import document_counts
 
     s, store = open_qual(study)
-    with store.read() as conn:
-        rows = conn.execute(
-            sa.select(documents.c.name, sa.func.count(turns.c.id).label("turns"),
-                      sa.func.count(sa.distinct(turns.c.speaker)).label("speakers"))
-            .join(turns, turns.c.document_id == documents.c.id).group_by(documents.c.name)
-        ).all()
+    rows = [(d.name, d.turns, d.speakers) for d in document_counts(store)]
     print_frame(pd.DataFrame(rows, columns=["document", "turns", "speakers"]), format, s)
 
 

@@ -12,7 +12,7 @@ import typer
 from .common import ConfigOpt, DbOpt, StudyArg
 
 if TYPE_CHECKING:
-    from ..qual.store import QualStore
+    from ..store import QualStore
     from ..web.sites import Site
 
 app = typer.Typer()
@@ -21,7 +21,7 @@ users_app = typer.Typer(help="Who may sign in to a study's workbench, with which
 
 def open_store(study: Path, db: str | None) -> QualStore:
     """The study's coding store: its own SQLite file, or the team server's database (--db)."""
-    from ..qual.store import QualStore
+    from ..store import QualStore
     from ..study import open_study
 
     return QualStore.for_study(open_study(study), db)

@@ -13,12 +13,16 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from ..errors import ExchangeError
 from ..privacy.gate import Gate, gate_for
 from ..study.roster import CONTACT_COLUMN, CONTACT_VALUE, FIXED, PSEUDONYM, load_roster
-from ..qual.store import QualStore, codes, codings, documents, insert_id, kept_guid, memos, now, turns
+from ..store import QualStore, kept_guid, now
+from ..store import codebook as codes_db
+from ..store import codings as codings_db
+from ..store import documents as documents_db
+from ..store import memos as memos_db
 from ..study.load import Study, open_study
 from ..study.model import slug
 from .refi import CodeNode, ImportedProject, export_qdc, export_qdpx, open_qdpx
@@ -177,13 +181,12 @@ def _fill(store: QualStore, project: ImportedProject, keys: dict[str, str]) -> t
     coding_guids: set[str] = set()
     memo_guids: set[str] = set()  # a GUID missing, malformed or repeated in the project is replaced by a random one
     with store.change("import", "import_qdpx", {"origin": project.origin, "sources": len(project.sources)}) as conn:
-        code_ids = {r.key: r.id for r in conn.execute(sa.select(codes.c.key, codes.c.id))}
+        code_ids = codes_db.ids(conn)
         for guid_, key in keys.items():
-            conn.execute(codes.update().where(codes.c.key == key).values(guid=guid_))
+            codes_db.set_guid(conn, key, guid_)
         for src in project.sources:
-            doc_id = insert_id(conn, documents.insert().values(
-                name=src["name"], source="project.qde", sha256="", format="qdpx", text=src["text"],
-                imported_at=now(), guid=src["guid"]))
+            doc_id = documents_db.add(conn, name=src["name"], source="project.qde", sha256="", format="qdpx",
+                                      text=src["text"], guid=src["guid"])
             _paragraph_turns(conn, doc_id, src["text"])
             length = len(src["text"])
             for sel in src["selections"]:
@@ -191,9 +194,9 @@ def _fill(store: QualStore, project: ImportedProject, keys: dict[str, str]) -> t
                     raise ExchangeError(f"source {src['name']!r}: a coding refers to unknown code {sel['code']}")
                 if not 0 <= sel["start"] < sel["end"] <= length:
                     raise ExchangeError(f"source {src['name']!r}: selection {sel['start']}–{sel['end']} is outside the text (0–{length})")
-                coding_id = insert_id(conn, codings.insert().values(
-                    document_id=doc_id, start=sel["start"], end=sel["end"], code_id=code_ids[keys[sel["code"]]],
-                    coder=sel["user"], created_at=now(), guid=kept_guid(sel["guid"], coding_guids)))
+                coding_id = codings_db.add(
+                    conn, document_id=doc_id, start=sel["start"], end=sel["end"], code_id=code_ids[keys[sel["code"]]],
+                    coder=sel["user"], created_at=now(), guid=kept_guid(sel["guid"], coding_guids))
                 n_codings += 1
                 for ref in sel["notes"]:
                     n_memos += _memo(conn, notes.pop(ref, None), "coding", coding_id, memo_guids)
@@ -202,23 +205,23 @@ def _fill(store: QualStore, project: ImportedProject, keys: dict[str, str]) -> t
     return len(project.sources), n_codings, n_memos
 
 
-def _memo(conn: sa.Connection, note: dict[str, str] | None, kind: str, target: int, seen: set[str]) -> int:
+def _memo(conn: Connection, note: dict[str, str] | None, kind: str, target: int, seen: set[str]) -> int:
     if note is None or not note["text"]:
         return 0
-    conn.execute(memos.insert().values(target_kind=kind, target_id=target, author=note["user"], text=note["text"],
-                                       created_at=now(), guid=kept_guid(note["guid"], seen)))
+    memos_db.add(conn, target_kind=kind, target_id=target, author=note["user"], text=note["text"],
+                 guid=kept_guid(note["guid"], seen))
     return 1
 
 
-def _paragraph_turns(conn: sa.Connection, doc_id: int, text: str) -> None:
+def _paragraph_turns(conn: Connection, doc_id: int, text: str) -> None:
     """Sources from other tools have no speaker turns: each paragraph is a unit of its own."""
     rows = []
     offset = 0
     for idx, line in enumerate(text.split("\n")):
-        rows.append({"document_id": doc_id, "idx": idx, "speaker": "(no speaker)", "participant": None, "role": "unknown",
+        rows.append({"idx": idx, "speaker": "(no speaker)", "participant": None, "role": "unknown",
                      "start": offset, "end": offset + len(line), "start_time": None, "end_time": None, "flagged": False})
         offset += len(line) + 1
-    conn.execute(turns.insert(), rows)
+    documents_db.add_turns(conn, doc_id, rows)
 
 
 def import_qdc(study: Study, file: Path | str) -> tuple[int, list[str]]:

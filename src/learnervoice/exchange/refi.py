@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import sqlalchemy as sa
-
 from ..errors import ExchangeError
 from ..privacy.gate import Gate
-from ..qual.store import QualStore, codes, codings, documents, memos, turns
+from ..store import QualStore
+from ..store import codebook as codes_db
+from ..store import exchange as exchange_db
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -45,9 +45,9 @@ def guid(kind: str, key: object) -> str:
 # --- export ---------------------------------------------------------------------------------
 
 
-def _code_rows(store: QualStore) -> list[Any]:
+def _code_rows(store: QualStore) -> list[codes_db.Code]:
     with store.read() as conn:
-        return list(conn.execute(sa.select(codes).order_by(codes.c.position, codes.c.id)).all())
+        return codes_db.all_codes(conn)
 
 
 def code_guid(row: Any) -> str:
@@ -125,19 +125,14 @@ def project_xml(store: QualStore, *, project: str, participants: list[dict[str, 
                 gate: Gate) -> tuple[bytes, dict[str, str]]:
     n = f"{{{PROJECT_NS}}}"
     with store.read() as conn:
-        docs = conn.execute(sa.select(documents).order_by(documents.c.id)).all()
-        coding_rows = conn.execute(
-            sa.select(codings, codes.c.key, codes.c.guid.label("code_guid"))
-            .join(codes, codes.c.id == codings.c.code_id).order_by(codings.c.id)
-        ).all()
-        memo_rows = conn.execute(sa.select(memos).order_by(memos.c.id)).all()
-        turn_rows = conn.execute(sa.select(turns.c.document_id, turns.c.participant).where(turns.c.participant.is_not(None))).all()
+        stored = exchange_db.project(conn)
+    docs, coding_rows, memo_rows, turn_rows = stored.sources, stored.selections, stored.memos, stored.speakers
     root = ET.Element(f"{n}Project", {"name": gate.release(project), "origin": "learnervoice"})
     coders = sorted({r.coder for r in coding_rows} | {r.author for r in memo_rows})
     if coders:
         users = ET.SubElement(root, f"{n}Users")
-        for c in coders:
-            ET.SubElement(users, f"{n}User", {"guid": guid("user", c), "name": gate.release(c)})
+        for coder in coders:
+            ET.SubElement(users, f"{n}User", {"guid": guid("user", coder), "name": gate.release(coder)})
     rows = _code_rows(store)
     if rows:
         codebook = ET.SubElement(ET.SubElement(root, f"{n}CodeBook"), f"{n}Codes")
@@ -178,7 +173,8 @@ def project_xml(store: QualStore, *, project: str, participants: list[dict[str, 
     return _write_xml(root, PROJECT_NS), sources
 
 
-def _cases(root: ET.Element, n: str, participants: list[dict[str, str]], turn_rows: Sequence[Any], docs: Sequence[Any]) -> None:
+def _cases(root: ET.Element, n: str, participants: list[dict[str, str]], turn_rows: Sequence[tuple[int, str]],
+           docs: Sequence[Any]) -> None:
     if not participants:
         return
     names = sorted({k for p in participants for k in p if k != "pseudonym"})
@@ -194,7 +190,7 @@ def _cases(root: ET.Element, n: str, participants: list[dict[str, str]], turn_ro
                 value = ET.SubElement(case, f"{n}VariableValue")
                 ET.SubElement(value, f"{n}VariableRef", {"targetGUID": guid("variable", name)})
                 ET.SubElement(value, f"{n}TextValue").text = p[name]
-        for doc_id in sorted({t.document_id for t in turn_rows if t.participant == p["pseudonym"]}):
+        for doc_id in sorted({document_id for document_id, participant in turn_rows if participant == p["pseudonym"]}):
             ET.SubElement(case, f"{n}SourceRef", {"targetGUID": guid("document", doc_names[doc_id])})
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 
 from ..errors import TableError
-from ..qual.quantitise import participant_codes, participant_groups, participant_rows
-from ..qual.store import QualStore
+from ..qual import analytics
+from ..qual.quantitise import participant_codes, participant_groups
 from ..stats.frequencies import FrequencyTable, TableRow
 from ..stats.intervals import wilson_interval
+from ..store import QualStore
+from ..store import codebook as codes_db
 from ..study.load import Study
 from ..study.model import QuantitisedVariable
 from ..study.roster import load_roster
@@ -69,7 +71,7 @@ COUNT_BANDS = (("0", "Never", 0, 0), ("1", "Once", 1, 1), ("2", "Twice", 2, 2), 
 
 def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) -> FrequencyTable:
     """Participants by how many segments of the codes they said (every participant is in the base)."""
-    counts = dict(participant_rows(study, store, variable, "participant, count(*)"))
+    counts = analytics.participant_segments(study, store, list(variable.codes), coder=variable.coder)
     everyone = [p.pseudonym for p in load_roster(study).participants if not p.is_moderator]
     base = len(everyone)
     rows = []
@@ -82,18 +84,15 @@ def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) 
 
 
 def quantitised_tables(study: Study, ids: list[str] | None = None) -> list[FrequencyTable]:
-    """The study's quantitised variables as tables (empty when the study declares none)."""
-    import sqlalchemy as sa
-
-    from ..qual.store import codes as codes_table
-
+    """The study's quantitised variables as tables (empty when the study declares none); reads the coding
+    store as the workspace left it."""
     wanted = [v for v in study.config.quantitised if ids is None or v.id in ids]
     if not wanted:
         return []
     store = QualStore.for_study(study)
     try:
         with store.read() as conn:
-            labels = dict(conn.execute(sa.select(codes_table.c.key, codes_table.c.name)).all())
+            labels = codes_db.labels(conn)
         return [quantitised_table(study, store, v, labels) for v in wanted]
     finally:
         store.close()

@@ -24,6 +24,8 @@ WRITTEN_EMAIL = re.compile(
     re.IGNORECASE)
 SCHEME_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
 DOMAIN = re.compile(r"(?<![\w.@/-])(?>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:/[^\s<>\"']*)?", re.IGNORECASE)
+IDENTIFIER = re.compile(  # UUIDs and long hexadecimal digests: made by programs, never a phone or an address
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32,128}\b", re.IGNORECASE)
 DIGIT_RUN = re.compile(r"(?<![^\W_]|\+)(?:\+|\()?\d[\d \t().\-–—/]*+")
 TRAILING = ".,;:!?)]}'\""
 MIN_PHONE_DIGITS = 9
@@ -38,8 +40,11 @@ def contacts(text: str, regions: Sequence[str] = (), known_phones: Iterable[str]
     spans += [(m.start(), _trimmed(text, m.start(), m.end()), "url") for m in SCHEME_URL.finditer(text)]
     spans += [(m.start(), _trimmed(text, m.start(), m.end()), "url") for m in DOMAIN.finditer(text) if _is_domain(m.group(0))]
     spans += [(s, e, "phone") for s, e in phones(text, regions, known_phones)]
+    generated = [(m.start(), m.end()) for m in IDENTIFIER.finditer(text)]
     chosen: list[tuple[int, int, str]] = []
     for start, end, kind in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if any(start < e and s < end for s, e in generated):
+            continue
         if end > start and (not chosen or start >= chosen[-1][1]):
             chosen.append((start, end, kind))
     return [(s, e, kind, text[s:e]) for s, e, kind in chosen]

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
 
-import sqlalchemy as sa
-
-from ..errors import AccessError
-from .store import QualStore, new_session_secret, now, study_settings, users
+from ..errors import ConflictError, InvalidInputError, NotFoundError
+from ..store import QualStore, new_session_secret
+from ..store import accounts as accounts_db
 
 ROLES = ("viewer", "coder", "owner")
 MIN_PASSWORD = 10
@@ -46,16 +44,15 @@ def _hasher() -> object:
 def add_user(store: QualStore, name: str, password: str, role: str, *, who: str = "users") -> User:
     name = name.strip()
     if not name or len(name) > 100 or any(c in name for c in "<>&\"'/\\"):
-        raise AccessError("a user name is 1 to 100 characters, without <>&\"'/\\", status=422)
+        raise InvalidInputError("a user name is 1 to 100 characters, without <>&\"'/\\")
     if role not in ROLES:
-        raise AccessError(f"the role is one of {', '.join(ROLES)}, not {role!r}", status=422)
+        raise InvalidInputError(f"the role is one of {', '.join(ROLES)}, not {role!r}")
     if len(password) < MIN_PASSWORD:
-        raise AccessError(f"a password needs at least {MIN_PASSWORD} characters", status=422)
+        raise InvalidInputError(f"a password needs at least {MIN_PASSWORD} characters")
     with store.change(who, "add_user", {"user": name, "role": role}) as conn:
-        if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
-            raise AccessError(f"there is a user {name!r} already", status=409)
-        conn.execute(users.insert().values(name=name, password_hash=_hasher().hash(password),  # type: ignore[attr-defined]
-                                           role=role, created_at=now()))
+        if accounts_db.exists(conn, name):
+            raise ConflictError(f"there is a user {name!r} already")
+        accounts_db.add(conn, name, _hasher().hash(password), role)  # type: ignore[attr-defined]
     found = get_user(store, name)
     assert found is not None
     return found
@@ -63,23 +60,23 @@ def add_user(store: QualStore, name: str, password: str, role: str, *, who: str 
 
 def get_user(store: QualStore, name: str) -> User | None:
     with store.read() as conn:
-        row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+        row = accounts_db.by_name(conn, name)
     return None if row is None else _user(row)
 
 
-def _user(row: sa.Row[Any]) -> User:
+def _user(row: accounts_db.Account) -> User:
     return User(row.id, row.name, row.role, row.session_secret)
 
 
 def user_by_id(store: QualStore, user_id: int) -> User | None:
     with store.read() as conn:
-        row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
+        row = accounts_db.by_id(conn, user_id)
     return None if row is None else _user(row)
 
 
 def list_users(store: QualStore) -> list[User]:
     with store.read() as conn:
-        rows = conn.execute(sa.select(users).order_by(users.c.name)).all()
+        rows = accounts_db.all_accounts(conn)
     return [_user(r) for r in rows]
 
 
@@ -90,7 +87,7 @@ def verify_password(store: QualStore, name: str, password: str) -> User | None:
 
     hasher = PasswordHasher()
     with store.read() as conn:
-        row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+        row = accounts_db.by_name(conn, name)
     stored = row.password_hash if row is not None else _dummy_hash()
     try:
         hasher.verify(stored, password)
@@ -100,7 +97,7 @@ def verify_password(store: QualStore, name: str, password: str) -> User | None:
         return None
     if hasher.check_needs_rehash(stored):
         with store.change(name, "rehash_password", {"user": name}) as conn:
-            conn.execute(users.update().where(users.c.id == row.id).values(password_hash=hasher.hash(password)))
+            accounts_db.set_password_hash(conn, row.id, hasher.hash(password))
     return _user(row)
 
 
@@ -115,33 +112,31 @@ def _dummy_hash() -> str:
 def set_role(store: QualStore, name: str, role: str, *, who: str = "users") -> None:
     """A new role; the user's sessions end (they sign in again to work with it)."""
     if role not in ROLES:
-        raise AccessError(f"the role is one of {', '.join(ROLES)}, not {role!r}", status=422)
+        raise InvalidInputError(f"the role is one of {', '.join(ROLES)}, not {role!r}")
     with store.change(who, "set_role", {"user": name, "role": role}) as conn:
-        changed = users.update().where(users.c.name == name).values(role=role, session_secret=new_session_secret())
-        if not conn.execute(changed).rowcount:
-            raise AccessError(f"no user {name!r}", status=404)
+        if not accounts_db.set_role(conn, name, role, session_secret=new_session_secret()):
+            raise NotFoundError(f"no user {name!r}")
 
 
 def remove_user(store: QualStore, name: str, *, who: str = "users") -> None:
     """The account goes, and its sessions with it; the codings the user made stay, under their name."""
     with store.change(who, "remove_user", {"user": name}) as conn:
-        if not conn.execute(users.delete().where(users.c.name == name)).rowcount:
-            raise AccessError(f"no user {name!r}", status=404)
+        if not accounts_db.remove(conn, name):
+            raise NotFoundError(f"no user {name!r}")
 
 
 def end_sessions(store: QualStore, user: User) -> None:
     """Sign the user out everywhere: sessions carry the account's secret, which is replaced."""
     with store.change(user.name, "logout", {"user": user.name}) as conn:
-        conn.execute(users.update().where(users.c.id == user.id).values(session_secret=new_session_secret()))
+        accounts_db.set_session_secret(conn, user.id, new_session_secret())
 
 
 def get_setting(store: QualStore, key: str, default: str = "") -> str:
     with store.read() as conn:
-        value = conn.execute(sa.select(study_settings.c.value).where(study_settings.c.key == key)).scalar()
-    return default if value is None else str(value)
+        value = accounts_db.setting(conn, key)
+    return default if value is None else value
 
 
 def set_setting(store: QualStore, key: str, value: str, *, who: str) -> None:
     with store.change(who, "set_setting", {"key": key, "value": value}) as conn:
-        conn.execute(study_settings.delete().where(study_settings.c.key == key))
-        conn.execute(study_settings.insert().values(key=key, value=value))
+        accounts_db.put_setting(conn, key, value)

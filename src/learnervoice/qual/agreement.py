@@ -13,9 +13,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from ..errors import CodingError
+from ..store import QualStore
+from ..store import codebook as codes_db
+from ..store import codings as codings_db
+from ..store import documents as documents_db
 from .reliability import (
     Pattern,
     Units,
@@ -27,7 +29,6 @@ from .reliability import (
     krippendorff_alpha,
     percent_agreement,
 )
-from .store import QualStore, codes, codings, documents, turns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,15 +48,12 @@ class _Data:
 
 def _load(store: QualStore, coders: list[str] | None) -> _Data:
     with store.read() as conn:
-        rows = conn.execute(
-            sa.select(codes.c.key, codings.c.document_id, codings.c.coder, codings.c.start, codings.c.end)
-            .join(codes, codes.c.id == codings.c.code_id)
-        ).all()
-        docs = {r.id: (r.name, len(r.text)) for r in conn.execute(sa.select(documents.c.id, documents.c.name, documents.c.text))}
+        rows = codings_db.spans(conn)
+        docs = {d.id: (d.name, len(d.text)) for d in documents_db.all_texts(conn)}
         spans: dict[int, list[tuple[int, int, int]]] = {}
-        for t in conn.execute(sa.select(turns.c.document_id, turns.c.idx, turns.c.start, turns.c.end).order_by(turns.c.idx)):
+        for t in documents_db.turn_spans(conn):
             spans.setdefault(t.document_id, []).append((t.idx, t.start, t.end))
-        keys = [r.key for r in conn.execute(sa.select(codes.c.key).order_by(codes.c.id))]
+        keys = [c.key for c in codes_db.all_codes(conn, order="created")]
     found = sorted({r.coder for r in rows})
     chosen = tuple(coders or found)
     unknown = [c for c in chosen if c not in found]
@@ -67,7 +65,7 @@ def _load(store: QualStore, coders: list[str] | None) -> _Data:
     coded: dict[str, set[int]] = {c: set() for c in chosen}
     for r in rows:
         if r.coder in coded:
-            segments.setdefault((r.key, r.document_id, r.coder), []).append((r.start, r.end))
+            segments.setdefault((r.code, r.document_id, r.coder), []).append((r.start, r.end))
             coded[r.coder].add(r.document_id)
     return _Data(chosen, docs, spans, segments, coded, keys)
 
@@ -176,7 +174,7 @@ def disagreements(store: QualStore, *, coders: list[str] | None = None) -> pd.Da
 
     data = _load(store, coders)
     with store.read() as conn:
-        texts = {r.id: r.text for r in conn.execute(sa.select(documents.c.id, documents.c.text))}
+        texts = {d.id: d.text for d in documents_db.all_texts(conn)}
     rows = []
     for code in data.code_keys:
         for doc_id, (name, _) in data.docs.items():

@@ -4,6 +4,9 @@ The coding store (SQLite or PostgreSQL) is built for many small writes; counts,
 matrices and interval joins over hundreds of thousands of codings belong to an
 analytic engine. A Parquet snapshot of codings and turns is kept in the study's
 private folder and rebuilt only when the audit log says something changed.
+
+This module holds all the DuckDB SQL over that snapshot (the store's own SQL is in
+`learnervoice.store`); `queries.py` and `quantitise.py` ask it for frames and rows.
 """
 
 from __future__ import annotations
@@ -19,13 +22,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
+from ..store import QualStore
+from ..store import snapshot as snapshot_db
 from ..study.load import Study
-from .store import QualStore, audit, codes, codings, documents, turns
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
     import pyarrow as pa
 
 SNAPSHOT_DIR = "qual_snapshot"
@@ -38,21 +41,15 @@ _building = threading.Lock()
 def _version(store: QualStore) -> str:
     """Which store (its URL, without password) and how far its history goes: a snapshot's name."""
     with store.read() as conn:
-        last = conn.execute(sa.select(sa.func.max(audit.c.id))).scalar()
-        count = conn.execute(sa.select(sa.func.count()).select_from(codings)).scalar()
+        last, count = snapshot_db.version(conn)
     where = hashlib.sha256(store.engine.url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
-    return f"{where}-{last or 0}-{count or 0}"
+    return f"{where}-{last}-{count}"
 
 
-def _arrow(store: QualStore, query: sa.Select[Any]) -> pa.Table:
+def _arrow(columns: snapshot_db.Columns) -> pa.Table:
     import pyarrow as pa
 
-    with store.read() as conn:
-        result = conn.execute(query)
-        names = list(result.keys())
-        rows = result.fetchall()
-    columns: list[list[Any]] = [list(col) for col in zip(*rows)] if rows else [[] for _ in names]
-    return pa.table(dict(zip(names, columns)))
+    return pa.table(columns)
 
 
 def snapshot(study: Study, store: QualStore) -> Path:
@@ -71,14 +68,10 @@ def snapshot(study: Study, store: QualStore) -> Path:
     with _building:
         if (folder / "version").is_file():
             return folder
-        coding_table = _arrow(store, sa.select(
-            codings.c.id.label("coding_id"), codings.c.document_id, documents.c.name.label("document"),
-            codings.c.start, codings.c.end, codes.c.key.label("code"), codings.c.coder,
-        ).join(codes, codes.c.id == codings.c.code_id).join(documents, documents.c.id == codings.c.document_id))
-        turn_table = _arrow(store, sa.select(
-            turns.c.document_id, turns.c.idx.label("turn"), turns.c.start.label("turn_start"), turns.c.end.label("turn_end"),
-            turns.c.speaker, turns.c.participant, turns.c.role,
-        ))
+        with store.read() as conn:
+            coding_table = _arrow(snapshot_db.coding_columns(conn))
+        with store.read() as conn:
+            turn_table = _arrow(snapshot_db.turn_columns(conn))
         root.mkdir(parents=True, exist_ok=True)
         work = root / f".{version}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
         work.mkdir()
@@ -132,3 +125,67 @@ def analytic(study: Study, store: QualStore, *, coder: str | None = None) -> Ite
         yield con
     finally:
         con.close()
+
+
+# --- the questions asked of the snapshot --------------------------------------------------------
+
+
+def coded_frame(study: Study, store: QualStore, *, coder: str | None = None, codes_in: list[str] | None = None) -> pd.DataFrame:
+    """Every coding (of these codes) with the turn it starts in, by document and place."""
+    with analytic(study, store, coder=coder) as con:
+        clause, params = ("WHERE list_contains(?, code)", [codes_in]) if codes_in is not None else ("", [])
+        return con.execute(f"SELECT * FROM coded {clause} ORDER BY document, start, coding_id", params).df()
+
+
+def code_counts(study: Study, store: QualStore, *, coder: str | None = None) -> pd.DataFrame:
+    """Per code used: segments, documents, and participants who voiced it."""
+    with analytic(study, store, coder=coder) as con:
+        return con.execute(
+            "SELECT code, count(*) AS segments, count(DISTINCT document_id) AS documents, "
+            "count(DISTINCT participant) AS participants FROM coded GROUP BY code"
+        ).df()
+
+
+def voices_by_value(study: Study, store: QualStore, people: pd.DataFrame, *, coder: str | None = None) -> pd.DataFrame:
+    """Code, value, n: participants who voiced each code, by the `value` given to each participant in `people`."""
+    with analytic(study, store, coder=coder) as con:
+        con.register("people", people)
+        return con.execute(
+            "SELECT c.code, p.value, count(DISTINCT c.participant) AS n FROM coded c JOIN people p USING (participant) "
+            "WHERE p.value IS NOT NULL AND p.value <> '' GROUP BY ALL"
+        ).df()
+
+
+def code_pairs(study: Study, store: QualStore, *, unit: str) -> tuple[pd.DataFrame, list[str]]:
+    """Code_a, code_b, n: pairs of codings that overlap (unit 'overlap') or fall in the same turn ('turn');
+    and the codes used."""
+    with analytic(study, store) as con:
+        if unit == "overlap":  # an interval self-join on the codings alone
+            source, join = "codings", "a.start < b.end AND b.start < a.end"
+        else:  # each coding's turn, computed once, then an equi-join
+            con.execute("CREATE TEMP TABLE in_turns AS SELECT coding_id, document_id, code, turn FROM coded")
+            source, join = "in_turns", "a.turn = b.turn"
+        long = con.execute(
+            f"SELECT a.code AS code_a, b.code AS code_b, count(*) AS n FROM {source} a JOIN {source} b "
+            f"ON a.document_id = b.document_id AND {join} AND a.coding_id <> b.coding_id GROUP BY ALL"
+        ).df()
+        keys = sorted(r[0] for r in con.execute("SELECT DISTINCT code FROM codings").fetchall())
+    return long, keys
+
+
+def participant_codes(study: Study, store: QualStore, codes: list[str], *, coder: str | None) -> list[tuple[str, str]]:
+    """(participant, code) for each of these codes a participant (not a moderator) voiced."""
+    return [(p, c) for p, c in _participant_rows(study, store, "participant, code", codes, coder)]
+
+
+def participant_segments(study: Study, store: QualStore, codes: list[str], *, coder: str | None) -> dict[str, int]:
+    """Participant -> how many segments of these codes they said."""
+    return {p: int(n) for p, n in _participant_rows(study, store, "participant, count(*)", codes, coder)}
+
+
+def _participant_rows(study: Study, store: QualStore, select: str, codes: list[str], coder: str | None) -> list[tuple[Any, ...]]:
+    with analytic(study, store, coder=coder) as con:
+        return con.execute(
+            f"SELECT {select} FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
+            "AND list_contains(?, code) GROUP BY ALL", [codes],
+        ).fetchall()

@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import CodingError, StudyError
 from ..privacy.gate import Gate, gate_for
+from ..store import QualStore
+from ..store import codebook as codes_db
+from ..store import codings as codings_db
 from ..study.load import Study, _read_yaml, _validated
-from .store import QualStore, codes, codings, insert_id
 
 CODEBOOK_FILE = "codebook.yaml"
 
@@ -76,37 +78,36 @@ def sync_codebook(study: Study, store: QualStore, who: str = "codebook", *, gate
     spec = load_codebook(study)
     gate = gate or gate_for(study)
     with store.change(who, "sync_codebook", {"codes": len(all_codes(spec.codes))}) as conn:
-        existing = {row.key: row.id for row in conn.execute(sa.select(codes.c.key, codes.c.id))}
-        _upsert(conn, spec.codes, None, existing, gate)
+        _upsert(conn, spec.codes, None, codes_db.ids(conn), gate)
     return len(all_codes(spec.codes))
 
 
 def _upsert(conn: sa.Connection, specs: list[CodeSpec], parent: int | None, existing: dict[str, int], gate: Gate) -> None:
     for position, s in enumerate(specs):
-        values = {
+        values: dict[str, Any] = {
             "name": gate.release(s.name), "parent_id": parent, "description": gate.release(s.description),
             "inclusion": gate.release(s.inclusion), "exclusion": gate.release(s.exclusion),
             "example": gate.release(s.example), "colour": s.colour, "position": position,
         }
         if s.key in existing:
-            conn.execute(codes.update().where(codes.c.id == existing[s.key]).values(**values))
+            codes_db.update(conn, existing[s.key], **values)
             code_id = existing[s.key]
         else:
-            code_id = insert_id(conn, codes.insert().values(key=s.key, **values))
+            code_id = codes_db.add(conn, s.key, **values)
             existing[s.key] = code_id
         _upsert(conn, s.children, code_id, existing, gate)
 
 
 def code_id(conn: sa.Connection, key: str) -> int:
-    row = conn.execute(sa.select(codes.c.id).where(codes.c.key == key)).first()
-    if row is None:
+    found = codes_db.code_id(conn, key)
+    if found is None:
         raise CodingError(f"no code {key!r} in the codebook")
-    return int(row.id)
+    return found
 
 
 def subtree_keys(conn: sa.Connection, key: str) -> list[str]:
     """A code's key followed by the keys of all its sub-codes, depth first."""
-    rows = conn.execute(sa.select(codes.c.id, codes.c.key, codes.c.parent_id).order_by(codes.c.position, codes.c.id)).all()
+    rows = codes_db.all_codes(conn)
     children: dict[int | None, list[Any]] = {}
     for r in rows:
         children.setdefault(r.parent_id, []).append(r)
@@ -129,7 +130,7 @@ def rename_code(study: Study, store: QualStore, key: str, name: str, who: str, *
     """A code's new name (pseudonymised by the gate if it holds a name)."""
     name = (gate or gate_for(study)).release(name)
     with store.change(who, "rename_code", {"key": key, "name": name}) as conn:
-        conn.execute(codes.update().where(codes.c.id == code_id(conn, key)).values(name=name))
+        codes_db.rename(conn, code_id(conn, key), name)
     write_codebook(study, store)
 
 
@@ -141,8 +142,8 @@ def move_code(study: Study, store: QualStore, key: str, parent_key: str | None, 
         while ancestor is not None:
             if ancestor == cid:
                 raise CodingError(f"cannot move {key!r} under its own descendant {parent_key!r}")
-            ancestor = conn.execute(sa.select(codes.c.parent_id).where(codes.c.id == ancestor)).scalar()
-        conn.execute(codes.update().where(codes.c.id == cid).values(parent_id=parent))
+            ancestor = codes_db.parent_of(conn, ancestor)
+        codes_db.set_parent(conn, cid, parent)
     write_codebook(study, store)
 
 
@@ -152,9 +153,9 @@ def merge_codes(study: Study, store: QualStore, source: str, target: str, who: s
         src, dst = code_id(conn, source), code_id(conn, target)
         if src == dst:
             raise CodingError("a code cannot be merged into itself")
-        moved = _reassign(conn, src, dst)
-        conn.execute(codes.update().where(codes.c.parent_id == src).values(parent_id=dst))
-        conn.execute(codes.delete().where(codes.c.id == src))
+        moved = codings_db.reassign(conn, src, dst)
+        codes_db.move_children(conn, src, dst)
+        codes_db.delete(conn, src)
     write_codebook(study, store)
     return moved
 
@@ -163,13 +164,12 @@ def split_code(study: Study, store: QualStore, key: str, new_key: str, new_name:
     """A new sibling code takes the listed codings of `key` with it."""
     with store.change(who, "split_code", {"key": key, "new": new_key, "codings": coding_ids}) as conn:
         cid = code_id(conn, key)
-        parent = conn.execute(sa.select(codes.c.parent_id).where(codes.c.id == cid)).scalar()
-        new_id = insert_id(conn, codes.insert().values(key=new_key, name=new_name, parent_id=parent, position=999))
+        new_id = codes_db.add(conn, new_key, new_name, parent_id=codes_db.parent_of(conn, cid), position=999)
         ids = set(coding_ids)
-        found = {r.id for r in conn.execute(sa.select(codings.c.id).where(codings.c.code_id == cid, codings.c.id.in_(ids)))}
+        found = codings_db.ids_of_code(conn, cid, ids)
         if found != ids:
             raise CodingError(f"codings {sorted(ids - found)} are not codings of {key!r}")
-        conn.execute(codings.update().where(codings.c.id.in_(ids)).values(code_id=new_id))
+        codings_db.set_code(conn, ids, new_id)
     write_codebook(study, store)
 
 
@@ -177,36 +177,19 @@ def delete_code(study: Study, store: QualStore, key: str, who: str, *, codings_t
     """Delete a code. If it has codings, say where they go (`codings_to`) or that they go (`drop_codings`)."""
     with store.change(who, "delete_code", {"key": key, "codings_to": codings_to, "drop": drop_codings}) as conn:
         cid = code_id(conn, key)
-        used = conn.execute(sa.select(sa.func.count()).where(codings.c.code_id == cid)).scalar_one()
-        if conn.execute(sa.select(sa.func.count()).where(codes.c.parent_id == cid)).scalar_one():
+        used = codings_db.count_of_code(conn, cid)
+        if codes_db.child_count(conn, cid):
             raise CodingError(f"{key!r} has sub-codes; move or delete them first")
         if used and codings_to is None and not drop_codings:
             raise CodingError(
                 f"{key!r} has {used} coding(s); say where they go (--codings-to CODE) or that they are deleted (--drop-codings)"
             )
         if used and codings_to is not None:
-            _reassign(conn, cid, code_id(conn, codings_to))
-        conn.execute(codings.delete().where(codings.c.code_id == cid))
-        conn.execute(codes.delete().where(codes.c.id == cid))
+            codings_db.reassign(conn, cid, code_id(conn, codings_to))
+        codings_db.delete_of_code(conn, cid)
+        codes_db.delete(conn, cid)
     write_codebook(study, store)
-    return int(used)
-
-
-def _reassign(conn: sa.Connection, src: int, dst: int) -> int:
-    """Move codings to another code; one that would duplicate an existing coding is dropped."""
-    rows = conn.execute(sa.select(codings).where(codings.c.code_id == src)).all()
-    for r in rows:
-        clash = conn.execute(
-            sa.select(codings.c.id).where(
-                codings.c.document_id == r.document_id, codings.c.start == r.start, codings.c.end == r.end,
-                codings.c.coder == r.coder, codings.c.code_id == dst,
-            )
-        ).first()
-        if clash is None:
-            conn.execute(codings.update().where(codings.c.id == r.id).values(code_id=dst))
-        else:
-            conn.execute(codings.delete().where(codings.c.id == r.id))
-    return len(rows)
+    return used
 
 
 def write_codebook(study: Study, store: QualStore) -> Path:
@@ -214,7 +197,7 @@ def write_codebook(study: Study, store: QualStore) -> Path:
     from ruamel.yaml import YAML
 
     with store.read() as conn:
-        rows = conn.execute(sa.select(codes).order_by(codes.c.position, codes.c.id)).all()
+        rows = codes_db.all_codes(conn)
     children: dict[int | None, list[Any]] = {}
     for r in rows:
         children.setdefault(r.parent_id, []).append(r)

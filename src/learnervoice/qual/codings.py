@@ -10,12 +10,15 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlalchemy as sa
+from typing import Any
 
 from ..errors import CodingError
 from ..privacy.gate import Gate
-from .store import QualStore, codes, codings, documents, insert_id, insert_or_ignore, memos, now, turns
+from ..store import QualStore, now
+from ..store import codebook as codes_db
+from ..store import codings as codings_db
+from ..store import documents as documents_db
+from ..store import memos as memos_db
 
 
 @dataclass(frozen=True)
@@ -37,16 +40,10 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
     names = sorted({item.document for item in items})
     quoted = sorted({item.document for item in items if item.quote})
     with store.read() as conn:
-        docs = {
-            r.name: (r.id, int(r.length))
-            for r in conn.execute(
-                sa.select(documents.c.id, documents.c.name, sa.func.length(documents.c.text).label("length"))
-                .where(documents.c.name.in_(names))
-            )
-        }
-        texts = dict(conn.execute(sa.select(documents.c.name, documents.c.text).where(documents.c.name.in_(quoted))).all())
-        code_ids = {r.key: r.id for r in conn.execute(sa.select(codes.c.key, codes.c.id))}
-    rows = []
+        docs = documents_db.lengths(conn, names)
+        texts = documents_db.texts(conn, quoted)
+        code_ids = codes_db.ids(conn)
+    rows: list[dict[str, Any]] = []
     for n, item in enumerate(items, start=1):
         where = f"{source}, coding {n}" if source == "api" else f"{source}, row {n + 1}"
         if item.document not in docs:
@@ -73,7 +70,7 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
     added = 0
     with store.change(who, "add_codings", {"source": source, "count": len(rows)}) as conn:
         for row in rows:
-            added += insert_or_ignore(conn, codings, row)
+            added += codings_db.add_if_new(conn, **row)
     return added
 
 
@@ -160,16 +157,12 @@ def autocode(
     except re.error as exc:
         raise CodingError(f"the pattern {pattern!r} is not a valid regular expression ({exc})") from None
     with store.read() as conn:
-        rows = conn.execute(
-            sa.select(documents.c.name, documents.c.text, turns.c.start, turns.c.end, turns.c.speaker)
-            .join(turns, turns.c.document_id == documents.c.id)
-            .order_by(documents.c.name, turns.c.idx)
-        ).all()
+        rows = documents_db.spoken_turns(conn)
     items = [
-        NewCoding(r.name, r.start, r.end, code, coder)
+        NewCoding(r.document, r.start, r.end, code, coder)
         for r in rows
         if r.end > r.start
-        and ((regex is not None and regex.search(r.text[r.start : r.end])) or (speaker is not None and r.speaker == speaker))
+        and ((regex is not None and regex.search(r.words)) or (speaker is not None and r.speaker == speaker))
     ]
     return add_codings(store, items, who=who, source=f"autocode {pattern or speaker!r}")
 
@@ -186,9 +179,7 @@ def add_memo(store: QualStore, target_kind: str, target: str | int, text: str, *
         raise CodingError("a memo needs text")
     text = gate.release(text)
     with store.change(author, "add_memo", {"on": target_kind, "target": target}) as conn:
-        table, column = {"document": (documents, documents.c.name), "code": (codes, codes.c.key), "coding": (codings, codings.c.id)}[target_kind]
-        target_id = conn.execute(sa.select(table.c.id).where(column == target)).scalar()
+        target_id = memos_db.target_id(conn, target_kind, target)
         if target_id is None:
             raise CodingError(f"no {target_kind} {target!r}")
-        return insert_id(conn, memos.insert().values(target_kind=target_kind, target_id=target_id, author=author,
-                                                     text=text, created_at=now()))
+        return memos_db.add(conn, target_kind=target_kind, target_id=target_id, author=author, text=text)

@@ -12,15 +12,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from ..errors import TranscriptError
 from ..privacy.gate import matcher_for
 from ..privacy.matcher import Finding, Matcher, Person, apply
+from ..store import QualStore
+from ..store import documents as documents_db
 from ..study.load import Study
 from ..text import normalize
 from ..study.roster import Roster, load_roster
-from .store import QualStore, documents, insert_id, now, turns
 from .transcripts import Turn, merge_turns, read_cues
 
 UNKNOWN = "Unidentified"
@@ -68,23 +67,18 @@ def import_transcript(
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     store = store or QualStore.for_study(study)
     with store.read() as conn:
-        existing = conn.execute(sa.select(documents.c.id, documents.c.sha256).where(documents.c.name == name)).first()
-    if existing is not None:
-        if existing.sha256 == digest:
+        stored_digest = documents_db.digest(conn, name)
+    if stored_digest is not None:
+        if stored_digest == digest:
             return TranscriptReport(name, "unchanged", len(merged))
         raise TranscriptError(
             f"{path.name}: a different transcript is already stored as {name!r}; import it under another --name"
         )
     text, rows, findings = _build_text(merged, labels, roster, matcher)
     with store.change(who, "import_transcript", {"document": name, "turns": len(rows), "sha256": digest}) as conn:
-        doc_id = insert_id(
-            conn,
-            documents.insert().values(
-                name=name, source=source, sha256=digest, format=format if format != "auto" else path.suffix.lstrip("."),
-                text=text, imported_at=now(),
-            ),
-        )
-        conn.execute(turns.insert(), [row | {"document_id": doc_id} for row in rows])
+        doc_id = documents_db.add(conn, name=name, source=source, sha256=digest,
+                                  format=format if format != "auto" else path.suffix.lstrip("."), text=text)
+        documents_db.add_turns(conn, doc_id, rows)
     report = TranscriptReport(name, "imported", len(rows), unmatched=sorted(set(unmatched.values())),
                               renamed=name != given_name)
     for finding in findings:

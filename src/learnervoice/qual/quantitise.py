@@ -11,29 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import CodingError, TableError
+from ..store import QualStore
 from ..study.load import Study
 from ..study.model import QuantitisedVariable
-from .analytics import analytic
+from . import analytics
 from .codebook import subtree_keys
-from ..study.roster import load_roster
-from .store import QualStore
-
-def participant_rows(
-    study: Study, store: QualStore, variable: QuantitisedVariable, select: str, codes: list[str] | None = None,
-) -> list[tuple[Any, ...]]:
-    """Rows of `select` over participants' codings of the variable's codes (by its coder, if one is named)."""
-    with analytic(study, store, coder=variable.coder) as con:
-        return con.execute(
-            f"SELECT {select} FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
-            "AND list_contains(?, code) GROUP BY ALL", [codes if codes is not None else list(variable.codes)],
-        ).fetchall()
 
 
 def participant_codes(
     study: Study, store: QualStore, variable: QuantitisedVariable, codes: list[str] | None = None,
 ) -> dict[str, set[str]]:
     """Participant pseudonym -> the codes of the variable (or of `codes`) they voiced."""
-    rows = participant_rows(study, store, variable, "participant, code", codes)
+    rows = analytics.participant_codes(study, store, codes if codes is not None else list(variable.codes),
+                                       coder=variable.coder)
     voiced: dict[str, set[str]] = {}
     for participant, code in rows:
         voiced.setdefault(participant, set()).add(code)

@@ -12,13 +12,12 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlalchemy as sa
-
+from ..store import QualStore
+from ..store import sync as sync_db
 from ..study.load import Study
 from .codebook import CODEBOOK_FILE, sync_codebook
 from .codings import add_codings, read_codings_file
 from .documents import import_transcript
-from .store import QualStore, synced_files
 
 
 def sync_declared(study: Study, store: QualStore) -> None:
@@ -42,10 +41,9 @@ def _when_changed(study: Study, store: QualStore, path: Path, step: Callable[[],
     resolved = path.resolve()
     key = resolved.relative_to(study.folder).as_posix() if resolved.is_relative_to(study.folder) else str(resolved)
     with store.read() as conn:
-        known = conn.execute(sa.select(synced_files.c.sha256).where(synced_files.c.path == key)).scalar()
+        known = sync_db.digest(conn, key)
     if known == digest and digest:
         return
     step()  # raises on bad input: nothing recorded, so the next command reports it again
     with store.write() as conn:
-        conn.execute(synced_files.delete().where(synced_files.c.path == key))
-        conn.execute(synced_files.insert().values(path=key, sha256=digest))
+        sync_db.record(conn, key, digest)

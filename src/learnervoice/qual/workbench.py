@@ -14,17 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-from ..errors import AccessError, CodingError
+from ..errors import CodingError, NotFoundError
 from ..privacy.gate import Gate
+from ..store import QualStore
+from ..store import codebook as codes_db
+from ..store import codings as codings_db
+from ..store import documents as documents_db
+from ..store import memos as memos_db
 from ..study.load import Study
 from .accounts import User, get_setting, set_setting
 from .codebook import code_id, write_codebook
 from .codings import NewCoding, add_codings
 from .codings import add_memo as add_memo_row
 from ..study.roster import load_roster
-from .store import QualStore, codes, codings, documents, insert_id, memos, turns
 
 OPEN_SETTING = "codings_open"
 
@@ -65,20 +69,12 @@ def changes_seen(store: QualStore, user: User) -> int:
 
 def document_list(store: QualStore) -> list[dict[str, Any]]:
     with store.read() as conn:
-        rows = conn.execute(
-            sa.select(documents.c.name, documents.c.format, sa.func.length(documents.c.text).label("chars"),
-                      sa.select(sa.func.count()).where(turns.c.document_id == documents.c.id).scalar_subquery().label("turns"))
-            .order_by(documents.c.name)
-        ).all()
-        speakers = conn.execute(
-            sa.select(documents.c.name, turns.c.speaker, turns.c.participant, turns.c.role)
-            .join(turns, turns.c.document_id == documents.c.id).distinct()
-        ).all()
+        rows = documents_db.summaries(conn)
+        speakers = documents_db.speakers(conn)
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for name, speaker, participant, role in sorted(speakers, key=lambda r: (r[0], r[1])):
         by_doc.setdefault(name, []).append({"speaker": speaker, "participant": participant, "role": role})
-    return [{"name": r.name, "format": r.format, "chars": int(r.chars), "turns": int(r.turns),
-             "speakers": by_doc.get(r.name, [])} for r in rows]
+    return [r | {"speakers": by_doc.get(r["name"], [])} for r in rows]
 
 
 def participant_attributes(study: Study) -> dict[str, dict[str, str]]:
@@ -88,46 +84,35 @@ def participant_attributes(study: Study) -> dict[str, dict[str, str]]:
 
 def document_view(store: QualStore, name: str) -> dict[str, Any]:
     with store.read() as conn:
-        doc = conn.execute(sa.select(documents.c.id, documents.c.name, documents.c.text).where(documents.c.name == name)).first()
+        doc = documents_db.by_name(conn, name)
         if doc is None:
-            raise AccessError(f"no document {name!r}", status=404)
-        rows = conn.execute(sa.select(turns.c.idx, turns.c.speaker, turns.c.participant, turns.c.role, turns.c.start,
-                                      turns.c.end).where(turns.c.document_id == doc.id).order_by(turns.c.idx)).all()
-    return {"name": doc.name, "text": doc.text, "turns": [dict(r._mapping) for r in rows]}
+            raise NotFoundError(f"no document {name!r}")
+        rows = documents_db.turns_of(conn, doc.id)
+    return {"name": doc.name, "text": doc.text, "turns": rows}
 
 
 def document_codings(store: QualStore, name: str, coders: set[str] | None) -> list[CodingView]:
-    """The document's codings that these coders made (everyone's with None); 404 for no such document."""
+    """The document's codings that these coders made (everyone's with None); NotFoundError for no such document."""
     with store.read() as conn:
-        if conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).first() is None:
-            raise AccessError(f"no document {name!r}", status=404)
-    query = (sa.select(codings.c.guid, codings.c.start, codings.c.end, codes.c.key, codings.c.coder)
-             .join(codes, codes.c.id == codings.c.code_id).join(documents, documents.c.id == codings.c.document_id)
-             .where(documents.c.name == name).order_by(codings.c.start, codings.c.id))
-    if coders is not None:
-        query = query.where(codings.c.coder.in_(sorted(coders)))
+        if documents_db.id_of(conn, name) is None:
+            raise NotFoundError(f"no document {name!r}")
     with store.read() as conn:
-        return [CodingView(*r) for r in conn.execute(query)]
+        return [CodingView(c.guid, c.start, c.end, c.code, c.coder) for c in codings_db.in_document(conn, name, coders)]
 
 
 def add_coding(store: QualStore, document: str, start: int, end: int, code: str, user: User) -> CodingView:
     """One coding by the signed-in coder (the same coding twice is stored once)."""
     add_codings(store, [NewCoding(document, start, end, code, user.name)], who=user.name, source="api")
     with store.read() as conn:
-        guid = conn.execute(
-            sa.select(codings.c.guid).join(documents, documents.c.id == codings.c.document_id)
-            .join(codes, codes.c.id == codings.c.code_id)
-            .where(documents.c.name == document, codings.c.start == start, codings.c.end == end, codes.c.key == code,
-                   codings.c.coder == user.name)
-        ).scalar_one()
-    return CodingView(str(guid), start, end, code, user.name)
+        guid = codings_db.guid_of(conn, document=document, start=start, end=end, code=code, coder=user.name)
+    return CodingView(guid, start, end, code, user.name)
 
 
-def _own_coding(conn: sa.Connection, coding: str, user: User) -> Any:
-    row = conn.execute(sa.select(codings).where(codings.c.guid == coding)).first()
+def _own_coding(conn: Connection, coding: str, user: User) -> codings_db.Coding:
+    row = codings_db.by_guid(conn, coding)
     if row is None or (row.coder != user.name and not user.can("owner")):
         # someone else's coding is as good as absent to a coder (blind coding hides it)
-        raise AccessError(f"no coding {coding} of yours", status=404)
+        raise NotFoundError(f"no coding {coding} of yours")
     return row
 
 
@@ -136,19 +121,15 @@ def update_coding(store: QualStore, coding: str, user: User, *, code: str | None
     """Change the code or the offsets of a coding of the user's own (the owner: anyone's), named by its GUID."""
     with store.change(user.name, "update_coding", {"coding": coding, "code": code, "start": start, "end": end}) as conn:
         row = _own_coding(conn, coding, user)
-        length = conn.execute(sa.select(sa.func.length(documents.c.text)).where(documents.c.id == row.document_id)).scalar_one()
+        length = documents_db.length(conn, row.document_id)
         new_start = row.start if start is None else start
         new_end = row.end if end is None else end
         if not 0 <= new_start < new_end <= length:
             raise CodingError(f"offsets {new_start}–{new_end} are outside the document (0–{length})")
         new_code = row.code_id if code is None else code_id(conn, code)
-        try:
-            with conn.begin_nested():
-                conn.execute(codings.update().where(codings.c.id == row.id)
-                             .values(start=new_start, end=new_end, code_id=new_code))
-        except sa.exc.IntegrityError:
-            raise CodingError("that coding exists already") from None
-        key = conn.execute(sa.select(codes.c.key).where(codes.c.id == new_code)).scalar_one()
+        if not codings_db.move(conn, row.id, start=new_start, end=new_end, code_id=new_code):
+            raise CodingError("that coding exists already")
+        key = codes_db.key_of(conn, new_code)
     return CodingView(coding, new_start, new_end, key, row.coder)
 
 
@@ -156,8 +137,8 @@ def delete_coding(store: QualStore, coding: str, user: User) -> None:
     """Delete a coding of the user's own (the owner: anyone's), named by its GUID, with its memos."""
     with store.change(user.name, "delete_coding", {"coding": coding}) as conn:
         row = _own_coding(conn, coding, user)
-        conn.execute(memos.delete().where(memos.c.target_kind == "coding", memos.c.target_id == row.id))
-        conn.execute(codings.delete().where(codings.c.id == row.id))
+        memos_db.delete_on(conn, "coding", row.id)
+        codings_db.delete(conn, row.id)
 
 
 def add_memo(store: QualStore, target_kind: str, target: str, text: str, user: User, *, gate: Gate) -> str:
@@ -168,32 +149,24 @@ def add_memo(store: QualStore, target_kind: str, target: str, text: str, user: U
     if target_kind == "coding":
         coders = visible_coders(store, user)
         with store.read() as conn:
-            row = conn.execute(sa.select(codings.c.id, codings.c.coder).where(codings.c.guid == target)).first()
+            row = codings_db.by_guid(conn, target)
         if row is None or (coders is not None and row.coder not in coders):
-            raise AccessError(f"no coding {target} of yours", status=404)
+            raise NotFoundError(f"no coding {target} of yours")
         found = int(row.id)
     memo_id = add_memo_row(store, target_kind, found, text, author=user.name, gate=gate)
     with store.read() as conn:
-        return str(conn.execute(sa.select(memos.c.guid).where(memos.c.id == memo_id)).scalar_one())
+        return memos_db.guid_of(conn, memo_id)
 
 
 def document_memos(store: QualStore, name: str, coders: set[str] | None) -> list[dict[str, Any]]:
     """Memos on the document and on its codings (others' memos follow the blind-coding rule), named by GUID."""
     with store.read() as conn:
-        doc_id = conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).scalar()
+        doc_id = documents_db.id_of(conn, name)
         if doc_id is None:
-            raise AccessError(f"no document {name!r}", status=404)
-        on_coding = sa.and_(memos.c.target_kind == "coding", codings.c.id == memos.c.target_id)
-        query = (sa.select(memos.c.guid, memos.c.target_kind, codings.c.guid.label("coding"), memos.c.author, memos.c.text)
-                 .select_from(memos.outerjoin(codings, on_coding))
-                 .where(sa.or_(sa.and_(memos.c.target_kind == "document", memos.c.target_id == doc_id),
-                               sa.and_(memos.c.target_kind == "coding", codings.c.document_id == doc_id)))
-                 .order_by(memos.c.id))
-        if coders is not None:
-            query = query.where(memos.c.author.in_(sorted(coders)))
-        rows = conn.execute(query).all()
-    return [{"id": r.guid, "target_kind": r.target_kind, "target": name if r.target_kind == "document" else r.coding,
-             "author": r.author, "text": r.text} for r in rows]
+            raise NotFoundError(f"no document {name!r}")
+        rows = memos_db.on_document(conn, doc_id, coders)
+    return [{"id": r["guid"], "target_kind": r["target_kind"], "target": name if r["target_kind"] == "document" else r["coding"],
+             "author": r["author"], "text": r["text"]} for r in rows]
 
 
 def coding_guids(store: QualStore, ids: list[int]) -> dict[int, str]:
@@ -201,14 +174,13 @@ def coding_guids(store: QualStore, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     with store.read() as conn:
-        rows = conn.execute(sa.select(codings.c.id, codings.c.guid).where(codings.c.id.in_(sorted(set(ids))))).all()
-    return {int(r.id): str(r.guid) for r in rows}
+        return codings_db.guids(conn, ids)
 
 
 def code_list(store: QualStore) -> list[dict[str, Any]]:
     with store.read() as conn:
-        rows = conn.execute(sa.select(codes).order_by(codes.c.position, codes.c.id)).all()
-    keys = {r.id: r.key for r in rows}
+        rows = codes_db.all_codes(conn)
+    keys: dict[int | None, str] = {r.id: r.key for r in rows}
     return [{"key": r.key, "name": r.name, "parent": keys.get(r.parent_id), "description": r.description,
              "colour": r.colour} for r in rows]
 
@@ -226,10 +198,9 @@ def add_code(study: Study, store: QualStore, key: str, name: str, parent: str | 
     gate = gate_for(study)
     name, description = gate.release(name), gate.release(description)
     with store.change(who, "add_code", {"key": key, "parent": parent}) as conn:
-        if conn.execute(sa.select(codes.c.id).where(codes.c.key == key)).first():
+        if codes_db.code_id(conn, key) is not None:
             raise CodingError(f"there is a code {key!r} already")
         parent_id = None if not parent else code_id(conn, parent)
-        position = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(codes.c.position), 0))).scalar_one()) + 1
-        insert_id(conn, codes.insert().values(key=key, name=name.strip(), parent_id=parent_id, description=description,
-                                              inclusion="", exclusion="", example="", position=position))
+        codes_db.add(conn, key, name.strip(), parent_id=parent_id, description=description,
+                     position=codes_db.next_position(conn))
     write_codebook(study, store)

@@ -19,7 +19,7 @@ from .model import Section
 from .themes import codebook_block
 
 if TYPE_CHECKING:
-    from ..qual.store import QualStore
+    from ..store import QualStore
 
 
 def appendix(study: Study, section: Section, tables: Any, qual: QualStore | None, config: ReportConfig) -> None:

@@ -23,7 +23,7 @@ from .model import Report, Section
 from .themes import themes
 
 if TYPE_CHECKING:
-    from ..qual.store import QualStore
+    from ..store import QualStore
 
 
 def build_report(study: Study) -> Report:
@@ -86,7 +86,7 @@ def qual_store(study: Study) -> QualStore | None:
     """The study's coding store as the workspace left it (None for a survey-only study); the report only reads."""
     if not study.config.transcripts and not (study.folder / "qual.sqlite").exists():
         return None
-    from ..qual.store import QualStore
+    from ..store import QualStore
 
     return QualStore.for_study(study)
 

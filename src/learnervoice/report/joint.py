@@ -22,7 +22,7 @@ from .numbers import fmt_percent
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..qual.store import QualStore
+    from ..store import QualStore
 
 
 def joint_displays(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..qual.queries import CodeRow
-    from ..qual.store import QualStore
+    from ..store import QualStore
 
 
 def participants(study: Study) -> list[dict[str, str]]:

@@ -79,6 +79,13 @@ class Engine:
         assert self.con is not None
         return self.con.execute(self.sql(query)).fetchall()
 
+    def per_respondent(self, expressions: list[str]) -> list[tuple[Any, ...]]:
+        """One row per respondent (in respondent order) of the given key expressions: for fits that need
+        each respondent's combination of answers, not counts."""
+        from ..survey.store import quote
+
+        return self.fetch(f"SELECT {', '.join(expressions)} FROM {self.relation} ORDER BY {quote('respondent_id')}")
+
     def aggregate(self, variables: list[Variable], *, by: Variable | None = None, weight: str | None = None) -> Aggregates:
         categorical = [v for v in variables if v.category_sql is not None]
         multiple = [v for v in variables if v.is_multiple]

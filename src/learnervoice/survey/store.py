@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
 from ..study.load import Study
@@ -159,3 +159,23 @@ def count_responses(study: Study) -> int:
     with connect(study, read_only=True) as con:
         row = con.execute("SELECT count(*) FROM responses").fetchone()
     return 0 if row is None else int(row[0])
+
+
+def replace_source(study: Study, source: str, rows: list[dict[str, Any]], *, sha256: str, format: str) -> None:
+    """Put `rows` (respondent_id, _source, _row and the store's columns, as Python values) in place of the
+    source's rows and record the import, in one transaction; waits for another writer to finish first."""
+    import pandas as pd
+
+    types = store_columns(study.config)
+    columns = ["respondent_id", "_source", "_row", *types]
+    frame = pd.DataFrame(rows, columns=columns)
+    with write_transaction(study, wait=True) as con:
+        con.execute("DELETE FROM responses WHERE _source = ?", [source])
+        if rows:
+            con.register("source_rows", frame)
+            names = ", ".join(quote(c) for c in columns)
+            casts = ", ".join(f"CAST({quote(c)} AS {t}) AS {quote(c)}" for c, t in types.items())
+            con.execute(f"INSERT INTO responses ({names}) SELECT respondent_id, _source, _row, {casts} FROM source_rows")
+            con.unregister("source_rows")
+        con.execute("DELETE FROM imports WHERE source = ?", [source])
+        con.execute("INSERT INTO imports (source, sha256, rows, format) VALUES (?, ?, ?, ?)", [source, sha256, len(rows), format])

@@ -16,12 +16,12 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-from ..errors import QuestionnaireError
-from ..qual.store import QualStore, insert_or_ignore, invites, now, web_responses
-from ..study.types import question_type
-from ..study.types import Answer, AnswerProblem
+from ..errors import ConflictError, InvalidInputError, NotFoundError, QuestionnaireError
+from ..store import QualStore
+from ..store import questionnaire as answers_db
+from ..study.types import Answer, AnswerProblem, question_type
 from ..study.load import Study
 from ..study.model import Question, StudyConfig
 from .convert import store_columns
@@ -56,40 +56,39 @@ def create_invites(store: QualStore, count: int, *, kind: str = "invite", who: s
         raise QuestionnaireError("ask for at least one invite")
     made = []
     with store.change(who, "create_invites", {"count": count, "kind": kind}) as conn:
-        taken = int(conn.execute(sa.select(sa.func.count()).select_from(invites)).scalar_one())
+        taken = answers_db.invite_count(conn)
         for n in range(taken + 1, taken + count + 1):
             token = secrets.token_urlsafe(24)
             label = f"{'I' if kind == 'invite' else 'A'}{n:04d}"
-            conn.execute(invites.insert().values(label=label, token_hash=token_hash(token), kind=kind, created_at=now()))
+            answers_db.add_invite(conn, label, token_hash(token), kind)
             made.append(Invite(label, token))
     return made
 
 
-def _invite(conn: sa.Connection, token: str) -> Any:
-    row = conn.execute(sa.select(invites).where(invites.c.token_hash == token_hash(token))).first()
+def _invite(conn: Connection, token: str) -> answers_db.Invite:
+    row = answers_db.invite(conn, token_hash(token))
     if row is None or row.withdrawn_at is not None:
-        raise QuestionnaireError("this link is not valid (it may have been withdrawn)", status=404)
+        raise NotFoundError("this link is not valid (it may have been withdrawn)")
     return row
 
 
 def form_state(store: QualStore, token: str) -> FormState:
     with store.read() as conn:
         invite = _invite(conn, token)
-        response = conn.execute(sa.select(web_responses).where(web_responses.c.invite_id == invite.id)).first()
+        response = answers_db.response(conn, invite.id)
     if response is None:
         return FormState(invite.label, invite.kind, consented=False, submitted=False)
-    return FormState(invite.label, invite.kind, True, response.submitted_at is not None, json.loads(response.answers))
+    return FormState(invite.label, invite.kind, True, response.submitted_at is not None, response.answers)
 
 
 def record_consent(store: QualStore, study: Study, token: str, *, agreed: bool) -> None:
     """Nothing is stored before this: the consent text shown and the time are kept with the answers."""
     if not agreed:
-        raise QuestionnaireError("consent is needed before any answer is stored", status=422)
+        raise InvalidInputError("consent is needed before any answer is stored")
     with store.read() as conn:
         invite = _invite(conn, token)
     with store.change(f"respondent {invite.label}", "consent", {"invite": invite.label}) as conn:
-        insert_or_ignore(conn, web_responses, {"invite_id": invite.id, "consent_text": study.config.consent,
-                                               "consented_at": now(), "answers": "{}", "updated_at": now()})
+        answers_db.add_consent(conn, invite.id, study.config.consent)
 
 
 def save_answers(store: QualStore, study: Study, token: str, raw: dict[str, Any], *, submit: bool) -> dict[str, AnswerProblem]:
@@ -103,13 +102,12 @@ def save_answers(store: QualStore, study: Study, token: str, raw: dict[str, Any]
         invite = _invite(conn, token)
     done = submit and not problems
     with store.change(f"respondent {invite.label}", "submit" if done else "save_answers", {"invite": invite.label}) as conn:
-        response = conn.execute(sa.select(web_responses.c.submitted_at).where(web_responses.c.invite_id == invite.id)).first()
+        response = answers_db.response(conn, invite.id)
         if response is None:
-            raise QuestionnaireError("consent first: nothing is stored without it", status=409)
+            raise ConflictError("consent first: nothing is stored without it")
         if response.submitted_at is not None:
-            raise QuestionnaireError("these answers were submitted already; they can be withdrawn, not changed", status=409)
-        conn.execute(web_responses.update().where(web_responses.c.invite_id == invite.id).values(
-            answers=json.dumps(answers, sort_keys=True), updated_at=now(), submitted_at=now() if done else None))
+            raise ConflictError("these answers were submitted already; they can be withdrawn, not changed")
+        answers_db.save_answers(conn, invite.id, answers, submit=done)
     return problems
 
 
@@ -118,15 +116,20 @@ def withdraw(store: QualStore, token: str) -> str:
     with store.read() as conn:
         invite = _invite(conn, token)
     with store.change(f"respondent {invite.label}", "withdraw", {"invite": invite.label}) as conn:
-        conn.execute(web_responses.delete().where(web_responses.c.invite_id == invite.id))
-        conn.execute(invites.update().where(invites.c.id == invite.id).values(withdrawn_at=now()))
+        answers_db.withdraw(conn, invite.id)
     return str(invite.label)
+
+
+def response_summary(store: QualStore) -> dict[str, int]:
+    """How many invites and open links were made, and how many consented, submitted and withdrew."""
+    with store.read() as conn:
+        return answers_db.summary(conn)
 
 
 def open_link_invite(store: QualStore, study: Study) -> Invite:
     """A fresh anonymous link for someone arriving by the study's open link."""
     if not study.config.questionnaire.open_link:
-        raise QuestionnaireError("this study takes answers by invitation only", status=404)
+        raise NotFoundError("this study takes answers by invitation only")
     return create_invites(store, 1, kind="open", who="open link")[0]
 
 
@@ -180,15 +183,10 @@ def _empty(value: Any) -> bool:
 def submitted_rows(study: Study, store: QualStore) -> list[dict[str, Any]]:
     """Submitted answers as rows of the survey store's wide table, in invite order."""
     with store.read() as conn:
-        found = conn.execute(
-            sa.select(invites.c.label, web_responses.c.answers)
-            .join(web_responses, web_responses.c.invite_id == invites.c.id)
-            .where(web_responses.c.submitted_at.is_not(None)).order_by(invites.c.id)
-        ).all()
+        found = answers_db.submitted(conn)
     columns = store_columns(study.config)
     rows = []
-    for n, (label, stored) in enumerate(found, start=1):
-        answers = json.loads(stored)
+    for n, (label, answers) in enumerate(found, start=1):
         row: dict[str, Any] = dict.fromkeys(columns) | {"respondent_id": label, "_source": SOURCE, "_row": n}
         for q in study.config.questions:
             value = answers.get(q.id)
@@ -200,27 +198,14 @@ def submitted_rows(study: Study, store: QualStore) -> list[dict[str, Any]]:
 
 def publish(study: Study, store: QualStore) -> int:
     """Bring the survey store up to date with the submitted answers (nothing written when unchanged)."""
-    import pandas as pd
-
-    from .store import import_records, quote, write_transaction
+    from .store import import_records, replace_source
 
     rows = submitted_rows(study, store)
     digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()
     previous = import_records(study).get(SOURCE)
     if (previous is not None and previous.sha256 == digest) or (previous is None and not rows):
         return len(rows)
-    columns = ["respondent_id", "_source", "_row", *store_columns(study.config)]
-    frame = pd.DataFrame(rows, columns=columns)
-    with write_transaction(study, wait=True) as con:
-        con.execute("DELETE FROM responses WHERE _source = ?", [SOURCE])
-        if rows:
-            con.register("web_rows", frame)
-            names = ", ".join(quote(c) for c in columns)
-            casts = ", ".join(f"CAST({quote(c)} AS {t}) AS {quote(c)}" for c, t in store_columns(study.config).items())
-            con.execute(f"INSERT INTO responses ({names}) SELECT respondent_id, _source, _row, {casts} FROM web_rows")
-            con.unregister("web_rows")
-        con.execute("DELETE FROM imports WHERE source = ?", [SOURCE])
-        con.execute("INSERT INTO imports (source, sha256, rows, format) VALUES (?, ?, ?, 'web')", [SOURCE, digest, len(rows)])
+    replace_source(study, SOURCE, rows, sha256=digest, format="web")
     return len(rows)
 
 

@@ -18,7 +18,16 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from .. import __version__
-from ..errors import AccessError, LearnervoiceError, QuestionnaireError
+from ..errors import (
+    AccessError,
+    ConflictError,
+    InvalidInputError,
+    LearnervoiceError,
+    NotAllowedError,
+    NotFoundError,
+    NotSignedInError,
+    TooManyAttemptsError,
+)
 from ..qual.accounts import end_sessions, verify_password
 from ..study.load import Study
 from .limits import BodyLimit, RateLimiter, limit_key
@@ -90,8 +99,30 @@ def wants_json(request: Request) -> bool:
     return "/api/" in request.url.path or "application/json" in request.headers.get("accept", "")
 
 
+# The one place where library errors become HTTP statuses: a class's own entry, else its nearest base's;
+# any other LearnervoiceError (bad input of a kind the library names: CodingError, QuestionnaireError…) is 400.
+HTTP_STATUS: dict[type[LearnervoiceError], int] = {
+    NotSignedInError: 401,
+    NotAllowedError: 403,
+    AccessError: 403,
+    NotFoundError: 404,
+    ConflictError: 409,
+    InvalidInputError: 422,
+    TooManyAttemptsError: 429,
+}
+
+
+def http_status(exc: LearnervoiceError) -> int:
+    """The HTTP status that answers a library error.
+
+    >>> http_status(NotFoundError("no document 'x'")), http_status(LearnervoiceError("bad input"))
+    (404, 400)
+    """
+    return next((HTTP_STATUS[cls] for cls in type(exc).__mro__ if cls in HTTP_STATUS), 400)
+
+
 def _learnervoice_error(request: Request, exc: LearnervoiceError) -> Response:
-    status = getattr(exc, "status", 400) if isinstance(exc, (AccessError, QuestionnaireError)) else 400
+    status = http_status(exc)
     if wants_json(request):
         return JSONResponse({"detail": exc.message}, status_code=status)
     slug = request.path_params.get("slug")
@@ -147,7 +178,7 @@ def _account_routes() -> Any:
             _attempt(request, slug, name, password)
         except AccessError as exc:
             context = {"site": site, "next": _safe_next(slug, next), "error": exc.message}
-            return page(request, "login.html", context, status=exc.status)
+            return page(request, "login.html", context, status=http_status(exc))
         return RedirectResponse(_safe_next(slug, next) or f"/s/{slug}/", status_code=303)
 
     @router.post("/s/{slug}/logout", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -180,11 +211,11 @@ def _attempt(request: Request, slug: str, name: str, password: str) -> Any:
     key = (limit_key(client_address(request)), slug, name.strip().lower())
     wait = limiter.blocked_for(key, now(request))
     if wait > 0:
-        raise AccessError(f"too many failed sign-ins; try again in {int(wait // 60) + 1} minute(s)", status=429)
+        raise TooManyAttemptsError(f"too many failed sign-ins; try again in {int(wait // 60) + 1} minute(s)")
     user = verify_password(site.store, name.strip(), password)
     if user is None:
         limiter.record(key, now(request))
-        raise AccessError("the name or the password is not right", status=401)
+        raise NotSignedInError("the name or the password is not right")
     limiter.forget(key)
     sign_in(request, user)
     return user

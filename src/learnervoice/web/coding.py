@@ -10,11 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from ..errors import AccessError
+from ..errors import InvalidInputError
 from ..privacy.gate import gate_for
 from ..qual import workbench as wb
 from ..qual.codebook import merge_codes, move_code, rename_code
-from ..qual.store import GUID
+from ..store import GUID
 from .pages import page
 from .security import Member, check_csrf, require
 
@@ -133,7 +133,7 @@ def get_memos(name: str, member: Member = Depends(viewer)) -> list[dict[str, Any
 def post_memo(memo: MemoIn, member: Member = Depends(coder)) -> MemoOut:
     """A memo on a document (by name), a code (by key) or a coding (by its id); names in it become pseudonyms."""
     if memo.target_kind == "coding" and not GUID.fullmatch(memo.target):
-        raise AccessError("a coding is named by its id (a GUID)", status=422)
+        raise InvalidInputError("a coding is named by its id (a GUID)")
     gate = gate_for(member.site.study)
     made = wb.add_memo(member.site.store, memo.target_kind, memo.target, memo.text, member.user, gate=gate)
     return MemoOut(id=made, note=gate.notice() or "")
@@ -160,14 +160,14 @@ def _change_code(member: Member, key: str, change: CodeChange) -> dict[str, Any]
     study, store, who = member.site.study, member.site.store, member.user.name
     if change.action == "rename":
         if not change.name:
-            raise AccessError("a new name is needed", status=422)
+            raise InvalidInputError("a new name is needed")
         rename_code(study, store, key, change.name, who)
         return {"key": key}
     if change.action == "move":
         move_code(study, store, key, change.parent, who)
         return {"key": key}
     if not change.into:
-        raise AccessError("say which code to merge into", status=422)
+        raise InvalidInputError("say which code to merge into")
     return {"key": change.into, "moved": merge_codes(study, store, key, change.into, who)}
 
 
@@ -270,7 +270,7 @@ def codebook_form(request: Request, member: Member = Depends(owner), action: str
     elif action in ("rename", "move", "merge"):
         _change_code(member, key, CodeChange(action=action, name=name or None, parent=parent or None, into=into or None))  # type: ignore[arg-type]
     else:
-        raise AccessError(f"unknown action {action!r}", status=422)
+        raise InvalidInputError(f"unknown action {action!r}")
     return RedirectResponse(f"/s/{member.site.slug}/codebook", status_code=303)
 
 

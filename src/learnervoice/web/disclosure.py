@@ -84,7 +84,8 @@ def _json(gate: Gate, body: bytes) -> bytes:
 
 def _released(gate: Gate, value: Any, key: str | None = None) -> Any:
     if isinstance(value, str):
-        return value if key in APP_VALUES else _text(gate, value)
+        made_by_the_app = key in APP_VALUES or (key or "").endswith(("_id", "guid"))
+        return value if made_by_the_app else _text(gate, value)
     if isinstance(value, dict):
         return {k: _released(gate, v, k) for k, v in value.items()}
     if isinstance(value, list):

@@ -11,17 +11,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadSignature
 from pydantic import BaseModel, Field
 
-from ..errors import LearnervoiceError, QuestionnaireError
-from ..qual.store import invites, web_responses
-from ..study.types import question_type
+from ..errors import LearnervoiceError, NotFoundError, QuestionnaireError, TooManyAttemptsError
 from ..study.model import StudyConfig
+from ..study.types import question_type
 from ..survey import webform
 from .pages import page
 from .i18n import problem_text, words
@@ -161,7 +159,7 @@ def post_open(request: Request, slug: str, body: OpenIn) -> LinkOut:
     site = _open_site(request, slug)
     refused = _admit(request, site, body.nonce)
     if refused is not None:
-        raise QuestionnaireError(OPEN_REFUSED[refused], status=429 if refused == "busy" else 400)
+        raise (TooManyAttemptsError if refused == "busy" else QuestionnaireError)(OPEN_REFUSED[refused])
     made = webform.open_link_invite(site.store, site.study)
     return LinkOut(respondent=made.label, link=f"/s/{slug}/q/{made.token}")
 
@@ -169,7 +167,7 @@ def post_open(request: Request, slug: str, body: OpenIn) -> LinkOut:
 def _open_site(request: Request, slug: str) -> Site:
     site = site_of(request, slug)
     if not site.study.config.questionnaire.open_link:
-        raise QuestionnaireError("this study takes answers by invitation only", status=404)
+        raise NotFoundError("this study takes answers by invitation only")
     return site
 
 
@@ -204,15 +202,7 @@ def post_invites(request: Request, body: InvitesIn, member: Member = Depends(req
 
 
 def _summary(site: Site) -> Summary:
-    with site.store.read() as conn:
-        def count(*where: Any, table: Any = invites) -> int:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one())
-
-        return Summary(
-            invites=count(invites.c.kind == "invite"), open_links=count(invites.c.kind == "open"),
-            consented=count(table=web_responses), submitted=count(web_responses.c.submitted_at.is_not(None), table=web_responses),
-            withdrawn=count(invites.c.withdrawn_at.is_not(None)),
-        )
+    return Summary(**webform.response_summary(site.store))
 
 
 # --- pages -------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from ..errors import AccessError
+from ..errors import NotAllowedError, NotFoundError, NotSignedInError
 from ..qual.accounts import User, user_by_id
 from .settings import Network
 from .sites import Site
@@ -40,7 +40,7 @@ class Member:
 def site_of(request: Request, slug: str) -> Site:
     sites: dict[str, Site] = request.app.state.sites
     if slug not in sites:
-        raise AccessError("no such study here", status=404)
+        raise NotFoundError("no such study here")
     return sites[slug]
 
 
@@ -98,7 +98,7 @@ async def check_csrf(request: Request) -> None:
         value = form.get("csrf")
         given = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not given or not secrets.compare_digest(expected, given):
-        raise AccessError("the form has expired or did not come from this site; reload the page and try again")
+        raise NotAllowedError("the form has expired or did not come from this site; reload the page and try again")
 
 
 def require(role: str) -> Callable[..., Member]:
@@ -108,9 +108,9 @@ def require(role: str) -> Callable[..., Member]:
         site = site_of(request, slug)
         user = signed_in(request, site)
         if user is None:
-            raise AccessError("sign in first", status=401)
+            raise NotSignedInError("sign in first")
         if not user.can(role):
-            raise AccessError(f"this needs the {role} role; you are {user.role}", status=403)
+            raise NotAllowedError(f"this needs the {role} role; you are {user.role}")
         return Member(site, user)
 
     dependency.__name__ = f"require_{role}"

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 
 from ..errors import StudyError
-from ..qual.store import QualStore
+from ..store import QualStore
 from ..study.load import Study
 from ..study.model import slug
 from ..workspace import open_workspace

@@ -1,28 +1,21 @@
-"""The coding store: documents, turns, codes, codings, memos and an append-only audit log.
+"""The coding store's schema: its tables, and the named migrations that build and change them.
 
-SQLAlchemy Core over SQLite (`qual.sqlite` in the study folder) by default; the
-same schema runs on PostgreSQL for a team server. The schema is built by named
-migrations, each recorded and run in its own transaction; an existing SQLite
-file is copied to `.bak` before it is upgraded.
+The names and the order of the migrations are the store's history: a step once
+released is never changed, and a schema change is a new step at the end of
+`MIGRATIONS`. Only the store package reads this module; everyone else asks a
+repository (``accounts``, ``documents``, ``codebook``…) for what they need.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import shutil
 import uuid
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-
-from ..study.load import Study
+from sqlalchemy.engine import Connection
 
 metadata = sa.MetaData()
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|"
@@ -45,6 +38,11 @@ def kept_guid(given: str | None, seen: set[str]) -> str:
     guid = given if given is not None and GUID.fullmatch(given) and given.lower() not in seen else new_guid()
     seen.add(guid.lower())
     return guid
+
+
+def now() -> datetime:
+    """The time kept in the store's timestamp columns (aware, UTC)."""
+    return datetime.now(timezone.utc)
 
 
 def new_session_secret() -> str:
@@ -246,112 +244,3 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0005_session_secrets", _session_secrets),
     ("0006_blind_coding_ids", _blind_coding_ids),
 ]
-
-QUAL_FILE = "qual.sqlite"
-WRITE_OPTION = "learnervoice_write"
-
-
-def sqlite_engine(url: str) -> Engine:
-    """SQLite for several writers at once: WAL (readers never wait), a busy timeout, and write
-    transactions that take the write lock when they begin (BEGIN IMMEDIATE), so that two writers
-    queue up instead of failing on a lock upgrade. Reads run without an explicit transaction."""
-    engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
-
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # SQLAlchemy's begin event decides
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
-
-    return engine
-
-
-def insert_or_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> bool:
-    """Insert unless a unique constraint says the row is there already (safe when writers race). True if inserted."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    result = conn.execute(insert(table).values(**row).on_conflict_do_nothing())
-    return bool(result.rowcount)
-
-
-def insert_id(conn: Connection, statement: sa.Insert) -> int:
-    """Run an INSERT and return the new row's id."""
-    key = conn.execute(statement).inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class QualStore:
-    """The transactional store of one study's qualitative data."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    @classmethod
-    def for_study(cls, study: Study, url: str | None = None) -> QualStore:
-        """The study's SQLite file (or a database URL, e.g. postgresql://… for a team server)."""
-        if url is None:
-            path = study.folder / QUAL_FILE
-            store = cls(sqlite_engine(f"sqlite:///{path}"))
-            store.migrate(backup=path if path.exists() else None)
-        else:
-            store = cls(sa.create_engine(url))
-            store.migrate()
-        return store
-
-    def migrate(self, backup: Path | None = None) -> list[str]:
-        """Apply the migrations not yet recorded, each in its own transaction."""
-        with self.engine.begin() as conn:
-            migrations_table.create(conn, checkfirst=True)
-            done = {row[0] for row in conn.execute(sa.select(migrations_table.c.name))}
-        pending = [(name, step) for name, step in MIGRATIONS if name not in done]
-        if pending and backup is not None and done:
-            with self.engine.connect() as conn:  # everything into the main file first, so the copy is whole
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            shutil.copy2(backup, backup.with_suffix(backup.suffix + ".bak"))
-        for name, step in pending:
-            with self.engine.begin() as conn:
-                step(conn)
-                conn.execute(migrations_table.insert().values(name=name, applied_at=now()))
-        return [name for name, _ in pending]
-
-    @contextmanager
-    def change(self, who: str, action: str, detail: dict[str, Any]) -> Iterator[Connection]:
-        """One transaction that also appends its audit record."""
-        with self.write() as conn:
-            yield conn
-            conn.execute(audit.insert().values(at=now(), who=who, action=action, detail=json.dumps(detail, default=str)))
-
-    @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One transaction that takes the write lock at once, without an audit record (bookkeeping only)."""
-        with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
-            yield conn
-
-    def read(self) -> Connection:
-        return self.engine.connect()
-
-    def last_change(self, by: Collection[str] | None = None) -> int:
-        """A number that moves with every change: the id of the newest audit record (0 for an empty store),
-        or, for the changes of some people only, how many they made (ids would tell others' changes apart)."""
-        with self.read() as conn:
-            if by is None:
-                return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit.c.id), 0))).scalar_one())
-            counted = sa.select(sa.func.count()).select_from(audit).where(audit.c.who.in_(sorted(by)))
-            return int(conn.execute(counted).scalar_one())
-
-    def close(self) -> None:
-        self.engine.dispose()

@@ -1,0 +1,28 @@
+"""The audit log: one record per change, appended in the change's own transaction; counters that move with it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .schema import audit, now
+
+
+def record(conn: Connection, who: str, action: str, detail: dict[str, Any]) -> None:
+    """Append what was done, by whom, with its details (as JSON)."""
+    conn.execute(audit.insert().values(at=now(), who=who, action=action, detail=json.dumps(detail, default=str)))
+
+
+def last_id(conn: Connection) -> int:
+    """The id of the newest audit record (0 for an empty store): it moves with every change."""
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit.c.id), 0))).scalar_one())
+
+
+def count_by(conn: Connection, who: Collection[str]) -> int:
+    """How many changes these people made (ids would tell the others' changes apart)."""
+    counted = sa.select(sa.func.count()).select_from(audit).where(audit.c.who.in_(sorted(who)))
+    return int(conn.execute(counted).scalar_one())

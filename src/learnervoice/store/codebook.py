@@ -1,0 +1,108 @@
+"""Codes: the codebook's tree as the store keeps it (key, name, parent, definition, place, exchange GUID)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .schema import codes
+from .sql import insert_id
+
+
+@dataclass(frozen=True)
+class Code:
+    id: int
+    key: str
+    name: str
+    parent_id: int | None
+    description: str
+    inclusion: str
+    exclusion: str
+    example: str
+    colour: str | None
+    position: int
+    guid: str | None
+
+
+def all_codes(conn: Connection, *, order: Literal["codebook", "created"] = "codebook") -> list[Code]:
+    """Every code: in the codebook's order (by place, then age), or in the order they were made."""
+    keys = (codes.c.position, codes.c.id) if order == "codebook" else (codes.c.id,)
+    rows = conn.execute(sa.select(codes).order_by(*keys)).all()
+    return [Code(r.id, r.key, r.name, r.parent_id, r.description, r.inclusion, r.exclusion, r.example, r.colour,
+                 r.position, r.guid) for r in rows]
+
+
+def ids(conn: Connection) -> dict[str, int]:
+    """Key -> id of every code."""
+    return {r.key: r.id for r in conn.execute(sa.select(codes.c.key, codes.c.id))}
+
+
+def labels(conn: Connection) -> dict[str, str]:
+    """Key -> name of every code."""
+    return {r.key: r.name for r in conn.execute(sa.select(codes.c.key, codes.c.name))}
+
+
+def code_id(conn: Connection, key: str) -> int | None:
+    value = conn.execute(sa.select(codes.c.id).where(codes.c.key == key)).scalar()
+    return None if value is None else int(value)
+
+
+def key_of(conn: Connection, code: int) -> str:
+    return str(conn.execute(sa.select(codes.c.key).where(codes.c.id == code)).scalar_one())
+
+
+def parent_of(conn: Connection, code: int) -> int | None:
+    value = conn.execute(sa.select(codes.c.parent_id).where(codes.c.id == code)).scalar()
+    return None if value is None else int(value)
+
+
+def child_count(conn: Connection, code: int) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).where(codes.c.parent_id == code)).scalar_one())
+
+
+def next_position(conn: Connection) -> int:
+    """A place after every code's."""
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(codes.c.position), 0))).scalar_one()) + 1
+
+
+def add(conn: Connection, key: str, name: str, *, parent_id: int | None = None, description: str = "",
+        inclusion: str = "", exclusion: str = "", example: str = "", colour: str | None = None, position: int = 0) -> int:
+    """A new code; its id."""
+    return insert_id(conn, codes.insert().values(
+        key=key, name=name, parent_id=parent_id, description=description, inclusion=inclusion, exclusion=exclusion,
+        example=example, colour=colour, position=position))
+
+
+def update(conn: Connection, code: int, *, name: str, parent_id: int | None, description: str, inclusion: str,
+           exclusion: str, example: str, colour: str | None, position: int) -> None:
+    """Everything of a code but its key."""
+    conn.execute(codes.update().where(codes.c.id == code).values(
+        name=name, parent_id=parent_id, description=description, inclusion=inclusion, exclusion=exclusion,
+        example=example, colour=colour, position=position))
+
+
+def rename(conn: Connection, code: int, name: str) -> None:
+    conn.execute(codes.update().where(codes.c.id == code).values(name=name))
+
+
+def set_parent(conn: Connection, code: int, parent_id: int | None) -> None:
+    conn.execute(codes.update().where(codes.c.id == code).values(parent_id=parent_id))
+
+
+def move_children(conn: Connection, parent: int, new_parent: int) -> None:
+    """The sub-codes of `parent` become sub-codes of `new_parent`."""
+    conn.execute(codes.update().where(codes.c.parent_id == parent).values(parent_id=new_parent))
+
+
+def delete(conn: Connection, code: int) -> None:
+    conn.execute(codes.delete().where(codes.c.id == code))
+
+
+def set_guid(conn: Connection, key: str, guid: str) -> None:
+    """The GUID a code had in the project it was imported from (a re-export keeps it)."""
+    conn.execute(codes.update().where(codes.c.key == key).values(guid=guid))
+
+
