@@ -83,16 +83,18 @@ def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) 
     return FrequencyTable(variable.id, variable.text, "quantitised", "participants", tuple(rows), base, 0, 0, base, notes=notes)
 
 
-def quantitised_tables(study: Study, ids: list[str] | None = None) -> list[FrequencyTable]:
+def quantitised_tables(study: Study, ids: list[str] | None = None, *, store: QualStore | None = None) -> list[FrequencyTable]:
     """The study's quantitised variables as tables (empty when the study declares none); reads the coding
     store as the workspace left it."""
     wanted = [v for v in study.config.quantitised if ids is None or v.id in ids]
     if not wanted:
         return []
-    store = QualStore.for_study(study)
+    opened = store is None
+    store = store if store is not None else QualStore.for_study(study)
     try:
         with store.read() as conn:
             labels = codes_db.labels(conn)
         return [quantitised_table(study, store, v, labels) for v in wanted]
     finally:
-        store.close()
+        if opened:
+            store.close()

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from ..store import QualStore
 
 
-def build_report(study: Study) -> Report:
-    """The report of a study, as report.yaml (or the default) lays it out.
+def build_report(study: Study, qual: QualStore | None = None) -> Report:
+    """The report of a study, as report.yaml (or the default) lays it out, read from its stores
+    (the coding store given, or opened here and closed again).
 
     >>> build_report(open_study("examples/microcredentials-2023")).sections[0].title  # doctest: +SKIP
     'Participants'
@@ -35,13 +36,16 @@ def build_report(study: Study) -> Report:
     from ..mixed.tables import frequency_tables
 
     config = load_report_config(study)
-    tables = frequency_tables(study)
-    by_id = {t.variable_id: t for t in tables.frequencies}
-    qual = qual_store(study)
-    disclosure: list[str] = []
-    sections = [_section(study, spec, config, tables, by_id, qual, disclosure) for spec in _with_alignment(config)]
-    if qual is not None:
-        qual.close()
+    opened = qual is None
+    qual = qual if qual is not None else qual_store(study)
+    try:
+        tables = frequency_tables(study, qual=qual)
+        by_id = {t.variable_id: t for t in tables.frequencies}
+        disclosure: list[str] = []
+        sections = [_section(study, spec, config, tables, by_id, qual, disclosure) for spec in _with_alignment(config)]
+    finally:
+        if opened and qual is not None:
+            qual.close()
     return Report(config.title or study.config.title, sections, disclosure)
 
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ReportError
 from ..privacy.gate import gate_for
 from ..study.load import Study
 from .assemble import build_report, qual_store
 from .writers import docx, html, md
+
+if TYPE_CHECKING:
+    from ..store import QualStore
 
 FORMATS = ("html", "md", "docx")
 
@@ -29,9 +33,14 @@ def write_report(study: Study, out: Path | str, *, format: str | None = None, al
     fmt = format or {".htm": "html", ".markdown": "md"}.get(out.suffix.lower(), out.suffix.lower().lstrip("."))
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r}; use .html, .md or .docx")
-    if not allow_unreviewed:
-        check_reviewed(study)
-    report = build_report(study)
+    qual = qual_store(study)  # opened once for the whole report
+    try:
+        if not allow_unreviewed:
+            check_reviewed(study, qual)
+        report = build_report(study, qual)
+    finally:
+        if qual is not None:
+            qual.close()
     text = md.render_report(report)
     check_disclosure(study, text)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -48,18 +57,14 @@ def write_report(study: Study, out: Path | str, *, format: str | None = None, al
     return out
 
 
-def check_reviewed(study: Study) -> None:
+def check_reviewed(study: Study, store: QualStore | None) -> None:
     """Refuse while words that look like names of people outside the roster are unreviewed."""
     from ..privacy.review import name_candidates
     from ..qual.queries import written_texts
 
-    store = qual_store(study)
     if store is None:
         return
-    try:
-        waiting = name_candidates(study, written_texts(store))
-    finally:
-        store.close()
+    waiting = name_candidates(study, written_texts(store))
     if waiting:
         raise ReportError(f"{len(waiting)} word(s) in the transcripts or memos look like names of people who are not in "
                           f"the roster; review them with `learnervoice transcripts review {study.folder}` (add real "
