@@ -42,7 +42,8 @@ def build(folder: Path, documents: int, words: int, n_codings: int, n_codes: int
     from learnervoice.store.schema import codes, codings, documents as docs_table, turns
     from learnervoice.study import open_study
 
-    (folder / "study.yaml").write_text("title: bench\nconsent: ok\n", encoding="utf-8")
+    (folder / "study.yaml").write_text("title: bench\nconsent: ok\nroster: {attributes: [career_stage, gender]}\n",
+                                       encoding="utf-8")
     (folder / "private").mkdir()
     roster = ["pseudonym,names,role,respondent_id,career_stage,gender"]
     roster += [f"P{i:02d},Person {i},participant,R{i},{'senior' if i % 3 else 'junior'},{'woman' if i % 2 else 'man'}" for i in range(1, 41)]
