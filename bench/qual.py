@@ -135,7 +135,7 @@ def main() -> None:
     parse = timed(lambda: list(webvtt.read(str(vtt))), repeats=1)
     t0 = time.perf_counter()
     import_transcript(study, vtt, name="BIG", store=store)
-    record("import of a 1 MB Zoom transcript", time.perf_counter() - t0, "webvtt-py parse alone", parse)
+    record("import of a 1 MB Zoom transcript (pseudonymised by the privacy matcher)", time.perf_counter() - t0, "webvtt-py parse alone", parse)
 
     text = sqlite3.connect(db).execute("SELECT text FROM documents WHERE name = 'BIG'").fetchone()[0]
     spans = [(s, min(s + rng.randint(10, 300), len(text))) for s in (rng.randrange(len(text) - 1) for _ in range(1000))]
