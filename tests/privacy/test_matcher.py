@@ -170,3 +170,14 @@ def test_identifiers_made_by_programs_are_left_alone(matcher: Matcher) -> None:
         assert matcher.redact(f"coding {made} and {made.replace('-', '')}")[0] == f"coding {made} and {made.replace('-', '')}"
     text = "uuid 41236b1e-4123-8456-1234-567890123456 sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
     assert matcher.redact(text)[0] == text
+
+
+def test_a_damaged_dictionary_cache_is_read_as_empty_and_written_anew(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cache = tmp_path / "words.json"
+    cache.write_text("{not json", encoding="utf-8")
+    lexicon = Lexicon(["en"], cache=cache)
+    assert lexicon.is_word("font") and not lexicon.is_word("jordi")
+    lexicon.save()
+    import json
+
+    assert json.loads(cache.read_text(encoding="utf-8"))["words"] == {"font": True, "jordi": False}

@@ -43,10 +43,13 @@ def transcripts_import(
 
     mapping = _speaker_pseudonyms(speaker or [])
     s, store = open_qual(study)
+    imported = set()
     for file in files:
-        _say_imported(import_transcript(s, file, speakers=mapping, keep_unmatched=keep_unmatched,
-                                        allow_overlap=allow_overlap, who=who, store=store))
-    waiting = name_candidates(s, written_texts(store))
+        report = import_transcript(s, file, speakers=mapping, keep_unmatched=keep_unmatched,
+                                   allow_overlap=allow_overlap, who=who, store=store)
+        _say_imported(report)
+        imported.add(report.document)
+    waiting = name_candidates(s, [(name, text) for name, text in written_texts(store) if name in imported])
     if waiting:
         typer.echo(f"{len(waiting)} word(s) look like names of people not in the roster; "
                    f"see `learnervoice transcripts review {study}`")

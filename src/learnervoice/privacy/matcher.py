@@ -46,6 +46,7 @@ LANGUAGE_REGIONS = {"en": ("GB", "US"), "es": ("ES",), "ca": ("ES",), "fr": ("FR
                     "pt": ("PT", "BR"), "nl": ("NL",)}
 PLACEHOLDERS = {"email": "[email]", "phone": "[phone]", "url": "[url]", "named_url": "[url]"}
 MAX_FUZZY_LENGTH = 30
+SHORT_TEXT, SHORT_CACHE = 80, 50_000  # texts this short are looked up once per matcher
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Matcher:
         for person in self._people:
             self._add(person)
         self._fuzzy_cache: dict[str, frozenset[str]] = {}
+        self._short: dict[str, list[Finding]] = {}  # findings of short texts that come again and again (codes, coders)
 
     def with_people(self, people: Iterable[Person]) -> Matcher:
         """This matcher, also finding these people."""
@@ -133,6 +135,16 @@ class Matcher:
         """Every span of personal data in the text, in order, none overlapping."""
         if not text:
             return []
+        if len(text) <= SHORT_TEXT:
+            found = self._short.get(text)
+            if found is None:
+                if len(self._short) >= SHORT_CACHE:
+                    self._short.clear()
+                found = self._short[text] = self._find(text)
+            return list(found)
+        return self._find(text)
+
+    def _find(self, text: str) -> list[Finding]:
         folded = fold(text)
         found = self._contacts(folded)
         taken = sorted((f.start, f.end) for f in found)
