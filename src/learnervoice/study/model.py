@@ -209,14 +209,43 @@ class ImportMapping(Strict):
         return data
 
 
+ResponseFormat = Literal["auto", "csv", "xlsx", "sav", "dta", "qualtrics", "limesurvey", "kobo", "google-forms"]
+
+
+class RowFilter(Strict):
+    """Keep only the rows whose raw cell in `column` passes every test given (e.g. Finished is 1, Progress ≥ 80)."""
+
+    column: str
+    is_: tuple[str, ...] = Field(default=(), alias="is", description="Keep rows whose cell is one of these.")
+    is_not: tuple[str, ...] = Field(default=(), description="Drop rows whose cell is one of these.")
+    at_least: float | None = Field(default=None, description="Keep rows whose cell is a number ≥ this.")
+    at_most: float | None = Field(default=None, description="Keep rows whose cell is a number ≤ this.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class ResponseSource(Strict):
     """A response file the study declares; commands bring the store up to date with it."""
 
     file: str
-    format: Literal["auto", "csv", "xlsx", "sav", "dta", "qualtrics", "limesurvey", "kobo"] = "auto"
+    format: ResponseFormat = "auto"
     encoding: str | None = None
     respondent_id: str | None = None
     mapping: ImportMapping | None = None
+    skip_rows: int = Field(default=0, ge=0, description="Lines before the row of column names (titles, notes).")
+    header_rows: int | None = Field(
+        default=None, ge=1, description="Rows of headers from the column names to the first response; found when absent."
+    )
+    filter: tuple[RowFilter, ...] = Field(default=(), description="Rows to import (others are left out and counted).")
+    ignore_columns: tuple[str, ...] = Field(
+        default=(), description="Columns left out on purpose (names or shell patterns such as 'Q*_DO')."
+    )
+    on_inconsistent: Literal["error", "blank", "keep"] = Field(
+        default="error", description="An answer to a question not asked of that respondent: refuse, blank it, or keep it."
+    )
+    on_duplicate: Literal["error", "keep-first", "keep-last"] = Field(
+        default="error", description="Two rows with one respondent id: refuse, or keep the first or last."
+    )
 
 
 class TranscriptSource(Strict):
