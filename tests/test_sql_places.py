@@ -25,6 +25,9 @@ ALLOWED = {
               "and the repositories every other module asks",
     "survey/store.py": "the survey store (DuckDB): its tables, its write transaction, replacing a source's rows",
     "survey/importer.py": "an import stages and checks rows inside the survey store's write transaction",
+    "survey/staging.py": "a response file made readable by SQL (DuckDB's read_csv, or a temporary table of chunks)",
+    "survey/convert.py": "conversion of a staged file: one scan for distinct cells and checks, problem rows, lookups",
+    "survey/policies.py": "the import's policies run on the rows just inserted, inside its write transaction",
     "stats/engine.py": "the table engine: the generated GROUPING SETS and aggregate queries over one relation",
     "stats/backends.py": "the engines' set-up: DuckDB on the survey store or on its Parquet copy, Spark through Ibis",
     "qual/analytics.py": "DuckDB over the Parquet snapshot of codings and turns: every analytic query of the "

@@ -31,6 +31,7 @@ class Problem:
     field: str | None
     value: str | None
     expected: str
+    label: str | None = None  # the file's own label of the value found (SPSS, Stata)
 
     def __str__(self) -> str:
         where = self.file
@@ -39,6 +40,8 @@ class Problem:
         if self.field is not None:
             where += f", column {self.field!r}"
         found = "" if self.value is None else f": found {_clip(self.value)!r}"
+        if self.label:
+            found += f" (labelled {_clip(self.label)!r} in the file)"
         return f"{where}{found}; {self.expected}"
 
 
@@ -64,14 +67,21 @@ class StudyError(LearnervoiceError):
 class InvalidResponsesError(LearnervoiceError):
     """A response file cannot be imported; nothing was stored."""
 
-    def __init__(self, problems: list[Problem], *, total: int | None = None, summary: str | None = None) -> None:
+    def __init__(
+        self, problems: list[Problem], *, total: int | None = None, summary: str | None = None,
+        per_column: dict[str, int] | None = None,
+    ) -> None:
         self.problems = problems
+        self.per_column = per_column or {}
         self.total = len(problems) if total is None else total
-        head = summary or f"{self.total} problem(s) found; nothing was imported"
+        head = summary or f"{self.total:,} problem(s) found; nothing was imported"
         shown = "\n".join(f"  - {p}" for p in problems)
         more = ""
         if self.total > len(problems):
-            more = f"\n  … and {self.total - len(problems)} more"
+            more = f"\n  … and {self.total - len(problems):,} more"
+            counts = [(c, n) for c, n in self.per_column.items() if n > sum(p.field == c for p in problems)]
+            if counts:
+                more += " (" + "; ".join(f"column {c!r}: {n:,} in all" for c, n in counts) + ")"
         super().__init__(f"{head}:\n{shown}{more}")
 
 

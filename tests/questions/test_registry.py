@@ -17,9 +17,10 @@ from learnervoice.stats.engine import Engine
 from learnervoice.stats.frequencies import build_tables
 from learnervoice.stats.variables import Variable, all_variables, guarded, literal
 from learnervoice.study.model import QUESTION_MODELS, QUESTION_TAGS, Option, QuestionBase, SingleChoice, StudyConfig
-from learnervoice.survey.convert import ChunkConverter, store_columns
+from learnervoice.survey.convert import SqlConverter, Unreadable, store_columns
 from learnervoice.survey.mapping import QuestionSource, resolve_mapping
 from learnervoice.survey.readers import open_response_file
+from learnervoice.survey.staging import stage
 from learnervoice.survey.store import quote
 from learnervoice.survey.webform import clean_answers
 from learnervoice.web.app import templates
@@ -60,13 +61,16 @@ class YesNoType(QuestionType[YesNo]):
     column_type: ClassVar[str] = "BOOLEAN"
     widget: ClassVar[str] = "radio"
 
-    def convert(self, q: YesNo, src: QuestionSource, chunk: pd.DataFrame, ctx: ChunkConverter,
-                problems: list[Problem]) -> dict[str, pd.Series]:
+    def convert(self, q: YesNo, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
         assert src.column is not None
-        raw = ctx.cells(chunk, src.column)
-        keys = raw.map(lambda v: v.lower() if isinstance(v, str) else None)
-        ctx.flag(raw.notna() & ~keys.isin(["yes", "no"]), raw, src.column, "yes or no", problems)
-        return {q.id: keys.map({"yes": True, "no": False}).astype("boolean")}
+
+        def yes_no(raw: str) -> tuple[bool | None] | Unreadable:
+            key = raw.strip().lower()
+            if key in ("yes", "no", ""):
+                return (None if not key else key == "yes",)
+            return Unreadable("yes or no")
+
+        return {q.id: ctx.recode(src.column, [(q.id, "BOOLEAN")], yes_no)[0]}
 
     def variable(self, q: YesNo, asked: str) -> Variable:
         key = f"CASE WHEN {quote(q.id)} THEN {literal('yes')} WHEN NOT {quote(q.id)} THEN {literal('no')} END"
@@ -101,12 +105,11 @@ def test_a_new_type_is_converted_stored_and_tabulated_through_the_registry(toy: 
     file = open_response_file(path)
     mapping, problems = resolve_mapping(toy, file.info, respondent_id="id")
     assert not problems and mapping.questions["online"].column == "online"
-    result = ChunkConverter(toy, file.info, mapping, "answers.csv").convert(next(iter(file.chunks())))
-    assert not result.problems
-    assert result.frame["online"].tolist() == [True, False, pd.NA, True]
-
     con = duckdb.connect()
-    con.register("converted", result.frame)
+    frame, problems = _converted(con, toy, file, mapping)
+    assert not problems
+    assert frame["online"].tolist() == [True, False, pd.NA, True]
+    con.register("converted", frame)
     con.execute("CREATE TABLE responses AS SELECT * FROM converted")
     variables = all_variables(toy)
     table = build_tables(variables, Engine(con, "responses").aggregate(variables))[1]
@@ -119,8 +122,28 @@ def test_a_new_type_reports_problems_against_the_file(toy: StudyConfig, tmp_path
     path.write_text("id,familiar,online\nr1,yes,maybe\n", encoding="utf-8")
     file = open_response_file(path)
     mapping, _ = resolve_mapping(toy, file.info, respondent_id="id")
-    result = ChunkConverter(toy, file.info, mapping, "answers.csv").convert(next(iter(file.chunks())))
-    assert [(p.row, p.field, p.value, p.expected) for p in result.problems] == [(2, "online", "maybe", "yes or no")]
+    import duckdb
+
+    _, problems = _converted(duckdb.connect(), toy, file, mapping)
+    assert [(p.row, p.field, p.value, p.expected) for p in problems] == [(2, "online", "maybe", "yes or no")]
+
+
+def _converted(con: Any, config: StudyConfig, file: Any, mapping: Any) -> tuple[pd.DataFrame, list[Problem]]:
+    """The file's rows as the question types convert them (the importer's SQL), and the problems found."""
+    staged = stage(con, file)
+    converter = SqlConverter(con, config, file.info, mapping, staged, row_offset=file.info.row_number(0))
+
+    def columns() -> dict[str, str]:
+        found: dict[str, str] = {}
+        for q in config.questions:
+            found |= question_type(q).convert(q, mapping.questions[q.id], converter)
+        return found
+
+    expressions = converter.prepare(columns)
+    problems = [p for entry in converter.find_problems().values() for p in entry.shown]
+    select = ", ".join(f"{sql} AS {name}" for name, sql in expressions.items())
+    frame = con.execute(f"SELECT {select} FROM {staged.with_helpers(converter.helpers, 'true')} ORDER BY _rid").df()
+    return frame, problems
 
 
 def test_a_new_type_is_asked_and_checked_on_the_web(toy: StudyConfig) -> None:

@@ -12,7 +12,7 @@ from learnervoice.cli import app
 from learnervoice.errors import InvalidResponsesError
 from learnervoice.study.load import Study
 from learnervoice.survey.importer import import_responses
-from learnervoice.survey.store import count_responses
+from learnervoice.survey.store import count_responses, import_records
 
 from ..conftest import snapshot, write_study
 
@@ -105,7 +105,7 @@ def test_wrong_encoding_after_the_sniffed_part(study: Study, tmp_path: Path) -> 
     lines = ["respondent,mode,hours"] + [f"r{i},Online,{i % 80}" for i in range(20_000)]
     data = ("\n".join(lines) + "\n").encode("utf-8") + "r_last,Caf\xe9,1\n".encode("cp1252")
     f.write_bytes(data)
-    _refused(study, f, "r.csv", "not valid utf-8 text", "encoding")
+    _refused(study, f, "r.csv, row 20002", "not valid utf-8 text at line 20002", "encoding")
 
 
 def test_declared_encoding_that_does_not_fit(study: Study, tmp_path: Path) -> None:
@@ -173,6 +173,18 @@ def test_changed_file_replaces_its_own_rows(study: Study, tmp_path: Path) -> Non
 def test_same_id_from_another_file_is_refused(study: Study, tmp_path: Path) -> None:
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_text(GOOD, encoding="utf-8")
-    shutil.copy(a, b)
+    b.write_text(GOOD + "\n", encoding="utf-8")  # other bytes, the same respondents
     import_responses(study, a)
-    _refused(study, b, "a respondent id not already imported from a.csv")
+    _refused(study, b, "a respondent id not already imported from ../a.csv")
+
+
+def test_same_data_under_a_second_name_is_refused_unless_it_replaces_the_first(study: Study, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(GOOD, encoding="utf-8")
+    shutil.copy(a, b)
+    before = count_responses(study)
+    first = import_responses(study, a).rows
+    _refused(study, b, "the same data is already imported from ../a.csv", "--replace ../a.csv")
+    report = import_responses(study, b, replace="../a.csv")
+    assert (report.source, report.rows, count_responses(study)) == ("../b.csv", first, before + first)
+    assert "../a.csv" not in import_records(study) and "../b.csv" in import_records(study)

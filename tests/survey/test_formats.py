@@ -9,7 +9,7 @@ import pandas as pd
 import pyreadstat
 from openpyxl import Workbook
 
-from learnervoice.survey.convert import split_ticks
+from learnervoice.survey.convert import OptionLookup, split_ticks
 from learnervoice.survey.importer import import_responses
 
 from ..conftest import write_study
@@ -98,7 +98,7 @@ def test_utf8_bom_and_semicolons(tmp_path: Path) -> None:
 
 
 def test_google_forms_labels_with_commas() -> None:
-    lookup = {"online": "on", "mixed, some of each": "mx", "face-to-face": "f2f"}
+    lookup = OptionLookup({"online": "on", "mixed, some of each": "mx", "face-to-face": "f2f"}, {})
     assert split_ticks("Online, Mixed, some of each", lookup, None) == frozenset({"on", "mx"})
     assert split_ticks("Online;Face-to-face", lookup, None) == frozenset({"on", "f2f"})
     assert split_ticks("Online, By post", lookup, None) is None

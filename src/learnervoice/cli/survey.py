@@ -40,11 +40,17 @@ def schema(output: OutputOpt = None) -> None:
 @app.command()
 def check(study: StudyArg) -> None:
     """Validate study.yaml and say what the instrument holds."""
-    from ..study.roster import roster_path
     from ..study import open_study
+    from ..study.checks import spelling_clashes
+    from ..study.model import ChoiceQuestion
+    from ..study.roster import roster_path
 
     s = open_study(study)
     typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
+    for q in s.config.questions:
+        if isinstance(q, ChoiceQuestion):
+            for clash in spelling_clashes(q):
+                typer.echo(f"warning: {clash}")
     if roster_path(s).is_file():
         _say_roster(s)
 
@@ -65,27 +71,60 @@ def _say_roster(s: Study) -> None:
 def import_(
     study: StudyArg,
     file: Annotated[Path, typer.Argument(help="Responses: CSV, XLSX, SPSS .sav, Stata .dta, Qualtrics, LimeSurvey, Kobo.")],
-    format: Annotated[str, typer.Option("--format", help="auto, csv, xlsx, sav, dta, qualtrics, limesurvey, kobo.")] = "auto",
+    format: Annotated[str | None, typer.Option(
+        "--format", help="auto, csv, xlsx, sav, dta, qualtrics, limesurvey, kobo, google-forms.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding when guessing is wrong (e.g. cp1252).")] = None,
     mapping: Annotated[Path | None, typer.Option(help="YAML file tying columns and values to questions.")] = None,
     respondent_id: Annotated[str | None, typer.Option(help="Column holding the respondent id.")] = None,
+    where: Annotated[list[str] | None, typer.Option(
+        "--where", help="Keep only rows whose cell passes: COLUMN=V1,V2  COLUMN!=V  COLUMN>=N  COLUMN<=N (repeatable).")] = None,
+    skip_rows: Annotated[int | None, typer.Option(help="Lines above the row of column names.")] = None,
+    header_rows: Annotated[int | None, typer.Option(help="Header rows from the column names to the first response.")] = None,
+    on_duplicate: Annotated[str | None, typer.Option(help="error, keep-first or keep-last.")] = None,
+    on_inconsistent: Annotated[str | None, typer.Option(help="error, blank or keep.")] = None,
+    replace: Annotated[str | None, typer.Option(help="An imported source this file takes the place of.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and show the mapping; store nothing.")] = False,
 ) -> None:
-    """Import responses into the study's store, all or nothing."""
+    """Import responses into the study's store, all or nothing.
+
+    Settings study.yaml declares for this file (under responses:) apply; options given here win.
+    """
     from ..study import open_study
     from ..study.load import read_mapping_file
     from ..survey.importer import import_responses
 
     s = open_study(study)
     given = read_mapping_file(mapping) if mapping else None
+    settings = {"skip_rows": skip_rows, "header_rows": header_rows, "on_duplicate": on_duplicate,
+                "on_inconsistent": on_inconsistent, "filter": [_row_filter(w) for w in where or []]}
     report = import_responses(
-        s, file, format=format, encoding=encoding, mapping=given, respondent_id=respondent_id, dry_run=dry_run
+        s, file, format=format, encoding=encoding, mapping=given, respondent_id=respondent_id, dry_run=dry_run,
+        replace=replace, settings=settings, progress=lambda step: err(f"… {step}"),
     )
     _print_mapping(report.mapping.as_dict())
     for note in report.notes:
         err(f"note: {note}")
     verb = {"imported": "imported", "unchanged": "already imported, unchanged:", "checked": "checked (dry run):"}
-    err(f"{verb[report.status]} {report.rows} responses from {report.source} ({report.format})")
+    err(f"{verb[report.status]} {report.rows:,} responses from {report.source} ({report.format})")
+
+
+def _row_filter(text: str) -> dict[str, Any]:
+    """`Finished=1,True`, `Status!=Survey Preview`, `Progress>=80` as a filter of study.yaml."""
+    import re
+
+    match = re.fullmatch(r"\s*(.+?)\s*(>=|<=|!=|=)\s*(.*?)\s*", text)
+    if match is None or not match.group(3):
+        raise typer.BadParameter(f"{text!r}: write COLUMN=VALUE, COLUMN!=VALUE, COLUMN>=NUMBER or COLUMN<=NUMBER",
+                                 param_hint="--where")
+    column, operator, value = match.groups()
+    if operator in (">=", "<="):
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            raise typer.BadParameter(f"{text!r}: {value!r} is not a number", param_hint="--where") from None
+        return {"column": column, "at_least" if operator == ">=" else "at_most": number}
+    values = [v.strip() for v in value.split(",")]
+    return {"column": column, "is" if operator == "=" else "is_not": values}
 
 
 def _print_mapping(mapping: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ A type module subclasses :class:`QuestionType` for its pydantic model and regist
 
 Every place that used to test a question's class asks ``question_type(q)`` instead: the store
 (:func:`learnervoice.survey.convert.store_columns`), conversion of response files
-(:class:`learnervoice.survey.convert.ChunkConverter`), SQL keys for tables
+(:class:`learnervoice.survey.convert.SqlConverter`), SQL keys for tables
 (:mod:`learnervoice.stats.variables`), the web questionnaire (:mod:`learnervoice.survey.webform`,
 the widget macros of ``web/templates/widgets.html``) and the mapping of columns
 (:mod:`learnervoice.survey.mapping`).
@@ -28,11 +28,8 @@ from ..survey.store import quote
 from ..text import normalize
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..errors import Problem
     from ..study.model import Band, DerivedVariable
-    from ..survey.convert import ChunkConverter
+    from ..survey.convert import SqlConverter
     from ..survey.readers import FileInfo
 
 Q = TypeVar("Q", bound=QuestionBase)
@@ -55,20 +52,12 @@ class QuestionType(ABC, Generic[Q]):
         return next(iter(self.store_columns(q)))
 
     @abstractmethod
-    def convert(
-        self, q: Q, src: QuestionSource, chunk: pd.DataFrame, ctx: ChunkConverter, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
-        """Store columns from a chunk of a response file; a problem for each cell that is not an answer."""
+    def convert(self, q: Q, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
+        """SQL of each store column over the staged response file; ``ctx.flag`` each cell that is not an answer."""
 
     def stored(self, q: Q, answer: Any) -> dict[str, Any]:
         """Store columns from an answer of the web questionnaire, as :meth:`parse_answer` gave it."""
         return {q.id: answer}
-
-    def condition_mask(self, q: Q, codes: tuple[str, ...], out: pd.DataFrame) -> pd.Series | None:
-        """As a condition's source: converted rows whose answer is one of the codes (None: not in the file)."""
-        if q.id not in out.columns:
-            return None
-        return out[q.id].isin(list(codes)).fillna(False).astype(bool)
 
     # --- tables ------------------------------------------------------------------------------------
 

@@ -12,10 +12,7 @@ from .numeric import number_answer
 from ..study.types import register
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..errors import Problem
-    from ..survey.convert import ChunkConverter
+    from ..survey.convert import SqlConverter
     from ..survey.mapping import QuestionSource
 
 
@@ -24,23 +21,14 @@ class BinnedType(QuestionType[BinnedNumeric]):
     column_type: ClassVar[str] = "DOUBLE"
     widget: ClassVar[str] = "number"
 
-    def convert(
-        self, q: BinnedNumeric, src: QuestionSource, chunk: pd.DataFrame, ctx: ChunkConverter, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
-        import pandas as pd
-
+    def convert(self, q: BinnedNumeric, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
         column = src.column
         assert column is not None
-        raw = ctx.cells(chunk, column)
-        numbers = ctx.numbers(q, column, raw, problems)
-        inside = pd.Series(False, index=raw.index)
-        for band in q.bands:
-            low = numbers >= band.min if band.min is not None else numbers.notna()
-            high = numbers <= band.max if band.max is not None else numbers.notna()
-            inside |= (low & high).fillna(False).astype(bool)
+        number = ctx.numbers(q, column)
+        inside = " OR ".join(_in_band(number, b) for b in q.bands)
         bands = ", ".join(b.label for b in q.bands)
-        ctx.flag(numbers.notna() & ~inside, raw, column, f"a number inside one of the bands ({bands})", problems)
-        return {q.id: numbers}
+        ctx.flag(column, f"{number} IS NOT NULL AND NOT ({inside})", f"a number inside one of the bands ({bands})")
+        return {q.id: number}
 
     def key_sql(self, q: BinnedNumeric) -> str:
         return band_case(quote(q.id), q.bands)
@@ -60,6 +48,12 @@ class BinnedType(QuestionType[BinnedNumeric]):
         if isinstance(number, float) and not any(b.contains(number) for b in q.bands):
             return AnswerProblem("band", _span(q))
         return number
+
+
+def _in_band(number: str, band: Band) -> str:
+    tests = [f"{number} >= {band.min!r}"] if band.min is not None else []
+    tests += [f"{number} <= {band.max!r}"] if band.max is not None else []
+    return "(" + (" AND ".join(tests) or "true") + ")"
 
 
 def _span(q: BinnedNumeric) -> tuple[float | None, float | None]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..stats.variables import Variable, literal
 from ..study.model import DerivedVariable, MultipleResponse
-from ..survey.convert import TICKED, UNTICKED, mr_column, split_ticks, value_key
+from ..survey.convert import TICKED, UNTICKED, Unreadable, mr_column, split_ticks, value_key
 from ..survey.mapping import QuestionSource
 from ..survey.store import quote
 from ..text import normalize
@@ -18,10 +18,7 @@ from .base import Answer, AnswerProblem, QuestionType
 from ..study.types import register
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..errors import Problem
-    from ..survey.convert import ChunkConverter
+    from ..survey.convert import SqlConverter
     from ..survey.readers import FileInfo
 
 
@@ -32,32 +29,20 @@ class MultipleResponseType(QuestionType[MultipleResponse]):
     def store_columns(self, q: MultipleResponse) -> dict[str, str]:
         return {mr_column(q.id, o.code): "BOOLEAN" for o in q.options}
 
-    def convert(
-        self, q: MultipleResponse, src: QuestionSource, chunk: pd.DataFrame, ctx: ChunkConverter,
-        problems: list[Problem],
-    ) -> dict[str, pd.Series]:
-        import pandas as pd
-
+    def convert(self, q: MultipleResponse, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
+        if not (src.option_columns or src.category_columns):
+            return _joined(q, src, ctx)
         if src.option_columns:
-            ticks = {code: _dichotomy(q, src, code, col, chunk, ctx, problems) for code, col in src.option_columns.items()}
-        elif src.category_columns:
-            ticks = _category_set(q, src, chunk, ctx, problems)
+            ticks = {code: _dichotomy(q, src, code, col, ctx) for code, col in src.option_columns.items()}
         else:
-            assert src.column is not None
-            ticks = _joined(q, src, ctx.cells(chunk, src.column), ctx, problems)
-        frame = pd.DataFrame({mr_column(q.id, o.code): ticks.get(o.code, False) for o in q.options}, index=chunk.index)
-        frame = frame.fillna(False).astype(bool)
-        answered = frame.any(axis=1)  # SPSS convention: no tick at all is a missing answer
-        return {name: frame[name].astype("boolean").where(answered, None) for name in frame.columns}
+            ticks = _category_set(q, src, ctx)
+        ticked = {o.code: ctx.helper(f"coalesce({ticks[o.code]}, false)") if o.code in ticks else "false"
+                  for o in q.options}
+        answered = " OR ".join(ticked.values())  # SPSS convention: no tick at all is a missing answer
+        return {mr_column(q.id, code): f"CASE WHEN {answered} THEN {tick} END" for code, tick in ticked.items()}
 
     def stored(self, q: MultipleResponse, answer: Any) -> dict[str, Any]:
         return {mr_column(q.id, o.code): o.code in answer for o in q.options}
-
-    def condition_mask(self, q: MultipleResponse, codes: tuple[str, ...], out: pd.DataFrame) -> pd.Series | None:
-        cols = [mr_column(q.id, c) for c in codes if mr_column(q.id, c) in out.columns]
-        if not cols:
-            return None
-        return out[cols].fillna(False).astype(bool).any(axis=1)
 
     def variable(self, q: MultipleResponse, asked: str) -> Variable:
         return Variable(q.id, q.text, q.type, q.options, asked, None, base_kind=q.base)
@@ -107,53 +92,48 @@ def predominant_case(d: DerivedVariable) -> str:
 # --- conversion of the three layouts ---------------------------------------------------------------
 
 
-def _dichotomy(
-    q: MultipleResponse, src: QuestionSource, code: str, column: str, chunk: pd.DataFrame, ctx: ChunkConverter,
-    problems: list[Problem],
-) -> pd.Series:
+def _dichotomy(q: MultipleResponse, src: QuestionSource, code: str, column: str, ctx: SqlConverter) -> str:
     option = next(o for o in q.options if o.code == code)
     ticked_values = set(TICKED) | {value_key(option.code), value_key(option.label)}
     if src.counted_value is not None:
         ticked_values = {value_key(src.counted_value)}
-    raw = chunk[column].astype(str).str.strip()
-    keys = raw.map({v: value_key(v) for v in raw.unique()})
-    ticked = keys.isin(ticked_values)
-    known = ticked | keys.isin(UNTICKED) | keys.map(lambda k: ctx.is_missing(column, k))
-    if src.counted_value is not None:
-        known = known | raw.map(_is_number_text)
-    ctx.flag(~known, raw, column, f"a tick for {option.label!r} (1/0, Y/empty or the option's label)", problems)
-    return ticked
+    expected = f"a tick for {option.label!r} (1/0, Y/empty or the option's label)"
+
+    def tick(raw: str) -> tuple[bool] | Unreadable:
+        key = value_key(raw)
+        if key in ticked_values:
+            return (True,)
+        if key in UNTICKED or ctx.is_missing(column, key) or (src.counted_value is not None and _is_number_text(key)):
+            return (False,)
+        return Unreadable(expected)
+
+    return ctx.recode(column, [("tick", "BOOLEAN")], tick)[0]
 
 
-def _category_set(
-    q: MultipleResponse, src: QuestionSource, chunk: pd.DataFrame, ctx: ChunkConverter, problems: list[Problem]
-) -> dict[str, pd.Series]:
-    import pandas as pd
-
-    ticks = {o.code: pd.Series(False, index=chunk.index) for o in q.options}
-    for column in src.category_columns:
-        codes = ctx.codes(q, src, column, ctx.cells(chunk, column), problems)
-        for code in ticks:
-            ticks[code] |= (codes == code).fillna(False).astype(bool)
-    return ticks
+def _category_set(q: MultipleResponse, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
+    codes = [ctx.codes(q, src, column) for column in src.category_columns]
+    return {o.code: "(" + " OR ".join(f"coalesce({c} = {literal(o.code)}, false)" for c in codes) + ")" for o in q.options}
 
 
-def _joined(
-    q: MultipleResponse, src: QuestionSource, raw: pd.Series, ctx: ChunkConverter, problems: list[Problem]
-) -> dict[str, pd.Series]:
+def _joined(q: MultipleResponse, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
+    """Ticks joined in one cell; a cell with no tick (empty, missing) is no answer."""
     assert src.column is not None
-    lookup = ctx.lookup(q, src, src.column)
-    parsed: dict[str, frozenset[str] | None] = {}
-    for value in raw.dropna().unique():
-        parsed[value] = split_ticks(value, lookup, src.separator)
-    sets = raw.map(lambda v: parsed[v] if isinstance(v, str) else frozenset()).astype(object)
-    bad = sets.isna()
-    if bad.any():
-        expected = "ticks separated by , ; or spaces, each one of " + ", ".join(o.label for o in q.options)
-        for idx, value in raw[bad].items():
-            problems.append(ctx.problem(idx, src.column, value, expected))
-    sets = sets.where(~bad, frozenset())
-    return {o.code: sets.map(lambda s, c=o.code: c in s).astype(bool) for o in q.options}
+    column = src.column
+    lookup = ctx.lookup(q, src, column)
+    expected = "ticks separated by , ; or spaces, each one of " + ", ".join(o.label for o in q.options)
+    no_answer = tuple(None for _ in q.options)
+
+    def ticks(raw: str) -> tuple[bool | None, ...] | Unreadable:
+        key = value_key(raw)
+        if key == "" or ctx.is_missing(column, key):
+            return no_answer
+        codes = split_ticks(raw.strip(), lookup, src.separator)
+        if codes is None:
+            return Unreadable(expected)
+        return tuple(o.code in codes for o in q.options) if codes else no_answer
+
+    outputs = [(mr_column(q.id, o.code), "BOOLEAN") for o in q.options]
+    return dict(zip((name for name, _ in outputs), ctx.recode(column, outputs, ticks)))
 
 
 def _is_number_text(value: str) -> bool:

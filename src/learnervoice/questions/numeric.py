@@ -12,10 +12,7 @@ from .base import Answer, AnswerProblem, QuestionType
 from ..study.types import register
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..errors import Problem
-    from ..survey.convert import ChunkConverter
+    from ..survey.convert import SqlConverter
     from ..survey.mapping import QuestionSource
 
 
@@ -49,21 +46,18 @@ class NumericType(QuestionType[Numeric]):
     column_type: ClassVar[str] = "DOUBLE"
     widget: ClassVar[str] = "number"
 
-    def convert(
-        self, q: Numeric, src: QuestionSource, chunk: pd.DataFrame, ctx: ChunkConverter, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
+    def convert(self, q: Numeric, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
         column = src.column
         assert column is not None
-        raw = ctx.cells(chunk, column)
-        numbers = ctx.numbers(q, column, raw, problems)
+        number = ctx.numbers(q, column)
         if q.id == ctx.config.weight:
-            ctx.flag(raw.isna(), raw.fillna(""), column, "a survey weight (every respondent needs one)", problems)
-            ctx.flag(numbers < 0, raw, column, "a weight of zero or more", problems)
+            ctx.flag(column, f"{ctx.cell(column)} IS NULL", "a survey weight (every respondent needs one)")
+            ctx.flag(column, f"{number} < 0", "a weight of zero or more")
         if q.min is not None:
-            ctx.flag(numbers < q.min, raw, column, f"a number of at least {q.min:g}", problems)
+            ctx.flag(column, f"{number} < {q.min!r}", f"a number of at least {q.min:g}")
         if q.max is not None:
-            ctx.flag(numbers > q.max, raw, column, f"a number of at most {q.max:g}", problems)
-        return {q.id: numbers}
+            ctx.flag(column, f"{number} > {q.max!r}", f"a number of at most {q.max:g}")
+        return {q.id: number}
 
     def variable(self, q: Numeric, asked: str) -> Variable:
         column = quote(q.id)

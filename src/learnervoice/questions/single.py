@@ -10,10 +10,7 @@ from .base import Answer, AnswerProblem, QuestionType
 from ..study.types import register
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..errors import Problem
-    from ..survey.convert import ChunkConverter
+    from ..survey.convert import SqlConverter
     from ..survey.mapping import QuestionSource
 
 C = TypeVar("C", bound=ChoiceQuestion)
@@ -26,11 +23,9 @@ class OneOption(QuestionType[C]):
     widget: ClassVar[str] = "radio"
     ordinal: ClassVar[bool] = False  # an ordered scale: tables give the median
 
-    def convert(
-        self, q: C, src: QuestionSource, chunk: pd.DataFrame, ctx: ChunkConverter, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
+    def convert(self, q: C, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
         assert src.column is not None
-        return {q.id: ctx.codes(q, src, src.column, ctx.cells(chunk, src.column), problems)}
+        return {q.id: ctx.codes(q, src, src.column)}
 
     def variable(self, q: C, asked: str) -> Variable:
         return Variable(q.id, q.text, self.kind, q.options, asked, guarded(asked, self.key_sql(q)), ordinal=self.ordinal)

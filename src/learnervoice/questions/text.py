@@ -11,10 +11,7 @@ from .base import Answer, AnswerProblem, QuestionType
 from ..study.types import register
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..errors import Problem
-    from ..survey.convert import ChunkConverter
+    from ..survey.convert import SqlConverter
     from ..survey.mapping import QuestionSource
 
 MAX_TEXT = 5000  # characters of an answer on the web questionnaire
@@ -22,12 +19,9 @@ MAX_TEXT = 5000  # characters of an answer on the web questionnaire
 
 @register(OpenText)
 class OpenTextType(QuestionType[OpenText]):
-    def convert(
-        self, q: OpenText, src: QuestionSource, chunk: pd.DataFrame, ctx: ChunkConverter, problems: list[Problem]
-    ) -> dict[str, pd.Series]:
+    def convert(self, q: OpenText, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
         assert src.column is not None
-        raw = ctx.cells(chunk, src.column)
-        return {q.id: raw.where(raw.notna(), None)}
+        return {q.id: ctx.cell(src.column)}
 
     def variable(self, q: OpenText, asked: str) -> Variable:
         answered = f"CASE WHEN trim({quote(q.id)}) <> '' THEN {literal(ANSWERED)} END"

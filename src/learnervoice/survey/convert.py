@@ -1,26 +1,37 @@
-"""Turn a chunk of text cells into typed answers, collecting every problem on the way.
+"""Turn a staged response file into typed answers with SQL, collecting every problem on the way.
 
-Work is done per column and per distinct value, never per respondent, so a
-chunk of 50,000 rows costs a handful of vectorised pandas operations.
+The file's cells sit in a DuckDB table of text (see :mod:`learnervoice.survey.staging`). Each
+question's type says, as SQL expressions over that table, what its store columns hold
+(:meth:`QuestionType.convert`), asking this module's :class:`SqlConverter` for the pieces:
+option codes looked up once per *distinct* cell in Python (so spelling rules stay in one place
+and a million rows cost a handful of lookups), numbers cast in SQL, checks run as one scan.
+Problems are kept per column: the first few with their rows, and a count.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
+from ..study.model import BinnedNumeric, ChoiceQuestion, Numeric, StudyConfig
 from ..study.types import question_type
-from ..study.model import BinnedNumeric, ChoiceQuestion, Numeric, Question, StudyConfig
+from ..text import normalize, number_text
 from .mapping import Mapping, QuestionSource
 from .readers import FileInfo
-from ..text import normalize, number_text
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import duckdb
+
+    from .staging import Staged
 
 TICKED = frozenset({"1", "y", "yes", "true", "x", "checked", "selected", "si", "sí", "oui", "ja"})
 UNTICKED = frozenset({"0", "n", "no", "false", "", "not selected", "unchecked"})
+PROBLEMS_PER_COLUMN = 20
+CASE_LIMIT = 256  # distinct cells written as a CASE expression; more go through a lookup table
+WHITESPACE = " \t\r\n\u00a0\u2007\u202f\u3000\ufeff"
 
 
 def store_columns(config: StudyConfig) -> dict[str, str]:
@@ -35,183 +46,327 @@ def mr_column(question_id: str, code: str) -> str:
     return f"{question_id}__{code}"
 
 
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Unreadable:
+    """A cell that is not an answer, with what was expected instead (a recode function's refusal)."""
+
+    __slots__ = ("expected",)
+
+    def __init__(self, expected: str) -> None:
+        self.expected = expected
+
+
 @dataclass
-class ChunkResult:
-    frame: pd.DataFrame
-    problems: list[Problem]
+class ColumnProblems:
+    """Problems of one column: the first few, and how many there are."""
+
+    shown: list[Problem] = field(default_factory=list)
+    count: int = 0
 
 
-class ChunkConverter:
-    """Converts chunks of one file under one mapping.
+@dataclass
+class _Check:
+    column: str
+    condition: str  # SQL true for rows with the problem
+    expected: str
 
-    Each question's type converts its columns (:meth:`QuestionType.convert`) with the helpers here:
-    cells as text, option codes, numbers, and problems reported against the file's rows.
+
+@dataclass
+class OptionLookup:
+    """How a cell's text finds its option: exactly (case, accents and spacing aside), then loosely for labels.
+
+    A code wins over a label, a label over an alias, so two options whose codes and labels cross
+    (code ``a`` labelled "b", code ``b`` labelled "a") still read each cell as the code it is. The
+    file's value labels (SPSS, Stata) lead from a stored value to the option of that label. Loose
+    matching (punctuation and spacing ignored: "Strongly agree." = "strongly-agree") is for labels
+    only, never codes, so code ``1.5`` is not code ``15``.
     """
 
-    def __init__(self, config: StudyConfig, info: FileInfo, mapping: Mapping, source_name: str) -> None:
+    exact: dict[str, str]
+    loose: dict[str, str]
+
+    @classmethod
+    def of(cls, q: ChoiceQuestion | BinnedNumeric, value_labels: dict[str, str], given: dict[str, str]) -> OptionLookup:
+        lookup = cls({}, {})
+        for o in q.options:
+            lookup.exact.setdefault(value_key(o.code), o.code)
+        for spellings in ((o.label,) for o in q.options), (o.aliases for o in q.options):
+            for o, names in zip(q.options, spellings):
+                for spelling in names:
+                    lookup.exact.setdefault(value_key(spelling), o.code)
+                    lookup.loose.setdefault(label_key(spelling), o.code)
+        for raw_value, label in value_labels.items():
+            code = lookup.code(label)
+            if code is not None:
+                lookup.exact.setdefault(value_key(raw_value), code)
+        for raw_value, code in given.items():
+            lookup.exact[value_key(raw_value)] = code
+        return lookup
+
+    def code(self, text: str) -> str | None:
+        """The option code this text stands for, or None."""
+        found = self.exact.get(value_key(text))
+        if found is None:
+            loose = label_key(text)
+            found = self.loose.get(loose) if loose else None
+        return found
+
+
+class SqlConverter:
+    """The SQL that turns a staged file's cells into store columns, and the problems found.
+
+    Question types call :meth:`cell`, :meth:`codes`, :meth:`recode`, :meth:`numbers` and
+    :meth:`flag` from the function given to :meth:`prepare`, which runs it twice: once to learn
+    which columns' distinct cells and which checks it needs, then — after one scan of the file
+    that gathers them all — for real. :meth:`find_problems` then reports, and the importer inserts
+    ``SELECT <expressions> FROM <the kept rows>``.
+    """
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, config: StudyConfig, info: FileInfo, mapping: Mapping,
+        staged: Staged, where: str = "true", *, row_offset: int = 1,
+    ) -> None:
+        self.con = con
         self.config = config
         self.info = info
         self.mapping = mapping
-        self.source_name = source_name
+        self.staged = staged
+        self.where = where
+        self.row_offset = row_offset  # a record's `_rid` + this = its row in the file, as a spreadsheet shows it
         self.missing = {normalize(v) for v in config.missing_values}
-        self.missing_folded = {v.strip().casefold() for v in config.missing_values}
-        self._lookups: dict[str, dict[str, str]] = {}
+        self.rows_read = 0  # data records in the file
+        self.rows_kept = 0  # ... that the filter keeps
+        self._collecting = False
+        self._distinct_cells: dict[str, list[str]] = {}
+        self._check_counts: dict[str, int] = {}
+        self._reset()
 
-    def convert(self, chunk: pd.DataFrame) -> ChunkResult:
-        import pandas as pd
+    def _reset(self) -> None:
+        self._checks: list[_Check] = []
+        self._bad_values: dict[str, dict[str, str]] = {}  # column -> bad raw cell -> what was expected
+        self._lookup_tables = 0
+        self.helpers: dict[str, str] = {}  # helper column -> SQL, computed once per row before the store columns
+        self._lookups: dict[str, OptionLookup] = {}
 
-        problems: list[Problem] = []
-        out = pd.DataFrame(index=chunk.index)
-        out["respondent_id"] = self._respondent_ids(chunk, problems)
-        out["_row"] = chunk.index.to_numpy() + self.info.header_rows + 1
-        for q in self.config.questions:
-            src = self.mapping.questions.get(q.id)
-            if src is None or any(c not in chunk.columns for c in src.columns()):
-                continue
-            for name, series in question_type(q).convert(q, src, chunk, self, problems).items():
-                out[name] = series
-        self._check_conditions(out, problems)
-        return ChunkResult(out, problems)
+    def prepare(self, build: Callable[[], dict[str, str]]) -> dict[str, str]:
+        """The store columns' SQL that `build` writes, with everything it looks up gathered in one scan."""
+        self._collecting = True
+        build()
+        self._collecting = False
+        self._scan()
+        self._reset()
+        return build()
 
-    # --- identity -------------------------------------------------------------------------
+    def _scan(self) -> None:
+        """One pass over the file: its rows, the rows kept, each needed column's distinct cells, each check's count.
 
-    def _respondent_ids(self, chunk: pd.DataFrame, problems: list[Problem]) -> pd.Series:
-        import pandas as pd
+        Plain aggregates (a `histogram` of each needed column), so memory stays that of the distinct
+        cells however long the file is.
+        """
+        columns = sorted(self._distinct_cells)
+        checks = list(dict.fromkeys(check.condition for check in self._checks))
+        parts = ["count(*)", f"count(*) FILTER (WHERE {self.where})"]
+        parts += [f"histogram({self.column(c)}) FILTER (WHERE {self.where})" for c in columns]
+        parts += [f"count(*) FILTER (WHERE {self.where} AND coalesce({c}, false))" for c in checks]
+        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {self.staged.scan}").fetchone()
+        assert row is not None
+        self.rows_read, self.rows_kept = int(row[0]), int(row[1])
+        for name, histogram in zip(columns, row[2: 2 + len(columns)]):
+            self._distinct_cells[name] = [cell for cell in (histogram or {}) if cell is not None]
+        self._check_counts = {c: int(n) for c, n in zip(checks, row[2 + len(columns):])}
 
-        col = self.mapping.respondent_id
-        if col is None:
-            stem = self.source_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            return pd.Series([f"{stem}-{self.info.row_number(int(i))}" for i in chunk.index], index=chunk.index)
-        ids = chunk[col].astype(str).str.strip().str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
-        for idx in ids.index[ids == ""]:
-            problems.append(Problem(self.info.name, self.info.row_number(int(idx)), col, "", "a respondent id"))
-        return ids
+    # --- what the questions ask for -------------------------------------------------------------
 
-    # --- helpers for question types ------------------------------------------------------
+    def column(self, name: str) -> str:
+        """The staged relation's column holding the file's column `name` (raw text, NULL when empty)."""
+        return quote(self.staged.columns[name])
 
-    def cells(self, chunk: pd.DataFrame, column: str) -> pd.Series:
-        """Stripped text; None where the cell is empty or a declared missing value."""
-        import pandas as pd
+    def text(self, name: str) -> str:
+        """SQL of a cell as written, trimmed; NULL when empty."""
+        return f"NULLIF(trim({self.column(name)}, {literal(WHITESPACE)}), '')"
 
-        text = chunk[column].astype(str).str.strip()
-        missing = text.eq("")
-        if self.missing_folded:
-            missing |= text.str.casefold().isin(self.missing_folded)
-        for lo, hi in self.info.user_missing.get(column, []):
-            missing |= pd.to_numeric(text, errors="coerce").between(lo, hi).fillna(False).astype(bool)
-        return text.astype(object).where(~missing.astype(bool), None)
+    def cell(self, name: str) -> str:
+        """SQL of a cell as text: trimmed; NULL when empty, a declared missing value or user-missing."""
+        text = self.text(name)
+        tests = [f"lower({text}) IN ({', '.join(literal(v) for v in sorted(self.missing))})"] if self.missing else []
+        for lo, hi in self.info.user_missing.get(name, []):
+            tests.append(f"coalesce(TRY_CAST({text} AS DOUBLE) BETWEEN {_num(lo)} AND {_num(hi)}, false)")
+        if not tests:
+            return text
+        return f"CASE WHEN {' OR '.join(tests)} THEN NULL ELSE {text} END"
 
-    def is_missing(self, column: str, key: str) -> bool:
+    def recode(
+        self, name: str, outputs: Sequence[tuple[str, str]], fn: Callable[[str], tuple[Any, ...] | Unreadable],
+    ) -> list[str]:
+        """SQL of several values computed from each distinct raw cell of a column by `fn`.
+
+        `outputs` names each value and its SQL type; `fn` gets the cell as written (never None) and
+        returns the values, or :class:`Unreadable` (a problem, reported with the rows holding that cell).
+        An empty or missing cell gives NULL in every output unless `fn` is asked about it too.
+        """
+        mapping: dict[str, tuple[Any, ...]] = {}
+        for raw in self._distinct(name):
+            result = fn(raw)
+            if isinstance(result, Unreadable):
+                self._bad_values.setdefault(name, {})[raw] = result.expected
+            else:
+                mapping[raw] = result
+        return self._lookup_sql(name, outputs, mapping)
+
+    def codes(self, q: ChoiceQuestion | BinnedNumeric, src: QuestionSource, name: str) -> str:
+        """SQL of the option code of a column's cells (by code, label, alias or the file's value label)."""
+        lookup = self.lookup(q, src, name)
+        expected = "one of " + ", ".join(f"{o.code} ({o.label})" for o in q.options)
+
+        def code(raw: str) -> tuple[Any, ...] | Unreadable:
+            key = value_key(raw)
+            if key == "" or self.is_missing(name, key):
+                return (None,)
+            found = lookup.code(raw)
+            return (found,) if found is not None else Unreadable(expected)
+
+        return self.recode(name, [("code", "VARCHAR")], code)[0]
+
+    def lookup(self, q: ChoiceQuestion | BinnedNumeric, src: QuestionSource, name: str) -> OptionLookup:
+        """Every spelling of an option in this column (code, label, alias, the file's value label) -> its code."""
+        key = f"{q.id}:{name}"
+        if key not in self._lookups:
+            self._lookups[key] = OptionLookup.of(q, self.info.value_labels.get(name, {}), src.values)
+        return self._lookups[key]
+
+    def is_missing(self, name: str, key: str) -> bool:
         """Whether a cell's key (:func:`value_key`) is a declared or user-missing value."""
-        return self._user_missing(column, key) or key in self.missing
-
-    def _user_missing(self, column: str, value: str) -> bool:
-        ranges = self.info.user_missing.get(column)
+        if key in self.missing:
+            return True
+        ranges = self.info.user_missing.get(name)
         if not ranges:
             return False
         try:
-            number = float(value)
+            number = float(key)
         except ValueError:
             return False
         return any(lo <= number <= hi for lo, hi in ranges)
 
-    def codes(
-        self, q: ChoiceQuestion | BinnedNumeric, src: QuestionSource, column: str, raw: pd.Series,
-        problems: list[Problem],
-    ) -> pd.Series:
-        """Option codes of a column's cells (by code, label, alias or value label); a problem for each unknown one."""
-        codes = _translate(raw, self.lookup(q, src, column))
-        bad = raw.notna() & codes.isna()
-        if bad.any():
-            expected = "one of " + ", ".join(f"{o.code} ({o.label})" for o in q.options)
-            for idx, value in raw[bad].items():
-                problems.append(self.problem(idx, column, value, expected))
-        return codes
+    def numbers(self, q: Numeric | BinnedNumeric, name: str) -> str:
+        """SQL of a column's cells as numbers (in the file's decimal mark); problems for text and fractions."""
+        cell = self.cell(name)
+        text = cell
+        if self.info.decimal_comma:
+            text = f"replace(replace({cell}, '.', ''), ',', '.')"
+        number = f"TRY_CAST({text} AS DOUBLE)"
+        self.flag(name, f"{cell} IS NOT NULL AND ({number} IS NULL OR isnan({number}))", "a number")
+        if q.integer:
+            self.flag(name, f"{number} <> floor({number})", "a whole number")
+        return f"CASE WHEN isnan({number}) THEN NULL ELSE {number} END"
 
-    def lookup(self, q: ChoiceQuestion | BinnedNumeric, src: QuestionSource, column: str) -> dict[str, str]:
-        """Matching key (:func:`value_key`) of every spelling of an option in this column -> its code."""
-        key = f"{q.id}:{column}"
-        if key not in self._lookups:
-            table: dict[str, str] = {}
-            for o in q.options:
-                for name in (o.code, o.label, *o.aliases):
-                    table[value_key(name)] = o.code
-            labels = self.info.value_labels.get(column, {})
-            for raw_value, label in labels.items():
-                code = table.get(value_key(label))
-                if code is not None:
-                    table.setdefault(value_key(raw_value), code)
-            for raw_value, code in src.values.items():
-                table[value_key(raw_value)] = code
-            self._lookups[key] = table
-        return self._lookups[key]
+    def helper(self, sql: str) -> str:
+        """A name for a value computed once per row, for store columns that use it several times."""
+        name = f"_h{len(self.helpers)}"
+        self.helpers[name] = sql
+        return name
 
-    def numbers(self, q: Numeric | BinnedNumeric, column: str, raw: pd.Series, problems: list[Problem]) -> pd.Series:
-        """Numbers of a column's cells (in the file's decimal mark); problems for text and for fractions of integers."""
+    def flag(self, name: str, condition: str, expected: str) -> None:
+        """A problem for every row where `condition` (SQL) is true, reported against column `name`."""
+        self._checks.append(_Check(name, condition, expected))
+
+    # --- the problems -----------------------------------------------------------------------------
+
+    def find_problems(self) -> dict[str, ColumnProblems]:
+        """Every problem of the kept rows, by column: the first few with their rows, and a count."""
+        found: dict[str, ColumnProblems] = {}
+        for name, bad in self._bad_values.items():
+            self._rows_with(found, name, f"{self.column(name)} IN ({', '.join(literal(v) for v in bad)})",
+                            lambda raw, bad=bad: bad.get(raw, ""))  # type: ignore[misc]
+        for check in self._checks:
+            if self._check_counts.get(check.condition):
+                self._rows_with(found, check.column, f"coalesce({check.condition}, false)",
+                                lambda raw, e=check.expected: e)  # type: ignore[misc]
+        return found
+
+    def _rows_with(
+        self, found: dict[str, ColumnProblems], name: str, condition: str, expected: Callable[[str], str]
+    ) -> None:
+        col = self.column(name)
+        rows = f"{self.staged.numbered} AS staged WHERE {self.where} AND {condition}"
+        total = self.con.execute(f"SELECT count(*) FROM {rows}").fetchone()
+        shown = self.con.execute(f"SELECT _rid, {col} FROM {rows} ORDER BY _rid LIMIT {PROBLEMS_PER_COLUMN}").fetchall()
+        entry = found.setdefault(name, ColumnProblems())
+        entry.count += int(total[0]) if total else 0
+        labels = self.info.value_labels.get(name, {})
+        for index, raw in shown:
+            if len(entry.shown) < PROBLEMS_PER_COLUMN:
+                value = "" if raw is None else str(raw)
+                label = labels.get(number_text(value.strip()))
+                entry.shown.append(Problem(self.info.name, self.row_number(int(index)), name, value,
+                                           expected(value), label=label))
+
+    def row_number(self, rid: int) -> int:
+        """The file's row (as a spreadsheet shows it) of a record's index."""
+        return rid + self.row_offset
+
+    # --- SQL of looked-up values ------------------------------------------------------------------
+
+    def _distinct(self, name: str) -> list[str]:
+        if self._collecting:
+            self._distinct_cells.setdefault(name, [])
+        return self._distinct_cells.get(name, [])
+
+    def _lookup_sql(self, name: str, outputs: Sequence[tuple[str, str]], mapping: dict[str, tuple[Any, ...]]) -> list[str]:
+        col = self.column(name)
+        if len(mapping) <= CASE_LIMIT:
+            return [_case(col, {raw: values[i] for raw, values in mapping.items()}, sql_type)
+                    for i, (_, sql_type) in enumerate(outputs)]
         import pandas as pd
 
-        text = raw
-        if self.info.decimal_comma:
-            text = raw.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
-        self.flag(raw.notna() & numbers.isna(), raw, column, "a number", problems)
-        if q.integer:
-            self.flag(numbers.notna() & (numbers % 1 != 0), raw, column, "a whole number", problems)
-        return numbers
-
-    def flag(self, mask: pd.Series, raw: pd.Series, column: str, expected: str, problems: list[Problem]) -> None:
-        """A problem for each row of the mask."""
-        mask = mask.fillna(False).astype(bool)
-        for idx in mask.index[mask]:
-            problems.append(self.problem(idx, column, raw[idx], expected))
-
-    def problem(self, index: Any, column: str, value: Any, expected: str) -> Problem:
-        """A problem in a cell, by the chunk's index of its row."""
-        return Problem(self.info.name, self.info.row_number(int(index)), column, value, expected)
-
-    # --- conditions -----------------------------------------------------------------------
-
-    def _check_conditions(self, out: pd.DataFrame, problems: list[Problem]) -> None:
-        for q in self.config.questions:
-            if q.ask_if is None or not _present(q, out):
-                continue
-            asked = asked_mask(self.config, q.ask_if.question, q.ask_if.any_of, out)
-            if asked is None:
-                continue
-            answered = _answered(q, out)
-            wrong = answered & ~asked
-            src = self.mapping.questions[q.id]
-            column = src.columns()[0] if src.columns() else q.id
-            for idx in wrong.index[wrong]:
-                problems.append(
-                    Problem(
-                        self.info.name, int(out.at[idx, "_row"]), column, None,
-                        f"no answer: question {q.id!r} is asked only if {q.ask_if.question!r} "
-                        f"is one of {list(q.ask_if.any_of)}",
-                    )
-                )
+        self._lookup_tables += 1
+        table = f"lookup_{self._lookup_tables}"
+        frame = pd.DataFrame([(raw, *values) for raw, values in mapping.items()],
+                             columns=["raw", *(f"v{i}" for i in range(len(outputs)))])
+        self.con.register(f"{table}_frame", frame)
+        casts = ", ".join(f"CAST(v{i} AS {t}) AS v{i}" for i, (_, t) in enumerate(outputs))
+        self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT raw, {casts} FROM {table}_frame")
+        self.con.unregister(f"{table}_frame")
+        return [f"(SELECT v{i} FROM {table} WHERE {table}.raw = staged.{col})" for i in range(len(outputs))]
 
 
-def asked_mask(config: StudyConfig, question_id: str, codes: tuple[str, ...], out: pd.DataFrame) -> pd.Series | None:
-    source = config.question(question_id)
-    return question_type(source).condition_mask(source, codes, out)
+def _case(col: str, values: dict[str, Any], sql_type: str) -> str:
+    whens = " ".join(f"WHEN {literal(raw)} THEN {_sql_value(v, sql_type)}" for raw, v in values.items())
+    if not whens:
+        return f"CAST(NULL AS {sql_type})"
+    return f"CASE {col} {whens} ELSE CAST(NULL AS {sql_type}) END"
 
 
-def _present(q: Question, out: pd.DataFrame) -> bool:
-    return question_type(q).answer_column(q) in out.columns
+def _sql_value(value: Any, sql_type: str) -> str:
+    if value is None:
+        return f"CAST(NULL AS {sql_type})"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _num(float(value))
+    return literal(str(value))
 
 
-def _answered(q: Question, out: pd.DataFrame) -> pd.Series:
-    return out[question_type(q).answer_column(q)].notna().astype(bool)
+def _num(value: float) -> str:
+    if math.isinf(value):
+        return "'inf'::DOUBLE" if value > 0 else "'-inf'::DOUBLE"
+    return repr(float(value))
 
 
-def split_ticks(cell: str, lookup: dict[str, str], separator: str | None) -> frozenset[str] | None:
+def split_ticks(cell: str, lookup: OptionLookup, separator: str | None) -> frozenset[str] | None:
     """Split a cell of joined ticks into option codes; None when some part matches no option.
 
     Labels may hold the separator themselves (Google Forms joins labels with ", "),
     so adjacent pieces are joined back greedily until they make a known label.
 
-    >>> split_ticks("Online, mixed", {"online": "on", "mixed": "mx"}, None) == frozenset({"on", "mx"})
+    >>> lookup = OptionLookup({"online": "on", "mixed": "mx"}, {})
+    >>> split_ticks("Online, mixed", lookup, None) == frozenset({"on", "mx"})
     True
     """
     candidates: tuple[str, ...] = (separator,) if separator else (";", ",", " ")
@@ -222,16 +377,13 @@ def split_ticks(cell: str, lookup: dict[str, str], separator: str | None) -> fro
     return None
 
 
-def _greedy_split(pieces: list[str], sep: str, lookup: dict[str, str]) -> frozenset[str] | None:
+def _greedy_split(pieces: list[str], sep: str, lookup: OptionLookup) -> frozenset[str] | None:
     codes: set[str] = set()
     i = 0
     while i < len(pieces):
         for j in range(len(pieces), i, -1):
             candidate = sep.join(pieces[i:j]).strip()
-            if not candidate:
-                code: str | None = ""
-            else:
-                code = lookup.get(value_key(candidate))
+            code: str | None = "" if not candidate else lookup.code(candidate)
             if code is not None:
                 if code:
                     codes.add(code)
@@ -242,12 +394,11 @@ def _greedy_split(pieces: list[str], sep: str, lookup: dict[str, str]) -> frozen
     return frozenset(codes)
 
 
-def _translate(raw: pd.Series, lookup: dict[str, str]) -> pd.Series:
-    """Option codes for raw cells, looked up once per distinct value (None: missing or unknown)."""
-    table = {v: lookup.get(value_key(v)) for v in raw.dropna().unique()}
-    return raw.map(table).astype(object).where(raw.notna(), None)
-
-
 def value_key(value: str) -> str:
     """The form in which a raw value is matched against codes, labels and aliases."""
-    return normalize(number_text(value))
+    return normalize(number_text(value.strip()))
+
+
+def label_key(value: str) -> str:
+    """A looser form for labels: punctuation and spacing differences do not matter ("Strongly agree." = "strongly-agree")."""
+    return "".join(ch for ch in normalize(value) if ch.isalnum())

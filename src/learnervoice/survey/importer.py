@@ -1,35 +1,44 @@
 """Import a response file into the study's store, all or nothing.
 
-Validation runs over the whole file, chunk by chunk, and reports every problem
-at once (up to a cap); rows reach the store only when there is none.
-Re-importing the same file with the same mapping changes nothing.
+The file is staged in DuckDB (:mod:`.staging`), converted by SQL the question types write
+(:mod:`.convert`), checked as a whole — every problem at once, the first few per column with a
+count — and inserted only when there is none; the study's policies for inconsistent answers and
+duplicate ids (:mod:`.policies`) then apply, each counted in the import record. Re-importing the
+same file with the same settings changes nothing. A source is the file's path relative to the
+study folder, so `wave2/export.csv` never replaces `wave1/export.csv`; the same content under a
+second name is refused unless it replaces the first.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidResponsesError, Problem
 from ..study.load import Study
-from ..study.model import ImportMapping
-from .convert import ChunkConverter
+from ..study.model import ImportMapping, ResponseSource
+from ..study.types import question_type
+from .convert import SqlConverter, literal, quote
 from .mapping import Mapping, resolve_mapping
-from .readers import FileInfo, open_response_file
+from .policies import apply_conditions, apply_duplicates, check_clashes, filter_sql
+from .readers import open_response_file
+from .staging import reading, stage
 from .store import import_records, write_transaction
 
 if TYPE_CHECKING:
     import duckdb
 
-MAX_PROBLEMS_SHOWN = 200
+Progress = Callable[[str], None]
 
 
 @dataclass
 class ImportReport:
-    """What an import did, for the CLI to print."""
+    """What an import did, for the CLI to print and the import record to keep."""
 
     source: str
     format: str
@@ -37,6 +46,7 @@ class ImportReport:
     status: str  # "imported", "unchanged" or "checked" (dry run)
     mapping: Mapping
     notes: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 class _DryRun(Exception):
@@ -47,132 +57,209 @@ def import_responses(
     study: Study,
     file: Path | str,
     *,
-    format: str = "auto",
+    format: str | None = None,
     encoding: str | None = None,
     mapping: ImportMapping | dict[str, Any] | None = None,
     respondent_id: str | None = None,
     dry_run: bool = False,
+    replace: str | None = None,
+    settings: dict[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Validate a response file against the instrument and store it in one transaction.
+
+    Settings a file declared in study.yaml (``responses:``) gives are used unless overridden here:
+    format, encoding, respondent_id, mapping, and in `settings` skip_rows, header_rows, filter,
+    ignore_columns, on_inconsistent, on_duplicate.
 
     >>> study = open_study("examples/microcredentials-2023")  # doctest: +SKIP
     >>> import_responses(study, "examples/microcredentials-2023/data/responses.csv").rows  # doctest: +SKIP
     41
     """
     path = Path(file)
-    if isinstance(mapping, dict):
-        mapping = ImportMapping.model_validate(mapping)
-    response_file = open_response_file(path, format=format, encoding=encoding)
+    given = {"format": format, "encoding": encoding, "respondent_id": respondent_id,
+             "mapping": mapping, **(settings or {})}
+    declared = effective_settings(study, path, given)
+    say = progress or (lambda message: None)
+    say(f"reading {path.name}")
+    response_file = open_response_file(path, **_reader_options(declared))
     info = response_file.info
-    resolved, problems = resolve_mapping(study.config, info, mapping, respondent_id=respondent_id)
+    resolved, problems = resolve_mapping(study.config, info, declared.mapping, respondent_id=declared.respondent_id,
+                                         ignore=declared.ignore_columns)
     if problems:
         raise InvalidResponsesError(problems, summary="The file does not match the instrument; nothing was imported")
     source = source_name(study, path)
-    digest = _fingerprint(path, info.format, resolved)
-    previous = import_records(study).get(source)
-    if previous is not None and previous.sha256 == digest and not dry_run:
+    content = _content_digest(path)
+    digest = _fingerprint(content, info.format, resolved, declared)
+    records = import_records(study)
+    previous = records.get(source)
+    if previous is not None and previous.sha256 == digest and not dry_run and replace in (None, source):
         return ImportReport(source, info.format, previous.rows, "unchanged", resolved, info.notes)
-
-    converter = ChunkConverter(study.config, info, resolved, source)
+    _refuse_second_copy(study, path, source, content, replace)
     try:
         with write_transaction(study) as con:
-            con.execute("DELETE FROM responses WHERE _source = ?", [source])
-            rows = _insert_chunks(con, response_file.chunks(), converter, info, source)
-            _check_identities(con, info, source, resolved)
+            report = _import(con, study, response_file, resolved, declared, source, say)
+            if replace not in (None, source):
+                _drop_source(con, study, str(replace))
+            check_clashes(con, info, source, resolved)
             if dry_run:
-                raise _DryRun
-            _record_import(con, source, digest, rows, info.format)
-    except _DryRun:
-        return ImportReport(source, info.format, rows, "checked", resolved, info.notes)
-    return ImportReport(source, info.format, rows, "imported", resolved, info.notes)
+                raise _DryRun(report)
+            _record_import(con, source, digest, content, report)
+    except _DryRun as done:
+        checked: ImportReport = done.args[0]
+        checked.status = "checked"
+        return checked
+    return report
+
+
+def effective_settings(study: Study, path: Path, given: dict[str, Any]) -> ResponseSource:
+    """The file's settings: study.yaml's declaration of it (matched by path), overridden by what is given."""
+    wanted = path.resolve()
+    declared = next((d for d in study.config.responses if study.resolve(d.file) == wanted), None)
+    base = declared.model_dump(by_alias=True, exclude_defaults=True) if declared is not None else {}
+    base["file"] = declared.file if declared is not None else str(path)
+    mapping = given.pop("mapping", None)
+    if isinstance(mapping, ImportMapping):
+        mapping = mapping.model_dump(exclude_defaults=True)
+    if mapping is not None:
+        base["mapping"] = mapping
+    base.update({k: v for k, v in given.items() if v is not None and v != () and v != []})
+    return ResponseSource.model_validate(base)
 
 
 def sync_declared_sources(study: Study) -> list[ImportReport]:
     """Bring the store up to date with the response files study.yaml declares."""
-    reports = []
-    for declared in study.config.responses:
-        reports.append(
-            import_responses(
-                study,
-                study.resolve(declared.file),
-                format=declared.format,
-                encoding=declared.encoding,
-                respondent_id=declared.respondent_id,
-                mapping=declared.mapping,
-            )
-        )
-    return reports
+    return [import_responses(study, study.resolve(declared.file)) for declared in study.config.responses]
 
 
 def source_name(study: Study, path: Path) -> str:
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(study.folder).as_posix()
-    except ValueError:
-        return resolved.name
+    """A file study.yaml declares is named as declared; any other by its path relative to the study folder
+    (`../wave1/export.csv` for a file beside it), links not followed."""
+    wanted = path.resolve()
+    for declared in study.config.responses:
+        if study.resolve(declared.file) == wanted:
+            return Path(os.path.normpath(declared.file)).as_posix()
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(study.folder))).as_posix()
 
 
-def _fingerprint(path: Path, fmt: str, mapping: Mapping) -> str:
+def _reader_options(declared: ResponseSource) -> dict[str, Any]:
+    options: dict[str, Any] = {"format": declared.format, "encoding": declared.encoding}
+    if declared.skip_rows:
+        options["skip_rows"] = declared.skip_rows
+    if declared.header_rows is not None:
+        options["header_rows"] = declared.header_rows
+    return options
+
+
+def _import(
+    con: duckdb.DuckDBPyConnection, study: Study, response_file: Any, mapping: Mapping, declared: ResponseSource,
+    source: str, say: Progress,
+) -> ImportReport:
+    info = response_file.info
+    staged = stage(con, response_file)
+    where, filter_problems = filter_sql(info, staged, declared.filter)
+    if filter_problems:
+        raise InvalidResponsesError(filter_problems, summary="The filter names columns the file does not have")
+    converter = SqlConverter(con, study.config, info, mapping, staged, where, row_offset=info.row_number(0))
+    say("checking every cell")
+    with reading(info):
+        expressions = converter.prepare(lambda: _expressions(converter, mapping, source))
+        _raise_problems(converter)
+        say("storing")
+        con.execute("DELETE FROM responses WHERE _source = ?", [source])
+        select = ", ".join(f"{sql} AS {quote(name)}" for name, sql in expressions.items())
+        con.execute(f"INSERT INTO responses BY NAME SELECT {select} FROM {staged.with_helpers(converter.helpers, where)}")
+    details: dict[str, Any] = {"ignored_columns": mapping.ignored_columns, "declared_ignored": mapping.declared_ignored}
+    notes = list(info.notes)
+    left_out = converter.rows_read - converter.rows_kept
+    if left_out:
+        notes.append(f"the filter left out {left_out:,} of {converter.rows_read:,} row(s)")
+        details["left_out_by_filter"] = left_out
+    notes += apply_duplicates(con, info, source, mapping, declared.on_duplicate, details)
+    notes += apply_conditions(con, study.config, info, source, mapping, declared.on_inconsistent, details)
+    rows = _count(con, "SELECT count(*) FROM responses WHERE _source = ?", [source])
+    if rows == 0:
+        why = "the filter left no responses" if left_out else "the file has a header but no responses"
+        raise InvalidResponsesError([Problem(info.name, None, None, None, why)])
+    if mapping.ignored_columns:
+        notes.append(f"columns not imported: {', '.join(mapping.ignored_columns)} "
+                     "(list them under ignore_columns in study.yaml to say it is on purpose)")
+    return ImportReport(source, info.format, rows, "imported", mapping, notes, details)
+
+
+def _expressions(converter: SqlConverter, mapping: Mapping, source: str) -> dict[str, str]:
+    expressions = {"respondent_id": _id_sql(converter, mapping, source), "_row": f"_rid + {converter.row_offset}",
+                   "_source": literal(source)}
+    for q in converter.config.questions:
+        src = mapping.questions.get(q.id)
+        if src is not None:
+            expressions |= question_type(q).convert(q, src, converter)
+    return expressions
+
+
+def _id_sql(converter: SqlConverter, mapping: Mapping, source: str) -> str:
+    column = mapping.respondent_id
+    if column is None:
+        stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return f"{literal(stem + '-')} || CAST(_rid + {converter.row_offset} AS VARCHAR)"
+    cell = converter.text(column)
+    converter.flag(column, f"{cell} IS NULL", "a respondent id")
+    return f"regexp_replace({cell}, '^(-?[0-9]+)[.]0+$', '\\1')"
+
+
+def _raise_problems(converter: SqlConverter) -> None:
+    found = converter.find_problems()
+    if not found:
+        return
+    shown = sorted((p for entry in found.values() for p in entry.shown), key=lambda p: (p.row or 0, p.field or ""))
+    per_column = {column: entry.count for column, entry in found.items()}
+    raise InvalidResponsesError(shown, total=sum(per_column.values()), per_column=per_column)
+
+
+def _refuse_second_copy(study: Study, path: Path, source: str, content: str, replace: str | None) -> None:
+    """The same data under a second name would count every respondent twice."""
+    for other, record in import_records(study).items():
+        if other not in (source, replace) and record.content_sha256 == content:
+            raise InvalidResponsesError(
+                [Problem(path.name, None, None, None,
+                         f"the same data is already imported from {other}; import it in that file's place "
+                         f"with --replace {other}, or leave it out")],
+                summary="Nothing was imported",
+            )
+
+
+def _drop_source(con: duckdb.DuckDBPyConnection, study: Study, name: str) -> None:
+    if name not in import_records(study):
+        raise InvalidResponsesError([Problem(name, None, None, None, "a source to replace that was imported before; "
+                                             f"imported sources: {', '.join(import_records(study)) or 'none'}")],
+                                    summary="Nothing was imported")
+    con.execute("DELETE FROM responses WHERE _source = ?", [name])
+    con.execute("DELETE FROM imports WHERE source = ?", [name])
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:
+    row = con.execute(sql, params or []).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def _content_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    digest.update(json.dumps([fmt, mapping.as_dict()], sort_keys=True).encode())
     return digest.hexdigest()
 
 
-def _insert_chunks(
-    con: duckdb.DuckDBPyConnection, chunks: Any, converter: ChunkConverter, info: FileInfo, source: str
-) -> int:
-    """Convert and insert chunk by chunk inside the open transaction; keep validating after a problem."""
-    problems: list[Problem] = []
-    total_problems = 0
-    rows = 0
-    for chunk in chunks:
-        result = converter.convert(chunk)
-        rows += len(chunk)
-        total_problems += len(result.problems)
-        room = MAX_PROBLEMS_SHOWN - len(problems)
-        problems.extend(result.problems[: max(room, 0)])
-        if total_problems == 0:
-            frame = result.frame
-            frame["_source"] = source
-            con.register("chunk_frame", frame)
-            con.execute("INSERT INTO responses BY NAME SELECT * FROM chunk_frame")
-            con.unregister("chunk_frame")
-    if rows == 0:
-        problems.append(Problem(info.name, None, None, None, "the file has a header but no responses"))
-        total_problems += 1
-    if problems:
-        raise InvalidResponsesError(problems, total=total_problems)
-    return rows
+def _fingerprint(content: str, fmt: str, mapping: Mapping, declared: ResponseSource) -> str:
+    settings = declared.model_dump(mode="json", exclude={"file", "mapping"})
+    payload = json.dumps([content, fmt, mapping.as_dict(), settings], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _check_identities(con: duckdb.DuckDBPyConnection, info: FileInfo, source: str, mapping: Mapping) -> None:
-    column = mapping.respondent_id or "(row number)"
-    dupes = con.execute(
-        "SELECT respondent_id, list(_row ORDER BY _row) FROM responses WHERE _source = ? GROUP BY 1 "
-        f"HAVING count(*) > 1 ORDER BY min(_row) LIMIT {MAX_PROBLEMS_SHOWN}",
-        [source],
-    ).fetchall()
-    problems = [
-        Problem(info.name, rows[1], column, rid, f"a unique respondent id (also on row(s) {rows[0]}"
-                + (f", {', '.join(map(str, rows[2:]))}" if len(rows) > 2 else "") + ")")
-        for rid, rows in dupes
-    ]
-    clashes = con.execute(
-        "SELECT s.respondent_id, s._row, r._source FROM responses s JOIN responses r USING (respondent_id) "
-        f"WHERE s._source = ? AND r._source <> ? ORDER BY s._row LIMIT {MAX_PROBLEMS_SHOWN}",
-        [source, source],
-    ).fetchall()
-    problems += [
-        Problem(info.name, row, column, rid, f"a respondent id not already imported from {other}")
-        for rid, row, other in clashes
-    ]
-    if problems:
-        raise InvalidResponsesError(problems, summary="Respondent ids are not unique; nothing was imported")
-
-
-def _record_import(con: duckdb.DuckDBPyConnection, source: str, digest: str, rows: int, fmt: str) -> None:
+def _record_import(con: duckdb.DuckDBPyConnection, source: str, digest: str, content: str, report: ImportReport) -> None:
     con.execute("DELETE FROM imports WHERE source = ?", [source])
-    con.execute("INSERT INTO imports (source, sha256, rows, format) VALUES (?, ?, ?, ?)", [source, digest, rows, fmt])
+    con.execute(
+        "INSERT INTO imports (source, sha256, rows, format, content_sha256, details) VALUES (?, ?, ?, ?, ?, ?)",
+        [source, digest, report.rows, report.format, content, json.dumps(report.details | {"notes": report.notes})],
+    )
+

@@ -6,6 +6,8 @@ copy into a mapping file and correct; a given mapping always wins.
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,13 +70,14 @@ class QuestionSource:
 class Mapping:
     respondent_id: str | None
     questions: dict[str, QuestionSource]
-    ignored_columns: list[str]
+    ignored_columns: list[str]  # columns no question reads, not declared as ignored: listed to the user
+    declared_ignored: list[str] = field(default_factory=list)  # columns study.yaml leaves out on purpose
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "respondent_id": self.respondent_id,
             "questions": {qid: src.as_dict() for qid, src in self.questions.items()},
-            "ignored_columns": self.ignored_columns,
+            "ignored_columns": self.ignored_columns + self.declared_ignored,
         }
 
 
@@ -84,6 +87,7 @@ def resolve_mapping(
     given: ImportMapping | None = None,
     *,
     respondent_id: str | None = None,
+    ignore: tuple[str, ...] = (),
 ) -> tuple[Mapping, list[Problem]]:
     """Tie the file's columns to the instrument; report every column that cannot be found."""
     given = given or ImportMapping()
@@ -121,10 +125,44 @@ def resolve_mapping(
                 problems.append(Problem(info.name, None, col, None, f"column for question {q.id!r} is not in the file"))
         sources[q.id] = src
     used = {c for s in sources.values() for c in s.columns()} | {id_column}
-    ignored = [c for c in info.columns if c not in used]
-    return Mapping(id_column, sources, ignored), problems
+    unused = [c for c in info.columns if c not in used]
+    declared = [c for c in unused if c in ignore or any(fnmatch.fnmatchcase(c, pattern) for pattern in ignore)]
+    ignored = [c for c in unused if c not in declared]
+    problems += _stray_option_columns(info, sources, ignored)
+    return Mapping(id_column, sources, ignored, declared), problems
 
 
+def _stray_option_columns(info: FileInfo, sources: dict[str, QuestionSource], unused: list[str]) -> list[Problem]:
+    """Numbered columns beside a question's numbered option columns (`q/5` next to `q/1`…`q/4`, `Q1[SQ005]`)
+    that no option reads.
+
+    Left out, a tick in them would silently become "no answer"; they are an error until the option
+    is added to the question or the column is listed under ignore_columns. Other columns sharing the
+    prefix (`Q5_7_TEXT`, `Q1[other]`) are not options and are only listed as not imported.
+    """
+    problems = []
+    for src in sources.values():
+        shapes = {_option_part(c) for c in src.option_columns.values()}
+        shapes = {s for s in shapes if s is not None and any(ch.isdigit() for ch in s[1])}
+        for column in unused:
+            part = _option_part(column)
+            if part is not None and part in shapes:
+                problems.append(Problem(
+                    info.name, None, column, None,
+                    f"an option of question {src.question_id!r}: this column sits with its option columns but no "
+                    "option reads it (add the option to the question, or list the column under ignore_columns)",
+                ))
+    return problems
+
+
+def _option_part(column: str) -> tuple[str, str] | None:
+    """The column's name before the option's part, and that part's shape (digits as 9):
+    `grp/q/3` -> ("grp/q/", "9"), `Q5_3` -> ("Q5_", "9"), `Q1[SQ003]` -> ("Q1[", "SQ999]")."""
+    for separator in ("/", "[", "_", "."):
+        head, sep, tail = column.rpartition(separator)
+        if sep and head and tail:
+            return head + sep, re.sub(r"\d", "9", tail)
+    return None
 def _given_source(q: Question, spec: QuestionMapping | str) -> QuestionSource:
     if isinstance(spec, str):
         return QuestionSource(question_id=q.id, column=spec)

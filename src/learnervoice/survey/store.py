@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
 from ..study.load import Study
-from .convert import store_columns
+from .convert import quote, store_columns
 
 if TYPE_CHECKING:
     import duckdb
@@ -34,10 +34,7 @@ class ImportRecord:
     sha256: str
     rows: int
     format: str
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    content_sha256: str | None = None
 
 
 @contextmanager
@@ -137,6 +134,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, study: Study) -> None:
         "CREATE TABLE IF NOT EXISTS responses "
         "(respondent_id VARCHAR NOT NULL, _source VARCHAR NOT NULL, _row BIGINT NOT NULL)"
     )
+    recorded = {row[0] for row in con.execute("DESCRIBE imports").fetchall()}
+    for name in ("content_sha256", "details"):  # stores made before imports kept their content and details
+        if name not in recorded:
+            con.execute(f"ALTER TABLE imports ADD COLUMN {name} VARCHAR")
     existing = {row[0] for row in con.execute("DESCRIBE responses").fetchall()}
     if "_row" not in existing:  # stores made before rows were numbered
         con.execute("ALTER TABLE responses ADD COLUMN _row BIGINT DEFAULT 0")
@@ -149,8 +150,10 @@ def import_records(study: Study) -> dict[str, ImportRecord]:
     if not study.store_path.exists():
         return {}
     with connect(study, read_only=True) as con:
-        rows = con.execute("SELECT source, sha256, rows, format FROM imports").fetchall()
-    return {r[0]: ImportRecord(r[0], r[1], int(r[2]), r[3]) for r in rows}
+        columns = {row[0] for row in con.execute("DESCRIBE imports").fetchall()}
+        content = "content_sha256" if "content_sha256" in columns else "NULL"
+        rows = con.execute(f"SELECT source, sha256, rows, format, {content} FROM imports").fetchall()
+    return {r[0]: ImportRecord(r[0], r[1], int(r[2]), r[3], r[4]) for r in rows}
 
 
 def count_responses(study: Study) -> int:

@@ -1,0 +1,152 @@
+"""Make a response file's cells readable by SQL inside the import's transaction.
+
+A UTF-8 CSV (the commonest export by far) is read where it lies by DuckDB's own CSV reader,
+in parallel and in bounded memory, so a file of millions of rows imports at DuckDB's speed;
+every other file (other encodings, XLSX, SPSS, Stata) is copied through its reader's chunks into
+a temporary table. Either way each data record keeps its index in the file (`_rid`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import UnreadableFileError
+from .convert import literal
+from .readers import FileInfo, ResponseFile
+
+if TYPE_CHECKING:
+    import duckdb
+
+UTF8 = ("utf-8", "utf-8-sig", "utf8", "ascii")
+MAX_LINE_BYTES = 2 * 1024**2  # DuckDB's default; an answer longer than this is not a survey answer
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Where the file's data records are for SQL: each column's name, a relation to scan, one with row numbers."""
+
+    columns: dict[str, str]  # file column -> column of the relations
+    scan: str  # the data records' cells (aggregate passes read this; no row numbers, so cheapest)
+    numbered: str  # the same with `_rid`, the record's 0-based index among the file's data records
+
+    def with_helpers(self, helpers: dict[str, str], where: str) -> str:
+        """The numbered rows the filter keeps, with helper values, as a relation named `staged`."""
+        extra = "".join(f", {sql} AS {name}" for name, sql in helpers.items())
+        return f"(SELECT *{extra} FROM {self.numbered} AS staged WHERE {where}) AS staged"
+
+
+def stage(con: duckdb.DuckDBPyConnection, response_file: ResponseFile) -> Staged:
+    """Make the file's cells readable by SQL: VARCHAR cells, NULL for empty ones.
+
+    A UTF-8 CSV is read where it lies, by DuckDB, each time a pass needs it (no copy, bounded
+    memory); other files are copied chunk by chunk into the temporary table `staged`.
+    """
+    info = response_file.info
+    columns = {name: f"c{i}" for i, name in enumerate(info.columns)}
+    if _duckdb_reads(info):
+        reader = _csv_reader(info, columns)
+        return Staged(columns, reader, f"(SELECT row_number() OVER () - 1 AS _rid, * FROM {reader})")
+    _stage_chunks(con, response_file, columns)
+    return Staged(columns, "staged", "(SELECT rowid AS _rid, * FROM staged)")
+
+
+@contextmanager
+def reading(info: FileInfo) -> Iterator[None]:
+    """DuckDB's complaints about the CSV it reads, as the file's problem in a researcher's words."""
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        if info.delimiter is None:
+            raise
+        raise _csv_error(info, str(exc)) from None
+
+
+def _duckdb_reads(info: FileInfo) -> bool:
+    return (
+        info.delimiter is not None
+        and len(info.delimiter) == 1
+        and (info.encoding or "utf-8").lower().replace("_", "-") in UTF8
+    )
+
+
+def _csv_reader(info: FileInfo, columns: dict[str, str]) -> str:
+    """DuckDB's read_csv of the data records: the lines above them skipped, every cell VARCHAR."""
+    assert info.delimiter is not None
+    types = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns.values()) + "}"
+    options = (
+        f"delim={literal(info.delimiter)}, quote='\"', escape='\"', header=false, skip={_lines_before_data(info)}, "
+        f"columns={types}, auto_detect=false, null_padding=true"
+    )
+    return f"read_csv({literal(str(info.path))}, {options})"
+
+
+def _lines_before_data(info: FileInfo) -> int:
+    """Physical lines above the first data record: lines skipped, then the header records (which may hold
+    line breaks inside quotes, as Qualtrics' question-text row does)."""
+    skip = int(getattr(info, "skip_rows", 0))
+    with info.path.open("r", encoding=info.encoding or "utf-8", newline="") as fh:
+        for _ in range(skip):
+            fh.readline()
+        reader = csv.reader(fh, delimiter=info.delimiter or ",")
+        for _ in range(info.header_rows):
+            if next(reader, None) is None:
+                break
+        return skip + reader.line_num
+
+
+def _csv_error(info: FileInfo, message: str) -> UnreadableFileError:
+    """DuckDB's complaint about a CSV, in a researcher's words, with the line it names."""
+    line_match = re.search(r"\b[Ll]ine:?\s*(\d+)", message)
+    line = int(line_match.group(1)) if line_match else None
+    if "unicode" in message.lower() or "utf" in message.lower():
+        line, byte = _first_bad_byte(info)
+        return UnreadableFileError(
+            info.name, f"not valid {info.encoding or 'utf-8'} text at line {line} (byte {byte:,}); give the file's real encoding "
+            "(for example --encoding cp1252)", row=line,
+        )
+    if "maximum line size" in message.lower():
+        return UnreadableFileError(
+            info.name, f"a line longer than {MAX_LINE_BYTES // 1024**2} MB; is this a response file?", row=line
+        )
+    if "expected number of columns" in message.lower() or "too many columns" in message.lower():
+        return UnreadableFileError(
+            info.name, f"a row with more cells than the header's {len(info.columns)} columns", row=line
+        )
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    return UnreadableFileError(info.name, f"broken CSV: {first}", row=line)
+
+
+def _first_bad_byte(info: FileInfo) -> tuple[int, int]:
+    """The line and byte offset of the first byte that is not UTF-8, reading the file once in blocks."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    line, offset = 1, 0
+    with info.path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return line + block[: max(exc.start, 0)].count(b"\n"), offset + max(exc.start, 0)
+            line += block.count(b"\n")
+            offset += len(block)
+    return line, offset
+
+
+def _stage_chunks(con: duckdb.DuckDBPyConnection, response_file: ResponseFile, columns: dict[str, str]) -> None:
+    """Chunks of text cells from the file's reader, appended in order (so `rowid` is the record's index)."""
+    definition = ", ".join(f"{c} VARCHAR" for c in columns.values())
+    con.execute(f"CREATE TEMP TABLE staged ({definition})")
+    for chunk in response_file.chunks():
+        frame = chunk.rename(columns=columns)[list(columns.values())]
+        frame = frame.where(frame != "", None)
+        con.register("chunk_frame", frame)
+        con.execute("INSERT INTO staged SELECT * FROM chunk_frame")
+        con.unregister("chunk_frame")
