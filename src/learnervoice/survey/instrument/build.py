@@ -10,6 +10,7 @@ from ...errors import InvalidResponsesError, StudyError
 from ...study.load import STUDY_FILE
 from ..readers import FileInfo, open_response_file
 from . import kobo, limesurvey, qualtrics, readstat, tabular
+from .conditions import check_conditions
 from .draft import Draft, Ids
 from .profile import FileProfile, profile_file
 from .qsf import read_qsf
@@ -154,15 +155,20 @@ def _qualtrics(inputs: Inputs, path: Path, info: FileInfo, ids: Ids, layout: qua
         path, prof, layout, ids, rid, qsf))
     if qsf is not None and inputs.qsf is not None:
         draft.sources.append(f"{inputs.qsf.name} (Qualtrics survey definition)")
-    reconcile(draft, profile, ids)
+    _finish(draft, profile, ids, path, skip)
     return draft
 
 
 def _checked(make, path: Path, info: FileInfo, ids: Ids, candidates: tuple[str, ...], skip: int = 0) -> Draft:  # type: ignore[no-untyped-def]
     """Profile the file, let ``make(path, profile, ids, respondent_id)`` draft it, reconcile it with the values."""
     draft, profile = _profiled(path, ids, skip, candidates, lambda prof, rid: make(path, prof, ids, rid))
-    reconcile(draft, profile, ids)
+    _finish(draft, profile, ids, path, skip)
     return draft
+
+
+def _finish(draft: Draft, profile: FileProfile, ids: Ids, path: Path, skip: int) -> None:
+    reconcile(draft, profile, ids)
+    check_conditions(draft, path, skip)
 
 
 def _profiled(path: Path, ids: Ids, skip: int, candidates: tuple[str, ...], make) -> tuple[Draft, FileProfile]:  # type: ignore[no-untyped-def]
