@@ -150,7 +150,8 @@ def option_codes(raw_values: list[str]) -> list[str]:
     taken: set[str] = set()
     for i, raw in enumerate(raw_values, start=1):
         text = raw.strip()
-        if (re.fullmatch(r"\d+(\.\d+)?", text) or ID.match(text)) and len(text) <= MAX_ID:
+        tool_code = bool(CODE.match(text)) and any(ch.isdigit() for ch in text) and len(text) <= 20
+        if (re.fullmatch(r"\d+(\.\d+)?", text) or ID.match(text) or tool_code) and len(text) <= MAX_ID:
             base = text
         elif re.fullmatch(r"-\d+(\.\d+)?", text):
             base = "m" + text[1:]

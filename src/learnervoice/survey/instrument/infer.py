@@ -109,11 +109,14 @@ def reads_as_scale(values: list[str], labels: list[str]) -> bool:
     True
     >>> reads_as_scale(["1", "2", "3"], ["Never", "Sometimes", "Always"]), reads_as_scale(["1", "2", "3", "4"], ["a", "b", "c", "d"])
     (False, False)
+    >>> reads_as_scale(["A1", "A2", "A3", "A4"], ["Never", "Rarely", "Often", "Always"])
+    True
     """
     if not 4 <= len(values) <= SCALE_MAX:
         return False
+    prefix = re.match(r"^\D*", values[0]).group()  # type: ignore[union-attr]
     try:
-        numbers = [float(v) for v in values]
+        numbers = [float(v[len(prefix):] if v.startswith(prefix) else "x") for v in values]  # A1…A5 as 1…5
     except ValueError:
         return False
     if any(n != int(n) for n in numbers) or sorted(numbers) != [numbers[0] + i for i in range(len(numbers))]:

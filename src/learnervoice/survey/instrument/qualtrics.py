@@ -179,7 +179,7 @@ def _from_definition(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, id
         _per_choice(draft, q, columns, ids, "numeric" if q.type != "TE" else "text")
     else:
         parts = len(q.choices)
-        shape = f"{q.type} {q.selector}".strip() + (f" with {parts} sub-questions" if parts > 1 else "")
+        shape = f"{q.type} {q.selector} {q.subselector}".strip() + (f" with {parts} sub-questions" if parts > 1 else "")
         reason = ("grid questions are not supported yet" if q.type in ("Matrix", "SBS")
                   else f"{q.type} questions are not supported yet")
         draft.left.append(LeftOut(f"{q.qid} ({shape})", q.text, reason, columns.of(q)))
