@@ -15,6 +15,7 @@ from .profile import JOINER, ColumnProfile
 MAX_OPTIONS = 12  # more distinct values than this and it is not a choice
 MAX_TICK_OPTIONS = 30
 MAX_OPTION_TEXT = 80
+SHORT_TEXT = 40
 SCALE_MAX = 11
 DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AP]M)?( ?(GMT|UTC)?[+-]?\d*)?)?$"
                   r"|^\d{1,2}:\d{2}(:\d{2})?$", re.I)
@@ -68,7 +69,8 @@ def _few(profile: ColumnProfile) -> bool:
         return False
     if any(len(v) > MAX_OPTION_TEXT for v in profile.values):
         return False
-    return profile.filled >= 2 * profile.distinct
+    short = all(len(v) <= SHORT_TEXT for v in profile.values)
+    return profile.filled >= 2 * profile.distinct or (short and max(profile.values.values()) > 1)
 
 
 def _single(qid: str, column: str, text: str, profile: ColumnProfile, *, numeric: bool) -> DraftQuestion:

@@ -202,7 +202,7 @@ def _claim_the_rest(draft: Draft, profile: FileProfile, ids: Ids) -> None:
         if re.fullmatch(r"column_\d+", column) and profile.columns[column].filled == 0:
             draft.ignore(column, "a column without a name or any value")
             continue
-        found = infer_question(ids, column, label or column, profile.columns[column])
+        found = infer_question(ids, column, label or column, profile.columns[column], name=column.rsplit("/", 1)[-1])
         if isinstance(found, LeftOut):
             draft.left.append(found)
         else:
