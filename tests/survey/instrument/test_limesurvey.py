@@ -69,3 +69,15 @@ def test_lss_of_limesurvey_6_alone(tmp_path: Path) -> None:
     (question,) = report.draft.questions
     assert (question.id, question.type, question.text) == ("q1", "text", "Q1")
     assert report.draft.language == "et"
+
+
+def test_export_alone(tmp_path: Path, samples: Path) -> None:
+    """Without its structure: 'Question [Option]' columns of 0/1 are one multiple choice; the rest typed from values."""
+    export = samples / "limesurvey_survey_998192_R_data_file.csv"
+    report, study = init_and_import(tmp_path / "s", export)
+    first = study.config.questions[0]
+    assert first.text.startswith("Please read the points below")  # questions in the file's order
+    education = study.config.question("which_educations_have_you_ever_done")
+    assert isinstance(education, MultipleResponse) and [o.label for o in education.options][0] == "Primary School"
+    assert len(rows(study)) == 7
+    assert "Please enter your address [Street]" in study.config.responses[0].ignore_columns

@@ -140,6 +140,16 @@ def identifier(name: str) -> str:
     return s[:MAX_ID].rstrip("_")
 
 
+def short_id(text: str, words: int = 6) -> str:
+    """An id from a question text: its first words.
+
+    >>> short_id("How satisfied were you with the course overall?")
+    'how_satisfied_were_you_with_the'
+    """
+    found = re.findall(r"\w+", text)[:words]
+    return identifier("_".join(found))[:40].rstrip("_")
+
+
 def option_codes(raw_values: list[str]) -> list[str]:
     """Stable codes for options, from their raw values (kept when they are valid codes) or labels.
 

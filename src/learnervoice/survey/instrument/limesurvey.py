@@ -18,7 +18,7 @@ from typing import Callable
 from ...text import normalize
 from ..readers import FileInfo
 from .columns import not_a_question
-from .draft import Draft, DraftOption, DraftQuestion, Ids, LeftOut, identifier, option_codes
+from .draft import Draft, DraftOption, DraftQuestion, Ids, LeftOut, identifier, option_codes, short_id
 from .infer import reads_as_scale
 from .lss import LsQuestion, LsSurvey, RField, is_structure_tsv, read_lss, read_r_syntax, read_structure_tsv
 from .profile import FileProfile
@@ -73,7 +73,7 @@ def draft_from_files(
         elif survey is not None:
             fields = _fields_from_structure(survey, profile.info.columns)
         else:
-            fields = []
+            fields = _tick_fields(profile)
         draft = Draft(title=survey.title if survey else path.stem, language=survey.language if survey else "en",
                       sources=[f"{path.name} (LimeSurvey response export)"]
                       + [f"{p.name} (LimeSurvey {_what(p)})" for p in given],
@@ -212,6 +212,27 @@ def _headings(q: LsQuestion, f: Field) -> list[str]:
     if f.role == "other":
         names += [f"{q.text} [Other]", f"{q.code}[other]"]
     return names + [f"{q.text} [{f.subtext}]"]
+
+
+# --- fields from the headings alone -------------------------------------------------------------------
+
+HEADING = re.compile(r"^(.*\S)\s*\[([^\]]+)\]$", re.S)
+TICK_VALUES = {"Y", "1", "0", "Yes", "Not selected", "N"}
+
+
+def _tick_fields(profile: FileProfile) -> list[Field]:
+    """No structure: 'Question [Option]' columns holding only Y/1/0 are one multiple-choice question."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for column in profile.info.columns:
+        m = HEADING.match(column)
+        if m and set(profile.columns[column].values) <= TICK_VALUES and m.group(2) != "Other":
+            groups.setdefault(m.group(1), []).append((column, m.group(2)))
+    fields: list[Field] = []
+    for stem, members in groups.items():
+        if len(members) > 1:
+            code = short_id(stem)
+            fields += [Field(column, code, "M", stem, identifier(sub) or sub, sub) for column, sub in members]
+    return fields
 
 
 # --- fields to questions -----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from ..convert import TICKED, UNTICKED, value_key
 from ..readers import FileInfo
 from .columns import personal
-from .draft import Draft, DraftOption, DraftQuestion, Ids, LeftOut, option_codes
+from .draft import Draft, DraftOption, DraftQuestion, Ids, LeftOut, option_codes, short_id
 from .infer import infer_question
 from .profile import ColumnProfile, FileProfile
 
@@ -36,6 +36,8 @@ def reconcile(draft: Draft, profile: FileProfile, ids: Ids) -> None:
     draft.questions = kept
     _drop_dangling_conditions(draft)
     _claim_the_rest(draft, profile, ids)
+    order = {c: i for i, c in enumerate(profile.info.columns)}
+    draft.questions.sort(key=lambda x: min((order[c] for c in x.columns() if c in order), default=len(order)))
     for left in draft.left:
         for column in left.columns:
             draft.ignore(column, f"left as a comment above ({left.name}): finish it, then remove it from here")
@@ -202,7 +204,9 @@ def _claim_the_rest(draft: Draft, profile: FileProfile, ids: Ids) -> None:
         if re.fullmatch(r"column_\d+", column) and profile.columns[column].filled == 0:
             draft.ignore(column, "a column without a name or any value")
             continue
-        found = infer_question(ids, column, label or column, profile.columns[column], name=column.rsplit("/", 1)[-1])
+        name = column.rsplit("/", 1)[-1] if " " not in column else column  # Kobo group paths
+        found = infer_question(ids, column, label or column, profile.columns[column],
+                               name=short_id(name) if len(name) > 30 else name)
         if isinstance(found, LeftOut):
             draft.left.append(found)
         else:

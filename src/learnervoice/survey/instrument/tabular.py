@@ -7,33 +7,21 @@ personal column, in any file) is left out, never made a question.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ...text import normalize
 from .columns import not_a_question
-from .draft import Draft, Ids, LeftOut, identifier
+from .draft import Draft, Ids, LeftOut, short_id
 from .infer import infer_question
 from .profile import FileProfile
 
 TIMESTAMPS = {"timestamp", "marca temporal", "horodateur", "zeitstempel", "informazioni cronologiche",
               "carimbo de data/hora", "tijdstempel", "marca de temps", "sygnatura czasowa"}
-MAX_ID_WORDS = 6
 
 
 def is_google_forms(columns: list[str]) -> bool:
     """Google Forms exports start with a Timestamp column (in the form's language)."""
     return bool(columns) and normalize(columns[0]) in TIMESTAMPS
-
-
-def short_id(text: str) -> str:
-    """An id from a question text: its first words.
-
-    >>> short_id("How satisfied were you with the course overall?")
-    'how_satisfied_were_you_with_the'
-    """
-    words = re.findall(r"\w+", text)[:MAX_ID_WORDS]
-    return identifier("_".join(words))[:40].rstrip("_")
 
 
 def draft_table(path: Path, profile: FileProfile, ids: Ids, respondent_id: str | None, *, google: bool) -> Draft:
