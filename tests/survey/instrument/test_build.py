@@ -79,3 +79,17 @@ def test_a_definition_without_responses_needs_one(tmp_path: Path, samples: Path)
 def test_a_qsf_needs_a_qualtrics_export(tmp_path: Path) -> None:
     with pytest.raises(StudyError, match="not a Qualtrics export"):
         init_from(tmp_path / "s", [DATA / "qualtrics_single_answer_mc.qsf", write_google_forms(tmp_path / "f.csv")])
+
+
+def test_an_lss_with_entities_is_refused_not_expanded(tmp_path: Path) -> None:
+    bomb = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            "<document><LimeSurveyDocType>Survey</LimeSurveyDocType><questions>&b;</questions></document>")
+    (tmp_path / "bomb.lss").write_text(bomb, encoding="utf-8")
+    with pytest.raises(StudyError, match="not a readable LimeSurvey .lss file"):
+        init_from(tmp_path / "s", [tmp_path / "bomb.lss"])
+
+
+def test_a_broken_workbook_is_refused_clearly(tmp_path: Path) -> None:
+    (tmp_path / "form.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "s"), "--from", str(tmp_path / "form.xlsx")])
+    assert result.exit_code == 2 and "cannot be read" in result.output and "Traceback" not in result.output

@@ -155,3 +155,25 @@ def test_likert_from_a_scale_of_choices(tmp_path: Path) -> None:
     _from_definition(draft, q, _QuestionColumns(["Q9"], Layout(2)), Ids())
     assert draft.questions[0].type == "likert" and draft.questions[0].column == "Q9"
     assert Likert  # the model the type names
+
+
+def test_an_export_with_choice_text(tmp_path: Path) -> None:
+    """The real legacy export rewritten as Qualtrics' 'use choice text' export writes it: each choice's text."""
+    from learnervoice.survey.instrument.qsf import read_qsf
+
+    qsf = read_qsf(DATA / "qualtrics_single_answer_mc.qsf")
+    texts = {q.tag: {c.recode: c.label for c in q.choices} for q in qsf.questions}
+    with (DATA / "qualtrics_single_answer_mc_legacy.csv").open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    for row in table[2:]:
+        for i, name in enumerate(table[0]):
+            if name in texts and row[i]:
+                row[i] = texts[name][row[i]]
+    export = tmp_path / "choice_text.csv"
+    with export.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(table)
+    _, study = init_and_import(tmp_path / "s", DATA / "qualtrics_single_answer_mc.qsf", export)
+    stored = rows(study)
+    assert len(stored) == len(table) - 2 == 5
+    assert [label(study, "q4", r["q4"]) for r in stored] == [row[table[0].index("Q4")] for row in table[2:]]
+    assert [o.code for o in study.config.question("q4").options] == ["10", "11", "12"]  # type: ignore[union-attr]

@@ -111,7 +111,7 @@ def lookup(x: DraftQuestion, column: str, info: FileInfo) -> dict[str, str]:
 
 def _fit_codes(x: DraftQuestion, column: str, cells: Iterable[str], info: FileInfo) -> None:
     cells = list(cells)
-    intended = {value_key(r): o.code for o in x.options for r in (o.raw or (o.code,))}
+    intended = _intended(x)
     labels = info.value_labels.get(column, {})
     for cell in cells:
         if value_key(cell) not in intended:
@@ -121,6 +121,16 @@ def _fit_codes(x: DraftQuestion, column: str, cells: Iterable[str], info: FileIn
         want = intended[value_key(cell)]
         if table.get(value_key(cell)) != want:
             x.values[cell] = want
+
+
+def _intended(x: DraftQuestion) -> dict[str, str]:
+    """What each spelling should mean: raw values first, then codes, then labels (a file holds one of them)."""
+    intended: dict[str, str] = {}
+    for spellings in ([(r, o.code) for o in x.options for r in o.raw], [(o.code, o.code) for o in x.options],
+                      [(o.label, o.code) for o in x.options]):
+        for spelling, code in spellings:
+            intended.setdefault(value_key(spelling), code)
+    return intended
 
 
 def _add_option(x: DraftQuestion, raw: str, label: str) -> str:
