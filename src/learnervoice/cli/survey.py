@@ -17,12 +17,30 @@ app = typer.Typer()
 
 
 @app.command()
-def init(folder: Annotated[Path, typer.Argument(help="Folder for the new study.")]) -> None:
-    """Write a commented starter study.yaml."""
-    from ..study import init_study
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new study.")],
+    from_files: Annotated[list[Path] | None, typer.Option(
+        "--from", help="Write study.yaml from a response file (SPSS, Stata, Qualtrics, LimeSurvey, Kobo, Google Forms, "
+        "CSV/XLSX) and/or its survey definition (.qsf, .lss, LimeSurvey .txt or .R, XLSForm); repeat for each file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="With --from: replace an existing study.yaml.")] = False,
+) -> None:
+    """Write a commented starter study.yaml, or one read from other tools' files (--from)."""
+    if not from_files:
+        from ..study import init_study
 
-    path = init_study(folder)
-    typer.echo(f"wrote {path}; edit it, then `learnervoice import {folder} RESPONSES.csv`")
+        path = init_study(folder)
+        typer.echo(f"wrote {path}; edit it, then `learnervoice import {folder} RESPONSES.csv`")
+        return
+    from ..survey.instrument import init_from
+
+    report = init_from(folder, from_files, force=force)
+    typer.echo(f"wrote {report.path}: {report.summary}")
+    if report.draft.left:
+        typer.echo(f"finish what is left as comments in {report.path.name} ({', '.join(x.name for x in report.draft.left[:5])}"
+                   + (", …" if len(report.draft.left) > 5 else "") + ")")
+    if report.draft.data_file is not None:
+        typer.echo(f"{report.draft.data_file} is declared: it is imported when the study is opened, "
+                   f"e.g. by `learnervoice check {folder}` then `learnervoice tables {folder}`")
 
 
 @app.command()

@@ -1,0 +1,65 @@
+"""KoboToolbox: the XLSForm and its export (group paths, split select_multiple columns, _uuid)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from learnervoice.study.model import Likert, MultipleResponse, Numeric, SingleChoice
+from learnervoice.survey.instrument import init_from
+
+from .helpers import DATA, init_and_import, label, rows
+from .layouts import KOBO_ANSWERS, write_kobo_export, write_xlsform
+
+
+def test_xlsform_and_export(tmp_path: Path) -> None:
+    export = write_kobo_export(tmp_path / "export.csv")
+    report, study = init_and_import(tmp_path / "s", write_xlsform(tmp_path / "form.xlsx"), export)
+    assert (study.config.title, study.config.language) == ("Learner voice pilot", "en")
+    frame = pd.read_csv(export, sep=";", dtype=str, keep_default_na=False)
+    stored = rows(study)
+    assert len(stored) == len(frame) == len(KOBO_ANSWERS)
+    assert study.config.responses[0].respondent_id == "_uuid"
+    assert [r["respondent_id"] for r in stored] == list(frame["_uuid"])
+    gender = study.config.question("gender")
+    assert isinstance(gender, SingleChoice) and gender.source == "profile/gender" and gender.text == "Gender"
+    assert [label(study, "gender", r["gender"]) for r in stored][:3] == ["Woman", "Man", "I prefer not to say"]
+    assert isinstance(study.config.question("satisfied"), Likert)
+    modes = study.config.question("modes")
+    assert isinstance(modes, MultipleResponse) and [o.code for o in modes.options] == ["online", "onsite", "hybrid", "5"]
+    assert [r["modes__5"] for r in stored] == [v == "1" for v in frame["prefs/modes/5"]]  # the option named 5 is kept
+    sync = study.config.question("sync")
+    assert sync.ask_if is not None and (sync.ask_if.question, sync.ask_if.any_of) == ("modes", ("online",))
+    hours = study.config.question("hours")
+    assert isinstance(hours, Numeric) and not hours.integer and stored[4]["hours"] == 2.25
+    ignored = set(study.config.responses[0].ignore_columns)
+    assert {"email", "location", "_location_latitude", "start", "_submission_time", "score", "prefs/modes"} <= ignored
+    assert all("email" not in q.columns() for q in report.draft.questions)
+    assert [x.name for x in report.draft.left] == ["course_date"]
+
+
+def test_export_alone_groups_the_split_columns(tmp_path: Path) -> None:
+    export = write_kobo_export(tmp_path / "export.csv")
+    report, study = init_and_import(tmp_path / "s", export)
+    modes = study.config.question("modes")
+    assert isinstance(modes, MultipleResponse) and len(modes.options) == 4
+    assert isinstance(study.config.question("gender"), SingleChoice)
+    assert len(rows(study)) == len(KOBO_ANSWERS)
+    assert "email" in study.config.responses[0].ignore_columns
+
+
+def test_xlsform_alone(tmp_path: Path) -> None:
+    report = init_from(tmp_path / "s", [write_xlsform(tmp_path / "form.xlsx")])
+    by_id = {q.id: q for q in report.draft.questions}
+    assert by_id["modes"].option_columns["online"] == "prefs/modes/online"
+    assert by_id["gender"].column == "profile/gender"
+    assert "responses: []" in report.path.read_text(encoding="utf-8")
+
+
+def test_real_xlsform_with_a_group(tmp_path: Path) -> None:
+    report = init_from(tmp_path / "s", [DATA / "xlsform_pyxform_group.xlsx"])
+    by_id = {q.id: q for q in report.draft.questions}
+    assert by_id["family_name"].type == "text" and by_id["age"].type == "numeric"
+    assert by_id["age"].column == "father/age" and by_id["age"].text == "How old is your father?"
+    assert "phone_number" not in by_id  # a phone number is personal: never a question

@@ -1,0 +1,53 @@
+"""Google Forms CSV and plain CSV/XLSX: questions typed from their values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from learnervoice.study.model import MultipleResponse, Numeric, OpenText, SingleChoice
+
+from ...conftest import EXAMPLE
+from .helpers import init_and_import, label, rows
+from .layouts import GOOGLE_ANSWERS, write_google_forms
+
+
+def test_google_forms(tmp_path: Path) -> None:
+    export = write_google_forms(tmp_path / "Course feedback (Responses).csv")
+    report, study = init_and_import(tmp_path / "s", export)
+    frame = pd.read_csv(export, dtype=str, keep_default_na=False)
+    stored = rows(study)
+    assert len(stored) == len(frame) == len(GOOGLE_ANSWERS)
+    ignored = study.config.responses[0].ignore_columns
+    assert ("Timestamp", "Email Address") == ignored
+    assert not any("Email Address" in q.columns() for q in report.draft.questions)
+    heard = study.config.question("how_did_you_hear_about_the")
+    assert isinstance(heard, SingleChoice)
+    assert [label(study, heard.id, r[heard.id]) for r in stored] == list(frame["How did you hear about the course?"])
+    formats = study.config.question("which_formats_would_you_consider")
+    assert isinstance(formats, MultipleResponse) and {o.label for o in formats.options} == {"Online", "Face-to-face", "Blended learning"}
+    assert [r["which_formats_would_you_consider__blended_learning"] for r in stored][:2] == [True, False]
+    assert isinstance(study.config.question("what_is_your_age"), Numeric)
+    assert isinstance(study.config.question("any_other_comments"), OpenText)
+
+
+def test_plain_csv(tmp_path: Path) -> None:
+    export = EXAMPLE / "data" / "responses.csv"
+    report, study = init_and_import(tmp_path / "s", export)
+    frame = pd.read_csv(export, dtype=str, keep_default_na=False)
+    assert len(rows(study)) == len(frame)
+    assert report.draft.questions
+
+
+def test_plain_xlsx(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"id": ["a1", "a2", "a3", "a4"], "Gender": ["Woman", "Man", "Woman", "Woman"],
+                          "Hours": [3, 5.5, 2, 8], "Why?": ["Time", "Work", "Family reasons", "Curiosity"]})
+    path = tmp_path / "answers.xlsx"
+    frame.to_excel(path, index=False)
+    _, study = init_and_import(tmp_path / "s", path)
+    assert study.config.responses[0].respondent_id == "id"
+    assert isinstance(study.config.question("gender"), SingleChoice)
+    hours = study.config.question("hours")
+    assert isinstance(hours, Numeric) and not hours.integer
+    assert [r["hours"] for r in rows(study)] == [3, 5.5, 2, 8]
