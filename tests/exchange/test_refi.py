@@ -200,3 +200,14 @@ def test_real_codebooks_import_into_a_study(qual_study: Study, samples: Path) ->
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["codebook", "import", str(qual_study.folder), str(samples / "Project-mrt2019.xsd")])
     assert result.exit_code == 2 and "not a REFI-QDA codebook" in result.output
+
+
+@pytest.mark.parametrize("position", [b"abc", b"-4", b"1.5"])
+def test_a_selection_position_that_is_not_a_number_is_a_clear_error(tmp_path: Path, position: bytes) -> None:
+    qde = (QDE % (b"NVivo 14", 13, 16)).replace(b'startPosition="13"', b'startPosition="' + position + b'"')
+    path = _qdpx(tmp_path / "d.qdpx", {
+        "project.qde": qde,
+        "Sources/33333333-3333-3333-3333-333333333333.txt": TEXT.encode(),
+    })
+    with pytest.raises(ExchangeError, match=r"d.qdpx: source 'doc', selection 4444.*startPosition='.*' is not a position"):
+        open_qdpx(path)

@@ -408,7 +408,7 @@ def _read_source(path: Path, project: ImportedProject, src: Any, source_text: An
     selections = []
     notes = [r.get("targetGUID") for r in _children(src, "NoteRef")]
     for sel in _children(src, "PlainTextSelection"):
-        start, end = convert(int(sel.get("startPosition", "0"))), convert(int(sel.get("endPosition", "0")))
+        start, end = (convert(_position(path, name, sel, attribute)) for attribute in ("startPosition", "endPosition"))
         for coding in _children(sel, "Coding"):
             ref = _child(coding, "CodeRef")
             user = coding.get("creatingUser") or sel.get("creatingUser") or ""
@@ -420,6 +420,19 @@ def _read_source(path: Path, project: ImportedProject, src: Any, source_text: An
                 })
     project.sources.append({"name": name, "guid": src.get("guid"), "text": text.replace("\r\n", "\n"),
                             "selections": selections, "notes": notes})
+
+
+def _position(path: Path, source: str, selection: Any, attribute: str) -> int:
+    """A selection's start or end: a whole number of characters, or a clear error naming where it is."""
+    raw = selection.get(attribute, "0")
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = -1
+    if value < 0:
+        raise ExchangeError(f"{path.name}: source {source!r}, selection {selection.get('guid', '?')}: "
+                            f"{attribute}={raw!r} is not a position (a whole number of characters from 0)")
+    return value
 
 
 def _position_converter(origin: str, text: str) -> Any:
