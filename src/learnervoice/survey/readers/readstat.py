@@ -108,7 +108,7 @@ def _chunks(path: Path, fmt: str, info: FileInfo, meta: Any, kwargs: dict[str, A
     except UnreadableFileError:
         raise
     except Exception as exc:  # pyreadstat raises many kinds for damaged data
-        raise _damaged(path, fmt, exc, f" after row {info.row_number(start)}") from None
+        raise _damaged(path, fmt, exc, f" after row {info.row_number(start - 1)}" if start else "") from None
     if declared is not None and read < declared:
         raise UnreadableFileError(path.name, f"the file is cut short: its header declares {declared:,} rows, it holds {read:,}")
 
