@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 SNIFF_BYTES = 256 * 1024
 MAX_LINE_BYTES = 16 * 1024 * 1024  # a longer line in the header rows is scanned for its over-long cell
 DELIMITERS = ",;\t|"
+EXTRA = "\x00extra"  # a column past the named ones: empty on records with a trailing delimiter, else an error
 
 
 @dataclass(frozen=True)
@@ -268,13 +269,15 @@ def _chunks(path: Path, info: FileInfo, dialect: CsvDialect, start: int, wide: b
     with _open_at(path, dialect, start, wide) as handle:
         reader = pd.read_csv(
             handle, sep=dialect.delimiter, quotechar=dialect.quote, encoding=None if wide else encoding,
-            dtype=str, keep_default_na=False, na_filter=False, header=None, names=info.columns,
+            dtype=str, keep_default_na=False, na_filter=False, header=None, names=[*info.columns, EXTRA],
             chunksize=CHUNK_ROWS, engine="c", on_bad_lines="error", index_col=False, skip_blank_lines=True,
         )
         index = 0
         try:
             for chunk in reader:
                 chunk = chunk.fillna("")  # a short record's missing cells
+                if (chunk.pop(EXTRA) != "").any():  # one cell more than the header names, and not empty
+                    raise pd.errors.ParserError("a record is wider than the header")
                 chunk.index = pd.RangeIndex(index, index + len(chunk))
                 _check_lengths(chunk, path, info, dialect, start, wide)
                 index += len(chunk)
