@@ -143,6 +143,10 @@ def test_not_a_zip_and_a_zip_without_a_workbook(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "other.xlsx", "w") as zf:
         zf.writestr("readme.txt", "hello")
     _refused(tmp_path / "other.xlsx", "without a workbook")
+    with zipfile.ZipFile(tmp_path / "kobo_spss.xlsx", "w") as zf:
+        zf.writestr("data.sav", "x")
+        zf.writestr("labels.sps", "y")
+    _refused(tmp_path / "kobo_spss.xlsx", "it holds data.sav, labels.sps: unzip it")
 
 
 def test_zip_renamed_csv_is_found_by_its_content(tmp_path: Path) -> None:

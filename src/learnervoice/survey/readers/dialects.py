@@ -33,6 +33,10 @@ QUALTRICS_META = {
 KOBO_MARKERS = {"_uuid", "_submission_time", "_submission__uuid", "_submission__id"}
 GOOGLE_TIMESTAMP = {"timestamp", "marca temporal", "horodateur", "zeitstempel", "carimbo de data/hora",
                     "informazioni cronologiche", "tijdstempel", "sygnatura czasowa"}
+TOOL_NOTES = {
+    "google-forms": "Google Forms export: question texts as column names; checkbox answers joined with ', '",
+    "limesurvey": "LimeSurvey response export: sub-questions and 'other' answers in columns like Q1[SQ001]",
+}
 _DATE_TIME = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T,]+\d{1,2}:\d{2}")
 
 
@@ -72,6 +76,8 @@ def detect_layout(
         _qualtrics(records, names, layout)
     elif tool == "kobo":
         _kobo(records, names, layout)
+    elif tool in TOOL_NOTES:
+        layout.notes.append(TOOL_NOTES[tool])
     if header_rows is not None:
         _given_header_rows(records, layout, header_rows)
     return layout

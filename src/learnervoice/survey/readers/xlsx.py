@@ -35,7 +35,9 @@ def check_workbook(path: Path) -> None:
         raise UnreadableFileError(path.name, "not an Excel .xlsx file (not a zip archive); export it again as XLSX or CSV") from None
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
-        raise UnreadableFileError(path.name, "a zip archive without a workbook in it (no xl/workbook.xml); is it an .xlsx file?")
+        inside = [n for n in sorted(names) if n.lower().endswith((".csv", ".sav", ".zsav", ".dta", ".xlsx", ".sps"))][:3]
+        hint = f"; it holds {', '.join(inside)}: unzip it and import that" if inside else "; is it an .xlsx file?"
+        raise UnreadableFileError(path.name, "a zip archive without a workbook in it (no xl/workbook.xml)" + hint)
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED:
         raise UnreadableFileError(
