@@ -162,3 +162,22 @@ def test_scan_agrees_with_the_csv_module_on_well_formed_files(rows: list[list[st
         path = Path(folder) / "r.csv"
         path.write_text(buffer.getvalue(), encoding="utf-8")
         assert scan_csv(path, "utf-8", ",", '"', width=max(len(r) for r in rows) + 1, limit=100) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet='ab,;"\n\ré', max_size=5), max_size=5), min_size=2, max_size=8), st.integers(1, 4))
+def test_scan_finds_the_record_the_csv_module_finds_too_wide(rows: list[list[str]], width: int) -> None:
+    """Records counted as pandas does (blank lines skipped; no spaces here, since pandas also skips blank-looking lines)."""
+    import csv
+    import io
+    import tempfile
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    records = [r for r in csv.reader(io.StringIO(buffer.getvalue(), newline="")) if r]
+    expected = next((i for i, r in enumerate(records) if len(r) > width and not (len(r) == width + 1 and r[-1] == "")), None)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.csv"
+        path.write_bytes(buffer.getvalue().encode("utf-8"))
+        found = scan_csv(path, "utf-8", ",", '"', width=width, limit=100)
+    assert (found.record if found else None) == expected

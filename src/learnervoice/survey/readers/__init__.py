@@ -17,7 +17,6 @@ from pathlib import Path
 from ...errors import UnreadableFileError
 from .base import CHUNK_ROWS, MAX_CELL_CHARS, FileInfo, MultipleResponseSet, ResponseFile, check_size, cell_text
 from .csv import CsvDialect, open_csv, sniff_csv
-from .dialects import TOOLS
 from .locate import Finding, locate_decode_error, scan_csv
 from .readstat import open_readstat
 from .xlsx import OLE_MAGIC, open_xlsx
@@ -57,7 +56,7 @@ def open_response_file(
     fmt = found if format == "auto" else format
     if fmt in ("sav", "dta"):
         return open_readstat(path, fmt, encoding=encoding, skip_rows=skip_rows, header_rows=header_rows)
-    if fmt == "xlsx" or (fmt in TOOLS and found == "xlsx"):
+    if fmt == "xlsx" or found == "xlsx":  # a workbook is read as one whatever the study calls it
         return open_xlsx(path, fmt=fmt, skip_rows=skip_rows, header_rows=header_rows)
     return open_csv(path, encoding=encoding, fmt=fmt, skip_rows=skip_rows, header_rows=header_rows)
 

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ...errors import UnreadableFileError
 from .base import CHUNK_ROWS, MAX_CELL_CHARS, FileInfo, ResponseFile, unique_columns
-from .dialects import HEAD_RECORDS, Layout, detect_layout
+from .dialects import HEAD_RECORDS, apply_layout, detect_layout
 from .locate import Finding, locate_decode_error, scan_csv
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def sniff_csv(path: Path, encoding: str | None = None, *, skip_rows: int = 0) ->
     if not text.strip():
         raise UnreadableFileError(path.name, "the file is empty")
     _reject_binary(path.name, text)
-    lines = text.splitlines(keepends=True)[skip_rows:]
+    lines = re.findall(r"[^\n]*\n|[^\n]+", text)[skip_rows:]
     if not whole and len(lines) > 1:
         lines = lines[:-1]  # cut off mid-line
     sample = "".join(lines[:200])
@@ -200,9 +200,9 @@ def _read_records(source: _Lines, dialect: CsvDialect, head: Head, count: int) -
 
 
 def _head_error(path: Path, dialect: CsvDialect, head: Head, skip_rows: int, line: int, exc: Exception) -> UnreadableFileError:
-    start = 0 if head.wide else head.start
+    past_skip = head.start > 0 and not head.wide  # else scan from the top
     found = scan_csv(path, dialect.encoding, dialect.delimiter, dialect.quote, width=1 << 30, limit=MAX_CELL_CHARS,
-                     start=start, start_line=1 if head.wide else skip_rows + 1)
+                     start=head.start if past_skip else 0, start_line=skip_rows + 1 if past_skip else 1)
     if found is not None and found.kind == "long":
         return _long_cell_error(path.name, found, head.records[0] if head.records else None)
     if isinstance(exc, _LineTooLong):
@@ -247,13 +247,6 @@ def open_csv(path: Path, *, encoding: str | None, fmt: str, skip_rows: int, head
         info.notes.append(f"{info.skip_rows - skip_rows} blank line(s) before the column names skipped")
     start = head.ends[layout.header_rows - 1]
     return ResponseFile(info, _chunks(path, info, dialect, start, head.wide))
-
-
-def apply_layout(info: FileInfo, layout: Layout) -> None:
-    """Labels and per-column metadata, found by position, under the clean column names."""
-    info.column_labels = {info.columns[i]: t for i, t in layout.column_labels.items() if i < len(info.columns)}
-    info.column_meta = {info.columns[i]: m for i, m in layout.column_meta.items() if i < len(info.columns)}
-    info.notes.extend(layout.notes)
 
 
 def _open_at(path: Path, dialect: CsvDialect, start: int, wide: bool) -> IO[Any]:

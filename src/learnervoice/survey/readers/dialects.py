@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...errors import UnreadableFileError
-from .base import clean_name
+from .base import FileInfo, clean_name
 
 TOOLS = ("qualtrics", "limesurvey", "kobo", "google-forms")
 HEAD_RECORDS = 4  # records a container reads for detection: names, up to two header rows, one data record
@@ -209,3 +209,10 @@ def _given_header_rows(records: list[list[str]], layout: Layout, header_rows: in
     elif not layout.column_labels and len(records) > 1 and not _is_hxl_row(records[1]) and not is_import_id_row(records[1]):
         layout.column_labels = {i: clean_name(t) for i, t in enumerate(records[1]) if clean_name(t)}
     layout.notes.append(f"{header_rows} header row(s), as the study says")
+
+
+def apply_layout(info: FileInfo, layout: Layout) -> None:
+    """Labels and per-column metadata, found by position, under the clean column names."""
+    info.column_labels = {info.columns[i]: t for i, t in layout.column_labels.items() if i < len(info.columns)}
+    info.column_meta = {info.columns[i]: m for i, m in layout.column_meta.items() if i < len(info.columns)}
+    info.notes.extend(layout.notes)

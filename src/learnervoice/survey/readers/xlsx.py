@@ -15,8 +15,7 @@ from typing import Any
 
 from ...errors import UnreadableFileError
 from .base import FileInfo, ResponseFile, cell_text, frames, unique_columns
-from .csv import apply_layout
-from .dialects import HEAD_RECORDS, detect_layout
+from .dialects import HEAD_RECORDS, apply_layout, detect_layout
 
 MAX_UNCOMPRESSED = 512 * 1024**2
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
