@@ -193,7 +193,7 @@ def _read_records(source: _Lines, dialect: CsvDialect, head: Head, count: int) -
         record = next(reader, None)
         if record is None:
             return
-        if record:
+        if record and not (len(record) == 1 and not record[0].strip()):  # pandas skips blank-looking lines too
             head.records.append(record)
             head.lines.append(first)
             head.ends.append(source.position())
