@@ -52,6 +52,14 @@ def test_decode_error_past_a_block_boundary_and_a_character_split_by_it(tmp_path
     assert locate_decode_error(path, "utf-8") is None
 
 
+def test_decode_error_offsets_count_the_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"\xef\xbb\xbfa\nb\xff\n")
+    assert locate_decode_error(path, "utf-8-sig") == (2, 6)
+    path.write_bytes("a\nb".encode("utf-16") + b"\x00\xd8\n\x00")  # an unpaired surrogate
+    assert locate_decode_error(path, "utf-16") == (2, 8)
+
+
 def test_encoding_given_that_does_not_fit(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_bytes("respondent,mode\nr1,Online\nr2,Caf\xe9\n".encode("cp1252"))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from learnervoice.errors import UnreadableFileError
-from learnervoice.survey.readers import detect_format, open_response_file
+from learnervoice.survey.readers import detect_format
 
 from .builders import (
     google_forms_rows, kobo_xlsx, lying_bomb_xlsx, qualtrics_xlsx, rewrite_member, stale_dimension_xlsx, write_xlsx,

@@ -216,9 +216,3 @@ def frames(rows: Iterator[list[str]], columns: list[str], chunk_rows: int = CHUN
     if batch:
         yield pd.DataFrame(batch, columns=columns, index=pd.RangeIndex(start, start + len(batch)), dtype=str)
 
-
-def fit_width(cells: list[str], width: int) -> list[str]:
-    """A row cut or padded with empty cells to the number of columns."""
-    if len(cells) >= width:
-        return cells[:width]
-    return cells + [""] * (width - len(cells))

@@ -26,10 +26,11 @@ def locate_decode_error(path: Path, encoding: str) -> tuple[int, int] | None:
     (3, 13)
     >>> os.remove(name)
     """
+    encoding, fed = _without_bom(path, encoding)  # fed: bytes handed to the decoder before this block
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    fed = 0  # bytes handed to the decoder before this block
     lines = 1
     with path.open("rb") as fh:
+        fh.seek(fed)
         while True:
             block = fh.read(BLOCK)
             final = not block
@@ -44,6 +45,20 @@ def locate_decode_error(path: Path, encoding: str) -> tuple[int, int] | None:
             fed += len(block)
             if final:
                 return None
+
+
+def _without_bom(path: Path, encoding: str) -> tuple[str, int]:
+    """The codec without its byte-order mark, and the mark's length, so offsets count from the file's start."""
+    name = codecs.lookup(encoding).name
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    marks = {"utf-8-sig": [(codecs.BOM_UTF8, "utf-8")],
+             "utf-16": [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
+             "utf-32": [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")]}
+    for mark, codec in marks.get(name, []):
+        if head.startswith(mark):
+            return codec, len(mark)
+    return ("utf-8" if name == "utf-8-sig" else encoding), 0
 
 
 @dataclass(frozen=True)
