@@ -115,6 +115,13 @@ def test_unclosed_quote_in_the_data(tmp_path: Path) -> None:
     _refused(path, "a quote opened on line 3 is never closed")
 
 
+def test_unclosed_quote_in_a_small_file(tmp_path: Path) -> None:
+    """pandas raises this one as it opens the file, before the first chunk."""
+    path = tmp_path / "r.csv"
+    path.write_text('ResponseId,Q1,Q2\nR_1,1,"open\nR_2,2,x\n', encoding="utf-8")
+    _refused(path, "a quote opened on line 2 is never closed")
+
+
 def test_trailing_delimiter_on_every_record_is_not_ragged(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("id,mode\n1,a,\n2,b,\n", encoding="utf-8")

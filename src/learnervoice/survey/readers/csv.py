@@ -258,27 +258,35 @@ def _open_at(path: Path, dialect: CsvDialect, start: int, wide: bool) -> IO[Any]
 def _chunks(path: Path, info: FileInfo, dialect: CsvDialect, start: int, wide: bool) -> Iterator[pd.DataFrame]:
     import pandas as pd
 
-    encoding = "utf-8" if dialect.encoding == "utf-8-sig" else dialect.encoding  # the BOM lies before `start`
     with _open_at(path, dialect, start, wide) as handle:
-        reader = pd.read_csv(
-            handle, sep=dialect.delimiter, quotechar=dialect.quote, encoding=None if wide else encoding,
-            dtype=str, keep_default_na=False, na_filter=False, header=None, names=[*info.columns, EXTRA],
-            chunksize=CHUNK_ROWS, engine="c", on_bad_lines="error", index_col=False, skip_blank_lines=True,
-        )
-        index = 0
         try:
-            for chunk in reader:
-                chunk = chunk.fillna("")  # a short record's missing cells
-                if (chunk.pop(EXTRA) != "").any():  # one cell more than the header names, and not empty
-                    raise pd.errors.ParserError("a record is wider than the header")
-                chunk.index = pd.RangeIndex(index, index + len(chunk))
-                _check_lengths(chunk, path, info, dialect, start, wide)
-                index += len(chunk)
-                yield chunk
+            yield from _parse(handle, path, info, dialect, start, wide)
         except UnicodeDecodeError:
             raise decode_error(path, dialect.encoding) from None
-        except pd.errors.ParserError as exc:
+        except pd.errors.ParserError as exc:  # raised while reading, or already when pandas opens a small file
             raise _record_error(path, info, dialect, start, wide, exc) from None
+        except (ValueError, OSError, MemoryError) as exc:
+            raise UnreadableFileError(path.name, f"cannot be read as CSV ({type(exc).__name__}: {str(exc)[:160]})") from None
+
+
+def _parse(handle: IO[Any], path: Path, info: FileInfo, dialect: CsvDialect, start: int, wide: bool) -> Iterator[pd.DataFrame]:
+    import pandas as pd
+
+    encoding = "utf-8" if dialect.encoding == "utf-8-sig" else dialect.encoding  # the BOM lies before `start`
+    reader = pd.read_csv(
+        handle, sep=dialect.delimiter, quotechar=dialect.quote, encoding=None if wide else encoding,
+        dtype=str, keep_default_na=False, na_filter=False, header=None, names=[*info.columns, EXTRA],
+        chunksize=CHUNK_ROWS, engine="c", on_bad_lines="error", index_col=False, skip_blank_lines=True,
+    )
+    index = 0
+    for chunk in reader:
+        chunk = chunk.fillna("")  # a short record's missing cells
+        if (chunk.pop(EXTRA) != "").any():  # one cell more than the header names, and not empty
+            raise pd.errors.ParserError("a record is wider than the header")
+        chunk.index = pd.RangeIndex(index, index + len(chunk))
+        _check_lengths(chunk, path, info, dialect, start, wide)
+        index += len(chunk)
+        yield chunk
 
 
 def _check_lengths(chunk: pd.DataFrame, path: Path, info: FileInfo, dialect: CsvDialect, start: int, wide: bool) -> None:

@@ -30,8 +30,8 @@ def check_workbook(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             members = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnreadableFileError(path.name, "not an Excel .xlsx file (not a zip archive); export it again as XLSX or CSV") from None
+    except Exception:  # zipfile raises several kinds for a damaged archive (BadZipFile, NotImplementedError, EOFError…)
+        raise UnreadableFileError(path.name, "not an Excel .xlsx file (not a readable zip archive); export it again as XLSX or CSV") from None
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
         inside = [n for n in sorted(names) if n.lower().endswith((".csv", ".sav", ".zsav", ".dta", ".xlsx", ".sps"))][:3]
