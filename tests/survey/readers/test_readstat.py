@@ -1,0 +1,106 @@
+"""SPSS and Stata files: every row pyreadstat reads, cells as text, and a clear error for every damaged copy."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pyreadstat
+import pytest
+
+from learnervoice.errors import UnreadableFileError
+from learnervoice.survey.readers import open_response_file
+
+from ...conftest import ROOT
+from .helpers import read_all
+
+DATA = ROOT / "tests" / "data" / "surveys"
+REAL = ["pyreadstat_sample.sav", "pyreadstat_sample.zsav", "pyreadstat_sample.dta", "pyreadstat_missing_test.dta",
+        "haven_iris.sav", "haven_types.dta"]
+
+
+def _pyreadstat_rows(path: Path) -> int:
+    reader = pyreadstat.read_dta if path.suffix == ".dta" else pyreadstat.read_sav
+    frame, _ = reader(str(path))
+    return len(frame)
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_row_count_equals_pyreadstat(name: str) -> None:
+    info, frame = read_all(DATA / name)
+    assert len(frame) == _pyreadstat_rows(DATA / name) > 0
+    assert info.format == ("dta" if name.endswith(".dta") else "sav")
+
+
+@pytest.mark.parametrize("name", ["spss_simple_alltypes_mrsets.sav", "spss_hebrews.sav"])
+def test_row_count_equals_pyreadstat_on_shared_samples(samples: Path, name: str) -> None:
+    _, frame = read_all(samples / name)
+    assert len(frame) == _pyreadstat_rows(samples / name)
+
+
+def test_cells_labels_and_dates(samples: Path) -> None:
+    info, frame = read_all(DATA / "pyreadstat_sample.sav")
+    assert info.column_labels["mynum"] == "numeric"
+    assert info.value_labels["mylabl"] == {"1": "Male", "2": "Female"}
+    assert frame.loc[0].tolist() == ["a", "1.1", "2018-05-06", "2018-05-06 10:10:10", "1", "1", "10:10:10"]
+    assert frame.loc[4, "mydate"] == "" and frame.loc[2, "mynum"] == "-1000.3"
+    zinfo, zframe = read_all(DATA / "pyreadstat_sample.zsav")
+    assert zframe.equals(frame) and zinfo.columns == info.columns
+    _, stata = read_all(DATA / "pyreadstat_sample.dta")
+    assert stata["mychar"].tolist() == frame["mychar"].tolist()
+    mr = read_all(samples / "spss_simple_alltypes_mrsets.sav")[0].mr_sets
+    assert {(m.name, m.counted_value) for m in mr} == {("categorical_array", None), ("mymrset", "1")}
+
+
+def test_skip_and_header_rows_leave_out_first_records() -> None:
+    info, frame = read_all(DATA / "haven_iris.sav", skip_rows=2, header_rows=2)
+    assert len(frame) == 150 - 3 and info.row_number(0) == 5
+
+
+@pytest.mark.parametrize("name", ["pyreadstat_sample.sav", "pyreadstat_sample.zsav", "pyreadstat_sample.dta", "haven_types.dta"])
+def test_every_truncation_is_refused_or_complete(tmp_path: Path, name: str) -> None:
+    data = (DATA / name).read_bytes()
+    full = len(read_all(DATA / name)[1])
+    cut = tmp_path / f"cut{Path(name).suffix}"
+    for length in range(1, len(data), 2):
+        cut.write_bytes(data[:length])
+        try:
+            _, frame = read_all(cut)
+        except UnreadableFileError as exc:
+            assert cut.name in str(exc) and "internal" not in str(exc)
+        else:
+            assert len(frame) == full, length  # never silently short
+
+
+@pytest.mark.parametrize("name", ["pyreadstat_sample.sav", "pyreadstat_sample.zsav", "pyreadstat_sample.dta", "haven_types.dta"])
+def test_flipped_bytes_are_refused_clearly(tmp_path: Path, name: str) -> None:
+    """Random damage (seeded): rows or UnreadableFileError; never another exception, a crash or a huge allocation."""
+    data = (DATA / name).read_bytes()
+    rnd = random.Random(13)
+    bad = tmp_path / f"bad{Path(name).suffix}"
+    for _ in range(400):
+        damaged = bytearray(data)
+        for _ in range(rnd.randint(1, 4)):
+            damaged[rnd.randrange(len(damaged))] = rnd.randrange(256)
+        bad.write_bytes(bytes(damaged))
+        try:
+            read_all(bad)
+        except UnreadableFileError as exc:
+            assert bad.name in str(exc)
+
+
+def test_header_declaring_impossible_rows(tmp_path: Path) -> None:
+    """A flipped byte in the case count made pyreadstat allocate 5 GB; the count is checked against the file size."""
+    data = bytearray((DATA / "pyreadstat_sample.sav").read_bytes())
+    data[83] = 40  # ncases (offset 80, little-endian int32): 5 -> 671,088,645
+    path = tmp_path / "huge.sav"
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFileError, match="declares 671,088,645 rows"):
+        open_response_file(path)
+
+
+def test_text_file_named_sav(tmp_path: Path) -> None:
+    path = tmp_path / "r.sav"
+    path.write_text("id,q1\n1,a\n", encoding="utf-8")
+    with pytest.raises(UnreadableFileError, match="not a readable SPSS file"):
+        read_all(path)
