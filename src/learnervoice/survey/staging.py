@@ -8,7 +8,6 @@ a temporary table. Either way each data record keeps its index in the file (`_ri
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import UnreadableFileError
 from .convert import literal
-from .readers import FileInfo, ResponseFile
+from .readers import FileInfo, ResponseFile, locate_decode_error
 
 if TYPE_CHECKING:
     import duckdb
@@ -77,28 +76,17 @@ def _duckdb_reads(info: FileInfo) -> bool:
 
 
 def _csv_reader(info: FileInfo, columns: dict[str, str]) -> str:
-    """DuckDB's read_csv of the data records: the lines above them skipped, every cell VARCHAR."""
+    """DuckDB's read_csv of the data records, every cell VARCHAR. Its `skip` counts records (a quoted line
+    break stays in its record, as in Qualtrics' question-text row), so it skips the lines above the column
+    names and the header rows."""
     assert info.delimiter is not None
     types = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns.values()) + "}"
     options = (
-        f"delim={literal(info.delimiter)}, quote='\"', escape='\"', header=false, skip={_lines_before_data(info)}, "
+        f"delim={literal(info.delimiter)}, quote={literal(info.quote)}, escape={literal(info.quote)}, header=false, "
+        f"skip={info.skip_rows + info.header_rows}, "
         f"columns={types}, auto_detect=false, null_padding=true"
     )
     return f"read_csv({literal(str(info.path))}, {options})"
-
-
-def _lines_before_data(info: FileInfo) -> int:
-    """Physical lines above the first data record: lines skipped, then the header records (which may hold
-    line breaks inside quotes, as Qualtrics' question-text row does)."""
-    skip = int(getattr(info, "skip_rows", 0))
-    with info.path.open("r", encoding=info.encoding or "utf-8", newline="") as fh:
-        for _ in range(skip):
-            fh.readline()
-        reader = csv.reader(fh, delimiter=info.delimiter or ",")
-        for _ in range(info.header_rows):
-            if next(reader, None) is None:
-                break
-        return skip + reader.line_num
 
 
 def _csv_error(info: FileInfo, message: str) -> UnreadableFileError:
@@ -106,7 +94,7 @@ def _csv_error(info: FileInfo, message: str) -> UnreadableFileError:
     line_match = re.search(r"\b[Ll]ine:?\s*(\d+)", message)
     line = int(line_match.group(1)) if line_match else None
     if "unicode" in message.lower() or "utf" in message.lower():
-        line, byte = _first_bad_byte(info)
+        line, byte = locate_decode_error(info.path, info.encoding or "utf-8") or (line or 1, 0)
         return UnreadableFileError(
             info.name, f"not valid {info.encoding or 'utf-8'} text at line {line} (byte {byte:,}); give the file's real encoding "
             "(for example --encoding cp1252)", row=line,
@@ -121,23 +109,6 @@ def _csv_error(info: FileInfo, message: str) -> UnreadableFileError:
         )
     first = message.strip().splitlines()[0] if message.strip() else "unknown error"
     return UnreadableFileError(info.name, f"broken CSV: {first}", row=line)
-
-
-def _first_bad_byte(info: FileInfo) -> tuple[int, int]:
-    """The line and byte offset of the first byte that is not UTF-8, reading the file once in blocks."""
-    import codecs
-
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    line, offset = 1, 0
-    with info.path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as exc:
-                return line + block[: max(exc.start, 0)].count(b"\n"), offset + max(exc.start, 0)
-            line += block.count(b"\n")
-            offset += len(block)
-    return line, offset
 
 
 def _stage_chunks(con: duckdb.DuckDBPyConnection, response_file: ResponseFile, columns: dict[str, str]) -> None:

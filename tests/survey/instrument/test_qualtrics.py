@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from learnervoice.errors import InvalidResponsesError
 from learnervoice.study.model import Likert, MultipleResponse, Numeric, OpenText, SingleChoice
 from learnervoice.survey.instrument import init_from
 
@@ -106,12 +105,6 @@ def test_definition_alone_names_columns_by_export_tag(tmp_path: Path) -> None:
     assert {q.id for q in report.draft.questions} >= {"q2", "q3", "q4", "q5", "mc_question_five"}
 
 
-def _dependency_on_the_readers(message: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(raises=InvalidResponsesError, strict=False,
-                             reason=f"needs the readers' work (issue 13 item 2): {message}")
-
-
-@_dependency_on_the_readers("header rows holding {'ImportId': …} written as Python dicts are read as responses")
 def test_insights_export_with_python_dict_import_ids(tmp_path: Path) -> None:
     export = DATA / "qualtrics_single_answer_mc_insights.csv"
     report = init_from(tmp_path / "s", [DATA / "qualtrics_single_answer_mc.qsf", export])
@@ -132,7 +125,6 @@ def _qualtrics_xlsx(path: Path, samples: Path) -> Path:
     return path
 
 
-@_dependency_on_the_readers("an XLSX export's question-text and ImportId rows are read as responses")
 def test_xlsx_export_with_three_header_rows(tmp_path: Path, samples: Path) -> None:
     """A Qualtrics XLSX export: the same three header rows as the CSV (made here from the real CSV sample)."""
     export = _qualtrics_xlsx(tmp_path / "export.xlsx", samples)

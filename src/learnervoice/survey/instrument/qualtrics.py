@@ -9,14 +9,11 @@ and a commented-out ``filter:`` on ``Finished`` shows how to leave out unfinishe
 
 from __future__ import annotations
 
-import ast
-import csv
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..readers import FileInfo, sniff_csv
+from ..readers import FileInfo
 from .columns import not_a_question
 from .draft import Draft, DraftOption, DraftQuestion, Ids, LeftOut, identifier, option_codes
 from .infer import infer_question, reads_as_scale
@@ -40,56 +37,16 @@ class Layout:
 
 
 def sniff(path: Path, info: FileInfo) -> Layout | None:
-    """The Qualtrics layout of a CSV/XLSX export, or None when the file is not one."""
-    rows = _first_rows(path, info)
-    if len(rows) < 2:
+    """The Qualtrics layout of a CSV/XLSX export as the reader found it, or None when the file is not one."""
+    if info.format != "qualtrics":
         return None
-    first, second = rows[0], rows[1]
-    third = rows[2] if len(rows) > 2 else []
-    has_ids = bool(third) and third[0].lstrip().startswith(("{\"ImportId\"", "{'ImportId'"))
-    legacy = bool(first) and first[0].strip("\ufeff") == "V1" and "ResponseID" in second
-    named = bool(set(first) & set(ID_COLUMNS)) and bool({"StartDate", "EndDate"} & set(first))
-    two_rows = named and "StartDate" in first and not re.match(r"\d{4}-\d\d-\d\d", second[first.index("StartDate")] or "")
-    if not (has_ids or legacy or two_rows):
-        return None
-    layout = Layout(3 if has_ids else 2)
-    for i, column in enumerate(info.columns):
-        if i < len(second) and second[i].strip():
-            layout.labels[column] = second[i].strip()
-        if has_ids and i < len(third):
-            found = _import_id(third[i])
-            if found:
-                layout.import_ids[column] = found
+    layout = Layout(info.header_rows)
+    layout.labels = {column: label.strip() for column, label in info.column_labels.items() if label.strip()}
+    for column, meta in info.column_meta.items():
+        found = next((v for k, v in meta.items() if k.lower() == "importid"), "")
+        if found:
+            layout.import_ids[column] = str(found).replace("-", "_")
     return layout
-
-
-def _first_rows(path: Path, info: FileInfo) -> list[list[str]]:
-    if info.format in ("xlsx",):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = [["" if c is None else str(c) for c in row] for _, row in
-                    zip(range(3), wb.worksheets[0].iter_rows(values_only=True))]
-        finally:
-            wb.close()
-        return rows
-    dialect = sniff_csv(path, info.encoding)
-    with path.open("r", encoding=dialect.encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=dialect.delimiter)
-        return [row for _, row in zip(range(3), reader)]
-
-
-def _import_id(cell: str) -> str:
-    try:
-        value = json.loads(cell)
-    except ValueError:
-        try:
-            value = ast.literal_eval(cell)
-        except (ValueError, SyntaxError):
-            return ""
-    found = value.get("ImportId") if isinstance(value, dict) else None
-    return str(found).replace("-", "_") if found else ""
 
 
 def draft_qualtrics(

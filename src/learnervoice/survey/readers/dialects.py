@@ -15,6 +15,7 @@ A tool is recognised only by what it always writes, so an ordinary file is never
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass, field
@@ -142,9 +143,12 @@ def _import_id(cell: str) -> dict[str, str] | None:
         return None
     try:
         value = json.loads(cell)
-    except ValueError:
-        return None
-    if not isinstance(value, dict) or not any(k.lower() == "importid" for k in value):
+    except ValueError:  # Qualtrics "Insights" exports write Python dicts: {'ImportId': 'QID2'}
+        try:
+            value = ast.literal_eval(cell) if len(cell) < 2000 else None
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
+    if not isinstance(value, dict) or not any(str(k).lower() == "importid" for k in value):
         return None
     return {str(k): str(v) for k, v in value.items()}
 
