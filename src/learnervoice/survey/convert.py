@@ -320,8 +320,11 @@ class SqlConverter:
 
     def _lookup_sql(self, name: str, outputs: Sequence[tuple[str, str]], mapping: dict[str, tuple[Any, ...]]) -> list[str]:
         col = self.column(name)
-        if len(mapping) <= CASE_LIMIT:
-            return [_case(col, {raw: values[i] for raw, values in mapping.items()}, sql_type)
+        if len(mapping) <= CASE_LIMIT and len(outputs) == 1:
+            return [_case(col, {raw: values[0] for raw, values in mapping.items()}, outputs[0][1])]
+        if len(mapping) <= CASE_LIMIT:  # several values of each cell: find its place once, then pick from lists
+            place = self.helper(_case(col, {raw: i for i, raw in enumerate(mapping, 1)}, "INTEGER"))
+            return [f"{_list(sql_type, [values[i] for values in mapping.values()])}[{place}]"
                     for i, (_, sql_type) in enumerate(outputs)]
         import pandas as pd
 
@@ -343,12 +346,20 @@ def _case(col: str, values: dict[str, Any], sql_type: str) -> str:
     return f"CASE {col} {whens} ELSE CAST(NULL AS {sql_type}) END"
 
 
+def _list(sql_type: str, values: list[Any]) -> str:
+    if not values:
+        return f"CAST([] AS {sql_type}[])"
+    return f"CAST([{', '.join(_sql_value(v, sql_type) for v in values)}] AS {sql_type}[])"
+
+
 def _sql_value(value: Any, sql_type: str) -> str:
     if value is None:
         return f"CAST(NULL AS {sql_type})"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
         return _num(float(value))
     return literal(str(value))
 
