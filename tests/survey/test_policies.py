@@ -238,3 +238,12 @@ def test_a_cell_too_long_and_a_ragged_row_name_their_line(tmp_path: Path) -> Non
     with pytest.raises(InvalidResponsesError, match=r"ragged.csv, row 3; a row with more cells than the header's 4"):
         import_responses(study, ragged)
     assert count_responses(study) == 0
+
+
+def test_a_trailing_empty_cell_is_harmless_but_a_cell_beyond_the_header_is_named(tmp_path: Path) -> None:
+    study = _study(tmp_path)
+    import_responses(study, _file(tmp_path, "ok.csv", "id,works,hours,mode\nr1,1,3,Online,\nr2,2,,Online\n"))
+    assert count_responses(study) == 2
+    with pytest.raises(InvalidResponsesError, match=r"wide.csv, row 3, column '\(a cell beyond the last column\)': "
+                                                    r"found 'oops'; no cell beyond the header's last column"):
+        import_responses(study, _file(tmp_path, "wide.csv", "id,works,hours,mode\nr3,1,3,Online\nr4,1,3,Online,oops\n"))

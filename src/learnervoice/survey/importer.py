@@ -27,7 +27,7 @@ from .convert import SqlConverter, literal, quote
 from .mapping import Mapping, resolve_mapping
 from .policies import apply_conditions, apply_duplicates, check_clashes, filter_sql
 from .readers import open_response_file
-from .staging import reading, stage
+from .staging import BEYOND, reading, stage
 from .store import import_records, write_transaction
 
 if TYPE_CHECKING:
@@ -188,6 +188,8 @@ def _import(
 
 
 def _expressions(converter: SqlConverter, mapping: Mapping, source: str) -> dict[str, str]:
+    if BEYOND in converter.staged.columns:  # a trailing empty cell is harmless, as in spreadsheets' CSV
+        converter.flag(BEYOND, f"{converter.text(BEYOND)} IS NOT NULL", "no cell beyond the header's last column")
     expressions = {"respondent_id": _id_sql(converter, mapping, source), "_row": f"_rid + {converter.row_offset}",
                    "_source": literal(source)}
     for q in converter.config.questions:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import duckdb
 
 UTF8 = ("utf-8", "utf-8-sig", "utf8", "ascii")
+BEYOND = "(a cell beyond the last column)"  # the pseudo-column of a record one cell wider than the header
 MAX_LINE_BYTES = 2 * 1024**2  # DuckDB's default; an answer longer than this is not a survey answer
 
 
@@ -29,7 +30,7 @@ MAX_LINE_BYTES = 2 * 1024**2  # DuckDB's default; an answer longer than this is 
 class Staged:
     """Where the file's data records are for SQL: each column's name, a relation to scan, one with row numbers."""
 
-    columns: dict[str, str]  # file column -> column of the relations
+    columns: dict[str, str]  # file column -> column of the relations (and BEYOND, for a CSV read by DuckDB)
     scan: str  # the data records' cells (aggregate passes read this; no row numbers, so cheapest)
     numbered: str  # the same with `_rid`, the record's 0-based index among the file's data records
 
@@ -48,8 +49,8 @@ def stage(con: duckdb.DuckDBPyConnection, response_file: ResponseFile) -> Staged
     info = response_file.info
     columns = {name: f"c{i}" for i, name in enumerate(info.columns)}
     if _duckdb_reads(info):
-        reader = _csv_reader(info, columns)
-        return Staged(columns, reader, f"(SELECT row_number() OVER () - 1 AS _rid, * FROM {reader})")
+        reader = _csv_reader(info, {**columns, BEYOND: "c_beyond"})
+        return Staged({**columns, BEYOND: "c_beyond"}, reader, f"(SELECT row_number() OVER () - 1 AS _rid, * FROM {reader})")
     _stage_chunks(con, response_file, columns)
     return Staged(columns, "staged", "(SELECT rowid AS _rid, * FROM staged)")
 
