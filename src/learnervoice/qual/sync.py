@@ -21,7 +21,7 @@ from ..study.load import Study
 from .codebook import CODEBOOK_FILE, sync_codebook
 from .codings import add_codings, read_codings_file
 from .documents import Source, import_transcripts
-from .speakers import apply_file, speakers_file
+from .speakers import SPEAKERS_DIR, apply_file, speakers_file
 
 
 def sync_declared(study: Study, store: QualStore) -> None:
@@ -38,8 +38,10 @@ def sync_declared(study: Study, store: QualStore) -> None:
 
 def _sync_speakers(study: Study, store: QualStore) -> None:
     """Speakers files changed by hand since they were last brought in: their turns' speakers, again."""
+    if not (study.folder / SPEAKERS_DIR).is_dir():
+        return
     with store.read() as conn:
-        names = [d["name"] for d in documents_db.summaries(conn)]
+        names = documents_db.names(conn)
     for name in names:
         path = speakers_file(study, name)
         if path.is_file():

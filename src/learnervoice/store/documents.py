@@ -68,6 +68,11 @@ def digest(conn: Connection, name: str) -> str | None:
     return None if value is None else str(value.sha256)
 
 
+def names(conn: Connection) -> list[str]:
+    """Every document's name, by name."""
+    return list(conn.execute(sa.select(documents.c.name).order_by(documents.c.name)).scalars())
+
+
 def id_of(conn: Connection, name: str) -> int | None:
     value = conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).scalar()
     return None if value is None else int(value)
