@@ -104,3 +104,15 @@ def test_teams_docx_with_name_and_time_headings(qual_study: Study, store: QualSt
     text, rows = _turns(store, "new")
     assert [(r.speaker, r.start_time) for r in rows] == [("M2", 3.0), ("P01", 9.0), ("M2", 3727.0)]
     assert text == "Why this course?\nThe timetable. I work shifts.\nThank you."
+
+
+def test_timed_text_saved_as_txt(qual_study: Study, store: QualStore, tmp_path: Path) -> None:
+    """A WebVTT file saved as .txt is read as WebVTT; text in the older Teams layout may carry `Name: text` instead."""
+    import_transcript(qual_study, write(tmp_path / "a.txt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n"
+                                        "<v Melissa Ko>Hello.</v>\n\n2\n00:00:03.000 --> 00:00:04.000\nRyan Sloan: Hi.\n"),
+                      store=store)
+    import_transcript(qual_study, write(tmp_path / "b.txt", "0:0:0.0 --> 0:0:1.250\nMelissa Ko: Hello.\n"
+                                        "0:0:2.90 --> 0:0:4.480\nRyan Sloan\nHi.\n"), store=store)
+    for name in ("a", "b"):
+        text, rows = _turns(store, name)
+        assert [r.speaker for r in rows] == ["M2", "P02"] and text == "Hello.\nHi."

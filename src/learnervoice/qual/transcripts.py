@@ -60,6 +60,9 @@ def read_transcript(path: Path, *, format: str = "auto") -> Reading:
     """
     _check_file(path)
     fmt = detect_format(path) if format == "auto" else format
+    if format == "auto" and fmt == "txt" and path.suffix.lower() != ".md":
+        with path.open("rb") as fh:
+            fmt = "vtt" if fh.read(16).removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT") else fmt  # WebVTT saved as .txt
     notes: list[Note] = []
     if fmt in ("vtt", "srt"):
         cues, notes = _timed_cues(path, fmt)
@@ -221,8 +224,12 @@ def _teams_timed_cues(lines: list[tuple[int, str]]) -> list[Cue]:
             continue
         if current is not None and current[3]:
             at, start, end, words = current
-            name = words[0] if len(words) > 1 and _looks_like_name(words[0]) else None
-            cues.append(Cue(at, name, " ".join(words[1:] if name else words), start, end))
+            name: str | None
+            if len(words) > 1 and _looks_like_name(words[0]):
+                name, said = words[0], " ".join(words[1:])
+            else:
+                name, said = _split_speaker(" ".join(words))
+            cues.append(Cue(at, name, said.strip(), start, end))
         current = (line, timing[0], timing[1], [])
     return cues
 
