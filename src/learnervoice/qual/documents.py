@@ -118,22 +118,32 @@ def import_transcripts(
     roster = load_roster(study)
     try:
         read = [_read(study, roster, source, speakers or {}, keep_unmatched) for source in wanted]
-        store = store or QualStore.for_study(study)  # only now: a file that cannot be read leaves no store behind
+    except TranscriptError as exc:
+        raise _of_all(exc, len(wanted)) from None
+    opened = store is None
+    store = store or QualStore.for_study(study)  # only now: a file that cannot be read leaves no store behind
+    try:
         with store.read() as conn:
             stored = {r.name: documents_db.digest(conn, r.name) for r in read}
         prepared: list[_Prepared] = []
         for r in read:
             prepared.append(_prepare(study, roster, r, stored[r.name], prepared))
+        new = [p for p in prepared if p.report.status == "imported"]
+        if new:
+            with store.write() as conn:
+                for p in new:
+                    _store(study, conn, p, who)
     except TranscriptError as exc:
-        if len(wanted) > 1:
-            raise TranscriptError(f"{str(exc).rstrip('.')}; none of the {len(wanted)} files was imported") from None
-        raise
-    new = [p for p in prepared if p.report.status == "imported"]
-    if new:
-        with store.write() as conn:
-            for p in new:
-                _store(study, conn, p, who)
+        raise _of_all(exc, len(wanted)) from None
+    finally:
+        if opened:
+            store.close()
     return [p.report for p in prepared]
+
+
+def _of_all(error: TranscriptError, files: int) -> TranscriptError:
+    """The error of one file, saying that none of the import's files was stored."""
+    return TranscriptError(f"{str(error).rstrip('.')}; none of the {files} files was imported") if files > 1 else error
 
 
 @dataclass
