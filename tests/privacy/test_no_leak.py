@@ -134,6 +134,8 @@ def commands(study: str, out: Path) -> dict[str, list[list[str]] | str]:
         "transcripts import": [["transcripts", "import", study, str(Path(study) / "focus_groups" / "fg2.vtt")]],
         "transcripts list": [["transcripts", "list", study], ["transcripts", "list", study, "-f", "json"]],
         "transcripts review": "lists words that look like names outside the roster, to the researcher, by design",
+        "transcripts turns": [["transcripts", "turns", study, "FG1"], ["transcripts", "turns", study, "FG2", "-f", "json"]],
+        "transcripts speakers": [["transcripts", "speakers", study, "FG1", "--turns", "1=Laia Ferrer"]],
         "codebook sync": [["codebook", "sync", study]],
         "codebook import": "reads a .qdc file (tested in tests/exchange)",
         "codebook rename": [["codebook", "rename", study, "online", "Online (Mireia Sala's word)"]],

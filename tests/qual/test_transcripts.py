@@ -100,14 +100,12 @@ def test_unmatched_speakers_are_listed_not_guessed(qual_study: Study, store: Qua
 
 BAD = {
     "malformed.vtt": b"WEBVTT\n\n00:00:01.000 --> banana\nhello\n",
-    "overlap.vtt": b"WEBVTT\n\n00:00:01.000 --> 00:00:05.000\nMelissa Ko: a\n\n00:00:04.000 --> 00:00:06.000\nRyan Sloan: b\n",
     "garbage.txt": bytes(range(256)) * 20,
     "empty.vtt": b"",
     "latin1.txt": "Melissa Ko: caf\xe9\n".encode("latin-1"),
 }
 MESSAGES = {
     "malformed.vtt": "line 3: not a cue timing",
-    "overlap.vtt": "line 6: this cue overlaps the one above it",
     "garbage.txt": "not a text file",
     "empty.vtt": "the file is empty",
     "latin1.txt": "line 1: not valid UTF-8",

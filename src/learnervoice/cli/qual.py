@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import FormatOpt, StudyArg, WhoOpt, gated, print_frame
+from .common import FormatOpt, StudyArg, WhoOpt, err, gated, print_frame
 
 if TYPE_CHECKING:
     from ..qual.documents import TranscriptReport
@@ -30,25 +30,25 @@ def open_qual(study: Path) -> tuple[Study, QualStore]:
 @transcripts_app.command("import")
 def transcripts_import(
     study: StudyArg,
-    files: Annotated[list[Path], typer.Argument(help="WebVTT (Zoom, Teams), SRT, DOCX, text or Markdown files.")],
+    files: Annotated[list[Path], typer.Argument(help="WebVTT (Zoom, Teams, OneDrive), SRT, DOCX, text or Markdown files.")],
     speaker: Annotated[list[str] | None, typer.Option("--speaker", help="'Label as written=P07' for a speaker the roster does not name.")] = None,
     keep_unmatched: Annotated[bool, typer.Option("--keep-unmatched", help="Keep unknown speakers as 'Unidentified N'.")] = False,
-    allow_overlap: Annotated[bool, typer.Option("--allow-overlap", help="Accept cues that overlap in time.")] = False,
+    allow_overlap: Annotated[bool, typer.Option("--allow-overlap", hidden=True)] = False,
     who: WhoOpt = "import",
 ) -> None:
-    """Import transcripts: speakers linked to the roster, names replaced by pseudonyms."""
+    """Import transcripts, all or none: speakers linked to the roster, names replaced by pseudonyms."""
     from ..privacy.review import name_candidates
-    from ..qual.documents import import_transcript
+    from ..qual.documents import import_transcripts
     from ..qual.queries import written_texts
 
+    if allow_overlap:
+        err("--allow-overlap is no longer needed: overlapping cues are always kept, in file order, with a note")
     mapping = _speaker_pseudonyms(speaker or [])
     s, store = open_qual(study)
-    imported = set()
-    for file in files:
-        report = import_transcript(s, file, speakers=mapping, keep_unmatched=keep_unmatched,
-                                   allow_overlap=allow_overlap, who=who, store=store)
-        _say_imported(report)
-        imported.add(report.document)
+    reports = import_transcripts(s, files, speakers=mapping, keep_unmatched=keep_unmatched, who=who, store=store)
+    for report in reports:
+        _say_imported(report, study)
+    imported = {r.document for r in reports if r.status == "imported"}
     waiting = name_candidates(s, [(name, text) for name, text in written_texts(store) if name in imported])
     if waiting:
         typer.echo(f"{len(waiting)} word(s) look like names of people not in the roster; "
@@ -68,17 +68,76 @@ def _speaker_pseudonyms(items: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _say_imported(report: TranscriptReport) -> None:
+NOTE_KINDS = {"overlap": "cue(s) overlapping the one above (people talking at once)", "order": "cue(s) out of order",
+              "timing": "unreadable timing(s) (the words kept, without times)", "negative": "negative time(s)",
+              "backwards": "cue(s) ending before they start", "outside": "line(s) of text under no timing (kept)",
+              "header": "no WEBVTT header"}
+
+
+def _say_imported(report: TranscriptReport, study: Path) -> None:
     voices = ", ".join(f"{k} ({v})" for k, v in sorted(report.speakers.items()))
     typer.echo(f"{report.document}: {report.status}, {report.turns} turns; speakers: {voices or '-'}")
-    if report.flagged:
+    if report.status == "imported" and not report.named and report.flagged:
+        typer.echo(f"  warning: no speaker names found: {report.flagged} turns attributed to '(no speaker)'; assign "
+                   f"speakers with `learnervoice transcripts speakers {study} {report.document} --turns 1-12=P03` "
+                   f"(turn numbers: `learnervoice transcripts turns {study} {report.document}`)")
+    elif report.flagged:
         typer.echo(f"  {report.flagged} turn(s) have no speaker; they are kept and flagged")
+    if report.assigned:
+        typer.echo(f"  {report.assigned} turn(s) have the speaker the study's speakers file gives")
+    if report.notes:
+        counts: dict[str, int] = {}
+        for note in report.notes:
+            counts[note.kind] = counts.get(note.kind, 0) + 1
+        typer.echo(f"  {len(report.notes)} warning(s), all kept: "
+                   + "; ".join(f"{n} {NOTE_KINDS.get(kind, kind)}" for kind, n in counts.items()))
+        for note in report.notes[:3]:
+            typer.echo(f"    {note}")
+        if len(report.notes) > 3:
+            typer.echo(f"    … and {len(report.notes) - 3} more")
     if report.unmatched:
         typer.echo(f"  kept as unidentified: {', '.join(report.unmatched)}")
     if report.renamed:
         typer.echo(f"  the file name held personal data: the document is named {report.document!r}")
     if report.replaced:
         typer.echo("  replaced: " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.replaced.items())))
+
+
+@transcripts_app.command("turns")
+def transcripts_turns(
+    study: StudyArg,
+    document: Annotated[str, typer.Argument(help="The document's name (see `transcripts list`).")],
+    format: FormatOpt = "table",
+) -> None:
+    """A document's turns, numbered as `transcripts speakers` counts them, with time, speaker and first words."""
+    import pandas as pd
+
+    from ..qual.speakers import turn_listing
+
+    s, store = open_qual(study)
+    print_frame(pd.DataFrame(turn_listing(store, document), columns=["turn", "time", "speaker", "words"]), format, s)
+
+
+@transcripts_app.command("speakers")
+def transcripts_speakers(
+    study: StudyArg,
+    document: Annotated[str, typer.Argument(help="The document's name (see `transcripts list`).")],
+    turns: Annotated[list[str] | None, typer.Option("--turns", help="TURNS=SPEAKER, e.g. 1-12=P03 or 13,15=moderator "
+                                                    "(turns from 1; a pseudonym, a roster name, or 'moderator').")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="A CSV with columns turn,speaker.")] = None,
+    who: WhoOpt = "cli",
+) -> None:
+    """Assign speakers to turns (for transcripts without speaker names); kept in transcripts/DOCUMENT.speakers.csv."""
+    from ..errors import TranscriptError
+    from ..qual.speakers import assign_speakers, parse_assignments, read_speakers_csv, speakers_file
+
+    if not turns and file is None:
+        raise TranscriptError("give --turns 1-12=P03 (repeat for more) or --file SPEAKERS.csv (columns turn,speaker)")
+    wanted = (read_speakers_csv(file) if file is not None else {}) | parse_assignments(turns or [])
+    s, store = open_qual(study)
+    count = assign_speakers(s, store, document, wanted, who=who)
+    path = speakers_file(s, document).relative_to(s.folder)
+    typer.echo(f"{document}: {count} turn(s) assigned; kept in {path.as_posix()}")
 
 
 @transcripts_app.command("list")

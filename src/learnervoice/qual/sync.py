@@ -1,9 +1,11 @@
-"""Bring the coding store up to date with what study.yaml declares: transcripts, codebook, coding files.
+"""Bring the coding store up to date with what study.yaml declares: transcripts, codebook, coding files,
+and the speakers assigned by turn (transcripts/*.speakers.csv).
 
 Every command calls this first, so it must cost nothing when nothing changed: a
-transcript already imported is recognised by its hash, and the codebook and
-coding files are read again only when their content changed (their hashes are
-kept in the store). Nothing is written, and so nothing is logged, otherwise.
+transcript already imported is recognised by its hash, and the codebook, coding
+files and speakers files are read again only when their content changed (their
+hashes are kept in the store). Nothing is written, and so nothing is logged, otherwise.
+The declared transcripts are imported all or nothing, as one import.
 """
 
 from __future__ import annotations
@@ -13,22 +15,41 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..store import QualStore
+from ..store import documents as documents_db
 from ..store import sync as sync_db
 from ..study.load import Study
 from .codebook import CODEBOOK_FILE, sync_codebook
 from .codings import add_codings, read_codings_file
-from .documents import import_transcript
+from .documents import Source, import_transcripts
+from .speakers import SPEAKERS_DIR, apply_file, speakers_file
 
 
 def sync_declared(study: Study, store: QualStore) -> None:
-    for source in study.config.transcripts:
-        path = study.resolve(source.file)
-        import_transcript(study, path, name=source.name or path.stem, format=source.format, store=store)
+    sources = [Source(study.resolve(t.file), t.name or study.resolve(t.file).stem, t.format) for t in study.config.transcripts]
+    if sources:
+        import_transcripts(study, sources, store=store)
+    _sync_speakers(study, store)
     codebook = study.folder / CODEBOOK_FILE
     if codebook.is_file():
         _when_changed(study, store, codebook, lambda: sync_codebook(study, store, who="study.yaml"))
     for file in study.config.codings:
         _when_changed(study, store, study.resolve(file), _coding_step(store, study.resolve(file)))
+
+
+def _sync_speakers(study: Study, store: QualStore) -> None:
+    """Speakers files changed by hand since they were last brought in: their turns' speakers, again."""
+    if not (study.folder / SPEAKERS_DIR).is_dir():
+        return
+    with store.read() as conn:
+        names = documents_db.names(conn)
+    for name in names:
+        path = speakers_file(study, name)
+        if path.is_file():
+            _when_changed(study, store, path, _speakers_step(study, store, name))
+
+
+def _speakers_step(study: Study, store: QualStore, name: str) -> Callable[[], object]:
+    return lambda: apply_file(study, store, name)
 
 
 def _coding_step(store: QualStore, path: Path) -> Callable[[], object]:

@@ -1,31 +1,33 @@
-"""Read focus-group transcripts into speaker turns: Zoom and Teams WebVTT, SRT, DOCX, text and Markdown.
+"""Read focus-group transcripts into speaker turns: Zoom, Teams and OneDrive WebVTT, SRT, DOCX, text and Markdown.
 
 A transcript becomes cues (time span, speaker label, text), then turns:
 consecutive cues of one speaker merge; cues with no speaker are kept and
-flagged. Nothing is matched or replaced here; see :mod:`.documents`.
+flagged. What a file holds that its format does not allow is read where it can
+be and noted with its line (see :mod:`.timed`); nothing is matched or replaced
+here (see :mod:`.documents`). docs/transcripts.md says what is read from each tool.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import TranscriptError
+from .timed import Note, parse_timestamp, parse_timing, read_timed
 
 MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 FORMATS = ("vtt", "srt", "docx", "txt")
-TIMING = re.compile(r"^\s*(?:\d+:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(?:\d+:)?\d{2}:\d{2}[.,]\d{3}(?:\s|$)")
 ZOOM_CHAT = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})\t([^\t]+?):\t(.*)$")
 SPEAKER_LINE = re.compile(r"^\s*(?:\*\*)?([^:\n]{1,60}?)(?:\*\*)?\s*:\s+(.*)$")
+TEAMS_HEADING = re.compile(r"^\s*(\S[^\t]{0,59}?)\s+(\d{1,2}(?::\d{2}){1,2})\s*$")  # Teams .docx: "Ann Roig   1:02"
 
 
 @dataclass(frozen=True)
 class Cue:
-    line: int  # where the cue starts in the file (1-based), for messages
+    line: int  # where the cue starts in the file (1-based; a paragraph for .docx), for messages
     speaker: str | None
     text: str
     start: float | None = None  # seconds
@@ -42,24 +44,35 @@ class Turn:
     line: int
 
 
-def read_cues(path: Path, *, format: str = "auto", allow_overlap: bool = False) -> list[Cue]:
-    """The cues of a transcript file, in order, with their speaker label when the file gives one."""
+@dataclass(frozen=True)
+class Reading:
+    """A transcript as read: its cues in file order, and what was noted (kept, but not as the format says)."""
+
+    cues: list[Cue]
+    notes: list[Note] = field(default_factory=list)
+
+
+def read_transcript(path: Path, *, format: str = "auto") -> Reading:
+    """The cues of a transcript file, in order, with their speaker label when the file gives one.
+
+    >>> read_transcript(Path("fg1.vtt")).cues[0].speaker  # doctest: +SKIP
+    'Ann Roig'
+    """
     _check_file(path)
     fmt = detect_format(path) if format == "auto" else format
+    if format == "auto" and fmt == "txt" and path.suffix.lower() != ".md":
+        with path.open("rb") as fh:
+            fmt = "vtt" if fh.read(16).removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT") else fmt  # WebVTT saved as .txt
+    notes: list[Note] = []
     if fmt in ("vtt", "srt"):
-        cues = _timed_cues(path, fmt)
-        _check_order(path, cues, allow_overlap)
-    elif fmt == "docx":
-        cues = _paragraph_cues(path, _docx_paragraphs(path))
-    elif fmt == "txt":
-        lines = _text_lines(path)
-        first = next((text for _, text in lines if text.strip()), "")
-        cues = _chat_cues(lines) if ZOOM_CHAT.match(first) else _paragraph_cues(path, lines)
+        cues, notes = _timed_cues(path, fmt)
+    elif fmt in ("docx", "txt"):
+        cues = _line_cues(_docx_lines(path) if fmt == "docx" else _text_lines(path))
     else:
         raise TranscriptError(f"{path.name}: unknown transcript format {fmt!r}; use one of {', '.join(FORMATS)}")
     if not any(c.text for c in cues):
         raise TranscriptError(f"{path.name}: the transcript holds no text")
-    return cues
+    return Reading(cues, notes)
 
 
 def detect_format(path: Path) -> str:
@@ -108,76 +121,45 @@ def _read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# --- WebVTT and SRT -------------------------------------------------------------------------
+# --- WebVTT and SRT (read by .timed) ---------------------------------------------------------
 
 
-def _timed_cues(path: Path, fmt: str) -> list[Cue]:
-    import io
-
-    import webvtt
-    from webvtt.errors import MalformedFileError
-
-    text = _read_text(path)
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if "-->" in raw and not TIMING.match(raw):
-            raise TranscriptError(f"{path.name}, line {number}: not a cue timing (expected 00:00:01.000 --> 00:00:02.000)")
+def _timed_cues(path: Path, fmt: str) -> tuple[list[Cue], list[Note]]:
     try:
-        captions = webvtt.from_buffer(io.StringIO(text), format=fmt)
-    except MalformedFileError as exc:
-        raise TranscriptError(f"{path.name}: not a valid {fmt.upper()} file ({exc})") from None
-    except (ValueError, IndexError) as exc:
-        raise TranscriptError(f"{path.name}: not a valid {fmt.upper()} file ({exc})") from None
-    lines = _cue_lines(text)
+        timed, notes = read_timed(_read_text(path), fmt)
+    except ValueError as exc:
+        raise TranscriptError(f"{path.name}, {exc}") from None
     cues = []
-    for i, caption in enumerate(list(captions.captions)):
-        body = html.unescape(caption.text).strip()
-        speaker = html.unescape(caption.voice).strip() if caption.voice else None
-        if speaker is None:
-            speaker, body = _split_speaker(body)
-        body = re.sub(r"\s+", " ", body).strip()
-        line = lines[i] if i < len(lines) else 0
-        cues.append(Cue(line, speaker, body, caption.start_in_seconds + caption.start_time.milliseconds / 1000,
-                        caption.end_in_seconds + caption.end_time.milliseconds / 1000))
-    return cues
-
-
-def _cue_lines(text: str) -> list[int]:
-    return [n for n, line in enumerate(text.split("\n"), start=1) if "-->" in line]
-
-
-def _check_order(path: Path, cues: list[Cue], allow_overlap: bool) -> None:
-    for prev, cue in zip(cues, cues[1:]):
-        if prev.start is None or cue.start is None or prev.end is None:
-            continue
-        if cue.start < prev.start:
-            raise TranscriptError(f"{path.name}, line {cue.line}: this cue starts before the one above it")
-        if cue.start < prev.end - 1e-6 and not allow_overlap:
-            raise TranscriptError(
-                f"{path.name}, line {cue.line}: this cue overlaps the one above it "
-                f"({cue.start:.3f}s < {prev.end:.3f}s); fix the timings or import with --allow-overlap"
-            )
+    for cue in timed:
+        speaker, body = (cue.voice, cue.text) if cue.voice else _split_speaker(cue.text)
+        cues.append(Cue(cue.line, speaker, body.strip(), cue.start, cue.end))
+    return cues, notes
 
 
 def _split_speaker(body: str) -> tuple[str | None, str]:
     """Zoom writes `Name: text`. A label is short and reads like a name, not like a sentence."""
     match = SPEAKER_LINE.match(body)
-    if match is None:
+    if match is None or not _looks_like_name(match.group(1)):
         return None, body
-    label = match.group(1).strip()
+    return match.group(1).strip(), match.group(2)
+
+
+def _looks_like_name(label: str) -> bool:
+    """Short, capitalised, no sentence punctuation: "Dr. Ko", "P01" or "Ann Roig", not "At 10" or "e.g"."""
+    label = label.strip()
     words = label.split()
     if not words or len(words) > 6 or any(ch in label for ch in "?!,;\"“”()[]") or label[0].islower():
-        return None, body
+        return False
     if label.endswith(".") or ". " not in label + " " and "." in label:  # "Dr. Ko" yes; "e.g" or "end." no
-        return None, body
-    if any(ch.isdigit() for ch in label) and not re.fullmatch(r"[A-Z][A-Za-z]*\s?\d+", label):
-        return None, body  # "At 10" or a time is not a speaker; pseudonyms like P01 are
-    return label, match.group(2)
+        return False
+    return not any(ch.isdigit() for ch in label) or re.fullmatch(r"[A-Z][A-Za-z]*\s?\d+", label) is not None
 
 
 # --- DOCX and plain text --------------------------------------------------------------------
 
 
-def _docx_paragraphs(path: Path) -> list[tuple[int, str]]:
+def _docx_lines(path: Path) -> list[tuple[int, str]]:
+    """The document's lines, each with the number of its paragraph (a line break inside one makes two lines)."""
     try:
         with zipfile.ZipFile(path) as zf:
             entries = zf.infolist()
@@ -191,11 +173,25 @@ def _docx_paragraphs(path: Path) -> list[tuple[int, str]]:
         doc = Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for broken packages
         raise TranscriptError(f"{path.name}: not a readable .docx document ({type(exc).__name__})") from None
-    return [(n, p.text) for n, p in enumerate(doc.paragraphs, start=1)]
+    return [(n, line) for n, p in enumerate(doc.paragraphs, start=1) for line in p.text.split("\n")]
 
 
 def _text_lines(path: Path) -> list[tuple[int, str]]:
     return list(enumerate(_read_text(path).split("\n"), start=1))
+
+
+def _line_cues(lines: list[tuple[int, str]]) -> list[Cue]:
+    """Text or a document, in the layout its first lines show: a Zoom chat, one of Teams' two .docx
+    layouts (`0:0:1.5 --> 0:0:4.2` / name / words, or `Name   1:02` / words), or `Speaker: text` paragraphs."""
+    head = [text.strip() for _, text in lines if text.strip()][:40]
+    if head and ZOOM_CHAT.match(head[0]):
+        return _chat_cues(lines)
+    if any(parse_timing(text) for text in head):
+        return _teams_timed_cues(lines)
+    headings = [i for i, text in enumerate(head) if _teams_heading(text)]
+    if len(headings) >= 2 and headings[0] < 6:
+        return _teams_heading_cues(lines)
+    return _paragraph_cues(lines)
 
 
 def _chat_cues(lines: list[tuple[int, str]]) -> list[Cue]:
@@ -216,7 +212,50 @@ def _chat_cues(lines: list[tuple[int, str]]) -> list[Cue]:
     return cues
 
 
-def _paragraph_cues(path: Path, lines: list[tuple[int, str]]) -> list[Cue]:
+def _teams_timed_cues(lines: list[tuple[int, str]]) -> list[Cue]:
+    """Teams' older .docx (and copied text): a timing line, the speaker's name on the next line, then the words."""
+    cues: list[Cue] = []
+    current: tuple[int, float, float, list[str]] | None = None
+    for line, raw in [*lines, (0, "0:0:0.0 --> 0:0:0.0")]:  # a last timing closes the last cue
+        timing = parse_timing(raw)
+        if timing is None:
+            if raw.strip() and current is not None:
+                current[3].append(raw.strip())
+            continue
+        if current is not None and current[3]:
+            at, start, end, words = current
+            name: str | None
+            if len(words) > 1 and _looks_like_name(words[0]):
+                name, said = words[0], " ".join(words[1:])
+            else:
+                name, said = _split_speaker(" ".join(words))
+            cues.append(Cue(at, name, said.strip(), start, end))
+        current = (line, timing[0], timing[1], [])
+    return cues
+
+
+def _teams_heading(text: str) -> tuple[str, float] | None:
+    match = TEAMS_HEADING.match(text)
+    if match is None or not _looks_like_name(match.group(1)):
+        return None
+    seconds = parse_timestamp(match.group(2))
+    return None if seconds is None else (match.group(1).strip(), seconds)
+
+
+def _teams_heading_cues(lines: list[tuple[int, str]]) -> list[Cue]:
+    """Teams' newer .docx: `Name   1:02` on a line of its own, then the words; lines before the first are the title."""
+    cues: list[Cue] = []
+    for line, raw in lines:
+        heading = _teams_heading(raw.strip())
+        if heading is not None:
+            cues.append(Cue(line, heading[0], "", heading[1], heading[1]))
+        elif raw.strip() and cues:
+            last = cues[-1]
+            cues[-1] = Cue(last.line, last.speaker, f"{last.text} {raw.strip()}".strip(), last.start, last.end)
+    return cues
+
+
+def _paragraph_cues(lines: list[tuple[int, str]]) -> list[Cue]:
     """`Speaker: text` starts a turn; other non-empty lines continue the current one."""
     cues: list[Cue] = []
     for line, raw in lines:

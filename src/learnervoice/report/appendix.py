@@ -26,9 +26,11 @@ def appendix(study: Study, section: Section, tables: Any, qual: QualStore | None
     """Bases, sampling, instrument, agreement and codebook, audit, disclosure rules, software and inputs."""
     bases = [f"{t.label}: {t.base_label.removeprefix('Base: ')}" + (f"; no answer {t.missing}" if t.missing else "")
              + (f"; not asked {t.not_asked}" if t.not_asked else "") for t in tables.frequencies]
-    section.paragraphs.append("Per-item bases. " + " · ".join(bases))
+    if bases:
+        section.paragraphs.append("Per-item bases. " + " · ".join(bases))
     section.paragraphs += _sampling_paragraphs(study)
-    section.tables.append(_instrument_block(study))
+    if study.config.questions:
+        section.tables.append(_instrument_block(study))
     if qual is not None:
         section.paragraphs += _agreement_paragraphs(qual)
         section.tables.append(codebook_block(qual))

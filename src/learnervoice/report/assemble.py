@@ -33,29 +33,62 @@ def build_report(study: Study, qual: QualStore | None = None) -> Report:
     >>> build_report(open_study("examples/microcredentials-2023")).sections[0].title  # doctest: +SKIP
     'Participants'
     """
-    from ..mixed.tables import frequency_tables
-
     config = load_report_config(study)
     opened = qual is None
     qual = qual if qual is not None else qual_store(study)
     try:
-        tables = frequency_tables(study, qual=qual)
+        missing = no_survey(study)
+        tables = _tables(study, qual, survey=missing is None)
         by_id = {t.variable_id: t for t in tables.frequencies}
         disclosure: list[str] = []
-        sections = [_section(study, spec, config, tables, by_id, qual, disclosure) for spec in _with_alignment(config)]
+        sections = [_section(study, spec, config, tables, by_id, qual, disclosure, missing)
+                    for spec in _with_alignment(config)]
     finally:
         if opened and qual is not None:
             qual.close()
+    if missing is not None and sections:
+        sections[0].paragraphs.insert(0, f"{missing}: this report holds what the focus groups said (themes, quotes, "
+                                         "codes and agreement between coders), and no survey tables.")
     return Report(config.title or study.config.title, sections, disclosure)
+
+
+def no_survey(study: Study) -> str | None:
+    """Why the study has no survey to report (no questions, or no responses yet and none declared); None if it has one.
+
+    Declared response files not yet imported are not a missing survey but a study not made current:
+    the tables say so (`stats/engine.ready_store`).
+    """
+    from ..survey.store import count_responses
+
+    if not study.config.questions:
+        return "This study has no survey (study.yaml declares no questions)"
+    if not study.config.responses and count_responses(study) == 0:
+        return "This study has no survey responses (none imported, none declared in study.yaml)"
+    return None
+
+
+def _tables(study: Study, qual: QualStore | None, *, survey: bool) -> Any:
+    """The survey's tables and the quantitised codes; without a survey, the quantitised codes alone."""
+    from ..mixed.tables import frequency_tables
+    from ..stats.tables import TableSet
+
+    if survey:
+        return frequency_tables(study, qual=qual)
+    quantitised = [v.id for v in study.config.quantitised]
+    if not quantitised or qual is None:
+        return TableSet(study.config.title, study.config.decimal_comma, ())
+    return frequency_tables(study, questions=quantitised, qual=qual)
 
 
 def _section(
     study: Study, spec: SectionSpec, config: ReportConfig, tables: Any, by_id: dict[str, Any],
-    qual: QualStore | None, disclosure: list[str],
+    qual: QualStore | None, disclosure: list[str], missing: str | None = None,
 ) -> Section:
-    """One section of the report, filled as its kind says."""
+    """One section of the report, filled as its kind says (a section made of survey tables alone says why it is empty)."""
     section = Section(spec.title, [spec.intro] if spec.intro else [])
-    if spec.kind == "appendix":
+    if missing is not None and spec.kind in ("subgroups", "joint", "alignment"):
+        section.paragraphs.append(f"{missing}, so this section has no tables.")
+    elif spec.kind == "appendix":
         appendix(study, section, tables, qual, config)
     elif spec.kind == "subgroups":
         _subgroups(study, section, spec.by, spec.tables, config, disclosure)

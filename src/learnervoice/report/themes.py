@@ -114,10 +114,10 @@ def codebook_block(store: QualStore) -> Block:
     from ..qual.queries import codebook_rows
 
     rows = codebook_rows(store)
-    depth: dict[int, int] = {}
-    for r in rows:
-        depth[r.id] = 0 if r.parent_id is None else depth.get(r.parent_id, 0) + 1
     ordered = _tree_order(rows)
+    depth: dict[int, int] = {}
+    for r in ordered:  # parents come before their children in tree order (not always in codebook order)
+        depth[r.id] = 0 if r.parent_id is None else depth.get(r.parent_id, 0) + 1
     body = tuple(
         ("  " * depth[r.id] + r.name, r.key, " ".join(x for x in (r.description, _label("Includes", r.inclusion),
                                                                   _label("Excludes", r.exclusion)) if x))

@@ -68,6 +68,11 @@ def digest(conn: Connection, name: str) -> str | None:
     return None if value is None else str(value.sha256)
 
 
+def names(conn: Connection) -> list[str]:
+    """Every document's name, by name."""
+    return list(conn.execute(sa.select(documents.c.name).order_by(documents.c.name)).scalars())
+
+
 def id_of(conn: Connection, name: str) -> int | None:
     value = conn.execute(sa.select(documents.c.id).where(documents.c.name == name)).scalar()
     return None if value is None else int(value)
@@ -151,3 +156,22 @@ def spoken_turns(conn: Connection) -> list[SpokenTurn]:
         .join(turns, turns.c.document_id == documents.c.id).order_by(documents.c.name, turns.c.idx)
     ).all()
     return [SpokenTurn(r.name, r.start, r.end, r.speaker, r.text[r.start : r.end]) for r in found]
+
+
+def set_speakers(conn: Connection, document_id: int, speakers: Mapping[int, tuple[str, str | None, str]]) -> None:
+    """Turn index -> (speaker, participant, role) for turns of the document, no longer flagged as speakerless."""
+    if not speakers:
+        return
+    change = (turns.update().where(turns.c.document_id == sa.bindparam("doc"), turns.c.idx == sa.bindparam("turn"))
+              .values(speaker=sa.bindparam("who"), participant=sa.bindparam("person"), role=sa.bindparam("as_role"),
+                      flagged=False))
+    conn.execute(change, [{"doc": document_id, "turn": idx, "who": speaker, "person": participant, "as_role": role}
+                          for idx, (speaker, participant, role) in speakers.items()])
+
+
+def timed_turns(conn: Connection, document_id: int) -> list[tuple[int, str, str, float | None]]:
+    """The document's turns in order: (idx, speaker, words, start time in seconds or None)."""
+    text = conn.execute(sa.select(documents.c.text).where(documents.c.id == document_id)).scalar_one()
+    rows = conn.execute(sa.select(turns.c.idx, turns.c.speaker, turns.c.start, turns.c.end, turns.c.start_time)
+                        .where(turns.c.document_id == document_id).order_by(turns.c.idx)).all()
+    return [(r.idx, r.speaker, text[r.start : r.end], r.start_time) for r in rows]
