@@ -105,7 +105,7 @@ def test_wrong_encoding_after_the_sniffed_part(study: Study, tmp_path: Path) -> 
     lines = ["respondent,mode,hours"] + [f"r{i},Online,{i % 80}" for i in range(20_000)]
     data = ("\n".join(lines) + "\n").encode("utf-8") + "r_last,Caf\xe9,1\n".encode("cp1252")
     f.write_bytes(data)
-    _refused(study, f, "r.csv, row 20002", "not valid utf-8 text at line 20002", "encoding")
+    _refused(study, f, "r.csv, row 20002", "not valid utf-8 text", "line 20002", "encoding")
 
 
 def test_declared_encoding_that_does_not_fit(study: Study, tmp_path: Path) -> None:

@@ -228,22 +228,27 @@ def test_labels_match_whatever_their_case_spacing_and_punctuation_but_codes_matc
     assert lookup.code("1 5") is None
 
 
-def test_a_cell_too_long_and_a_ragged_row_name_their_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rows_before", [3, 60_000])  # in the rows the reader samples, and beyond them (DuckDB)
+def test_a_cell_too_long_and_a_ragged_row_name_their_line(tmp_path: Path, rows_before: int) -> None:
     study = _study(tmp_path)
-    rows = "r1,1,3,Online\nr2,1,3,Online\nr3,1,3,Online\n"
-    huge = _file(tmp_path, "huge.csv", "id,works,hours,mode\n" + rows + "r4,1,3," + "x" * 3_000_000 + "\n")
-    with pytest.raises(InvalidResponsesError, match=r"huge.csv, row 5; a line longer than 2 MB"):
+    rows = "".join(f"r{i},1,3,Online\n" for i in range(rows_before))
+    line = rows_before + 2
+    huge = _file(tmp_path, "huge.csv", "id,works,hours,mode\n" + rows + "rx,1,3," + "x" * 3_000_000 + "\n")
+    with pytest.raises(InvalidResponsesError, match=rf"huge.csv.*(line {line}, column 'mode': a cell of more|row {line}; a line longer)"):
         import_responses(study, huge)
-    ragged = _file(tmp_path, "ragged.csv", "id,works,hours,mode\nr1,1,3,Online\nr2,1,3,Online,extra,cells\n")
-    with pytest.raises(InvalidResponsesError, match=r"ragged.csv, row 3; a row with more cells than the header's 4"):
+    ragged = _file(tmp_path, "ragged.csv", "id,works,hours,mode\n" + rows + "rx,1,3,Online,extra,cells\n")
+    with pytest.raises(InvalidResponsesError, match=rf"ragged.csv.*(line {line} has 6 cells|row {line}; a row with more cells)"):
         import_responses(study, ragged)
     assert count_responses(study) == 0
 
 
-def test_a_trailing_empty_cell_is_harmless_but_a_cell_beyond_the_header_is_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rows_before", [1, 60_000])
+def test_a_trailing_empty_cell_is_harmless_but_a_cell_beyond_the_header_is_named(tmp_path: Path, rows_before: int) -> None:
     study = _study(tmp_path)
     import_responses(study, _file(tmp_path, "ok.csv", "id,works,hours,mode\nr1,1,3,Online,\nr2,2,,Online\n"))
     assert count_responses(study) == 2
-    with pytest.raises(InvalidResponsesError, match=r"wide.csv, row 3, column '\(a cell beyond the last column\)': "
-                                                    r"found 'oops'; no cell beyond the header's last column"):
-        import_responses(study, _file(tmp_path, "wide.csv", "id,works,hours,mode\nr3,1,3,Online\nr4,1,3,Online,oops\n"))
+    rows = "".join(f"s{i},1,3,Online\n" for i in range(rows_before))
+    line = rows_before + 2
+    with pytest.raises(InvalidResponsesError, match=rf"wide.csv.*(line {line} has 5 cells|row {line}, column "
+                                                    r"'\(a cell beyond the last column\)': found 'oops')"):
+        import_responses(study, _file(tmp_path, "wide.csv", "id,works,hours,mode\n" + rows + "rx,1,3,Online,oops\n"))

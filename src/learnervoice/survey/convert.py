@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 TICKED = frozenset({"1", "y", "yes", "true", "x", "checked", "selected", "si", "sí", "oui", "ja"})
 UNTICKED = frozenset({"0", "n", "no", "false", "", "not selected", "unchecked"})
 PROBLEMS_PER_COLUMN = 20
+UNSEEN = "learnervoice: a cell the sample did not show"  # the error a guarded insert stops with
 CASE_LIMIT = 256  # distinct cells written as a CASE expression; more go through a lookup table
 WHITESPACE = " \t\r\n\u00a0\u2007\u202f\u3000\ufeff"
 
@@ -127,11 +128,16 @@ class SqlConverter:
     which columns' distinct cells and which checks it needs, then — after one scan of the file
     that gathers them all — for real. :meth:`find_problems` then reports, and the importer inserts
     ``SELECT <expressions> FROM <the kept rows>``.
+
+    With `sample` (each column's distinct cells in the file's first rows), no scan is made: a cell the
+    sample did not show, or a failed check, stops the insert (:meth:`guard_sql`, DuckDB's `error()`)
+    and the exact two passes are made instead. One pass over a large file instead of two, for the
+    common case of a file whose first rows show every spelling.
     """
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, config: StudyConfig, info: FileInfo, mapping: Mapping,
-        staged: Staged, where: str = "true", *, row_offset: int = 1,
+        staged: Staged, where: str = "true", *, row_offset: int = 1, sample: dict[str, list[str]] | None = None,
     ) -> None:
         self.con = con
         self.config = config
@@ -143,6 +149,7 @@ class SqlConverter:
         self.missing = {normalize(v) for v in config.missing_values}
         self.rows_read = 0  # data records in the file
         self.rows_kept = 0  # ... that the filter keeps
+        self.sample = sample
         self._collecting = False
         self._distinct_cells: dict[str, list[str]] = {}
         self._check_counts: dict[str, int] = {}
@@ -153,6 +160,7 @@ class SqlConverter:
         self._bad_values: dict[str, dict[str, str]] = {}  # column -> bad raw cell -> what was expected
         self._lookup_tables = 0
         self.helpers: dict[str, str] = {}  # helper column -> SQL, computed once per row before the store columns
+        self.guards: list[str] = []  # with a sample: SQL true for a row holding an unseen cell or failing a check
         self._lookups: dict[str, OptionLookup] = {}
 
     def prepare(self, build: Callable[[], dict[str, str]]) -> dict[str, str]:
@@ -171,11 +179,15 @@ class SqlConverter:
         cells however long the file is.
         """
         columns = sorted(self._distinct_cells)
+        if self.sample is not None:
+            self._distinct_cells = {name: self.sample.get(name, []) for name in columns}
+            return
         checks = list(dict.fromkeys(check.condition for check in self._checks))
+        scan = self.staged.scan
         parts = ["count(*)", f"count(*) FILTER (WHERE {self.where})"]
         parts += [f"histogram({self.column(c)}) FILTER (WHERE {self.where})" for c in columns]
         parts += [f"count(*) FILTER (WHERE {self.where} AND coalesce({c}, false))" for c in checks]
-        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {self.staged.scan}").fetchone()
+        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {scan}").fetchone()
         assert row is not None
         self.rows_read, self.rows_kept = int(row[0]), int(row[1])
         for name, histogram in zip(columns, row[2: 2 + len(columns)]):
@@ -212,13 +224,21 @@ class SqlConverter:
         An empty or missing cell gives NULL in every output unless `fn` is asked about it too.
         """
         mapping: dict[str, tuple[Any, ...]] = {}
-        for raw in self._distinct(name):
+        seen = self._distinct(name)
+        for raw in seen:
             result = fn(raw)
             if isinstance(result, Unreadable):
                 self._bad_values.setdefault(name, {})[raw] = result.expected
             else:
                 mapping[raw] = result
-        return self._lookup_sql(name, outputs, mapping)
+        sql = self._lookup_sql(name, outputs, mapping)
+        if self.sample is not None and not self._collecting and len(seen) > CASE_LIMIT:
+            self._bad_values.setdefault(name, {})  # too varied for a sample to stand for: the exact passes decide
+        elif self.sample is not None and not self._collecting:
+            col = self.column(name)
+            self.guards.append(f"{col} IS NOT NULL" + (f" AND {col} NOT IN ({', '.join(literal(v) for v in seen)})"
+                                                        if seen else ""))
+        return sql
 
     def codes(self, q: ChoiceQuestion | BinnedNumeric, src: QuestionSource, name: str) -> str:
         """SQL of the option code of a column's cells (by code, label, alias or the file's value label)."""
@@ -275,6 +295,18 @@ class SqlConverter:
     def flag(self, name: str, condition: str, expected: str) -> None:
         """A problem for every row where `condition` (SQL) is true, reported against column `name`."""
         self._checks.append(_Check(name, condition, expected))
+        if self.sample is not None and not self._collecting:
+            self.guards.append(f"coalesce({condition}, false)")
+
+    def sample_is_clean(self) -> bool:
+        """Whether the sampled rows showed no cell that is not an answer (and no column too varied to sample)."""
+        return not self._bad_values
+
+    def guard_sql(self) -> str:
+        """SQL that is 0 for a row the sample stands for, and stops the statement otherwise (see :data:`UNSEEN`)."""
+        if not self.guards:
+            return "0"
+        return f"CASE WHEN {' OR '.join(f'({g})' for g in self.guards)} THEN error({literal(UNSEEN)}) ELSE 0 END"
 
     # --- the problems -----------------------------------------------------------------------------
 

@@ -23,11 +23,11 @@ from ..errors import InvalidResponsesError, Problem
 from ..study.load import Study
 from ..study.model import ImportMapping, ResponseSource
 from ..study.types import question_type
-from .convert import SqlConverter, literal, quote
+from .convert import UNSEEN, SqlConverter, literal, quote
 from .mapping import Mapping, resolve_mapping
 from .policies import apply_conditions, apply_duplicates, check_clashes, filter_sql
 from .readers import open_response_file
-from .staging import BEYOND, reading, stage
+from .staging import BEYOND, Staged, reading, stage
 from .store import import_records, write_transaction
 
 if TYPE_CHECKING:
@@ -160,15 +160,9 @@ def _import(
     where, filter_problems = filter_sql(info, staged, declared.filter)
     if filter_problems:
         raise InvalidResponsesError(filter_problems, summary="The filter names columns the file does not have")
-    converter = SqlConverter(con, study.config, info, mapping, staged, where, row_offset=info.row_number(0))
-    say("checking every cell")
+    sample = _first_rows(response_file, staged) if not declared.filter else None
     with reading(info):
-        expressions = converter.prepare(lambda: _expressions(converter, mapping, source))
-        _raise_problems(converter)
-        say("storing")
-        con.execute("DELETE FROM responses WHERE _source = ?", [source])
-        select = ", ".join(f"{sql} AS {quote(name)}" for name, sql in expressions.items())
-        con.execute(f"INSERT INTO responses BY NAME SELECT {select} FROM {staged.with_helpers(converter.helpers, where)}")
+        converter = _insert(con, study, info, staged, mapping, source, where, sample, say)
     details: dict[str, Any] = {"ignored_columns": mapping.ignored_columns, "declared_ignored": mapping.declared_ignored}
     notes = list(info.notes)
     left_out = converter.rows_read - converter.rows_kept
@@ -185,6 +179,72 @@ def _import(
         notes.append(f"columns not imported: {', '.join(mapping.ignored_columns)} "
                      "(list them under ignore_columns in study.yaml to say it is on purpose)")
     return ImportReport(source, info.format, rows, "imported", mapping, notes, details)
+
+
+def _first_rows(response_file: Any, staged: Staged) -> dict[str, list[str]] | None:
+    """A CSV that DuckDB reads where it lies: each column's distinct cells in its first rows, as its reader
+    gives them (for the one-pass import)."""
+    if staged.scan == "staged":  # copied into a table already: the exact passes read it at memory speed
+        return None
+    first = next(iter(response_file.chunks()), None)
+    if first is None:
+        return None
+    return {str(name): [c for c in first[name].unique() if c != ""] for name in first.columns}
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, study: Study, info: Any, staged: Staged, mapping: Mapping, source: str,
+    where: str, sample: dict[str, list[str]] | None, say: Progress,
+) -> SqlConverter:
+    """Convert and insert the file's rows: in one pass when its first rows show every spelling, else in two.
+
+    The one pass (no filter) learns the cells from the file's first rows and inserts, stopping at a row
+    with a cell they did not show or a failed check; then nothing was inserted, and the exact two passes
+    run, which report every problem with its row.
+    """
+    con.execute("DELETE FROM responses WHERE _source = ?", [source])
+    offset = info.row_number(0)
+    fast = None if sample is None else _one_pass(con, study, info, staged, mapping, source, sample, say)
+    if fast is not None:
+        return fast
+    say("checking every cell")
+    exact = SqlConverter(con, study.config, info, mapping, staged, where, row_offset=offset)
+    expressions = exact.prepare(lambda: _expressions(exact, mapping, source))
+    _raise_problems(exact)
+    say("storing")
+    _insert_rows(con, exact, staged, expressions, where)
+    return exact
+
+
+def _one_pass(
+    con: duckdb.DuckDBPyConnection, study: Study, info: Any, staged: Staged, mapping: Mapping, source: str,
+    sample: dict[str, list[str]], say: Progress,
+) -> SqlConverter | None:
+    """The rows inserted in one pass, with the cells the sample showed; None (nothing inserted) when a row
+    holds a cell it did not show or fails a check."""
+    import duckdb
+
+    say("reading and storing")
+    fast = SqlConverter(con, study.config, info, mapping, staged, row_offset=info.row_number(0), sample=sample)
+    expressions = fast.prepare(lambda: _expressions(fast, mapping, source))
+    if not fast.sample_is_clean():  # a problem among the first rows already: the exact passes report it
+        return None
+    expressions["_row"] += f" + {fast.guard_sql()}"
+    try:
+        _insert_rows(con, fast, staged, expressions, "true")
+    except duckdb.InvalidInputException as exc:
+        if UNSEEN not in str(exc):
+            raise
+        return None
+    fast.rows_read = fast.rows_kept = _count(con, "SELECT count(*) FROM responses WHERE _source = ?", [source])
+    return fast
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, converter: SqlConverter, staged: Staged, expressions: dict[str, str], where: str
+) -> None:
+    select = ", ".join(f"{sql} AS {quote(name)}" for name, sql in expressions.items())
+    con.execute(f"INSERT INTO responses BY NAME SELECT {select} FROM {staged.with_helpers(converter.helpers, where)}")
 
 
 def _expressions(converter: SqlConverter, mapping: Mapping, source: str) -> dict[str, str]:

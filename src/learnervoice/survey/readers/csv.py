@@ -224,7 +224,8 @@ def decode_error(path: Path, encoding: str) -> UnreadableFileError:
     """The error for a file that stops being ``encoding`` text somewhere, naming the true line."""
     place = locate_decode_error(path, encoding)
     where = "" if place is None else f" on line {place[0]} (byte {place[1]:,})"
-    return UnreadableFileError(path.name, f"not valid {encoding} text{where}; give the file's real encoding (for example cp1252)")
+    return UnreadableFileError(path.name, f"not valid {encoding} text{where}; give the file's real encoding (for example cp1252)",
+                               row=None if place is None else place[0])
 
 
 # --- opening and streaming ------------------------------------------------------------------
