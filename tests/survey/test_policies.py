@@ -252,3 +252,72 @@ def test_a_trailing_empty_cell_is_harmless_but_a_cell_beyond_the_header_is_named
     with pytest.raises(InvalidResponsesError, match=rf"wide.csv.*(line {line} has 5 cells|row {line}, column "
                                                     r"'\(a cell beyond the last column\)': found 'oops')"):
         import_responses(study, _file(tmp_path, "wide.csv", "id,works,hours,mode\n" + rows + "rx,1,3,Online,oops\n"))
+
+
+def test_a_label_written_exactly_wins_over_one_that_differs_only_in_punctuation(tmp_path: Path) -> None:
+    study = write_study(tmp_path / "study", """
+title: Near
+consent: ok
+questions:
+  - id: q
+    text: Q
+    type: single
+    options: [{code: y1, label: "Yes!"}, {code: y2, label: "Yes"}, {code: o1, label: "Other"}, {code: o2, label: "Other:"}]
+""")
+    import_responses(study, _file(tmp_path, "r.csv", "id,q\n1,Yes\n2,Yes!\n3,Other:\n4,other\n"))
+    with connect(study, read_only=True) as con:
+        assert con.execute("SELECT q FROM responses ORDER BY _row").fetchall() == [("y2",), ("y1",), ("o2",), ("o1",)]
+    result = CliRunner().invoke(app, ["check", str(study.folder)])
+    assert "the labels 'Yes!' and 'Yes' differ only in case, accents or punctuation" in result.output
+
+
+def test_a_nul_in_a_cell_is_reported_not_a_crash(tmp_path: Path) -> None:
+    study = _study(tmp_path)
+    rows = "".join(f"r{i},1,3,Online\n" for i in range(20_000))  # past the part read to sniff the file
+    with pytest.raises(InvalidResponsesError, match=r"row 20002, column 'mode': found 'Bus\\x00'; one of online"):
+        import_responses(study, _file(tmp_path, "r.csv", "id,works,hours,mode\n" + rows + "rx,1,3,Bus\x00\n"))
+
+
+@pytest.mark.parametrize("args", [["--where", "hours>=1e400"], ["--where", "hours<=nan"], ["--on-duplicate", "bogus"],
+                                  ["--on-inconsistent", "sometimes"]])
+def test_bad_import_settings_are_a_usage_error(tmp_path: Path, args: list[str]) -> None:
+    study = _study(tmp_path)
+    path = _file(tmp_path, "r.csv", "id,works,hours,mode\nr1,1,3,Online\n")
+    result = CliRunner().invoke(app, ["import", str(study.folder), str(path), *args])
+    assert result.exit_code == 2 and "internal error" not in result.output, result.output
+    assert count_responses(study) == 0
+
+
+def test_settings_of_a_declared_file_are_changed_in_study_yaml_not_on_the_command_line(tmp_path: Path) -> None:
+    study = _study(tmp_path, "responses:\n  - file: data/r.csv\n")
+    path = _file(study.folder, "data/r.csv", "id,Finished,works,hours,mode\nr1,1,1,3,Online\nr2,0,2,,Online\n")
+    result = CliRunner().invoke(app, ["import", str(study.folder), str(path), "--where", "Finished=1"])
+    assert result.exit_code == 2 and "write filter: under its entry in study.yaml" in result.output, result.output
+    result = CliRunner().invoke(app, ["import", str(study.folder), str(path), "--on-duplicate", "error"])
+    assert result.exit_code == 0, result.output  # the same as declared: nothing to refuse
+
+
+def test_two_files_named_alike_without_ids_are_two_sets_of_respondents(tmp_path: Path) -> None:
+    study = _study(tmp_path)
+    for wave, hours in (("w1", 3), ("w2", 4)):
+        import_responses(study, _file(tmp_path, f"{wave}/export.csv", f"works,hours,mode\n1,{hours},Online\n2,,Online\n"))
+    assert [r[0] for r in _stored(study)] == ["w1/export-2", "w1/export-3", "w2/export-2", "w2/export-3"]
+
+
+def test_a_large_csv_with_line_breaks_in_quoted_answers_imports(tmp_path: Path) -> None:
+    study = write_study(tmp_path / "study", "title: T\nconsent: ok\nquestions:\n  - {id: comment, text: C, type: text}\n")
+    rows = "".join(f'r{i},"line one\nline two {i}"\n' if i % 20 == 0 else f"r{i},plain {i}\n" for i in range(700_000))
+    report = import_responses(study, _file(tmp_path, "r.csv", "id,comment\n" + rows))
+    assert report.rows == 700_000
+    with connect(study, read_only=True) as con:
+        assert con.execute("SELECT comment, _row FROM responses WHERE respondent_id = 'r699980'").fetchone() == (
+            "line one\nline two 699980", 699_982)
+
+
+def test_a_wide_file_imports(tmp_path: Path) -> None:
+    questions = "".join(f"  - {{id: v{i}, text: V{i}, type: single, options: [{{code: '1', label: A}}, {{code: '2', label: B}}]}}\n"
+                        for i in range(600))
+    study = write_study(tmp_path / "study", "title: Wide\nconsent: ok\nquestions:\n" + questions)
+    header = "id," + ",".join(f"v{i}" for i in range(600)) + "\n"
+    rows = "".join(f"r{r}," + ",".join("1" if (r + i) % 3 else "2" for i in range(600)) + "\n" for r in range(300))
+    assert import_responses(study, _file(tmp_path, "wide.csv", header + rows)).rows == 300

@@ -33,12 +33,25 @@ class ReportingGroup(TyperGroup):
             fail(f"error: {exc}", 2)
         except KeyboardInterrupt:
             fail("interrupted; nothing was changed", 130)
+        except BrokenPipeError:  # `learnervoice tables … | head`: the reader has what it wanted
+            _quiet_stdout()
+            raise typer.Exit(0) from None
         except PASSED_ON:
             raise
         except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for --debug
             if "--debug" in sys.argv:
                 raise
             fail(f"internal error ({type(exc).__name__}: {exc}); please report it with the command you ran", 1)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so Python's flush at exit does not fail on the closed pipe again."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def fail(message: str, code: int) -> NoReturn:

@@ -57,13 +57,12 @@ def schema(output: OutputOpt = None) -> None:
 
 @app.command()
 def check(study: StudyArg) -> None:
-    """Validate study.yaml and say what the instrument holds."""
-    from ..study import open_study
+    """Validate study.yaml, import the files it declares, and say what the instrument holds."""
     from ..study.checks import spelling_clashes
     from ..study.model import ChoiceQuestion
     from ..study.roster import roster_path
 
-    s = open_study(study)
+    s = current_study(study)
     typer.echo(f"{s.config.title}: {len(s.config.questions)} questions, {len(s.config.derived)} derived variables — valid")
     for q in s.config.questions:
         if isinstance(q, ChoiceQuestion):

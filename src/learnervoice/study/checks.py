@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..text import normalize
 from .model import ChoiceQuestion
 
 
@@ -24,4 +25,18 @@ def spelling_clashes(q: ChoiceQuestion) -> list[str]:
                 what = "code" if codes.get(key) is other else "label"
                 found.append(f"question {q.id!r}: option {o.code!r} has the {kind} {spelling!r}, which is also "
                              f"the {what} of option {other.code!r}; a cell {spelling!r} is read as option {other.code!r}")
+    return found + near_duplicate_labels(q)
+
+
+def near_duplicate_labels(q: ChoiceQuestion) -> list[str]:
+    """Labels that differ only in case, accents or end punctuation ("Yes!" and "Yes"): a cell written exactly
+    as one of them is read as that one, but any other spelling is ambiguous."""
+    seen: dict[str, str] = {}
+    found = []
+    for o in q.options:
+        key = normalize(o.label)
+        if key in seen and seen[key] != o.label:
+            found.append(f"question {q.id!r}: the labels {seen[key]!r} and {o.label!r} differ only in case, accents or "
+                         "punctuation; cells written exactly as one are read as it, other spellings as the first")
+        seen.setdefault(key, o.label)
     return found

@@ -218,8 +218,8 @@ class RowFilter(Strict):
     column: str
     is_: tuple[str, ...] = Field(default=(), alias="is", description="Keep rows whose cell is one of these.")
     is_not: tuple[str, ...] = Field(default=(), description="Drop rows whose cell is one of these.")
-    at_least: float | None = Field(default=None, description="Keep rows whose cell is a number ≥ this.")
-    at_most: float | None = Field(default=None, description="Keep rows whose cell is a number ≤ this.")
+    at_least: float | None = Field(default=None, allow_inf_nan=False, description="Keep rows whose cell is a number ≥ this.")
+    at_most: float | None = Field(default=None, allow_inf_nan=False, description="Keep rows whose cell is a number ≤ this.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -52,7 +52,9 @@ def quote(name: str) -> str:
 
 
 def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    """A SQL string literal of any text (a NUL, which would end DuckDB's literal, is written as chr(0))."""
+    quoted = "'" + text.replace("'", "''") + "'"
+    return quoted.replace("\x00", "' || chr(0) || '") if "\x00" in text else quoted
 
 
 class Unreadable:
@@ -81,39 +83,48 @@ class _Check:
 
 @dataclass
 class OptionLookup:
-    """How a cell's text finds its option: exactly (case, accents and spacing aside), then loosely for labels.
+    """How a cell's text finds its option: as written (case and outer spaces aside), then with accents and
+    end punctuation aside, then loosely for labels.
 
     A code wins over a label, a label over an alias, so two options whose codes and labels cross
     (code ``a`` labelled "b", code ``b`` labelled "a") still read each cell as the code it is. The
     file's value labels (SPSS, Stata) lead from a stored value to the option of that label. Loose
     matching (punctuation and spacing ignored: "Strongly agree." = "strongly-agree") is for labels
-    only, never codes, so code ``1.5`` is not code ``15``.
+    only, never codes, so code ``1.5`` is not code ``15``. A spelling as written wins over a looser
+    match, so options labelled "Yes!" and "Yes" keep their answers apart.
     """
 
     exact: dict[str, str]
     loose: dict[str, str]
+    verbatim: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, q: ChoiceQuestion | BinnedNumeric, value_labels: dict[str, str], given: dict[str, str]) -> OptionLookup:
         lookup = cls({}, {})
         for o in q.options:
+            lookup.verbatim.setdefault(verbatim_key(o.code), o.code)
             lookup.exact.setdefault(value_key(o.code), o.code)
         for spellings in ((o.label,) for o in q.options), (o.aliases for o in q.options):
             for o, names in zip(q.options, spellings):
                 for spelling in names:
+                    lookup.verbatim.setdefault(verbatim_key(spelling), o.code)
                     lookup.exact.setdefault(value_key(spelling), o.code)
                     lookup.loose.setdefault(label_key(spelling), o.code)
         for raw_value, label in value_labels.items():
             code = lookup.code(label)
             if code is not None:
+                lookup.verbatim.setdefault(verbatim_key(raw_value), code)
                 lookup.exact.setdefault(value_key(raw_value), code)
         for raw_value, code in given.items():
+            lookup.verbatim[verbatim_key(raw_value)] = code
             lookup.exact[value_key(raw_value)] = code
         return lookup
 
     def code(self, text: str) -> str | None:
         """The option code this text stands for, or None."""
-        found = self.exact.get(value_key(text))
+        found = self.verbatim.get(verbatim_key(text))
+        if found is None:
+            found = self.exact.get(value_key(text))
         if found is None:
             loose = label_key(text)
             found = self.loose.get(loose) if loose else None
@@ -440,6 +451,11 @@ def _greedy_split(pieces: list[str], sep: str, lookup: OptionLookup) -> frozense
 def value_key(value: str) -> str:
     """The form in which a raw value is matched against codes, labels and aliases."""
     return normalize(number_text(value.strip()))
+
+
+def verbatim_key(value: str) -> str:
+    """A cell as written, case and outer spaces aside ('1.0' read as '1', as spreadsheets write numbers)."""
+    return number_text(value.strip()).casefold()
 
 
 def label_key(value: str) -> str:

@@ -27,13 +27,14 @@ from .convert import UNSEEN, SqlConverter, literal, quote
 from .mapping import Mapping, resolve_mapping
 from .policies import apply_conditions, apply_duplicates, check_clashes, filter_sql
 from .readers import open_response_file
-from .staging import BEYOND, Staged, reading, stage
+from .staging import BEYOND, SerialOnly, Staged, memory_mb, reading, stage
 from .store import import_records, write_transaction
 
 if TYPE_CHECKING:
     import duckdb
 
 Progress = Callable[[str], None]
+MAX_GUARDS = 64  # checks one guarded insert may carry (DuckDB's memory for one expression grows with them)
 
 
 @dataclass
@@ -113,18 +114,44 @@ def import_responses(
 
 
 def effective_settings(study: Study, path: Path, given: dict[str, Any]) -> ResponseSource:
-    """The file's settings: study.yaml's declaration of it (matched by path), overridden by what is given."""
+    """The file's settings: study.yaml's declaration of it (matched by path), or what is given for a file it
+    does not declare.
+
+    A declared file is imported again with study.yaml's settings whenever the study is opened, so a setting
+    given here that differs from the declaration would hold only until then: it is refused, naming the
+    setting to write in study.yaml instead.
+    """
     wanted = path.resolve()
     declared = next((d for d in study.config.responses if study.resolve(d.file) == wanted), None)
-    base = declared.model_dump(by_alias=True, exclude_defaults=True) if declared is not None else {}
-    base["file"] = declared.file if declared is not None else str(path)
     mapping = given.pop("mapping", None)
     if isinstance(mapping, ImportMapping):
         mapping = mapping.model_dump(exclude_defaults=True)
     if mapping is not None:
-        base["mapping"] = mapping
-    base.update({k: v for k, v in given.items() if v is not None and v != () and v != []})
-    return ResponseSource.model_validate(base)
+        given["mapping"] = mapping
+    given = {k: v for k, v in given.items() if v is not None and v != () and v != []}
+    if declared is None:
+        return _settings(path, {"file": str(path), **given})
+    base = declared.model_dump(by_alias=True, exclude_defaults=True)
+    merged = _settings(path, {**base, **given})
+    differing = [k for k in given if getattr(merged, k if k != "is" else "is_") != getattr(declared, k)]
+    if differing:
+        raise InvalidResponsesError(
+            [Problem(path.name, None, name, None, f"the value study.yaml declares for this file (write {name}: under its "
+                     "entry in study.yaml: opening the study imports it again with study.yaml's settings)")
+             for name in differing],
+            summary="study.yaml declares this file; its settings are changed there; nothing was imported",
+        )
+    return declared
+
+
+def _settings(path: Path, values: dict[str, Any]) -> ResponseSource:
+    from pydantic import ValidationError
+
+    try:
+        return ResponseSource.model_validate(values)
+    except ValidationError as exc:
+        problems = [Problem(path.name, None, ".".join(str(p) for p in e["loc"]), None, e["msg"]) for e in exc.errors()]
+        raise InvalidResponsesError(problems, summary="The import settings are not valid; nothing was imported") from None
 
 
 def sync_declared_sources(study: Study) -> list[ImportReport]:
@@ -157,12 +184,18 @@ def _import(
 ) -> ImportReport:
     info = response_file.info
     staged = stage(con, response_file)
+    con.execute(f"SET memory_limit = '{memory_mb(len(staged.columns) + len(mapping.questions))}MB'")
     where, filter_problems = filter_sql(info, staged, declared.filter)
     if filter_problems:
         raise InvalidResponsesError(filter_problems, summary="The filter names columns the file does not have")
     sample = _first_rows(response_file, staged) if not declared.filter else None
-    with reading(info):
-        converter = _insert(con, study, info, staged, mapping, source, where, sample, say)
+    try:
+        with reading(info):
+            converter = _insert(con, study, info, staged, mapping, source, where, sample, say)
+    except SerialOnly:  # quoted line breaks with short rows, or very long lines: DuckDB reads them in one thread
+        staged = stage(con, response_file, parallel=False)
+        with reading(info):
+            converter = _insert(con, study, info, staged, mapping, source, where, None, say)
     details: dict[str, Any] = {"ignored_columns": mapping.ignored_columns, "declared_ignored": mapping.declared_ignored}
     notes = list(info.notes)
     left_out = converter.rows_read - converter.rows_kept
@@ -227,8 +260,8 @@ def _one_pass(
     say("reading and storing")
     fast = SqlConverter(con, study.config, info, mapping, staged, row_offset=info.row_number(0), sample=sample)
     expressions = fast.prepare(lambda: _expressions(fast, mapping, source))
-    if not fast.sample_is_clean():  # a problem among the first rows already: the exact passes report it
-        return None
+    if not fast.sample_is_clean() or len(fast.guards) > MAX_GUARDS:  # a problem in the first rows already, or a file
+        return None  # so wide that one guard per column costs more than a second pass: the exact passes
     expressions["_row"] += f" + {fast.guard_sql()}"
     try:
         _insert_rows(con, fast, staged, expressions, "true")
@@ -261,8 +294,8 @@ def _expressions(converter: SqlConverter, mapping: Mapping, source: str) -> dict
 
 def _id_sql(converter: SqlConverter, mapping: Mapping, source: str) -> str:
     column = mapping.respondent_id
-    if column is None:
-        stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if column is None:  # the file's path in the id, so two files named alike in two folders stay apart
+        stem = "/".join(p for p in source.rsplit(".", 1)[0].split("/") if p not in ("..", "."))
         return f"{literal(stem + '-')} || CAST(_rid + {converter.row_offset} AS VARCHAR)"
     cell = converter.text(column)
     converter.flag(column, f"{cell} IS NULL", "a respondent id")

@@ -40,7 +40,16 @@ class Staged:
         return f"(SELECT *{extra} FROM {self.numbered} AS staged WHERE {where}) AS staged"
 
 
-def stage(con: duckdb.DuckDBPyConnection, response_file: ResponseFile) -> Staged:
+class SerialOnly(Exception):
+    """DuckDB cannot read this CSV in parallel (quoted line breaks with short rows, lines past its buffer)."""
+
+
+def memory_mb(columns: int) -> int:
+    """DuckDB's memory for an import: its buffers grow with the number of columns written at once."""
+    return max(128, 64 + columns)
+
+
+def stage(con: duckdb.DuckDBPyConnection, response_file: ResponseFile, *, parallel: bool = True) -> Staged:
     """Make the file's cells readable by SQL: VARCHAR cells, NULL for empty ones.
 
     A UTF-8 CSV is read where it lies, by DuckDB, each time a pass needs it (no copy, bounded
@@ -49,7 +58,7 @@ def stage(con: duckdb.DuckDBPyConnection, response_file: ResponseFile) -> Staged
     info = response_file.info
     columns = {name: f"c{i}" for i, name in enumerate(info.columns)}
     if _duckdb_reads(info):
-        reader = _csv_reader(info, {**columns, BEYOND: "c_beyond"})
+        reader = _csv_reader(info, {**columns, BEYOND: "c_beyond"}, parallel)
         return Staged({**columns, BEYOND: "c_beyond"}, reader, f"(SELECT row_number() OVER () - 1 AS _rid, * FROM {reader})")
     _stage_chunks(con, response_file, columns)
     return Staged(columns, "staged", "(SELECT rowid AS _rid, * FROM staged)")
@@ -62,6 +71,10 @@ def reading(info: FileInfo) -> Iterator[None]:
 
     try:
         yield
+    except duckdb.NotImplementedException as exc:
+        if info.delimiter is None or "parallel" not in str(exc).lower():
+            raise
+        raise SerialOnly(str(exc)) from None
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
         if info.delimiter is None:
             raise
@@ -76,7 +89,7 @@ def _duckdb_reads(info: FileInfo) -> bool:
     )
 
 
-def _csv_reader(info: FileInfo, columns: dict[str, str]) -> str:
+def _csv_reader(info: FileInfo, columns: dict[str, str], parallel: bool) -> str:
     """DuckDB's read_csv of the data records, every cell VARCHAR. Its `skip` counts records (a quoted line
     break stays in its record, as in Qualtrics' question-text row), so it skips the lines above the column
     names and the header rows."""
@@ -85,7 +98,7 @@ def _csv_reader(info: FileInfo, columns: dict[str, str]) -> str:
     options = (
         f"delim={literal(info.delimiter)}, quote={literal(info.quote)}, escape={literal(info.quote)}, header=false, "
         f"skip={info.skip_rows + info.header_rows}, "
-        f"columns={types}, auto_detect=false, null_padding=true"
+        f"columns={types}, auto_detect=false, null_padding=true, parallel={str(parallel).lower()}"
     )
     return f"read_csv({literal(str(info.path))}, {options})"
 

@@ -86,8 +86,10 @@ class ResponseFile:
 
 
 def check_size(path: Path) -> None:
-    if not path.is_file():
+    if not path.exists():
         raise UnreadableFileError(str(path), "no such file")
+    if not path.is_file():
+        raise UnreadableFileError(str(path), "not a regular file (a folder, device or pipe); give the exported file")
     size = path.stat().st_size
     if size == 0:
         raise UnreadableFileError(path.name, "the file is empty")
