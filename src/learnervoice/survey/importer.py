@@ -27,7 +27,7 @@ from .convert import UNSEEN, SqlConverter, literal, quote
 from .mapping import Mapping, resolve_mapping
 from .policies import apply_conditions, apply_duplicates, check_clashes, filter_sql
 from .readers import open_response_file
-from .staging import BEYOND, SerialOnly, Staged, memory_mb, reading, stage
+from .staging import BEYOND, SerialOnly, Staged, first_cells, memory_mb, reading, stage
 from .store import import_records, write_transaction
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ def _import(
     where, filter_problems = filter_sql(info, staged, declared.filter)
     if filter_problems:
         raise InvalidResponsesError(filter_problems, summary="The filter names columns the file does not have")
-    sample = _first_rows(response_file, staged) if not declared.filter else None
+    sample = first_cells(info) if not declared.filter else None
     try:
         with reading(info):
             converter = _insert(con, study, info, staged, mapping, source, where, sample, say)
@@ -212,17 +212,6 @@ def _import(
         notes.append(f"columns not imported: {', '.join(mapping.ignored_columns)} "
                      "(list them under ignore_columns in study.yaml to say it is on purpose)")
     return ImportReport(source, info.format, rows, "imported", mapping, notes, details)
-
-
-def _first_rows(response_file: Any, staged: Staged) -> dict[str, list[str]] | None:
-    """A CSV that DuckDB reads where it lies: each column's distinct cells in its first rows, as its reader
-    gives them (for the one-pass import)."""
-    if staged.scan == "staged":  # copied into a table already: the exact passes read it at memory speed
-        return None
-    first = next(iter(response_file.chunks()), None)
-    if first is None:
-        return None
-    return {str(name): [c for c in first[name].unique() if c != ""] for name in first.columns}
 
 
 def _insert(

@@ -8,6 +8,7 @@ a temporary table. Either way each data record keeps its index in the file (`_ri
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     import duckdb
 
 UTF8 = ("utf-8", "utf-8-sig", "utf8", "ascii")
+SAMPLE_ROWS = 20_000  # first records whose cells stand for a large CSV (see the importer's one pass)
 BEYOND = "(a cell beyond the last column)"  # the pseudo-column of a record one cell wider than the header
 MAX_LINE_BYTES = 2 * 1024**2  # DuckDB's default; an answer longer than this is not a survey answer
 
@@ -79,6 +81,29 @@ def reading(info: FileInfo) -> Iterator[None]:
         if info.delimiter is None:
             raise
         raise _csv_error(info, str(exc)) from None
+
+
+def first_cells(info: FileInfo, rows: int = SAMPLE_ROWS) -> dict[str, list[str]] | None:
+    """Each column's distinct non-empty cells in the CSV's first data records (read with the csv module, a few
+    MB at most); None when the file is not read by DuckDB, or these rows cannot be read (the exact way reports)."""
+    if not _duckdb_reads(info):
+        return None
+    seen: list[dict[str, None]] = [{} for _ in info.columns]
+    try:
+        with info.path.open("r", encoding=info.encoding or "utf-8", newline="") as fh:
+            for _ in range(info.skip_rows):
+                fh.readline()
+            reader = csv.reader(fh, delimiter=info.delimiter or ",", quotechar=info.quote)
+            for index, record in enumerate(reader):
+                if index >= rows + info.header_rows:
+                    break
+                if index >= info.header_rows:
+                    for cells, cell in zip(seen, record):
+                        if cell:
+                            cells[cell] = None
+    except (UnicodeDecodeError, csv.Error, OSError):
+        return None
+    return {name: list(cells) for name, cells in zip(info.columns, seen)}
 
 
 def _duckdb_reads(info: FileInfo) -> bool:
