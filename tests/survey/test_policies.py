@@ -61,8 +61,8 @@ def test_an_answer_to_a_question_not_asked_is_refused_with_its_value_and_the_rul
     with pytest.raises(InvalidResponsesError) as err:
         import_responses(study, _file(tmp_path, "r.csv", INCONSISTENT))
     message = str(err.value)
-    assert "row 3, column 'hours': found '0.0'" in message
-    assert "'hours' is asked only if 'works' is one of ['1'] (here it is '2')" in message
+    assert "row 3, column 'hours': found '0'" in message
+    assert "'hours' is asked only if 'works' is one of ['1'] (here it is '2', 'No')" in message
     assert "on_inconsistent: blank or keep" in message
     assert snapshot(study.folder) == before
 

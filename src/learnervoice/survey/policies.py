@@ -143,17 +143,27 @@ def _inconsistent_rows(
     ).fetchall()
     src = mapping.questions[q.id]
     column = src.columns()[0] if src.columns() else q.id
+    labels = {o.code: o.label for o in getattr(condition, "options", ())}
     return [
         Problem(info.name, int(row), column, value,
-                f"no answer: {rule}" + ("" if there is None else f" (here it is {there!r})"))
+                f"no answer: {rule}" + ("" if there is None else f" (here it is {_shown(there, labels)})"))
         for row, value, there in rows
     ]
+
+
+def _shown(code: str, labels: dict[str, str]) -> str:
+    """A stored answer as a person reads it: its code with its option's label."""
+    label = labels.get(code)
+    return f"{code!r}, {label!r}" if label and label != code else repr(code)
 
 
 def _as_text(q: Question) -> str:
     """SQL of a question's stored answer as text, where it has one column (NULL otherwise)."""
     columns = question_type(q).store_columns(q)
-    return f"CAST({quote(q.id)} AS VARCHAR)" if list(columns) == [q.id] else "NULL"
+    if list(columns) != [q.id]:
+        return "NULL"
+    text = f"CAST({quote(q.id)} AS VARCHAR)"
+    return f"regexp_replace({text}, '[.]0$', '')" if columns[q.id] == "DOUBLE" else text  # 12.0 as the file wrote it: 12
 
 
 def check_clashes(con: duckdb.DuckDBPyConnection, info: FileInfo, source: str, mapping: Mapping) -> None:
