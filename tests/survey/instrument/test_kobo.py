@@ -63,3 +63,23 @@ def test_real_xlsform_with_a_group(tmp_path: Path) -> None:
     assert by_id["family_name"].type == "text" and by_id["age"].type == "numeric"
     assert by_id["age"].column == "father/age" and by_id["age"].text == "How old is your father?"
     assert "phone_number" not in by_id  # a phone number is personal: never a question
+
+
+def test_a_split_column_the_form_does_not_list(tmp_path: Path) -> None:
+    """An export with `prefs/modes/radio`, an option added after the form was deployed: an option of `modes`
+    marked as found in the file, not in the form; none of its ticks is lost."""
+    form = write_xlsform(tmp_path / "form.xlsx")
+    export = write_kobo_export(tmp_path / "export.csv")
+    frame = pd.read_csv(export, sep=";", dtype=str, keep_default_na=False)
+    radio = ["1", "0", "0", "1", "0", "1"]
+    frame.insert(frame.columns.get_loc("prefs/modes/5") + 1, "prefs/modes/radio", radio)
+    frame.to_csv(export, sep=";", index=False)
+    report, study = init_and_import(tmp_path / "s", form, export)
+    modes = study.config.question("modes")
+    assert isinstance(modes, MultipleResponse)
+    assert "radio" in [o.label for o in modes.options]
+    assert not any(x.id.startswith("radio") or "prefs/modes/radio" in x.columns() and x.id != "modes"
+                   for x in report.draft.questions)
+    assert "found in the file, not in the form" in (tmp_path / "s" / "study.yaml").read_text(encoding="utf-8")
+    code = next(o.code for o in modes.options if o.label == "radio")
+    assert [r[f"modes__{code}"] for r in rows(study)] == [v == "1" for v in radio]
