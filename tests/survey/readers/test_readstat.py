@@ -104,3 +104,10 @@ def test_text_file_named_sav(tmp_path: Path) -> None:
     path.write_text("id,q1\n1,a\n", encoding="utf-8")
     with pytest.raises(UnreadableFileError, match="not a readable SPSS file"):
         read_all(path)
+
+
+def test_spss_string_user_missing_values_are_kept() -> None:
+    """missing_char.sav (pyreadstat): 'Z' declared missing in a string variable is in user_missing_text."""
+    info, frame = read_all(DATA / "pyreadstat_missing_char.sav")
+    assert info.user_missing_text == {"mychar": ["Z"]} and info.user_missing == {}
+    assert list(frame["mychar"]) == ["Z", "a"]  # the cell stays as it is: the mapping decides

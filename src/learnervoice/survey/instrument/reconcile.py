@@ -85,6 +85,8 @@ def _cells(col: ColumnProfile, info: FileInfo) -> list[str]:
 
 
 def _user_missing(info: FileInfo, column: str, value: str) -> bool:
+    if value.strip() in info.user_missing_text.get(column, ()):
+        return True
     ranges = info.user_missing.get(column)
     if not ranges:
         return False

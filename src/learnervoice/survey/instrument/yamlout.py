@@ -38,9 +38,25 @@ def render(draft: Draft, study_name: str) -> str:
     lines = _header(draft, study_name)
     lines += [f"title: {q(draft.title)}", f"language: {draft.language}",
               "# The consent text participants read (a placeholder: write yours).", f"consent: {q(CONSENT)}", ""]
+    lines += _missing_values(draft)
     lines += _questions(draft)
     lines += _responses(draft)
     return "\n".join(lines) + "\n"
+
+
+def _missing_values(draft: Draft) -> list[str]:
+    """Text values a file declares missing (SPSS string user-missing values), as study.yaml's missing_values.
+
+    study.yaml has no missing values per question, so they are written for the whole study, and the comment
+    says whose they are.
+    """
+    if not draft.missing_text:
+        return []
+    values = sorted({v for vs in draft.missing_text.values() for v in vs})
+    whose = "; ".join(f"{c}: {', '.join(repr(v) for v in vs)}" for c, vs in draft.missing_text.items())
+    return ["# Declared missing in the file (SPSS user-missing values of string variables): " + whose + ".",
+            "# study.yaml has no missing values per question, so these mean 'no answer' in every column.",
+            f"missing_values: {flow(values)}", ""]
 
 
 def summary(draft: Draft) -> str:

@@ -82,7 +82,12 @@ def _labels(info: FileInfo, meta: Any) -> None:
         col: {cell_text(k): str(v) for k, v in labels.items()} for col, labels in meta.variable_value_labels.items()
     }
     for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
-        info.user_missing[col] = [(float(r["lo"]), float(r["hi"])) for r in ranges if isinstance(r["lo"], (int, float))]
+        numbers = [(float(r["lo"]), float(r["hi"])) for r in ranges if isinstance(r["lo"], (int, float))]
+        texts = sorted({str(r[end]).strip() for r in ranges if isinstance(r["lo"], str) for end in ("lo", "hi")})
+        if numbers:
+            info.user_missing[col] = numbers
+        if texts:  # SPSS allows discrete missing values for strings (read back as lo == hi)
+            info.user_missing_text[col] = texts
     for name, mr in (getattr(meta, "mr_sets", None) or {}).items():
         counted = None if mr.get("counted_value") is None else cell_text(mr["counted_value"])
         info.mr_sets.append(MultipleResponseSet(name, mr.get("label") or name, tuple(mr["variable_list"]), counted))
