@@ -64,6 +64,8 @@ def _no_personal_questions(draft: Draft) -> None:
 
 def _fit(x: DraftQuestion, profile: FileProfile) -> str | None:
     info = profile.info
+    if not x.columns():
+        return "the definition gives it no column (a multiple answer without choices?)"
     if x.type in ("single", "likert"):
         assert x.column is not None
         _fit_codes(x, x.column, _cells(profile.columns[x.column], info), info)

@@ -52,6 +52,10 @@ def open_readstat(path: Path, fmt: str, *, encoding: str | None, skip_rows: int,
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise _damaged(path, fmt, exc) from None
     _check_declared_rows(path, fmt, meta)
+    unnamed = [i + 1 for i, name in enumerate(meta.column_names or []) if not isinstance(name, str) or not name]
+    if unnamed:
+        raise UnreadableFileError(path.name, f"not a readable {NAMES[fmt]} file: variable {unnamed[0]} has no name "
+                                  f"in its header; it is damaged")
     info = FileInfo(path=path, format=fmt, columns=list(meta.column_names), encoding=meta.file_encoding,
                     skip_rows=skip_rows, header_rows=header_rows or 1)
     _labels(info, meta)
