@@ -83,3 +83,21 @@ def test_a_split_column_the_form_does_not_list(tmp_path: Path) -> None:
     assert "found in the file, not in the form" in (tmp_path / "s" / "study.yaml").read_text(encoding="utf-8")
     code = next(o.code for o in modes.options if o.label == "radio")
     assert [r[f"modes__{code}"] for r in rows(study)] == [v == "1" for v in radio]
+
+
+def test_libreoffice_xlsform_with_a_stale_dimension(tmp_path: Path) -> None:
+    """pyxform's UCL_Biomass_Plot_Form.xlsx, saved by LibreOffice: <dimension ref="A1:AMJ1048576"> on every sheet."""
+    report = init_from(tmp_path / "s", [DATA / "xlsform_pyxform_ucl_biomass_libreoffice.xlsx"])
+    assert len(report.draft.questions) + len(report.draft.left) > 20
+
+
+def test_names_yaml_would_read_as_other_types(tmp_path: Path) -> None:
+    """pyxform's xlsform_spec_test.xlsx has a question named `false` and choices `yes`/`no`: they stay strings."""
+    from ruamel.yaml import YAML
+
+    report = init_from(tmp_path / "s", [DATA / "xlsform_pyxform_spec_test.xlsx"])
+    assert "false" in [x.id for x in report.draft.questions]
+    data = YAML(typ="safe").load(report.path.read_text(encoding="utf-8"))
+    assert all(isinstance(x["id"], str) for x in data["questions"])
+    codes = [o["code"] for x in data["questions"] for o in x.get("options", [])]
+    assert "no" in codes and all(isinstance(c, str) for c in codes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from learnervoice.study.model import MultipleResponse, Numeric, OpenText, SingleChoice
 
@@ -83,3 +84,17 @@ def test_cantera_option_with_commas(tmp_path: Path) -> None:
     debian = [x for x in report.draft.questions if any(o.label.startswith("Debian or its") for o in x.options)]
     assert debian and all(x.type == "single" for x in debian)
     assert "Debian or its derivatives (Ubuntu, Mint, etc.)" in [o.label for o in debian[0].options]
+
+
+def test_a_study_yaml_too_large_to_open_is_not_written(tmp_path: Path) -> None:
+    """Thousands of columns with long names would make a study.yaml over the 5 MB `check` accepts (the tester's
+    20,000-column CSV did): refused at init with the reason, nothing written."""
+    from learnervoice.errors import StudyError
+    from learnervoice.survey.instrument import init_from
+
+    path = tmp_path / "wide.csv"
+    names = [f"item {i:05d} " + "of a question with a very long text " * 28 for i in range(2_500)]
+    path.write_text(",".join(names) + "\n" + ",".join(["1"] * len(names)) + "\n" + ",".join(["2"] * len(names)) + "\n")
+    with pytest.raises(StudyError, match="above the 5 MB a study.yaml may hold"):
+        init_from(tmp_path / "s", [path])
+    assert not (tmp_path / "s" / "study.yaml").exists()
