@@ -63,3 +63,41 @@ def test_real_xlsform_with_a_group(tmp_path: Path) -> None:
     assert by_id["family_name"].type == "text" and by_id["age"].type == "numeric"
     assert by_id["age"].column == "father/age" and by_id["age"].text == "How old is your father?"
     assert "phone_number" not in by_id  # a phone number is personal: never a question
+
+
+def test_a_split_column_the_form_does_not_list(tmp_path: Path) -> None:
+    """An export with `prefs/modes/radio`, an option added after the form was deployed: an option of `modes`
+    marked as found in the file, not in the form; none of its ticks is lost."""
+    form = write_xlsform(tmp_path / "form.xlsx")
+    export = write_kobo_export(tmp_path / "export.csv")
+    frame = pd.read_csv(export, sep=";", dtype=str, keep_default_na=False)
+    radio = ["1", "0", "0", "1", "0", "1"]
+    frame.insert(frame.columns.get_loc("prefs/modes/5") + 1, "prefs/modes/radio", radio)
+    frame.to_csv(export, sep=";", index=False)
+    report, study = init_and_import(tmp_path / "s", form, export)
+    modes = study.config.question("modes")
+    assert isinstance(modes, MultipleResponse)
+    assert "radio" in [o.label for o in modes.options]
+    assert not any(x.id.startswith("radio") or "prefs/modes/radio" in x.columns() and x.id != "modes"
+                   for x in report.draft.questions)
+    assert "found in the file, not in the form" in (tmp_path / "s" / "study.yaml").read_text(encoding="utf-8")
+    code = next(o.code for o in modes.options if o.label == "radio")
+    assert [r[f"modes__{code}"] for r in rows(study)] == [v == "1" for v in radio]
+
+
+def test_libreoffice_xlsform_with_a_stale_dimension(tmp_path: Path) -> None:
+    """pyxform's UCL_Biomass_Plot_Form.xlsx, saved by LibreOffice: <dimension ref="A1:AMJ1048576"> on every sheet."""
+    report = init_from(tmp_path / "s", [DATA / "xlsform_pyxform_ucl_biomass_libreoffice.xlsx"])
+    assert len(report.draft.questions) + len(report.draft.left) > 20
+
+
+def test_names_yaml_would_read_as_other_types(tmp_path: Path) -> None:
+    """pyxform's xlsform_spec_test.xlsx has a question named `false` and choices `yes`/`no`: they stay strings."""
+    from ruamel.yaml import YAML
+
+    report = init_from(tmp_path / "s", [DATA / "xlsform_pyxform_spec_test.xlsx"])
+    assert "false" in [x.id for x in report.draft.questions]
+    data = YAML(typ="safe").load(report.path.read_text(encoding="utf-8"))
+    assert all(isinstance(x["id"], str) for x in data["questions"])
+    codes = [o["code"] for x in data["questions"] for o in x.get("options", [])]
+    assert "no" in codes and all(isinstance(c, str) for c in codes)

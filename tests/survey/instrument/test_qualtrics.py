@@ -169,3 +169,32 @@ def test_an_export_with_choice_text(tmp_path: Path) -> None:
     assert len(stored) == len(table) - 2 == 5
     assert [label(study, "q4", r["q4"]) for r in stored] == [row[table[0].index("Q4")] for row in table[2:]]
     assert [o.code for o in study.config.question("q4").options] == ["10", "11", "12"]  # type: ignore[union-attr]
+
+
+def test_one_text_column_is_one_text_question(tmp_path: Path) -> None:
+    """QualtricsTools' Long_Exhaustive_Sample_Survey: Q7 (single answer) has three text-entry choices and one
+    ``Q7_TEXT`` column: one text question reads it, not three copies. (Only drafted here: importing this
+    300-column export runs out of the import's DuckDB memory, an engine matter.)"""
+    stem = "qualtrics_long_exhaustive"
+    report = init_from(tmp_path / "s", [DATA / f"{stem}.qsf", DATA / f"{stem}_legacy.csv"])
+    sources = [c for x in report.draft.questions for c in x.columns()]
+    assert len(sources) == len(set(sources)), "a column is read by two questions"
+    readers = [x for x in report.draft.questions if "Q7_TEXT" in x.columns()]
+    assert [(x.id, x.type) for x in readers] == [("q7_text", "text")]
+    assert "Q16_-2_TEXT" in sources  # a multiple answer's own text column is still read
+
+
+def test_text_entry_columns_each_read_once(tmp_path: Path) -> None:
+    """QualtricsTools' Questions_with_Text_Entry_Components: ``MSCA_multi_text_TEXT`` is one text question;
+    the multiple answer's ``MCMA_text_1_TEXT`` and ``_2_TEXT`` are one each; every text imports as it is."""
+    stem = "qualtrics_text_entry_components"
+    report, study = init_and_import(tmp_path / "s", DATA / f"{stem}.qsf", DATA / f"{stem}_legacy.csv")
+    sources = [c for x in report.draft.questions for c in x.columns()]
+    assert len(sources) == len(set(sources)), "a column is read by two questions"
+    frame = pd.read_csv(DATA / f"{stem}_legacy.csv", dtype=str, keep_default_na=False)
+    frame = frame[frame["ResponseID"].str.startswith("R_")]
+    stored = rows(study)
+    for column in ("MSCA_multi_text_TEXT", "MCMA_text_1_TEXT", "MCMA_text_2_TEXT"):
+        (reader,) = [x for x in report.draft.questions if column in x.columns()]
+        assert reader.type == "text"
+        assert [r[reader.id] or "" for r in stored] == list(frame[column]), column

@@ -70,7 +70,22 @@ def test_stata_extended_missing_values_are_no_answer(tmp_path: Path) -> None:
     stored = rows(study)
     assert len(stored) == len(frame) == 1
     assert stored[0]["var1"] is None and stored[0]["var9"] == 1.0  # .a is missing; 1 is a number
-    assert "var1: declared missing in the file (.a): read as no answer." in report.path.read_text(encoding="utf-8")
+    text = report.path.read_text(encoding="utf-8")
+    assert "var1: declared missing in the file (Stata extended missing values .a): read as no answer." in text
+    assert "SPSS" not in text
+
+
+def test_spss_string_user_missing_values_are_no_answer(tmp_path: Path) -> None:
+    """pyreadstat's missing_char.sav declares 'Z' missing in a string variable: no answer, never an option."""
+    sav = DATA / "pyreadstat_missing_char.sav"
+    report, study = init_and_import(tmp_path / "s", sav)
+    mychar = study.config.question("mychar")
+    assert isinstance(mychar, SingleChoice) and [o.label for o in mychar.options] == ["labeled"]
+    assert [label(study, "mychar", r["mychar"]) for r in rows(study)] == [None, "labeled"]
+    assert study.config.missing_values == ("Z",)
+    text = report.path.read_text(encoding="utf-8")
+    assert "mychar: declared missing in the file (SPSS user-missing values 'Z'): read as no answer." in text
+    assert "Stata" not in text
 
 
 @pytest.mark.parametrize("labels", [["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]])

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from learnervoice.study.model import MultipleResponse, Numeric, OpenText, SingleChoice
 
 from ...conftest import EXAMPLE
-from .helpers import init_and_import, label, rows
+from .helpers import DATA, init_and_import, label, rows
 from .layouts import GOOGLE_ANSWERS, write_google_forms
 
 
@@ -51,3 +52,52 @@ def test_plain_xlsx(tmp_path: Path) -> None:
     hours = study.config.question("hours")
     assert isinstance(hours, Numeric) and not hours.integer
     assert [r["hours"] for r in rows(study)] == [3, 5.5, 2, 8]
+
+
+def test_commas_inside_single_answers_and_options(tmp_path: Path) -> None:
+    """A single choice whose answers hold ", " stays single; a checkbox option holding ", " stays one option."""
+    intent = ["Yes, definitely", "Yes, probably", "No, not really", "Yes, definitely", "No, not really", "Yes, probably"]
+    modes = ["Online", "Blended (online, with some campus days)", "Online, Blended (online, with some campus days)",
+             "Face-to-face, Online", "Face-to-face", "Blended (online, with some campus days), Face-to-face"]
+    path = tmp_path / "Course (Responses).csv"
+    pd.DataFrame({"Timestamp": [f"2024/03/0{i} 10:11:32 AM GMT+1" for i in range(1, 7)],
+                  "Would you take the course again?": intent, "Which modes suit you?": modes}).to_csv(path, index=False)
+    report, study = init_and_import(tmp_path / "s", path)
+    again = study.config.question("would_you_take_the_course_again")
+    assert isinstance(again, SingleChoice)
+    assert sorted(o.label for o in again.options) == ["No, not really", "Yes, definitely", "Yes, probably"]
+    suit = study.config.question("which_modes_suit_you")
+    assert isinstance(suit, MultipleResponse)
+    assert sorted(o.label for o in suit.options) == ["Blended (online, with some campus days)", "Face-to-face", "Online"]
+    stored = rows(study)
+    assert [label(study, again.id, r[again.id]) for r in stored] == intent
+    blended = next(o.code for o in suit.options if o.label.startswith("Blended"))
+    assert [r[f"{suit.id}__{blended}"] for r in stored] == [False, True, True, False, False, True]
+
+
+def test_cantera_option_with_commas(tmp_path: Path) -> None:
+    """Cantera/user-surveys responses.csv: 'Debian or its derivatives (Ubuntu, Mint, etc.)' is one answer.
+    (Only drafted: importing its 112 columns can run out of the import's DuckDB memory, an engine matter.)"""
+    from learnervoice.survey.instrument import init_from
+
+    report = init_from(tmp_path / "s", [DATA / "cantera_user_survey_responses.csv"])
+    for x in report.draft.questions:
+        labels = [o.label for o in x.options]
+        assert "Mint" not in labels and "etc.)" not in labels, x.id
+    debian = [x for x in report.draft.questions if any(o.label.startswith("Debian or its") for o in x.options)]
+    assert debian and all(x.type == "single" for x in debian)
+    assert "Debian or its derivatives (Ubuntu, Mint, etc.)" in [o.label for o in debian[0].options]
+
+
+def test_a_study_yaml_too_large_to_open_is_not_written(tmp_path: Path) -> None:
+    """Thousands of columns with long names would make a study.yaml over the 5 MB `check` accepts (the tester's
+    20,000-column CSV did): refused at init with the reason, nothing written."""
+    from learnervoice.errors import StudyError
+    from learnervoice.survey.instrument import init_from
+
+    path = tmp_path / "wide.csv"
+    names = [f"item {i:05d} " + "of a question with a very long text " * 28 for i in range(2_500)]
+    path.write_text(",".join(names) + "\n" + ",".join(["1"] * len(names)) + "\n" + ",".join(["2"] * len(names)) + "\n")
+    with pytest.raises(StudyError, match="above the 5 MB a study.yaml may hold"):
+        init_from(tmp_path / "s", [path])
+    assert not (tmp_path / "s" / "study.yaml").exists()

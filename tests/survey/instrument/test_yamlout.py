@@ -39,7 +39,7 @@ def test_what_is_written_validates(tmp_path: Path) -> None:
 
 def test_comments_say_why(tmp_path: Path) -> None:
     text = render(_draft(), "s")
-    assert "  # a note\n  - id: yes" in text
+    assert "  # a note\n  - id: \"yes\"" in text  # quoted: YAML 1.1 reads yes as true
     assert "  # QID9 (Matrix): grid questions are not supported yet\n  #   text: Grid\n  #   columns: Q9_1, Q9_2" in text
     assert "      - \"e-mail\"  # personal data (an e-mail address): never a question" in text
     assert "    # filter:\n    #   - {column: Finished, is: [\"1\"]}" in text

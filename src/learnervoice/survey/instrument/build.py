@@ -194,7 +194,14 @@ def _validate(text: str, target: Path) -> None:
     """What is written must be a valid study.yaml (a failure here is a bug of ours: say so plainly)."""
     from ruamel.yaml import YAML
 
-    from ...study.load import parse_config
+    from ...study.load import MAX_STUDY_FILE_BYTES, parse_config
+
+    size = len(text.encode("utf-8"))
+    if size > MAX_STUDY_FILE_BYTES:
+        raise StudyError(f"the study.yaml drafted would hold {size / 1e6:.1f} MB, above the "
+                         f"{MAX_STUDY_FILE_BYTES / 1e6:.0f} MB a study.yaml may hold (too many columns to describe one "
+                         "by one); nothing was written. Give a copy of the file with only the columns you study",
+                         file=target)
 
     try:
         parse_config(YAML(typ="rt").load(text), target)

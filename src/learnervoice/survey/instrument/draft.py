@@ -85,6 +85,7 @@ class Draft:
     filter_column: str | None = None  # e.g. Qualtrics' Finished: an example filter is written, commented out
     filter_value: str = "1"
     header_rows: int | None = None
+    missing_text: dict[str, list[str]] = field(default_factory=dict)  # column -> text values declared missing
     notes: list[str] = field(default_factory=list)
     described: bool = False  # a survey definition (or the file's own metadata) describes the questions
 

@@ -47,12 +47,13 @@ def _dates(profile: ColumnProfile) -> bool:
 
 
 def _ticks(profile: ColumnProfile) -> bool:
-    """Cells joined with ', ' whose pieces recur: checkbox answers."""
-    if profile.joined == 0 or profile.many_pieces or profile.overflow:
+    """Cells that are joins of other cells (:mod:`.joins`), whose options recur: checkbox answers."""
+    pieces = profile.pieces
+    if not pieces:
         return False
-    distinct = len(profile.pieces)
-    total = sum(profile.pieces.values())
-    long_pieces = any(len(p) > MAX_OPTION_TEXT for p in profile.pieces)
+    distinct = len(pieces)
+    total = sum(pieces.values())
+    long_pieces = any(len(p) > MAX_OPTION_TEXT for p in pieces)
     return 1 < distinct <= MAX_TICK_OPTIONS and total >= 1.5 * distinct and not long_pieces
 
 
@@ -85,7 +86,8 @@ def _single(qid: str, column: str, text: str, profile: ColumnProfile, *, numeric
 
 
 def _multiple(qid: str, column: str, text: str, profile: ColumnProfile) -> DraftQuestion:
-    pieces = sorted(profile.pieces, key=lambda v: (-profile.pieces[v], v.casefold()))
+    counts = profile.pieces
+    pieces = sorted(counts, key=lambda v: (-counts[v], v.casefold()))
     options = [DraftOption(code, piece, (piece,)) for code, piece in zip(option_codes(pieces), pieces)]
     return DraftQuestion(qid, text, "multiple", options, column=column, separator=JOINER,
                          notes=[f"Inferred: cells of column {column!r} hold ticks joined with {JOINER!r}."])

@@ -150,11 +150,39 @@ def _question(draft: Draft, q: FormQuestion, form: Form, columns: _Columns, ids:
         if column is not None:
             draft.ignore(column, f"the ticks of {qid} joined in one cell (read from its split columns)")
         found = {c: col for c, col in split.items() if col}
-        return DraftQuestion(qid, q.label, "multiple", [o for o in options if o.code in found],
-                             option_columns=found, notes=[note])
+        kept = [o for o in options if o.code in found]
+        for name, col in _unlisted_splits(columns, column, split, choices):
+            code = option_codes([name])[0]
+            while code in found:
+                code += "_"
+            kept.append(DraftOption(code, name, (name,), "found in the file, not in the form"))
+            found[code] = col
+        return DraftQuestion(qid, q.label, "multiple", kept, option_columns=found, notes=[note])
     for col in (c for c in split.values() if c):
         draft.ignore(col, f"one tick of {qid} (read from the joined column {column})")
     return DraftQuestion(qid, q.label, "multiple", options, column=column or q.path, separator=" ", notes=[note])
+
+
+def _unlisted_splits(columns: _Columns, joined: str | None, split: dict[str, str | None],
+                     choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Split columns ``q/option`` of the export whose option the form's choices do not list (added to the list
+    after the form was deployed, or another version of the form): (option name, column), so no tick is lost."""
+    if columns.names is None:
+        return []
+    taken = {col for col in split.values() if col}
+    prefixes = set()
+    for (name, label), col in zip(choices, split.values()):
+        for text in (name, label):
+            if col and text and col.endswith(text) and col[:-len(text)][-1:] in ("/", ".", "_"):
+                prefixes.add(col[:-len(text)])
+    extra = []
+    for col in columns.names:
+        for prefix in prefixes:
+            rest = col[len(prefix):]
+            if col.startswith(prefix) and col not in taken and col != joined and rest and "/" not in rest:
+                extra.append((rest, col))
+                break
+    return extra
 
 
 RELEVANT = re.compile(r"""^\(*\s*(?:\$\{(\w+)\}\s*=\s*['"]([^'"]*)['"]|selected\(\s*\$\{(\w+)\}\s*,\s*['"]([^'"]*)['"]\s*\))\s*\)*$""")

@@ -37,6 +37,19 @@ class LsSurvey:
     questions: list[LsQuestion]
 
 
+class _BadField(ValueError):
+    """A field that must hold a whole number does not (a damaged or hand-edited structure)."""
+
+
+def _int(row: dict[str, str], key: str) -> int:
+    value = (row.get(key) or "0").strip() or "0"
+    try:
+        return int(value)
+    except ValueError:
+        where = next((f"{k} {row[k]}" for k in ("qid", "aid", "gid", "id", "name") if row.get(k)), "a row")
+        raise _BadField(f"{key} of {where} is {value[:40]!r}, not a whole number") from None
+
+
 def _check_size(path: Path) -> None:
     if path.stat().st_size > MAX_STRUCTURE_BYTES:
         raise StudyError("the survey structure is larger than 50 MB; is this the right file?", file=path)
@@ -60,7 +73,10 @@ def read_lss(path: Path) -> LsSurvey:
     language = (root.findtext("languages/language") or _first(_rows(root, "surveys"), "language") or "en").strip()
     titles = [r for r in _rows(root, "surveys_languagesettings") if r.get("surveyls_language") in (language, None)]
     title = clean_text(titles[0].get("surveyls_title", "")) if titles else ""
-    questions = _lss_questions(root, language)
+    try:
+        questions = _lss_questions(root, language)
+    except _BadField as exc:
+        raise StudyError(f"not a readable LimeSurvey .lss file: {exc}", file=path) from None
     return LsSurvey(title or path.stem, language[:2].lower() if language[:2].isalpha() else "en", questions)
 
 
@@ -78,33 +94,33 @@ def _in_language(rows: list[dict[str, str]], language: str) -> list[dict[str, st
 
 def _lss_questions(root: Any, language: str) -> list[LsQuestion]:
     rows = _in_language(_rows(root, "questions"), language) + _in_language(_rows(root, "subquestions"), language)
-    texts = {r["qid"]: r.get("question", "") for r in _in_language(_rows(root, "question_l10ns"), language)}
-    groups = {r.get("gid", ""): int(r.get("group_order") or 0) for r in _rows(root, "groups")}
+    texts = {r.get("qid", ""): r.get("question", "") for r in _in_language(_rows(root, "question_l10ns"), language)}
+    groups = {r.get("gid", ""): _int(r, "group_order") for r in _rows(root, "groups")}
     parents = sorted((r for r in rows if r.get("parent_qid", "0") in ("0", "")),
-                     key=lambda r: (groups.get(r.get("gid", ""), 0), int(r.get("question_order") or 0)))
+                     key=lambda r: (groups.get(r.get("gid", ""), 0), _int(r, "question_order")))
     by_qid: dict[str, LsQuestion] = {}
     for r in parents:
-        text = clean_text(texts.get(r["qid"], r.get("question", ""))) or r.get("title", "")
-        by_qid[r["qid"]] = LsQuestion(r.get("title", ""), r.get("type", ""), text, r.get("relevance") or "1",
+        text = clean_text(texts.get(r.get("qid", ""), r.get("question", ""))) or r.get("title", "")
+        by_qid[r.get("qid", "")] = LsQuestion(r.get("title", ""), r.get("type", ""), text, r.get("relevance") or "1",
                                       r.get("other") == "Y")
     for r in sorted((r for r in rows if r.get("parent_qid", "0") not in ("0", "")),
-                    key=lambda r: int(r.get("question_order") or 0)):
-        parent = by_qid.get(r["parent_qid"])
+                    key=lambda r: _int(r, "question_order")):
+        parent = by_qid.get(r.get("parent_qid", ""))
         if parent is not None:
-            text = clean_text(texts.get(r["qid"], r.get("question", "")))
-            parent.subquestions.append((r.get("title", ""), text, int(r.get("scale_id") or 0)))
+            text = clean_text(texts.get(r.get("qid", ""), r.get("question", "")))
+            parent.subquestions.append((r.get("title", ""), text, _int(r, "scale_id")))
     _lss_answers(root, language, by_qid)
     return list(by_qid.values())
 
 
 def _lss_answers(root: Any, language: str, by_qid: dict[str, LsQuestion]) -> None:
     l10n = {r.get("aid", ""): r.get("answer", "") for r in _in_language(_rows(root, "answer_l10ns"), language)}
-    answers = sorted(_in_language(_rows(root, "answers"), language), key=lambda r: int(r.get("sortorder") or 0))
+    answers = sorted(_in_language(_rows(root, "answers"), language), key=lambda r: _int(r, "sortorder"))
     for r in answers:
         question = by_qid.get(r.get("qid", ""))
         if question is not None:
             text = clean_text(l10n.get(r.get("aid", ""), r.get("answer", ""))) or r.get("code", "")
-            question.answers.setdefault(int(r.get("scale_id") or 0), []).append((r.get("code", ""), text))
+            question.answers.setdefault(_int(r, "scale_id"), []).append((r.get("code", ""), text))
 
 
 # --- tab-separated structure -------------------------------------------------------------------
@@ -123,6 +139,14 @@ def read_structure_tsv(path: Path) -> LsSurvey:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     language = next((r.get("text", "") for r in rows if r.get("class") == "S" and r.get("name") == "language"), "en")
     title = next((r.get("text", "") for r in rows if r.get("class") == "SL" and r.get("name") == "surveyls_title"), "")
+    try:
+        questions = _tsv_questions(rows, language)
+    except _BadField as exc:
+        raise StudyError(f"not a readable LimeSurvey structure: {exc}", file=path) from None
+    return LsSurvey(clean_text(title) or path.stem, language[:2].lower() if language[:2].isalpha() else "en", questions)
+
+
+def _tsv_questions(rows: list[dict[str, str]], language: str) -> list[LsQuestion]:
     questions: list[LsQuestion] = []
     for r in rows:
         if r.get("language") not in (None, "", language):
@@ -132,10 +156,10 @@ def read_structure_tsv(path: Path) -> LsSurvey:
             questions.append(LsQuestion(r.get("name", ""), r.get("type/scale", ""), text or r.get("name", ""),
                                         r.get("relevance") or "1", r.get("other") == "Y"))
         elif kind == "SQ" and questions:
-            questions[-1].subquestions.append((r.get("name", ""), text, int(r.get("type/scale") or 0)))
+            questions[-1].subquestions.append((r.get("name", ""), text, _int(r, "type/scale")))
         elif kind == "A" and questions:
-            questions[-1].answers.setdefault(int(r.get("type/scale") or 0), []).append((r.get("name", ""), text))
-    return LsSurvey(clean_text(title) or path.stem, language[:2].lower() if language[:2].isalpha() else "en", questions)
+            questions[-1].answers.setdefault(_int(r, "type/scale"), []).append((r.get("name", ""), text))
+    return questions
 
 
 # --- R syntax file -----------------------------------------------------------------------------

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..readers import FileInfo, open_response_file
+from .joins import JOINER, split_joined
 
 if TYPE_CHECKING:
     import pandas as pd
 
 MAX_DISTINCT = 200
-MAX_PIECES = 400
-JOINER = ", "
+MAX_TICK_CELLS = 2000  # distinct cells kept to tell joined ticks apart (checkbox combinations are many)
 
 
 @dataclass
@@ -32,8 +32,8 @@ class ColumnProfile:
     numbers: int = 0  # cells that read as numbers
     whole: int = 0  # cells that read as whole numbers
     joined: int = 0  # cells holding ", " (Google Forms checkboxes)
-    pieces: Counter[str] = field(default_factory=Counter)
-    many_pieces: bool = False
+    cells: Counter[str] = field(default_factory=Counter)  # up to MAX_TICK_CELLS distinct cells
+    many_cells: bool = False
     unique_ids: set[int] | None = None  # hashes, for id candidates only
     duplicate: bool = False
 
@@ -48,6 +48,13 @@ class ColumnProfile:
     @property
     def distinct(self) -> int:
         return len(self.values)
+
+    @property
+    def pieces(self) -> Counter[str]:
+        """The options of joined ticks with their counts (see :mod:`.joins`); empty when no cell is a join."""
+        if self.joined == 0 or self.many_cells:
+            return Counter()
+        return split_joined(self.cells) or Counter()
 
 
 @dataclass
@@ -113,14 +120,10 @@ def _add(profile: ColumnProfile, series: pd.Series, decimal_comma: bool) -> None
 def _add_pieces(profile: ColumnProfile, counts: pd.Series) -> None:
     joined = counts[counts.index.str.contains(JOINER, regex=False)]
     profile.joined += int(joined.sum())
-    if profile.many_pieces:
+    if profile.many_cells:
         return
     for value, n in counts.items():
-        for piece in str(value).split(JOINER):
-            piece = piece.strip()
-            if not piece:
-                continue
-            if piece not in profile.pieces and len(profile.pieces) >= MAX_PIECES:
-                profile.many_pieces = True
-                return
-            profile.pieces[piece] += int(n)
+        if value not in profile.cells and len(profile.cells) >= MAX_TICK_CELLS:
+            profile.many_cells = True
+            return
+        profile.cells[str(value)] += int(n)

@@ -57,15 +57,31 @@ def read_qsf(path: Path) -> Qsf:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StudyError(f"not a Qualtrics survey definition (.qsf is JSON): {exc}", file=path) from None
+    except RecursionError:
+        raise StudyError("not a Qualtrics survey definition: its JSON is nested deeper than Python can read "
+                         "(a damaged or hostile file)", file=path) from None
     if not isinstance(data, dict) or not isinstance(data.get("SurveyElements"), list):
         raise StudyError("not a Qualtrics survey definition: no SurveyElements", file=path)
-    entry = data.get("SurveyEntry") or {}
+    entry = _dict(data.get("SurveyEntry"))
     elements = [e for e in data["SurveyElements"] if isinstance(e, dict)]
     payloads = {str(e.get("PrimaryAttribute")): e.get("Payload") for e in elements if e.get("Element") == "SQ"}
     order, trashed = _block_order(elements)
-    questions = [_question(p) for qid in order if isinstance(p := payloads.get(qid), dict)]
+    try:
+        questions = [_question(p) for qid in order if isinstance(p := payloads.get(qid), dict)]
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as exc:
+        raise StudyError(f"not a readable Qualtrics survey definition: a question's fields are not what Qualtrics "
+                         f"writes ({type(exc).__name__}: {str(exc)[:120]})", file=path) from None
     language = str(entry.get("SurveyLanguage") or "en")[:2].lower()
     return Qsf(str(entry.get("SurveyName") or path.stem), language if language.isalpha() else "en", questions, trashed)
+
+
+def _dict(value: Any) -> dict[Any, Any]:
+    """A JSON object where one is expected, or an empty one (a damaged file holds anything anywhere)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _block_order(elements: list[dict[str, Any]]) -> tuple[list[str], int]:
@@ -76,11 +92,11 @@ def _block_order(elements: list[dict[str, Any]]) -> tuple[list[str], int]:
         if element.get("Element") != "BL":
             continue
         blocks = element.get("Payload") or []
-        blocks = list(blocks.values()) if isinstance(blocks, dict) else blocks
+        blocks = list(blocks.values()) if isinstance(blocks, dict) else _list(blocks)
         for block in blocks:
             if not isinstance(block, dict):
                 continue
-            ids = [str(b.get("QuestionID")) for b in block.get("BlockElements") or []
+            ids = [str(b.get("QuestionID")) for b in _list(block.get("BlockElements"))
                    if isinstance(b, dict) and b.get("Type") == "Question"]
             if block.get("Type") == "Trash":
                 trashed += len(ids)
@@ -92,11 +108,11 @@ def _block_order(elements: list[dict[str, Any]]) -> tuple[list[str], int]:
 
 
 def _question(p: dict[str, Any]) -> QsfQuestion:
-    recode = {str(k): str(v) for k, v in (p.get("RecodeValues") or {}).items()}
+    recode = {str(k): str(v) for k, v in _dict(p.get("RecodeValues")).items()}
     matrix = p.get("QuestionType") == "Matrix"
     choices = _choices(p.get("Choices"), p.get("ChoiceOrder"), {} if matrix else recode)
     answers = _choices(p.get("Answers"), p.get("AnswerOrder"), recode) if matrix else []
-    validation = ((p.get("Validation") or {}).get("Settings") or {})
+    validation = _dict(_dict(p.get("Validation")).get("Settings"))
     question = QsfQuestion(
         qid=str(p.get("QuestionID")), tag=str(p.get("DataExportTag") or p.get("QuestionID")),
         type=str(p.get("QuestionType") or ""), selector=str(p.get("Selector") or ""),

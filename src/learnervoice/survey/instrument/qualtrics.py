@@ -157,12 +157,29 @@ def _single(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids) -
     kind = "likert" if reads_as_scale([c.recode for c in q.choices], [c.label for c in q.choices]) else "single"
     qid = ids.make(q.tag)
     draft.questions.append(DraftQuestion(qid, q.text, kind, options, column=column, notes=[_origin(q)]))
-    for c in q.choices:
-        if c.text_entry:
-            other = columns.find(q, f"{c.id}_TEXT", "TEXT", names=(f"{q.tag}_{c.id}_TEXT", f"{q.tag}_TEXT"))
-            if other:
-                draft.questions.append(DraftQuestion(ids.unique(identifier(f"{qid}_{c.id}_text")),
-                                                     f"{q.text} – {c.label} (text)", "text", column=other))
+    _text_entries(draft, q, qid, columns, ids, shared=True)
+
+
+def _text_entries(draft: Draft, q: QsfQuestion, qid: str, columns: _QuestionColumns, ids: Ids, *, shared: bool) -> None:
+    """A text question per text-entry choice, each from its own column (``Q7_3_TEXT``).
+
+    A single answer may be exported with one ``Q7_TEXT`` column for all its text entries (only one
+    choice can be picked): then that column is one text question, never copied into several.
+    """
+    entries = [c for c in q.choices if c.text_entry]
+    own = {c.id: columns.find(q, f"{c.id}_TEXT", names=(f"{q.tag}_{c.id}_TEXT",)) for c in entries}
+    for c in entries:
+        other = own[c.id]
+        if other:
+            draft.questions.append(DraftQuestion(ids.unique(identifier(f"{qid}_{c.id}_text")),
+                                                 f"{q.text} – {c.label} (text)", "text", column=other))
+    common = columns.find(q, "TEXT", names=(f"{q.tag}_TEXT",)) if shared and entries and not any(own.values()) else None
+    if common:
+        labels = ", ".join(c.label for c in entries)
+        name = f"{qid}_{entries[0].id}_text" if len(entries) == 1 else f"{qid}_text"
+        note = f"{common} holds the text entered with whichever of these choices was picked: {labels}."
+        draft.questions.append(DraftQuestion(ids.unique(identifier(name)), f"{q.text} – {labels} (text)", "text",
+                                             column=common, notes=[] if len(entries) == 1 else [note]))
 
 
 def _multiple(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids) -> None:
@@ -173,11 +190,7 @@ def _multiple(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids)
         column = columns.find(q, c.id, names=(f"{q.tag}_{c.id}", f"{q.tag}_{c.recode}"))
         found[option.code] = column or f"{q.tag}_{c.id}"
     draft.questions.append(DraftQuestion(qid, q.text, "multiple", options, option_columns=found, notes=[_origin(q)]))
-    for c in q.choices:
-        other = columns.find(q, f"{c.id}_TEXT", names=(f"{q.tag}_{c.id}_TEXT",)) if c.text_entry else None
-        if other:
-            draft.questions.append(DraftQuestion(ids.unique(identifier(f"{qid}_{c.id}_text")),
-                                                 f"{q.text} – {c.label} (text)", "text", column=other))
+    _text_entries(draft, q, qid, columns, ids, shared=False)
 
 
 def _matrix(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids) -> None:

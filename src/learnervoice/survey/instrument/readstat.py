@@ -40,6 +40,7 @@ def draft_readstat(path: Path, profile: FileProfile, ids: Ids, respondent_id: st
                   sources=[f"{path.name} ({kind} file: variable and value labels, missing values"
                            + (", multiple-response sets)" if info.mr_sets else ")")],
                   data_file=path, respondent_id=respondent_id, described=True)
+    draft.missing_text = {c: list(v) for c, v in info.user_missing_text.items() if c != respondent_id}
     in_sets = {c: mr for mr in info.mr_sets for c in mr.columns}
     done: set[str] = set()
     for column in info.columns:
@@ -86,7 +87,7 @@ def _variable(draft: Draft, column: str, profile: FileProfile, meta: Any, ids: I
             question = DraftQuestion(qid, text, "text", column=column)
         else:
             question = DraftQuestion(qid, text, "numeric", column=column, integer=observed.integer)
-        question.notes += _missing_notes(column, info)
+        question.notes += _missing_notes(column, info, string)
         labelled = [v for v in info.value_labels.get(column) or {} if not _missing_label(info, column, v, string)]
         if labelled:
             question.notes.append(f"Only {len(labelled)} of its values carry a label: read as a number.")
@@ -105,7 +106,7 @@ def _labelled(column: str, text: str, info: FileInfo, ids: Ids, string: bool, di
         answers.sort(key=lambda vl: float(vl[0]))
     values = [v for v, _ in answers]
     qid = ids.make(column, fallback=text)
-    notes = _missing_notes(column, info)
+    notes = _missing_notes(column, info, string)
     kind = "likert" if not string and reads_as_scale(values, [lab for _, lab in answers]) else "single"
     options = [DraftOption(code, lab or v, (v,)) for code, (v, lab) in zip(option_codes(values), answers)]
     return DraftQuestion(qid, text, kind, options, column=column, notes=notes)
@@ -113,7 +114,9 @@ def _labelled(column: str, text: str, info: FileInfo, ids: Ids, string: bool, di
 
 def _missing_label(info: FileInfo, column: str, value: str, string: bool) -> bool:
     """A labelled value that is declared missing (SPSS user-missing, Stata .a–.z)."""
-    if not string and not _number(value):
+    if string:
+        return value.strip() in info.user_missing_text.get(column, ())
+    if not _number(value):
         return True  # Stata extended missing values .a … .z carry letters as keys
     for lo, hi in info.user_missing.get(column, []):
         if _number(value) and lo <= float(value) <= hi:
@@ -129,16 +132,22 @@ def _number(text: str) -> bool:
     return True
 
 
-def _missing_notes(column: str, info: FileInfo) -> list[str]:
+def _missing_notes(column: str, info: FileInfo, string: bool = False) -> list[str]:
+    """Declared missing values in the tool's words: SPSS user-missing values, Stata extended missing values."""
     labels = info.value_labels.get(column) or {}
     ranges = info.user_missing.get(column, [])
     shown = [f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}" for lo, hi in ranges]
-    letters = [f".{v}" for v in labels if not _number(v)]
+    shown += [repr(v) for v in info.user_missing_text.get(column, [])]
+    letters = [f".{v}" for v in labels if not string and not _number(v)]
     notes: list[str] = []
-    if shown or letters:
-        notes.append(f"{column}: declared missing in the file ({', '.join(shown + letters)}): read as no answer.")
+    if shown:
+        notes.append(f"{column}: declared missing in the file (SPSS user-missing values {', '.join(shown)}): "
+                     "read as no answer.")
+    if letters:
+        notes.append(f"{column}: declared missing in the file (Stata extended missing values {', '.join(letters)}): "
+                     "read as no answer.")
     not_asked = [f"{v} {lab!r}" for v, lab in labels.items()
-                 if (not _number(v) or _missing_label(info, column, v, False)) and reads_as_not_asked(lab)]
+                 if _missing_label(info, column, v, string) and reads_as_not_asked(lab)]
     if not_asked:
         notes.append(f"{', '.join(not_asked)} means the question was not asked: to keep 'not asked' apart from "
                      "'no answer', give it an ask_if on the question that filters it.")

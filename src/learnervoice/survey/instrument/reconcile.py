@@ -19,6 +19,7 @@ from ..readers import FileInfo
 from .columns import personal
 from .draft import Draft, DraftOption, DraftQuestion, Ids, LeftOut, option_codes, short_id
 from .infer import infer_question
+from .joins import JOINER, segments
 from .profile import ColumnProfile, FileProfile
 
 
@@ -63,6 +64,8 @@ def _no_personal_questions(draft: Draft) -> None:
 
 def _fit(x: DraftQuestion, profile: FileProfile) -> str | None:
     info = profile.info
+    if not x.columns():
+        return "the definition gives it no column (a multiple answer without choices?)"
     if x.type in ("single", "likert"):
         assert x.column is not None
         _fit_codes(x, x.column, _cells(profile.columns[x.column], info), info)
@@ -84,6 +87,8 @@ def _cells(col: ColumnProfile, info: FileInfo) -> list[str]:
 
 
 def _user_missing(info: FileInfo, column: str, value: str) -> bool:
+    if value.strip() in info.user_missing_text.get(column, ()):
+        return True
     ranges = info.user_missing.get(column)
     if not ranges:
         return False
@@ -145,12 +150,17 @@ def _add_option(x: DraftQuestion, raw: str, label: str) -> str:
 
 
 def _fit_pieces(x: DraftQuestion, col: ColumnProfile, info: FileInfo) -> None:
-    pieces = [p for p in col.pieces if not _user_missing(info, col.name, p)]
-    known = {value_key(r) for o in x.options for r in (o.code, o.label, *o.raw)}
-    for piece in pieces:
-        if value_key(piece) not in known:
-            _add_option(x, piece, piece)
-            known.add(value_key(piece))
+    """Every option a cell of joined ticks holds is an option (recombined as the import does; typed ones added)."""
+    spellings = {s for o in x.options for s in (o.code, o.label, *o.raw)}
+    known = {value_key(s) for s in spellings}
+    for cell in _cells(col, info) if col.many_cells else col.cells:
+        if _user_missing(info, col.name, cell):
+            continue
+        for piece, _ in segments(cell.strip(), spellings, x.separator or JOINER):
+            if value_key(piece) not in known:
+                _add_option(x, piece, piece)
+                known.add(value_key(piece))
+                spellings.add(piece)
 
 
 def _check_ticks(x: DraftQuestion, profile: FileProfile) -> str | None:

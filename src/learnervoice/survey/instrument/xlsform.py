@@ -66,32 +66,44 @@ def read_xlsform(path: Path) -> Form:
 
 
 def _sheets(path: Path) -> dict[str, list[list[Any]]]:
-    from openpyxl import load_workbook
+    """The survey, choices and settings sheets, read with calamine from the cells themselves (as the readers do):
+    a workbook saved by LibreOffice declares ``A1:AMJ1048576``, which openpyxl's read-only mode trusts."""
+    from python_calamine import CalamineWorkbook
 
-    try:
+    if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
                 raise StudyError("the form unpacks to more than 64 MB; is this an XLSForm?", file=path)
-        wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        found: dict[str, list[list[Any]]] = {}
+        for title in workbook.sheet_names:
+            name = title.strip().lower()
+            if name in ("survey", "choices", "settings") and name not in found:
+                found[name] = _rows(workbook.get_sheet_by_name(title).iter_rows(), name, path)
+        return found
     except StudyError:
         raise
-    except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-        raise StudyError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=path) from None
-    try:
-        found: dict[str, list[list[Any]]] = {}
-        for ws in wb.worksheets:
-            name = ws.title.strip().lower()
-            if name in ("survey", "choices", "settings"):
-                rows = []
-                for i, row in enumerate(ws.iter_rows(values_only=True)):
-                    if i >= MAX_ROWS:
-                        raise StudyError(f"the {name!r} sheet has more than {MAX_ROWS} rows", file=path)
-                    rows.append(["" if c is None else int(c) if isinstance(c, float) and c.is_integer() else c
-                                 for c in row])
-                found[name] = rows
-        return found
-    finally:
-        wb.close()
+    except Exception as exc:  # calamine raises several kinds (XmlError, ZipError, CalamineError…) for broken files
+        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise StudyError(f"not a readable workbook ({reason})", file=path) from None
+
+
+def _rows(rows: Any, name: str, path: Path) -> list[list[Any]]:
+    """A sheet's rows up to its last non-empty one; whole numbers as int; at most MAX_ROWS of them."""
+    kept: list[list[Any]] = []
+    last = 0
+    for row in rows:
+        cells = ["" if c is None else int(c) if isinstance(c, float) and c.is_integer() else c for c in row]
+        if any(str(c).strip() for c in cells):
+            if last >= MAX_ROWS:
+                raise StudyError(f"the {name!r} sheet has more than {MAX_ROWS} rows", file=path)
+            kept += [[]] * (last - len(kept))  # empty rows inside the sheet keep their place
+            kept.append(cells)
+            last = len(kept)
+        else:
+            last += 1
+    return kept
 
 
 def _label_column(header: list[str], language: str) -> str | None:

@@ -13,15 +13,20 @@ from collections import Counter
 from .draft import Draft, DraftOption, DraftQuestion, LeftOut
 
 PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none"}
+YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "nan", "inf", "infinity"}
 CONSENT = "I agree that my answers are used for research, as the study's information sheet explains."
 
 
 def q(text: str) -> str:
     """A YAML scalar: plain when safe, else double-quoted with escapes (YAML reads JSON strings).
 
+    Everything YAML 1.1 or 1.2 would read as another type is quoted: ``false``, ``No``, ``null``, ``~``,
+    numbers in any notation (``1e3``, ``0x10``, ``.inf``, ``1_000``) start with no letter and are quoted anyway.
+
     >>> q("gender"), q("1"), q("yes"), q('He said "hi"\\n')
     ('gender', '"1"', '"yes"', '"He said \\\\"hi\\\\"\\\\n"')
+    >>> [q(v) for v in ("false", "No", "null", "1e3", "0x10", ".inf", "NaN", "y")]
+    ['"false"', '"No"', '"null"', '"1e3"', '"0x10"', '".inf"', '"NaN"', '"y"']
     """
     if PLAIN.match(text) and text.lower() not in YAML_WORDS:
         return text
@@ -36,11 +41,27 @@ def flow(items: list[str]) -> str:
 def render(draft: Draft, study_name: str) -> str:
     """The study.yaml text of a draft."""
     lines = _header(draft, study_name)
-    lines += [f"title: {q(draft.title)}", f"language: {draft.language}",
+    lines += [f"title: {q(draft.title)}", f"language: {q(draft.language)}",
               "# The consent text participants read (a placeholder: write yours).", f"consent: {q(CONSENT)}", ""]
+    lines += _missing_values(draft)
     lines += _questions(draft)
     lines += _responses(draft)
     return "\n".join(lines) + "\n"
+
+
+def _missing_values(draft: Draft) -> list[str]:
+    """Text values a file declares missing (SPSS string user-missing values), as study.yaml's missing_values.
+
+    study.yaml has no missing values per question, so they are written for the whole study, and the comment
+    says whose they are.
+    """
+    if not draft.missing_text:
+        return []
+    values = sorted({v for vs in draft.missing_text.values() for v in vs})
+    whose = "; ".join(f"{c}: {', '.join(repr(v) for v in vs)}" for c, vs in draft.missing_text.items())
+    return ["# Declared missing in the file (SPSS user-missing values of string variables): " + whose + ".",
+            "# study.yaml has no missing values per question, so these mean 'no answer' in every column.",
+            f"missing_values: {flow(values)}", ""]
 
 
 def summary(draft: Draft) -> str:
@@ -82,12 +103,12 @@ def _questions(draft: Draft) -> list[str]:
 
 def _question(x: DraftQuestion) -> list[str]:
     lines = [""] + [f"  # {n}" for n in x.notes]
-    lines += [f"  - id: {x.id}", f"    text: {q(x.text)}", f"    type: {x.type}"]
+    lines += [f"  - id: {q(x.id)}", f"    text: {q(x.text)}", f"    type: {x.type}"]
     if x.column and not _mapping_entry(x):
         lines.append(f"    source: {q(x.column)}")
     if x.ask_if is not None:
         note = f"  # {x.ask_if_note}" if x.ask_if_note else ""
-        lines.append(f"    ask_if: {{question: {x.ask_if[0]}, any_of: {flow(list(x.ask_if[1]))}}}{note}")
+        lines.append(f"    ask_if: {{question: {q(x.ask_if[0])}, any_of: {flow(list(x.ask_if[1]))}}}{note}")
     elif x.ask_if_note:
         lines.append(f"    # {x.ask_if_note}")
     if x.type == "numeric" and x.integer:
@@ -162,7 +183,7 @@ def _mapping(draft: Draft) -> list[str]:
         return []
     lines = ["    mapping:", "      questions:"]
     for qid, entry in entries:
-        lines.append(f"        {qid}:")
+        lines.append(f"        {q(qid)}:")
         lines += [f"          {line}" for line in entry]
     return lines
 

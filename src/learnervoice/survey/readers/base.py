@@ -50,7 +50,8 @@ class FileInfo:
     header_lines: int = 1
     column_labels: dict[str, str] = field(default_factory=dict)  # column -> question text
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> code -> label
-    user_missing: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    user_missing: dict[str, list[tuple[float, float]]] = field(default_factory=dict)  # numeric ranges, lo..hi
+    user_missing_text: dict[str, list[str]] = field(default_factory=dict)  # SPSS string variables' missing values
     mr_sets: list[MultipleResponseSet] = field(default_factory=list)
     column_meta: dict[str, dict[str, str]] = field(default_factory=dict)  # Qualtrics ImportId JSON, Kobo HXL tags
     encoding: str | None = None

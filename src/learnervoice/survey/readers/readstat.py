@@ -52,6 +52,10 @@ def open_readstat(path: Path, fmt: str, *, encoding: str | None, skip_rows: int,
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise _damaged(path, fmt, exc) from None
     _check_declared_rows(path, fmt, meta)
+    unnamed = [i + 1 for i, name in enumerate(meta.column_names or []) if not isinstance(name, str) or not name]
+    if unnamed:
+        raise UnreadableFileError(path.name, f"not a readable {NAMES[fmt]} file: variable {unnamed[0]} has no name "
+                                  f"in its header; it is damaged")
     info = FileInfo(path=path, format=fmt, columns=list(meta.column_names), encoding=meta.file_encoding,
                     skip_rows=skip_rows, header_rows=header_rows or 1)
     _labels(info, meta)
@@ -82,7 +86,12 @@ def _labels(info: FileInfo, meta: Any) -> None:
         col: {cell_text(k): str(v) for k, v in labels.items()} for col, labels in meta.variable_value_labels.items()
     }
     for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
-        info.user_missing[col] = [(float(r["lo"]), float(r["hi"])) for r in ranges if isinstance(r["lo"], (int, float))]
+        numbers = [(float(r["lo"]), float(r["hi"])) for r in ranges if isinstance(r["lo"], (int, float))]
+        texts = sorted({str(r[end]).strip() for r in ranges if isinstance(r["lo"], str) for end in ("lo", "hi")})
+        if numbers:
+            info.user_missing[col] = numbers
+        if texts:  # SPSS allows discrete missing values for strings (read back as lo == hi)
+            info.user_missing_text[col] = texts
     for name, mr in (getattr(meta, "mr_sets", None) or {}).items():
         counted = None if mr.get("counted_value") is None else cell_text(mr["counted_value"])
         info.mr_sets.append(MultipleResponseSet(name, mr.get("label") or name, tuple(mr["variable_list"]), counted))
