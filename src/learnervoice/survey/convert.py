@@ -219,6 +219,9 @@ class SqlConverter:
         """SQL of a cell as text: trimmed; NULL when empty, a declared missing value or user-missing."""
         text = self.text(name)
         tests = [f"lower({text}) IN ({', '.join(literal(v) for v in sorted(self.missing))})"] if self.missing else []
+        declared = self.info.user_missing_text.get(name)
+        if declared:
+            tests.append(f"{text} IN ({', '.join(literal(v.strip()) for v in declared)})")
         for lo, hi in self.info.user_missing.get(name, []):
             tests.append(f"coalesce(TRY_CAST({text} AS DOUBLE) BETWEEN {_num(lo)} AND {_num(hi)}, false)")
         if not tests:
@@ -274,7 +277,7 @@ class SqlConverter:
 
     def is_missing(self, name: str, key: str) -> bool:
         """Whether a cell's key (:func:`value_key`) is a declared or user-missing value."""
-        if key in self.missing:
+        if key in self.missing or key in {value_key(v) for v in self.info.user_missing_text.get(name, ())}:
             return True
         ranges = self.info.user_missing.get(name)
         if not ranges:
