@@ -70,13 +70,14 @@ def make_study(rows: int) -> Path:
     return folder
 
 
-def duckdb_baseline(csv: Path) -> float:
+def duckdb_baseline(csv: Path, options: str = "") -> float:
     import duckdb
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         con = duckdb.connect(str(Path(tmp) / "baseline.duckdb"))
-        con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{csv}')")
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{csv}'{options})")
         con.execute("CHECKPOINT")
         con.close()
         return time.perf_counter() - t0
@@ -127,20 +128,22 @@ def main() -> None:
     folder = make_study(args.rows)
     csv = folder / "data" / "responses.csv"
     duckdb_baseline(csv)  # warm the file cache and the imports
-    base_times, lv_times = [], []
+    base_times, text_times, lv_times = [], [], []
     for _ in range(args.repeats):
         base_times.append(duckdb_baseline(csv))
+        text_times.append(duckdb_baseline(csv, ", all_varchar = true"))
         seconds, rows = learnervoice_import(folder)
         lv_times.append(seconds)
         assert rows == args.rows, f"imported {rows} of {args.rows} rows"
-    base, lv = statistics.median(base_times), statistics.median(lv_times)
+    base, text, lv = statistics.median(base_times), statistics.median(text_times), statistics.median(lv_times)
     memory = peak_memory(folder)
     print(f"DuckDB read_csv {base:.2f} s, learnervoice import {lv:.2f} s: {lv / base:.2f}x; "
           f"peak {memory['peak_mb']:.0f} MB / baseline {memory['baseline_mb']:.0f} MB")
-    write_doc(args.rows, csv.stat().st_size, base, lv, memory, args.repeats)
+    write_doc(args.rows, csv.stat().st_size, (base, text, lv), memory, args.repeats)
 
 
-def write_doc(rows: int, size: int, base: float, lv: float, memory: dict[str, float], repeats: int) -> None:
+def write_doc(rows: int, size: int, times: tuple[float, float, float], memory: dict[str, float], repeats: int) -> None:
+    base, text, lv = times
     lines = [
         "## Import of a large CSV (`bench/import.py`)",
         "",
@@ -152,6 +155,7 @@ def write_doc(rows: int, size: int, base: float, lv: float, memory: dict[str, fl
         "| task | seconds | ratio |",
         "|:---|---:|---:|",
         f"| DuckDB `read_csv` into a table of a new database file (the baseline) | {base:.2f} | 1.00× |",
+        f"| the same with every column text (`all_varchar`), as the store keeps ids and codes | {text:.2f} | {text / base:.2f}× |",
         f"| `learnervoice import` (every cell checked, typed, stored, recorded) | {lv:.2f} | {lv / base:.2f}× |",
         "",
         "Peak memory of the import in a child process, against the same process after its imports "
@@ -162,7 +166,12 @@ def write_doc(rows: int, size: int, base: float, lv: float, memory: dict[str, fl
         f"| {memory['baseline_mb']:.0f} | {memory['peak_mb']:.0f} | {memory['peak_mb'] / memory['baseline_mb']:.2f}× |",
         "",
         "Targets (issue 13): the import within 1.5× of DuckDB's own read_csv, peak memory under 2× the "
-        "import baseline.",
+        "import baseline. Not met yet. The import reads the file once (its first 20,000 rows' cells stand "
+        "for the rest, checked by a guarded INSERT); reading every column as text costs little more than "
+        "the baseline (second row), so the gap is the conversion and typed insert of the answers "
+        "(about 0.5 s of it the digest, duplicate and clash checks and the import record). In isolated runs, "
+        "dropping the 12 code columns removed most of the gap, and storing them as DuckDB ENUMs instead of "
+        "text looked cheaper: a change of the store's schema, left for its own issue.",
     ]
     replace_section(DOC, "import", lines)
 
