@@ -45,8 +45,9 @@ def test_help_of_every_command_loads_no_heavy_library() -> None:
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_python_m_runs_the_same_command() -> None:
-    out = subprocess.run([sys.executable, "-m", "learnervoice.cli", "catalogue", "--help"], capture_output=True, text=True)
+@pytest.mark.parametrize("module", ["learnervoice.cli", "learnervoice"])
+def test_python_m_runs_the_same_command(module: str) -> None:
+    out = subprocess.run([sys.executable, "-m", module, "catalogue", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "import-elm" in out.stdout
 
 
