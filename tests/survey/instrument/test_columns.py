@@ -25,3 +25,20 @@ def test_metadata_depends_on_the_tool() -> None:
     assert not_a_question("Progress") is None  # a plain table may well ask about progress
     assert not_a_question("Timestamp", tool="google-forms") is not None
     assert not_a_question("seed", tool="limesurvey") is not None and not_a_question("seed") is None
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("byemail", "how many people send email"), ("emailhr", "email hours per week"), ("usewww", "use www other than email"),
+    ("sibcall", "how often do you contact your siblings by telephone"), ("intaccss", "internet access at home"),
+])
+def test_questions_about_email_or_telephones_are_questions(name: str, label: str) -> None:
+    """GSS 2002 variables a tester found ignored as contact data: they ask about e-mail, they do not hold one."""
+    assert personal(name, label) is None
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("RecipientEmail", ""), ("Email Address", ""), ("Contact_Email", ""), ("Q7", "Your e-mail address"),
+    ("phone", ""), ("Phone number", ""), ("Q3", "Telefon"), ("mobile_no", ""),
+])
+def test_fields_holding_contact_details_stay_out(name: str, label: str) -> None:
+    assert personal(name, label) is not None

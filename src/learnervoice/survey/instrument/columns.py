@@ -11,12 +11,15 @@ import re
 
 from ...text import normalize
 
-PERSONAL = (
-    (re.compile(r"e-?mail|correo|courriel|\bmail\b"), "an e-mail address"),
+_WHOSE = r"^(recipient|respondent|participant|contact|your|student|learner|work|home|personal)?\s*_?"
+PERSONAL = (  # (pattern on a column's name or its question's text, what it holds)
+    (re.compile(_WHOSE + r"(e-?mail|correo( electronico)?|courriel)(\s*_?(address|adresse|addr))?$"
+                r"|e-?mail address|adresse e-?mail|correo electronico|your e-?mail|tu (e-?mail|correo)"), "an e-mail address"),
     (re.compile(r"\bip\s*_?address\b|^ip_?addr(ess)?$|^ip$|adresse ip|ip-adresse"), "an IP address"),
     (re.compile(r"latitude|longitude|breitengrad|langengrad|location[ _]?accuracy|geolocation|geopoint|^_?gps"
                 r"|_altitude$|_precision$"), "a location"),
-    (re.compile(r"phone|telephone|telefon|telefono|\bmobile\b|\btel\b|simserial|subscriberid|deviceid"),
+    (re.compile(_WHOSE + r"(phone|telephone|telefon|telefono|mobile|tel|cell ?phone)(\s*_?(number|no|nr|numero))?$"
+                r"|(phone|telephone|mobile|cell) number|your (tele)?phone|numero de telefono|simserial|subscriberid|deviceid"),
      "a phone or device number"),
     (re.compile(r"(first|last|full|family|given|sur|user|recipient|respondent)\s*_?(name|nom)\b"
                 r"|^(name|nom|nombre|prenom|vorname|nachname|apellidos?|username)$"
@@ -24,6 +27,9 @@ PERSONAL = (
     (re.compile(r"\b(street|postal code|postcode|zip ?code|home address|postal address)\b|^address$"
                 r"|\[(street|city|number|postal code)\]$"), "a postal address"),
 )
+"""A name or question text says the column holds contact data only when it names the field itself ("Email",
+"RecipientEmail", "Your e-mail address", "Phone number"), not when it asks about e-mail or telephones
+("byemail: how many people send email", "sibcall: how often by telephone")."""
 
 _QUALTRICS = (r"start_?date|end_?date|status|progress|duration( \(in seconds\))?|finished|recorded_?date|response_?set"
               r"|response_?id|external_?(data_?)?reference|distribution_?channel|user_?language|q_.*|v\d+")
@@ -48,6 +54,8 @@ def personal(name: str, label: str = "") -> str | None:
 
     >>> personal("RecipientEmail"), personal("Q7", "Your e-mail address"), personal("age")
     ('an e-mail address', 'an e-mail address', None)
+    >>> personal("byemail", "how many people send email"), personal("sibcall", "how often by telephone")
+    (None, None)
     """
     for text in (name, label):
         key = _key(text)
