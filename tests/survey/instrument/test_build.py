@@ -45,7 +45,7 @@ def test_without_from_the_starter_is_written(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("files", "message"), [
     (["missing.csv"], "no such file"),
     (["a.csv", "b.csv"], "two response files given (a.csv and b.csv)"),
-    (["old.xls"], "an old Excel .xls workbook: save it as .xlsx"),
+    (["old.xls"], "old.xls: cannot be read"),  # a damaged .xls; a real one is read like an .xlsx
     (["empty.csv"], "cannot be read: the file is empty; nothing was written"),
     (["survey.qsf"], "not a Qualtrics survey definition"),
     (["survey.lss"], "not a readable LimeSurvey .lss file"),

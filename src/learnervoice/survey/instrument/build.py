@@ -103,9 +103,7 @@ def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in DEFINITIONS:
         return DEFINITIONS[suffix]
-    if suffix == ".xls":
-        raise StudyError("an old Excel .xls workbook: save it as .xlsx and give that", file=path)
-    if suffix in (".xlsx", ".xlsm") and kobo.is_xlsform(path):
+    if suffix in (".xlsx", ".xlsm", ".xls") and kobo.is_xlsform(path):
         return "xlsform"
     if suffix in (".txt", ".tsv") and limesurvey.is_structure_tsv(path):
         return "ls-tsv"

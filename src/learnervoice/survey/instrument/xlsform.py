@@ -41,13 +41,25 @@ class Form:
 
 
 def is_xlsform(path: Path) -> bool:
-    """An .xlsx workbook with a ``survey`` sheet (checked from the zip's workbook part, without loading it)."""
+    """A workbook with a ``survey`` sheet (an .xlsx checked from the zip's workbook part, without loading it;
+    an old .xls by its sheet names)."""
+    if not zipfile.is_zipfile(path):
+        return _xls_has_survey(path)
     try:
         with zipfile.ZipFile(path) as zf:
             workbook = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
     except (zipfile.BadZipFile, KeyError, OSError):
         return False
     return bool(re.search(r'<(?:\w+:)?sheet [^>]*name="survey"', workbook, re.I))
+
+
+def _xls_has_survey(path: Path) -> bool:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return any(name.strip().lower() == "survey" for name in CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception:  # calamine raises its own kinds for what is not a workbook
+        return False
 
 
 def read_xlsform(path: Path) -> Form:
