@@ -23,6 +23,8 @@ def init(
         "--from", help="Write study.yaml from a response file (SPSS, Stata, Qualtrics, LimeSurvey, Kobo, Google Forms, "
         "CSV/XLSX) and/or its survey definition (.qsf, .lss, LimeSurvey .txt or .R, XLSForm); repeat for each file.")] = None,
     force: Annotated[bool, typer.Option("--force", help="With --from: replace an existing study.yaml.")] = False,
+    encoding: Annotated[str | None, typer.Option(
+        help="With --from: the response file's text encoding when guessing is wrong (e.g. cp1252).")] = None,
 ) -> None:
     """Write a commented starter study.yaml, or one read from other tools' files (--from)."""
     if not from_files:
@@ -33,7 +35,7 @@ def init(
         return
     from ..survey.instrument import init_from
 
-    report = init_from(folder, from_files, force=force)
+    report = init_from(folder, from_files, force=force, encoding=encoding)
     typer.echo(f"wrote {report.path}: {report.summary}")
     if report.draft.left:
         typer.echo(f"finish what is left as comments in {report.path.name} ({', '.join(x.name for x in report.draft.left[:5])}"

@@ -93,3 +93,17 @@ def test_a_broken_workbook_is_refused_clearly(tmp_path: Path) -> None:
     (tmp_path / "form.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     result = CliRunner().invoke(app, ["init", str(tmp_path / "s"), "--from", str(tmp_path / "form.xlsx")])
     assert result.exit_code == 2 and "cannot be read" in result.output and "Traceback" not in result.output
+
+
+def test_encoding_given_to_init_is_used_and_declared(tmp_path: Path) -> None:
+    """A cp1252 export whose first accented answer comes after the part read to guess the encoding."""
+    rows = "".join(f"r{i},Online,{i % 40}\n" for i in range(20_000)) + "r_last,Caf\xe9,3\n"
+    path = tmp_path / "export.csv"
+    path.write_bytes(("id,mode,hours\n" + rows).encode("cp1252"))
+    refused = CliRunner().invoke(app, ["init", str(tmp_path / "s"), "--from", str(path)])
+    assert refused.exit_code == 2 and "not valid utf-8 text" in refused.output, refused.output
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "s"), "--from", str(path), "--encoding", "cp1252"])
+    assert result.exit_code == 0, result.output
+    assert "encoding: cp1252" in (tmp_path / "s" / "study.yaml").read_text(encoding="utf-8")
+    checked = CliRunner().invoke(app, ["check", str(tmp_path / "s")])
+    assert checked.exit_code == 0, checked.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ...errors import InvalidResponsesError, StudyError
@@ -36,6 +37,7 @@ class InitReport:
 
 @dataclass
 class Inputs:
+    encoding: str | None = None  # the response file's text encoding, when guessing is wrong
     data: Path | None = None
     qsf: Path | None = None
     lss: Path | None = None
@@ -44,7 +46,7 @@ class Inputs:
     xlsform: Path | None = None
 
 
-def init_from(folder: Path | str, files: list[Path], *, force: bool = False) -> InitReport:
+def init_from(folder: Path | str, files: list[Path], *, force: bool = False, encoding: str | None = None) -> InitReport:
     """Write ``folder/study.yaml`` from other tools' files: a response file and/or a survey definition.
 
     >>> init_from("my-study", [Path("survey.qsf"), Path("export.csv")]).summary  # doctest: +SKIP
@@ -55,6 +57,7 @@ def init_from(folder: Path | str, files: list[Path], *, force: bool = False) -> 
     if target.exists() and not force:
         raise StudyError("a study.yaml is already here; nothing was written (--force replaces it)", file=target)
     inputs = classify(files)
+    inputs.encoding = encoding
     try:
         draft = draft_from(inputs)
     except InvalidResponsesError as exc:
@@ -63,6 +66,7 @@ def init_from(folder: Path | str, files: list[Path], *, force: bool = False) -> 
         raise StudyError(f"cannot be read: {first.expected if first else exc}; nothing was written", file=where) from None
     if draft.data_file is not None:
         draft.data_file = _declared_path(draft.data_file, folder)
+        draft.encoding = draft.encoding or encoding
     text = render(draft, str(folder))
     _validate(text, target)
     folder.mkdir(parents=True, exist_ok=True)
@@ -116,19 +120,20 @@ def draft_from(inputs: Inputs) -> Draft:
         return _definition_only(inputs)
     ids = Ids()
     path = inputs.data
-    info = open_response_file(path).info
+    info = open_response_file(path, encoding=inputs.encoding).info
+    checked = partial(_checked, encoding=inputs.encoding)
     if info.format in ("sav", "dta"):
-        return _checked(readstat.draft_readstat, path, info, ids, readstat.id_candidates(info))
+        return checked(readstat.draft_readstat, path, info, ids, readstat.id_candidates(info))
     layout = qualtrics.sniff(path, info)
     if layout is not None or inputs.qsf is not None:
         return _qualtrics(inputs, path, info, ids, layout)
     if inputs.lss or inputs.ls_tsv or inputs.r_syntax or info.format == "limesurvey":
-        return limesurvey.draft_from_files(inputs.lss, inputs.ls_tsv, inputs.r_syntax, path, info, ids, _checked)
+        return limesurvey.draft_from_files(inputs.lss, inputs.ls_tsv, inputs.r_syntax, path, info, ids, checked)
     if inputs.xlsform is not None or kobo.is_kobo_export(info):
-        return kobo.draft_from_files(inputs.xlsform, path, info, ids, _checked)
+        return kobo.draft_from_files(inputs.xlsform, path, info, ids, checked)
     google = tabular.is_google_forms(info.columns)
     candidates = tuple(c for c in info.columns if c.strip().lower() in GENERIC_IDS)
-    return _checked(lambda p, prof, i, rid: tabular.draft_table(p, prof, i, rid, google=google), path, info, ids,
+    return checked(lambda p, prof, i, rid: tabular.draft_table(p, prof, i, rid, google=google), path, info, ids,
                     candidates)
 
 
@@ -150,27 +155,29 @@ def _qualtrics(inputs: Inputs, path: Path, info: FileInfo, ids: Ids, layout: qua
     qsf = read_qsf(inputs.qsf) if inputs.qsf is not None else None
     skip = max(layout.header_rows - info.header_rows, 0)
     draft, profile = _profiled(path, ids, skip, qualtrics.ID_COLUMNS, lambda prof, rid: qualtrics.draft_qualtrics(
-        path, prof, layout, ids, rid, qsf))
+        path, prof, layout, ids, rid, qsf), inputs.encoding)
     if qsf is not None and inputs.qsf is not None:
         draft.sources.append(f"{inputs.qsf.name} (Qualtrics survey definition)")
-    _finish(draft, profile, ids, path, skip)
+    _finish(draft, profile, ids, path, skip, inputs.encoding)
     return draft
 
 
-def _checked(make, path: Path, info: FileInfo, ids: Ids, candidates: tuple[str, ...], skip: int = 0) -> Draft:  # type: ignore[no-untyped-def]
+def _checked(make, path: Path, info: FileInfo, ids: Ids, candidates: tuple[str, ...], skip: int = 0,  # type: ignore[no-untyped-def]
+             encoding: str | None = None) -> Draft:
     """Profile the file, let ``make(path, profile, ids, respondent_id)`` draft it, reconcile it with the values."""
-    draft, profile = _profiled(path, ids, skip, candidates, lambda prof, rid: make(path, prof, ids, rid))
-    _finish(draft, profile, ids, path, skip)
+    draft, profile = _profiled(path, ids, skip, candidates, lambda prof, rid: make(path, prof, ids, rid), encoding)
+    _finish(draft, profile, ids, path, skip, encoding)
     return draft
 
 
-def _finish(draft: Draft, profile: FileProfile, ids: Ids, path: Path, skip: int) -> None:
+def _finish(draft: Draft, profile: FileProfile, ids: Ids, path: Path, skip: int, encoding: str | None = None) -> None:
     reconcile(draft, profile, ids)
-    check_conditions(draft, path, skip)
+    check_conditions(draft, path, skip, encoding)
 
 
-def _profiled(path: Path, ids: Ids, skip: int, candidates: tuple[str, ...], make) -> tuple[Draft, FileProfile]:  # type: ignore[no-untyped-def]
-    profile = profile_file(path, skip_records=skip, id_candidates=candidates)
+def _profiled(path: Path, ids: Ids, skip: int, candidates: tuple[str, ...], make,  # type: ignore[no-untyped-def]
+              encoding: str | None = None) -> tuple[Draft, FileProfile]:
+    profile = profile_file(path, skip_records=skip, id_candidates=candidates, encoding=encoding)
     respondent_id = pick_respondent_id(profile, candidates)
     draft: Draft = make(profile, respondent_id)
     if respondent_id is None and candidates:

@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def check_conditions(draft: Draft, path: Path, skip_records: int = 0) -> None:
+def check_conditions(draft: Draft, path: Path, skip_records: int = 0, encoding: str | None = None) -> None:
     """Drop (to a comment) every ask_if some row of the file contradicts."""
     conditional = [x for x in draft.questions if x.ask_if is not None]
     if not conditional:
         return
     by_id = {x.id: x for x in draft.questions}
     broken = dict.fromkeys((x.id for x in conditional), 0)
-    response_file = open_response_file(path)
+    response_file = open_response_file(path, encoding=encoding)
     info = response_file.info
     seen = 0
     for chunk in response_file.chunks():

@@ -65,14 +65,15 @@ class FileProfile:
 
 
 def profile_file(
-    path: Path, *, format: str = "auto", skip_records: int = 0, id_candidates: tuple[str, ...] = ()
+    path: Path, *, format: str = "auto", skip_records: int = 0, id_candidates: tuple[str, ...] = (),
+    encoding: str | None = None,
 ) -> FileProfile:
     """Read the whole file once and summarise each column.
 
     ``skip_records`` leaves out leading records the reader takes for data (header rows it does not
     know about); ``id_candidates`` are columns whose uniqueness is checked exactly.
     """
-    response_file = open_response_file(path, format=format)
+    response_file = open_response_file(path, format=format, encoding=encoding)
     info = response_file.info
     profiles = {c: ColumnProfile(c) for c in info.columns}
     for c in id_candidates:
