@@ -79,6 +79,8 @@ def detect_layout(
         _kobo(records, names, layout)
     elif tool in TOOL_NOTES:
         layout.notes.append(TOOL_NOTES[tool])
+    elif tool is None and header_rows is None and _grouped_header(records):
+        _two_row_header(records, layout)
     if header_rows is not None:
         _given_header_rows(records, layout, header_rows)
     return layout
@@ -201,6 +203,45 @@ def _is_google_forms(records: list[list[str]], names: list[str]) -> bool:
     first = records[1][0] if records[1] else ""
     questions = [n for n in names[1:] if " " in n or n.endswith(("?", ":"))]
     return bool(_DATE_TIME.match(first)) and bool(questions)
+
+
+def _grouped_header(records: list[list[str]]) -> bool:
+    """SurveyMonkey's and Typeform's layout: row 1 names each question once over its columns (blank after it),
+    row 2 names every column (the options or sub-questions), and responses follow.
+
+    >>> _grouped_header([["", "OS?", "", "", "Lang?", ""], ["#", "mac", "Linux", "Other", "C", "Py"], ["1", "mac", "", "", "C", ""]])
+    True
+    >>> _grouped_header([["", "a", "b"], ["0", "1", "2"], ["1", "3", "4"]])  # a pandas index column
+    False
+    """
+    if len(records) < 3 or len(records[0]) < 4:
+        return False
+    first, second = records[0], records[1]
+    continued = sum(1 for i in range(1, len(first)) if not first[i].strip() and any(c.strip() for c in first[:i]))
+    filled = sum(1 for c in second if c.strip())
+    numbers = sum(1 for c in second if _number(c.strip()))
+    return continued >= 2 and continued >= len(first) // 5 and filled >= 0.9 * len(second) and numbers <= len(second) // 4
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _two_row_header(records: list[list[str]], layout: Layout) -> None:
+    """Each column named by its question and its own row-2 name ("What OS do you use? - macOS")."""
+    group, names = "", []
+    for top, below in zip(records[0], records[1] + [""] * (len(records[0]) - len(records[1]))):
+        group = top.strip() or group
+        below = below.strip()
+        names.append(f"{group} - {below}" if group and below and below != group else (below or group))
+    layout.names = names
+    layout.header_rows = 2
+    layout.column_labels = {i: clean_name(t) for i, t in enumerate(records[1]) if clean_name(t)}
+    layout.notes.append("2 header rows: each question over its columns, then each column's own name")
 
 
 def _given_header_rows(records: list[list[str]], layout: Layout, header_rows: int) -> None:
