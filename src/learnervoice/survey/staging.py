@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 UTF8 = ("utf-8", "utf-8-sig", "utf8", "ascii")
 SAMPLE_ROWS = 20_000  # first records whose cells stand for a large CSV (see the importer's one pass)
 BEYOND = "(a cell beyond the last column)"  # the pseudo-column of a record one cell wider than the header
+CSV_BUFFER_BYTES = 8 * 1024**2  # DuckDB's CSV buffers, a few per thread (its default, 32 MB, makes them the bulk of an import's memory)
 MAX_LINE_BYTES = 2 * 1024**2  # DuckDB's default; an answer longer than this is not a survey answer
 
 
@@ -35,11 +36,14 @@ class Staged:
     columns: dict[str, str]  # file column -> column of the relations (and BEYOND, for a CSV read by DuckDB)
     scan: str  # the data records' cells (aggregate passes read this; no row numbers, so cheapest)
     numbered: str  # the same with `_rid`, the record's 0-based index among the file's data records
+    unnumbered: str | None = None  # a CSV's records with `_rid` 0: read in parallel (numbering them is serial)
 
-    def with_helpers(self, helpers: dict[str, str], where: str) -> str:
-        """The numbered rows the filter keeps, with helper values, as a relation named `staged`."""
+    def with_helpers(self, helpers: dict[str, str], where: str, *, numbered: bool = True) -> str:
+        """The rows the filter keeps, with helper values, as a relation named `staged` (numbered, or — for a
+        CSV, when the caller numbers the stored rows itself — in file order without numbers)."""
         extra = "".join(f", {sql} AS {name}" for name, sql in helpers.items())
-        return f"(SELECT *{extra} FROM {self.numbered} AS staged WHERE {where}) AS staged"
+        rows = self.numbered if numbered or self.unnumbered is None else self.unnumbered
+        return f"(SELECT *{extra} FROM {rows} AS staged WHERE {where}) AS staged"
 
 
 class SerialOnly(Exception):
@@ -47,8 +51,9 @@ class SerialOnly(Exception):
 
 
 def memory_mb(columns: int) -> int:
-    """DuckDB's memory for an import: its buffers grow with the number of columns written at once."""
-    return max(128, 64 + columns)
+    """DuckDB's memory for an import: its buffers grow with the number of columns written at once (a parallel,
+    order-keeping insert holds a few row groups of each column)."""
+    return max(128, 64 + 2 * columns)
 
 
 def stage(con: duckdb.DuckDBPyConnection, response_file: ResponseFile, *, parallel: bool = True) -> Staged:
@@ -61,7 +66,8 @@ def stage(con: duckdb.DuckDBPyConnection, response_file: ResponseFile, *, parall
     columns = {name: f"c{i}" for i, name in enumerate(info.columns)}
     if _duckdb_reads(info):
         reader = _csv_reader(info, {**columns, BEYOND: "c_beyond"}, parallel)
-        return Staged({**columns, BEYOND: "c_beyond"}, reader, f"(SELECT row_number() OVER () - 1 AS _rid, * FROM {reader})")
+        return Staged({**columns, BEYOND: "c_beyond"}, reader, f"(SELECT row_number() OVER () - 1 AS _rid, * FROM {reader})",
+                      f"(SELECT 0 AS _rid, * FROM {reader})")
     _stage_chunks(con, response_file, columns)
     return Staged(columns, "staged", "(SELECT rowid AS _rid, * FROM staged)")
 
@@ -123,7 +129,8 @@ def _csv_reader(info: FileInfo, columns: dict[str, str], parallel: bool) -> str:
     options = (
         f"delim={literal(info.delimiter)}, quote={literal(info.quote)}, escape={literal(info.quote)}, header=false, "
         f"skip={info.skip_rows + info.header_rows}, "
-        f"columns={types}, auto_detect=false, null_padding=true, parallel={str(parallel).lower()}"
+        f"columns={types}, auto_detect=false, null_padding=true, parallel={str(parallel).lower()}, "
+        f"buffer_size={CSV_BUFFER_BYTES}"
     )
     return f"read_csv({literal(str(info.path))}, {options})"
 
