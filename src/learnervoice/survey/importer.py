@@ -133,7 +133,7 @@ def effective_settings(study: Study, path: Path, given: dict[str, Any]) -> Respo
         return _settings(path, {"file": str(path), **given})
     base = declared.model_dump(by_alias=True, exclude_defaults=True)
     merged = _settings(path, {**base, **given})
-    differing = [k for k in given if getattr(merged, k if k != "is" else "is_") != getattr(declared, k)]
+    differing = [k for k in given if getattr(merged, k) != getattr(declared, k)]
     if differing:
         raise InvalidResponsesError(
             [Problem(path.name, None, name, None, f"the value study.yaml declares for this file (write {name}: under its "
@@ -327,9 +327,10 @@ def _refuse_second_copy(study: Study, path: Path, source: str, content: str, rep
 
 
 def _drop_source(con: duckdb.DuckDBPyConnection, study: Study, name: str) -> None:
-    if name not in import_records(study):
+    imported = import_records(study)
+    if name not in imported:
         raise InvalidResponsesError([Problem(name, None, None, None, "a source to replace that was imported before; "
-                                             f"imported sources: {', '.join(import_records(study)) or 'none'}")],
+                                             f"imported sources: {', '.join(imported) or 'none'}")],
                                     summary="Nothing was imported")
     con.execute("DELETE FROM responses WHERE _source = ?", [name])
     con.execute("DELETE FROM imports WHERE source = ?", [name])

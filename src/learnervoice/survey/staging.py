@@ -26,7 +26,7 @@ UTF8 = ("utf-8", "utf-8-sig", "utf8", "ascii")
 SAMPLE_ROWS = 20_000  # first records whose cells stand for a large CSV (see the importer's one pass)
 BEYOND = "(a cell beyond the last column)"  # the pseudo-column of a record one cell wider than the header
 CSV_BUFFER_BYTES = 8 * 1024**2  # DuckDB's CSV buffers, a few per thread (its default, 32 MB, makes them the bulk of an import's memory)
-MAX_LINE_BYTES = 2 * 1024**2  # DuckDB's default; an answer longer than this is not a survey answer
+MAX_LINE_BYTES = 2 * 1024**2  # given to DuckDB: a line (record) longer than this is refused, naming it
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,16 @@ def reading(info: FileInfo) -> Iterator[None]:
 
     try:
         yield
-    except duckdb.NotImplementedException as exc:
-        if info.delimiter is None or "parallel" not in str(exc).lower():
-            raise
-        raise SerialOnly(str(exc)) from None
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+    except duckdb.Error as exc:  # DuckDB raises CSV errors under several classes, by version and reader path
+        message = str(exc)
         if info.delimiter is None:
             raise
-        raise _csv_error(info, str(exc)) from None
+        if "parallel" in message.lower() and ("parallel=false" in message or "not support" in message.lower()
+                                              or isinstance(exc, duckdb.NotImplementedException)):
+            raise SerialOnly(message) from None
+        if isinstance(exc, (duckdb.InvalidInputException, duckdb.ConversionException)) or "CSV Error" in message:
+            raise _csv_error(info, message) from None
+        raise
 
 
 def first_cells(info: FileInfo, rows: int = SAMPLE_ROWS) -> dict[str, list[str]] | None:
@@ -130,7 +132,7 @@ def _csv_reader(info: FileInfo, columns: dict[str, str], parallel: bool) -> str:
         f"delim={literal(info.delimiter)}, quote={literal(info.quote)}, escape={literal(info.quote)}, header=false, "
         f"skip={info.skip_rows + info.header_rows}, "
         f"columns={types}, auto_detect=false, null_padding=true, parallel={str(parallel).lower()}, "
-        f"buffer_size={CSV_BUFFER_BYTES}"
+        f"buffer_size={CSV_BUFFER_BYTES}, max_line_size={MAX_LINE_BYTES}"
     )
     return f"read_csv({literal(str(info.path))}, {options})"
 
