@@ -335,3 +335,21 @@ def test_rows_of_a_large_file_read_in_parallel_keep_their_file_rows(tmp_path: Pa
             wrong = con.execute("SELECT count(*) FROM responses WHERE _source = '../big.csv' "
                                 "AND _row <> CAST(respondent_id AS BIGINT) + 2").fetchone()
             assert wrong == (0,)
+
+
+def test_a_column_with_hundreds_of_spellings_is_looked_up_through_a_table(tmp_path: Path) -> None:
+    """More distinct cells than a CASE expression holds (256): the lookup table and the exact passes."""
+    aliases = ", ".join(f'"yes {i}"' for i in range(400))
+    study = write_study(tmp_path / "study", f"""
+title: Spellings
+consent: ok
+questions:
+  - id: q
+    text: Q
+    type: single
+    options: [{{code: y, label: "Yes", aliases: [{aliases}]}}, {{code: n, label: "No"}}]
+""")
+    rows = "".join(f"r{i},yes {i % 400}\n" for i in range(1_000)) + "rn,No\n"
+    assert import_responses(study, _file(tmp_path, "r.csv", "id,q\n" + rows)).rows == 1_001
+    with connect(study, read_only=True) as con:
+        assert con.execute("SELECT q, count(*) FROM responses GROUP BY q ORDER BY q").fetchall() == [("n", 1), ("y", 1_000)]

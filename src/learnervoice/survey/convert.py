@@ -380,7 +380,7 @@ class SqlConverter:
                              columns=["raw", *(f"v{i}" for i in range(len(outputs)))])
         self.con.register(f"{table}_frame", frame)
         casts = ", ".join(f"CAST(v{i} AS {t}) AS v{i}" for i, (_, t) in enumerate(outputs))
-        self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT raw, {casts} FROM {table}_frame")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT raw, {casts} FROM {table}_frame")
         self.con.unregister(f"{table}_frame")
         return [f"(SELECT v{i} FROM {table} WHERE {table}.raw = staged.{col})" for i in range(len(outputs))]
 
