@@ -37,7 +37,7 @@ def frequency_tables(
     quantitised = {v.id for v in study.config.quantitised}
     survey_ids = None if not questions else [q for q in questions if q not in quantitised]
     if questions and not survey_ids:
-        tables = TableSet(study.config.title, study.config.decimal_comma, ())
+        tables = TableSet.of(study.config)
     else:
         tables = survey_tables(study, questions=survey_ids, base=base, weighted=weighted, engine=engine, responses=responses)
     if not quantitised:

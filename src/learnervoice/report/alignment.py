@@ -12,6 +12,7 @@ from ..align.fit import Alignment, Fit
 from ..study.load import Study
 from .blocks import Block
 from .config import ReportConfig
+from ..stats.rounding import Rounding
 from .numbers import fmt_interval, fmt_percent
 
 if TYPE_CHECKING:
@@ -27,45 +28,46 @@ def alignment_blocks(study: Study, config: ReportConfig, comma: bool) -> list[Bl
     if config.catalogue is None:
         raise ReportError("an alignment section needs `catalogue:` in report.yaml")
     result = align(study, read_catalogue(study.resolve(config.catalogue)))
-    return [ranking_block(result, comma), groups_block(result, comma)]
+    rounding = study.config.tables.rounding
+    return [ranking_block(result, comma, rounding), groups_block(result, comma, rounding)]
 
 
-def _pct(fit: Fit | None, comma: bool) -> str:
+def _pct(fit: Fit | None, comma: bool, rounding: Rounding = "half_up") -> str:
     if fit is None:
         return "not given"
     if not fit.base:
         return "—"
-    return f"{fmt_percent(100 * fit.share, decimal_comma=comma)} ({fit.met}/{fit.base})"
+    return f"{fmt_percent(100 * fit.share, decimal_comma=comma, rounding=rounding)} ({fit.met}/{fit.base})"
 
 
-def ranking_block(result: Alignment, comma: bool = False) -> Block:
+def ranking_block(result: Alignment, comma: bool = False, rounding: Rounding = "half_up") -> Block:
     labels = [d.label for d in result.dimensions]
     header = ("Rank", "Offer", "Joint fit", "95% CI", *labels, "Best single change")
     rows = []
     for rank, fit in enumerate(result.offers, start=1):
         low, high = fit.joint.interval
         change = (f"{fit.change.label}: {fit.change.before} → {fit.change.after} "
-                  f"(joint fit {_pct(fit.change.fit, comma)})") if fit.change else "no single change raises it"
-        rows.append((str(rank), f"{fit.offer.id} {fit.offer.title}", _pct(fit.joint, comma),
-                     fmt_interval(100 * low, 100 * high, decimal_comma=comma) if fit.joint.base else "",
-                     *[_pct(fit.dimensions[label], comma) for label in labels], change))
+                  f"(joint fit {_pct(fit.change.fit, comma, rounding)})") if fit.change else "no single change raises it"
+        rows.append((str(rank), f"{fit.offer.id} {fit.offer.title}", _pct(fit.joint, comma, rounding),
+                     fmt_interval(100 * low, 100 * high, decimal_comma=comma, rounding=rounding) if fit.joint.base else "",
+                     *[_pct(fit.dimensions[label], comma, rounding) for label in labels], change))
     design = "; ".join(f"{k}: {v}" for k, v in result.best_design.items())
     notes = (
         "Per dimension: respondents whose stated preference the offer meets, of those who stated one. Joint fit: "
         "respondents all of whose stated preferences it meets, of those who stated at least one; offers with the "
         "same joint fit are ordered by the mean of their dimension fits.",
-        f"The design the answers fit best — {design} — fits {_pct(result.best_design_fit, comma)}." if design else "",
+        f"The design the answers fit best — {design} — fits {_pct(result.best_design_fit, comma, rounding)}." if design else "",
         *result.notes,
     )
     return Block("Offers ranked by joint fit", header, tuple(rows), tuple(n for n in notes if n))
 
 
-def groups_block(result: Alignment, comma: bool = False) -> Block:
+def groups_block(result: Alignment, comma: bool = False, rounding: Rounding = "half_up") -> Block:
     """Joint fit of each offer within each subgroup."""
     columns = [(grouping, label) for grouping, groups in (result.offers[0].groups.items() if result.offers else [])
                for label in groups]
     header = ("Offer", *[f"{label}" for _, label in columns])
-    rows = [(fit.offer.id, *[_pct(fit.groups[g][label], comma) for g, label in columns]) for fit in result.offers]
+    rows = [(fit.offer.id, *[_pct(fit.groups[g][label], comma, rounding) for g, label in columns]) for fit in result.offers]
     return Block("Joint fit by subgroup", header, tuple(rows),
                  ("Groups: " + "; ".join(f"{g} ({', '.join(gs)})" for g, gs in _group_names(result).items()) + ".",))
 

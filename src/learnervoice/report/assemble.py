@@ -8,12 +8,13 @@ render. Nothing here depends on time or machine, so the same study gives the sam
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..study.load import Study
 from .alignment import alignment_blocks
 from .appendix import appendix
-from .blocks import table_blocks
+from .blocks import Style, table_blocks
 from .charts import bar_chart, grouped_chart
 from .config import ReportConfig, load_report_config
 from .config import Section as SectionSpec
@@ -76,7 +77,7 @@ def _tables(study: Study, qual: QualStore | None, *, survey: bool) -> Any:
         return frequency_tables(study, qual=qual)
     quantitised = [v.id for v in study.config.quantitised]
     if not quantitised or qual is None:
-        return TableSet(study.config.title, study.config.decimal_comma, ())
+        return TableSet.of(study.config)
     return frequency_tables(study, questions=quantitised, qual=qual)
 
 
@@ -99,9 +100,9 @@ def _section(
             section.tables = joint_displays(study, qual, config, by_id, tables.decimal_comma, disclosure)
     else:
         chosen = [by_id[i] for i in spec.tables if i in by_id]
-        subset = type(tables)(tables.title, tables.decimal_comma, tuple(chosen))
+        subset = replace(tables, frequencies=tuple(chosen), crosstabs=())
         section.tables = table_blocks(subset)
-        section.charts = [bar_chart(t, tables.decimal_comma) if t.rows else None for t in chosen]
+        section.charts = [bar_chart(t, tables.decimal_comma, tables.settings.rounding) if t.rows else None for t in chosen]
         if qual is not None:
             section.themes = themes(study, qual, spec.themes, config, disclosure)
     return section
@@ -139,9 +140,10 @@ def _subgroups(
         raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
     result = crosstab_tables(study, by, questions=list(ids))
     blocks = table_blocks(result)
+    style = Style.of(result)
     for ct, block in zip(result.crosstabs, blocks):
         if by in config.personal and ct.variable.id in config.personal and config.small_cells == "merge":
-            block, merged = merge_small_rows(ct, config.k, result.decimal_comma, bands_of(study, ct.variable.id))
+            block, merged = merge_small_rows(ct, config.k, style, bands_of(study, ct.variable.id), result.weighted)
             if merged:
                 disclosure.append(f"{ct.variable.label} by {ct.by.label}: categories merged ({'; '.join(merged)}) so "
                                   f"that no cell is under {config.k}; no chart drawn.")
@@ -149,7 +151,8 @@ def _subgroups(
                 section.charts.append(None)
                 continue
         elif by in config.personal and ct.variable.id in config.personal:
-            block, hidden = suppress_small_cells(block, len(ct.groups), config.k, [c.respondents for c in ct.columns])
+            block, hidden = suppress_small_cells(block, len(ct.groups), config.k, [c.respondents for c in ct.columns],
+                                                 [label for _, label in ct.groups])
             if hidden:
                 disclosure.append(f"{ct.variable.label} by {ct.by.label}: {hidden} cell(s) under {config.k} "
                                   "suppressed (the table crosses two personal attributes); no chart drawn.")
@@ -157,4 +160,4 @@ def _subgroups(
                 section.charts.append(None)
                 continue
         section.tables.append(block)
-        section.charts.append(grouped_chart(ct, result.decimal_comma))
+        section.charts.append(grouped_chart(ct, result.decimal_comma, style.rounding))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from ..stats.frequencies import FrequencyTable
-from ..stats.significance import format_p
+from ..stats.rounding import Rounding
+from ..stats.significance import AssociationTest, format_p
 from ..stats.tables import CrossTab, TableSet
 from .numbers import fmt_interval, fmt_number, fmt_percent
+from .words import ColumnWords, column_words
 
 
 @dataclass(frozen=True)
@@ -20,36 +21,61 @@ class Block:
 
 
 def table_blocks(tables: TableSet, *, intervals: bool = False) -> list[Block]:
+    style = Style.of(tables)
     if tables.crosstabs:
-        return [_crosstab_block(ct, tables.decimal_comma) for ct in tables.crosstabs]
-    return [_frequency_block(t, tables.decimal_comma, intervals, tables.weighted) for t in tables.frequencies]
+        return [_crosstab_block(ct, style, tables.weighted) for ct in tables.crosstabs]
+    return [_frequency_block(t, style, intervals, tables.weighted) for t in tables.frequencies]
 
 
-def _frequency_block(t: FrequencyTable, comma: bool, intervals: bool, weighted: bool) -> Block:
-    percent_head = "% *" if t.base_kind == "responses" else "%"
-    header: tuple[str, ...] = (t.label, "Recount", percent_head)
+@dataclass(frozen=True)
+class Style:
+    """How a TableSet prints: decimal mark, rounding rule, column words."""
+
+    comma: bool
+    rounding: Rounding
+    words: ColumnWords
+
+    @classmethod
+    def of(cls, tables: TableSet) -> Style:
+        return cls(tables.decimal_comma, tables.settings.rounding, column_words(tables.language, tables.settings.words))
+
+    def percent(self, value: float | None) -> str:
+        return fmt_percent(value, decimal_comma=self.comma, rounding=self.rounding)
+
+    def p(self, value: float) -> str:
+        return format_p(value, self.rounding, self.comma)
+
+    def number(self, value: float, decimals: int = 2) -> str:
+        return fmt_number(value, decimal_comma=self.comma, decimals=decimals, rounding=self.rounding)
+
+
+def _frequency_block(t: FrequencyTable, style: Style, intervals: bool, weighted: bool) -> Block:
+    words = style.words
+    percent_head = f"{words.percent} *" if t.base_kind == "responses" else words.percent
+    header: tuple[str, ...] = (t.label, words.count, percent_head)
+    weighted = weighted and t.weighted_base is not None
     if weighted:
-        header += ("Weighted %",)
+        header += (words.weighted_percent,)
     if intervals:
-        header += ("95% CI",)
+        header += (words.ci,)
     rows = []
     for r in t.rows:
-        cells: tuple[str, ...] = (r.label, str(r.count), fmt_percent(r.percent, decimal_comma=comma))
+        cells: tuple[str, ...] = (r.label, str(r.count), style.percent(r.percent))
         if weighted:
-            cells += (fmt_percent(r.weighted_percent, decimal_comma=comma),)
+            cells += (style.percent(r.weighted_percent),)
         if intervals:
-            cells += (fmt_interval(r.ci_low, r.ci_high, decimal_comma=comma),)
+            cells += (fmt_interval(r.ci_low, r.ci_high, decimal_comma=style.comma, rounding=style.rounding),)
         rows.append(cells)
     if t.answered_only:
-        rows.append(("Answered", str(t.base), "") + ("",) * (len(header) - 3))
-    return Block(t.label, header, tuple(rows), _frequency_notes(t, comma) + _summary_note(t, comma, weighted))
+        rows.append((words.answered, str(t.base), "") + ("",) * (len(header) - 3))
+    return Block(t.label, header, tuple(rows), _frequency_notes(t, style) + _summary_note(t, style, weighted))
 
 
-def _summary_note(t: FrequencyTable, comma: bool, weighted: bool) -> tuple[str, ...]:
+def _summary_note(t: FrequencyTable, style: Style, weighted: bool) -> tuple[str, ...]:
     s = t.summary
     if not s or not s.get("n"):
         return ()
-    num = functools.partial(fmt_number, decimal_comma=comma)
+    num = style.number
     text = f"n = {int(s['n'])}; mean = {num(s['mean'])}, SD = {num(s['sd'])}"
     if "median" in s:
         text += f", median = {num(s['median'])}"
@@ -59,8 +85,9 @@ def _summary_note(t: FrequencyTable, comma: bool, weighted: bool) -> tuple[str, 
     return (text + ".",)
 
 
-def _frequency_notes(t: FrequencyTable, comma: bool) -> tuple[str, ...]:
-    notes = [t.base_label + "."]
+def _frequency_notes(t: FrequencyTable, style: Style) -> tuple[str, ...]:
+    words = style.words
+    notes = [words.base + t.base_label.removeprefix("Base") + "."]
     apart = []
     if t.missing:
         apart.append(f"no answer: {t.missing}")
@@ -75,35 +102,57 @@ def _frequency_notes(t: FrequencyTable, comma: bool) -> tuple[str, ...]:
     if t.kind == "quantitised":
         notes.extend(t.notes)
     if t.effective_n is not None:
-        notes.append(f"Weighted; Kish effective n = {fmt_number(t.effective_n, decimal_comma=comma, decimals=1)}.")
+        notes.append(f"Weighted; Kish effective n = {style.number(t.effective_n, decimals=1)}.")
     return tuple(notes)
 
 
-def _crosstab_block(ct: CrossTab, comma: bool) -> Block:
+def crosstab_header(ct: CrossTab, style: Style, weighted: bool) -> tuple[str, ...]:
+    """The item, then per group and for the total: n, % (and weighted % when the study declares weights)."""
+    words = style.words
     header: tuple[str, ...] = (ct.variable.label,)
-    for _, label in ct.groups:
-        header += (f"{label} n", f"{label} %")
-    header += ("Total n", "Total %")
+    for label in [label for _, label in ct.groups] + [words.total]:
+        header += (f"{label} {words.count}", f"{label} {words.percent}")
+        if weighted:
+            header += (f"{label} {words.weighted_percent}",)
+    return header
+
+
+def crosstab_cells(counts: list[int], percents: list[float], weighted: list[float | None] | None, style: Style) -> tuple[str, ...]:
+    """One row's cells across the groups and the total (the layout of `crosstab_header`)."""
+    cells: tuple[str, ...] = ()
+    for i, (n, share) in enumerate(zip(counts, percents)):
+        cells += (str(n), style.percent(share))
+        if weighted is not None:
+            cells += (style.percent(weighted[i]),)
+    return cells
+
+
+def _crosstab_block(ct: CrossTab, style: Style, weighted: bool) -> Block:
+    weighted = weighted and ct.total.weighted_base is not None
+    header = crosstab_header(ct, style, weighted)
     rows = []
     for i, option in enumerate(ct.variable.options):
-        cells: tuple[str, ...] = (option.label,)
-        for col in (*ct.columns, ct.total):
-            cells += (str(col.rows[i].count), fmt_percent(col.rows[i].percent, decimal_comma=comma))
-        rows.append(cells)
+        columns = (*ct.columns, ct.total)
+        shares = [col.rows[i].weighted_percent for col in columns] if weighted else None
+        rows.append((option.label,) + crosstab_cells([c.rows[i].count for c in columns], [c.rows[i].percent for c in columns],
+                                                     shares, style))
     bases = ", ".join(f"{label} {col.base}" for (_, label), col in zip(ct.groups, ct.columns))
     notes = [f"Column percentages ({ct.total.base_kind}). Bases: {bases}; total {ct.total.base}."]
+    if weighted:
+        notes.append("Weighted % beside the unweighted counts and %.")
     ungrouped = ct.total.respondents - sum(col.respondents for col in ct.columns)
     if ungrouped > 0:
         notes.append(f"{ungrouped} respondent(s) with no value of {ct.by.label.lower()} are in the total only.")
     if ct.test is not None:
-        t = ct.test
-        stat = f"χ²({t.dof}) = {fmt_number(t.chi2, decimal_comma=comma)}, p {format_p(t.p_chi2)}"
-        if t.method != "Pearson chi-square":
-            stat += f"; {t.method}: p {format_p(t.p)}"
-        stat += f"; Cramér's V = {fmt_number(t.cramers_v, decimal_comma=comma)}."
-        notes.append(stat)
-        if t.warning:
-            notes.append("Warning: " + t.warning + ".")
+        notes += _test_notes(ct.test, style)
     if ct.note:
         notes.append(ct.note)
     return Block(f"{ct.variable.label} by {ct.by.label}", header, tuple(rows), tuple(notes))
+
+
+def _test_notes(t: AssociationTest, style: Style) -> list[str]:
+    stat = f"χ²({t.dof}) = {style.number(t.chi2)}, p {style.p(t.p_chi2)}"
+    if t.method != "Pearson chi-square":
+        stat += f"; {t.method}: p {style.p(t.p)}"
+    stat += f"; Cramér's V = {style.number(t.cramers_v)}."
+    return [stat] + (["Warning: " + t.warning + "."] if t.warning else [])

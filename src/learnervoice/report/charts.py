@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..stats.frequencies import FrequencyTable
 from ..stats.tables import CrossTab
+from ..stats.rounding import Rounding
 from .numbers import fmt_percent
 
 BLUE = "#0072B2"
@@ -26,12 +27,12 @@ class Chart:
     png: bytes
 
 
-def alt_text(table: FrequencyTable, decimal_comma: bool) -> str:
-    parts = [f"{r.label} {fmt_percent(r.percent, decimal_comma=decimal_comma)} ({r.count})" for r in table.rows]
+def alt_text(table: FrequencyTable, decimal_comma: bool, rounding: Rounding = "half_up") -> str:
+    parts = [f"{r.label} {fmt_percent(r.percent, decimal_comma=decimal_comma, rounding=rounding)} ({r.count})" for r in table.rows]
     return f"Bar chart of {table.label}: " + "; ".join(parts) + f". {table.base_label}."
 
 
-def bar_chart(table: FrequencyTable, decimal_comma: bool) -> Chart:
+def bar_chart(table: FrequencyTable, decimal_comma: bool, rounding: Rounding = "half_up") -> Chart:
     """A horizontal bar per option, in instrument order, labelled with its percentage."""
     import matplotlib
 
@@ -45,7 +46,7 @@ def bar_chart(table: FrequencyTable, decimal_comma: bool) -> Chart:
     fig, ax = plt.subplots(figsize=(6.4, height))
     ax.barh(labels, values, color=BLUE)
     for y, v in enumerate(values):
-        ax.text(v + 0.8, y, fmt_percent(v, decimal_comma=decimal_comma), va="center", fontsize=8)
+        ax.text(v + 0.8, y, fmt_percent(v, decimal_comma=decimal_comma, rounding=rounding), va="center", fontsize=8)
     ax.set_xlim(0, max(values + [1.0]) * 1.18)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlabel("% " + {"responses": "of responses", "cases": "of respondents"}.get(table.base_kind, ""))
@@ -55,14 +56,14 @@ def bar_chart(table: FrequencyTable, decimal_comma: bool) -> Chart:
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=150, metadata={"Software": None})
     plt.close(fig)
-    alt = alt_text(table, decimal_comma)
+    alt = alt_text(table, decimal_comma, rounding)
     return Chart(table.label, alt, _accessible(svg.getvalue(), alt), png.getvalue())
 
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 
 
-def grouped_chart(ct: CrossTab, decimal_comma: bool) -> Chart:
+def grouped_chart(ct: CrossTab, decimal_comma: bool, rounding: Rounding = "half_up") -> Chart:
     """Column percentages of one item, a bar per subgroup for each option."""
     import matplotlib
 
@@ -89,7 +90,7 @@ def grouped_chart(ct: CrossTab, decimal_comma: bool) -> Chart:
     plt.close(fig)
     parts = []
     for (_, label), column in zip(ct.groups, ct.columns):
-        shares = ", ".join(f"{r.label} {fmt_percent(r.percent, decimal_comma=decimal_comma)}" for r in column.rows)
+        shares = ", ".join(f"{r.label} {fmt_percent(r.percent, decimal_comma=decimal_comma, rounding=rounding)}" for r in column.rows)
         parts.append(f"{label} (n={column.base}): {shares}")
     alt = f"Grouped bar chart of {ct.variable.label} by {ct.by.label}. " + "; ".join(parts) + "."
     return Chart(f"{ct.variable.label} by {ct.by.label}", alt, _accessible(svg.getvalue(), alt), png.getvalue())

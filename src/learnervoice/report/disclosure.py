@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..study.load import Study
-from .blocks import Block
+from .blocks import Block, Style, crosstab_cells, crosstab_header
 from .config import ReportConfig
 
 
@@ -58,16 +58,17 @@ def _span_label(labels: list[str], codes: list[str], bands: dict[str, Any]) -> s
     return f"{number(low)}-{number(high)}"
 
 
-def merge_small_rows(ct: Any, k: int, comma: bool, bands: dict[str, Any] | None = None) -> tuple[Block, list[str]]:
+def merge_small_rows(ct: Any, k: int, style: Style, bands: dict[str, Any] | None = None,
+                     weighted: bool = False) -> tuple[Block, list[str]]:
     """Join each category holding a count from 1 to k-1 with its neighbour (the next, or the one before for
     the last) until no cell is under k; percentages are recomputed on the same column bases. Merged bands
     are labelled by the span they cover ("36 or more"), other categories by their joined labels."""
-    from .numbers import fmt_percent
-
+    columns = (*ct.columns, ct.total)
+    weighted = weighted and ct.total.weighted_base is not None
     groups: list[tuple[list[str], list[str], list[int]]] = [
-        ([o.code], [o.label], [col.rows[i].count for col in ct.columns] + [ct.total.rows[i].count])
-        for i, o in enumerate(ct.variable.options)
+        ([o.code], [o.label], [col.rows[i].count for col in columns]) for i, o in enumerate(ct.variable.options)
     ]
+    shares = {o.code: [col.rows[i].weighted_percent or 0.0 for col in columns] for i, o in enumerate(ct.variable.options)}
     merged: list[str] = []
 
     def small(counts: list[int]) -> bool:
@@ -85,31 +86,30 @@ def merge_small_rows(ct: Any, k: int, comma: bool, bands: dict[str, Any] | None 
             i = max(a - 1, 0)
         else:
             i += 1
-    labelled = [(_span_label(names, codes, bands or {}) if len(codes) > 1 else names[0], counts)
+    labelled = [(_span_label(names, codes, bands or {}) if len(codes) > 1 else names[0], counts, codes)
                 for codes, names, counts in groups]
-    bases = [col.base for col in ct.columns] + [ct.total.base]
+    bases = [col.base for col in columns]
     rows = []
-    for label, counts in labelled:
-        cells: tuple[str, ...] = (label,)
-        for n, base in zip(counts, bases):
-            cells += (str(n), fmt_percent(100 * n / base if base else float("nan"), decimal_comma=comma))
-        rows.append(cells)
-    header: tuple[str, ...] = (ct.variable.label,)
-    for _, label in ct.groups:
-        header += (f"{label} n", f"{label} %")
-    header += ("Total n", "Total %")
-    final = [m for m in merged if any(m == g[0] for g in labelled)] or merged
+    for label, counts, codes in labelled:
+        percents = [100 * n / base if base else float("nan") for n, base in zip(counts, bases)]
+        weights: list[float | None] | None = [sum(shares[c][j] for c in codes) for j in range(len(columns))] if weighted else None
+        rows.append((label,) + crosstab_cells(counts, percents, weights, style))
+    header = crosstab_header(ct, style, weighted)
+    labelled_names = [(label, counts) for label, counts, _ in labelled]
+    final = [m for m in merged if any(m == g[0] for g in labelled_names)] or merged
     notes = (f"Categories merged so that no cell is under {k}: " + "; ".join(final) + ".",) if merged else ()
     return Block(f"{ct.variable.label} by {ct.by.label}", header, tuple(rows), notes), final
 
 
-def suppress_small_cells(block: Block, groups: int, k: int, bases: list[int] | None = None) -> tuple[Block, int]:
-    """Replace group counts from 1 to k-1 (and their %) by '<k', with one more count of the row hidden so the
-    row total cannot give it back; totals stay, as they describe one attribute only.
+def suppress_small_cells(block: Block, groups: int, k: int, bases: list[int] | None = None,
+                         names: list[str] | None = None) -> tuple[Block, int]:
+    """Replace group counts from 1 to k-1 (and their %, weighted % too) by '<k', with one more count of the row
+    hidden so the row total cannot give it back; totals stay, as they describe one attribute only.
 
     A group smaller than k (`bases`) is hidden whole, zeros included: otherwise its base, less the
-    counts shown, would tell where its few members are.
+    counts shown, would tell where its few members are. `names` are the groups' labels (else read from the header).
     """
+    width = max((len(block.header) - 1) // (groups + 1), 2)  # n, % (and weighted %) per group and the total
     tiny = {g for g, base in enumerate(bases or []) if 0 < base < k}
     hidden = 0
     rows = []
@@ -117,21 +117,23 @@ def suppress_small_cells(block: Block, groups: int, k: int, bases: list[int] | N
         cells = list(row)
 
         def count(g: int) -> int:
-            return int(cells[1 + 2 * g]) if cells[1 + 2 * g].isdigit() else 0
+            return int(cells[1 + width * g]) if cells[1 + width * g].isdigit() else 0
 
         small = sorted(tiny | {g for g in range(groups) if 0 < count(g) < k})
         if len(small) == 1 and groups > 1:  # the row total would give it away: hide the next smallest count too
             others = [g for g in range(groups) if g not in small and count(g) > 0]
             small += sorted(others, key=count)[:1]
         for g in small:
-            cells[1 + 2 * g], cells[2 + 2 * g] = f"<{k}" if 0 < count(g) < k else "·", ""
+            first = 1 + width * g
+            cells[first:first + width] = [f"<{k}" if 0 < count(g) < k else "·"] + [""] * (width - 1)
             hidden += 1
         rows.append(tuple(cells))
     notes = block.notes
     if tiny:
-        names = ", ".join(block.header[1 + 2 * g].removesuffix(" n") for g in sorted(tiny))
-        notes = tuple(_hide_bases(n, names, k) for n in notes)
-        notes += (f"{names}: fewer than {k} respondents, so every count of the group is hidden.",)
+        labels = names or [block.header[1 + width * g].rsplit(" ", 1)[0] for g in range(groups)]
+        shown = ", ".join(labels[g] for g in sorted(tiny))
+        notes = tuple(_hide_bases(n, shown, k) for n in notes)
+        notes += (f"{shown}: fewer than {k} respondents, so every count of the group is hidden.",)
     if hidden:
         notes += (f"Counts from 1 to {k - 1} are shown as <{k}, and one more count in the same row as ·, "
                   "so that the row total does not reveal them.",)

@@ -14,7 +14,7 @@ from ..errors import TableError
 from ..privacy.gate import Gate
 from ..stats.frequencies import FrequencyTable
 from ..stats.tables import CrossTab, TableSet
-from .writers import docx, html, latex, md, tidy
+from .writers import docx, html, latex, md, tidy, xlsx
 
 TEXT_FORMATS = ("md", "csv", "html", "latex", "json")
 BINARY_FORMATS = ("docx", "xlsx")
@@ -63,7 +63,7 @@ def write_tables(tables: TableSet, fmt: str, path: Path, *, intervals: bool = Fa
         if fmt == "docx":
             docx.save_tables(tables, tmp, intervals)
         elif fmt == "xlsx":
-            tidy.save_xlsx(tables, tmp)
+            xlsx.save_xlsx(tables, tmp, intervals)
         else:
             tmp.write_text(render_text(tables, fmt, intervals=intervals), encoding="utf-8")
         os.replace(tmp, path)

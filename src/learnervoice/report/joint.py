@@ -17,6 +17,7 @@ from ..stats.tables import CrossTab
 from ..study.load import Study
 from .blocks import Block
 from .config import JointDisplay, ReportConfig
+from ..stats.rounding import Rounding
 from .numbers import fmt_percent
 
 if TYPE_CHECKING:
@@ -43,16 +44,17 @@ def joint_displays(
                              one, people, disclosure)
         return f"“{picked[0].text}” ({picked[0].attribution})" if picked else ""
 
+    rounding = study.config.tables.rounding
     blocks = []
     for display in config.joint_displays:
         if display.question not in by_id:
             raise ReportError(f"joint display {display.topic!r}: no question or quantitised variable {display.question!r}")
         if display.by is None:
-            blocks.append(joint_block(display, by_id[display.question], segments, labels, quote_of, comma))
+            blocks.append(joint_block(display, by_id[display.question], segments, labels, quote_of, comma, rounding))
         else:
             crosstab = crosstab_tables(study, display.by, questions=[display.question]).crosstabs[0]
             grouped = _participants_grouped(study, store, display, segments, {code for code, _ in crosstab.groups})
-            blocks.append(subgroup_block(display, crosstab, grouped, labels, comma))
+            blocks.append(subgroup_block(display, crosstab, grouped, labels, comma, rounding))
     return blocks
 
 
@@ -83,7 +85,7 @@ def _participants_grouped(
 
 def joint_block(
     display: JointDisplay, table: FrequencyTable, segments: pd.DataFrame, labels: dict[str, str],
-    quote_of: Any, decimal_comma: bool,
+    quote_of: Any, decimal_comma: bool, rounding: Rounding = "half_up",
 ) -> Block:
     """One joint display as a table: code, survey options and share, participants, an exemplar quote."""
     options = {r.code: r for r in table.rows}
@@ -102,16 +104,17 @@ def joint_block(
         qual_share[code] = people / speakers * 100 if speakers else 0.0
         rows.append((
             labels.get(code, code), ", ".join(options[o].label for o in mapped),
-            fmt_percent(share, decimal_comma=decimal_comma), f"{people} of {speakers}", quote_of(code),
+            fmt_percent(share, decimal_comma=decimal_comma, rounding=rounding), f"{people} of {speakers}", quote_of(code),
         ))
     notes = (f"Survey: {table.base_label.removeprefix('Base: ')}; focus groups: participants who voiced any of these codes.",
-             note(display, survey_share, qual_share, labels, decimal_comma))
+             note(display, survey_share, qual_share, labels, decimal_comma, rounding))
     header = ("Focus-group code", "Survey options", "Survey %", "Participants", "Exemplar quote")
     return Block(f"Joint display: {display.topic}", header, tuple(rows), notes)
 
 
 def subgroup_block(
     display: JointDisplay, crosstab: CrossTab, segments: pd.DataFrame, labels: dict[str, str], decimal_comma: bool,
+    rounding: Rounding = "half_up",
 ) -> Block:
     """One joint display split by subgroup: per group, the survey share and the participants voicing each code."""
     assert display.by is not None
@@ -134,30 +137,34 @@ def subgroup_block(
         survey = {c: sum(shares[o] for o in mapped) for c, mapped in display.codes.items()}
         qual = {c: (in_group[in_group["code"] == c]["participant"].nunique() / speakers * 100 if speakers else 0.0)
                 for c in display.codes}
-        notes.append(f"{label}: " + note(display, survey, qual, labels, decimal_comma))
+        notes.append(f"{label}: " + note(display, survey, qual, labels, decimal_comma, rounding))
     for code, mapped in display.codes.items():
         row: tuple[str, ...] = (labels.get(code, code),)
         for (group, _), column in zip(crosstab.groups, crosstab.columns):
             shares = {r.code: r.percent for r in column.rows}
             in_group = voiced[voiced[display.by] == group]
             people = in_group[in_group["code"] == code]["participant"].nunique()
-            row += (fmt_percent(sum(shares[o] for o in mapped), decimal_comma=decimal_comma),
+            row += (fmt_percent(sum(shares[o] for o in mapped), decimal_comma=decimal_comma, rounding=rounding),
                     f"{people} of {in_group['participant'].nunique()}")
         rows.append(row)
     return Block(f"Joint display: {display.topic}, by {crosstab.by.label.lower()}", header, tuple(rows), tuple(notes))
 
 
 def note(
-    display: JointDisplay, survey: dict[str, float], qual: dict[str, float], labels: dict[str, str], comma: bool
+    display: JointDisplay, survey: dict[str, float], qual: dict[str, float], labels: dict[str, str], comma: bool,
+    rounding: Rounding = "half_up",
 ) -> str:
+    def pct(value: float) -> str:
+        return fmt_percent(value, decimal_comma=comma, rounding=rounding)
+
     lead_survey = max(survey, key=lambda c: (survey[c], c))
     lead_qual = max(qual, key=lambda c: (qual[c], c))
     s_name, q_name = labels.get(lead_survey, lead_survey), labels.get(lead_qual, lead_qual)
     if lead_survey == lead_qual:
         return (f"The strands agree on {display.topic.lower()}: '{s_name}' leads in the survey "
-                f"({fmt_percent(survey[lead_survey], decimal_comma=comma)}) and in the focus groups "
-                f"({fmt_percent(qual[lead_qual], decimal_comma=comma)} of participants).")
+                f"({pct(survey[lead_survey])}) and in the focus groups "
+                f"({pct(qual[lead_qual])} of participants).")
     return (f"The strands diverge on {display.topic.lower()}: the survey leans to '{s_name}' "
-            f"({fmt_percent(survey[lead_survey], decimal_comma=comma)}), while in the focus groups '{q_name}' is voiced "
-            f"most ({fmt_percent(qual[lead_qual], decimal_comma=comma)} of participants, against "
-            f"{fmt_percent(qual[lead_survey], decimal_comma=comma)} for '{s_name}').")
+            f"({pct(survey[lead_survey])}), while in the focus groups '{q_name}' is voiced "
+            f"most ({pct(qual[lead_qual])} of participants, against "
+            f"{pct(qual[lead_survey])} for '{s_name}').")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .rounding import Rounding, rounded_text
+
 PERMUTATIONS = 9_999
 SEED = 20230618
 
@@ -93,14 +95,14 @@ def permutation_p(observed: np.ndarray, statistic: float, *, seed: int, permutat
     return (extreme + 1) / (permutations + 1)
 
 
-def format_p(p: float) -> str:
-    """APA style: no leading zero, three decimals, "< .001" below that.
+def format_p(p: float, rounding: Rounding = "half_up", decimal_comma: bool = False) -> str:
+    """APA style: no leading zero, three decimals (rounded by the study's rule), "< .001" below that.
 
-    >>> format_p(0.0004), format_p(0.0342), format_p(1.0)
-    ('< .001', '= .034', '= 1.000')
+    >>> format_p(0.0004), format_p(0.0342), format_p(1.0), format_p(0.0345, decimal_comma=True)
+    ('< .001', '= .034', '= 1.000', '= ,035')
     """
     if math.isnan(p):
         return ""
     if p < 0.001:
-        return "< .001"
-    return "= " + f"{p:.3f}".lstrip("0")
+        return "< ,001" if decimal_comma else "< .001"
+    return "= " + rounded_text(p, 3, rounding, decimal_comma=decimal_comma).lstrip("0")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import TableError
 from ..study.load import Study
-from ..study.model import StudyConfig
+from ..study.model import StudyConfig, TableSettings
 from .backends import EngineSettings, open_engine
 from .engine import Engine
 from .frequencies import BaseChoice, FrequencyTable, build_tables
@@ -43,6 +43,14 @@ class TableSet:
     frequencies: tuple[FrequencyTable, ...]
     crosstabs: tuple[CrossTab, ...] = ()
     weighted: bool = False
+    language: str = "en"
+    settings: TableSettings = field(default_factory=TableSettings)  # rounding rule and column words
+
+    @classmethod
+    def of(cls, config: StudyConfig, frequencies: tuple[FrequencyTable, ...] = (),
+           crosstabs: tuple[CrossTab, ...] = (), weighted: bool = False) -> TableSet:
+        """Tables printed as the study says: its title, decimal mark, language, rounding and column words."""
+        return cls(config.title, config.decimal_comma, frequencies, crosstabs, weighted, config.language, config.tables)
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table: one row per (question, option[, group])."""
@@ -80,7 +88,7 @@ def frequencies_on(
     weight = config.weight if weighted else None
     aggregates = engine.aggregate(variables, weight=weight)
     tables = build_tables(variables, aggregates, base=base, weighted=weight is not None)
-    return TableSet(config.title, config.decimal_comma, tuple(tables), weighted=weight is not None)
+    return TableSet.of(config, tuple(tables), weighted=weight is not None)
 
 
 def crosstab_tables(
@@ -123,7 +131,7 @@ def crosstabs_on(
         test = None if v.is_multiple else association([[r.count for r in col.rows] for col in columns])
         note = "No test: a respondent can be counted in several rows." if v.is_multiple else None
         crosstabs.append(CrossTab(v, group_var, groups, columns, totals[i], test, note))
-    return TableSet(config.title, config.decimal_comma, tuple(totals), tuple(crosstabs), weight is not None)
+    return TableSet.of(config, tuple(totals), tuple(crosstabs), weight is not None)
 
 
 def _select(config: StudyConfig, questions: list[str] | None) -> list[Variable]:
@@ -146,7 +154,7 @@ def tidy_frame(tables: TableSet) -> pd.DataFrame:
         for table in tables.frequencies:
             records += _records(table, {})
         leading = []
-    extra = ["option_code", "ci_low", "ci_high", "weighted_percent"]
+    extra = ["option_code", "ci_low", "ci_high", "weighted_percent", "weighted_base"]
     return pd.DataFrame.from_records(records, columns=leading + TIDY_COLUMNS + extra)
 
 
@@ -158,7 +166,7 @@ def _records(table: FrequencyTable, prefix: dict[str, object]) -> list[dict[str,
             prefix | common | {
                 "option": row.label, "option_code": row.code, "count": row.count, "percent": row.percent,
                 "base": table.base, "base_kind": table.base_kind, "ci_low": row.ci_low, "ci_high": row.ci_high,
-                "weighted_percent": row.weighted_percent,
+                "weighted_percent": row.weighted_percent, "weighted_base": table.weighted_base,
             }
         )
     for label, count, kind in (("Missing", table.missing, "missing"), ("Not asked", table.not_asked, "not_asked")):

@@ -325,6 +325,19 @@ class RosterSettings(Strict):
                                                "phone columns always are.")
 
 
+TableWord = Literal["count", "percent", "weighted_percent", "ci", "total", "answered", "base"]
+
+
+class TableSettings(Strict):
+    """How tables print: the rounding rule and the column words (`learnervoice tables`, the report, `audit --study`)."""
+
+    rounding: Literal["half_up", "half_even"] = Field(
+        default="half_up", description="half_up (SPSS, Excel, most journals: 6.25 prints 6.3) or half_even (6.2).")
+    words: dict[TableWord, Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=dict, description="Column words in place of the study's language's (count: n, percent: %, "
+        "weighted_percent, ci, total, answered, base), e.g. {count: Recount}.")
+
+
 class PrivacySettings(Strict):
     """How personal data is found in text (transcripts, memos, outputs)."""
 
@@ -389,6 +402,7 @@ class StudyConfig(Strict):
                                                  "catalogue of offers (`learnervoice align`).")
     roster: RosterSettings = RosterSettings()
     privacy: PrivacySettings = PrivacySettings()
+    tables: TableSettings = TableSettings()
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:

@@ -1,7 +1,10 @@
 """The tidy formats of a TableSet: one row per question × option (× group), for other software.
 
-CSV and JSON are text; XLSX is written to a path. Text that a spreadsheet would run as a formula is
-neutralised (`report.numbers.neutralise`).
+CSV and JSON are text (the formatted XLSX workbook is `xlsx.py`'s). Beside the exact `percent`, each row has
+`percent_printed`: the figure the tables print, rounded by the study's rule (with a decimal point, as software
+reads it) — what `learnervoice audit` checks. A study with `weight:` adds `weighted_percent`,
+`weighted_percent_printed` and `weighted_base`. Text that a spreadsheet would run as a formula is neutralised
+(`report.numbers.neutralise`).
 """
 
 from __future__ import annotations
@@ -9,17 +12,41 @@ from __future__ import annotations
 import io
 import json
 import math
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ...stats.rounding import Rounding, rounded_text
 from ...stats.tables import TIDY_COLUMNS, TableSet
 from ..numbers import neutralise
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+PRINTED = ["percent_printed"]
+WEIGHTED = ["weighted_percent", "weighted_percent_printed", "weighted_base"]
+
+
+def printed_frame(tables: TableSet) -> pd.DataFrame:
+    """The tidy frame with the printed (rounded) percentages beside the exact ones."""
+    frame = tables.to_frame()
+    rule = tables.settings.rounding
+    frame["percent_printed"] = [_printed(v, rule) for v in frame["percent"]]
+    frame["weighted_percent_printed"] = [_printed(v, rule) for v in frame["weighted_percent"]]
+    return frame
+
+
+def _printed(value: object, rule: Rounding) -> str:
+    if not isinstance(value, (int, float)) or math.isnan(value):
+        return ""
+    return rounded_text(value, 1, rule)
+
 
 def render_csv(tables: TableSet) -> str:
-    """Tidy CSV: question_id,question,option,count,percent,base,base_kind (group columns lead for --by)."""
-    frame = tables.to_frame()
-    columns = [c for c in frame.columns if c in TIDY_COLUMNS or c in ("group_variable", "group")]
-    frame = frame[columns].copy()
+    """Tidy CSV: question_id,question,option,count,percent,base,base_kind,percent_printed (group columns lead for
+    --by; weighted columns follow when the study declares a weight)."""
+    frame = printed_frame(tables)
+    wanted = ["group_variable", "group", *TIDY_COLUMNS, *PRINTED, *(WEIGHTED if tables.weighted else [])]
+    frame = frame[[c for c in wanted if c in frame.columns]].copy()
     frame["base"] = frame["base"].astype("Int64")
     for col in ("question", "option", "group"):
         if col in frame:
@@ -31,11 +58,14 @@ def render_csv(tables: TableSet) -> str:
 
 def render_json(tables: TableSet) -> str:
     """The tidy rows and the tests of association, as one JSON document."""
-    frame = tables.to_frame()
+    frame = printed_frame(tables)
+    for column in ("percent_printed", "weighted_percent_printed"):
+        frame[column] = [float(v) if v else None for v in frame[column]]
     records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     doc = {
         "title": tables.title,
         "weighted": tables.weighted,
+        "rounding": tables.settings.rounding,
         "rows": records,
         "tests": [
             {
@@ -58,18 +88,3 @@ def _json_value(value: object) -> object:
     if hasattr(value, "item"):
         return value.item()  # numpy scalars
     return value
-
-
-def save_xlsx(tables: TableSet, path: Path) -> None:
-    """The tidy frame as one sheet named `tables`."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "tables"
-    frame = tables.to_frame()
-    ws.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        ws.append([neutralise(None if _json_value(v) is None else _json_value(v)) for v in row])
-    wb.save(path)
