@@ -223,19 +223,48 @@ def report(
 
 @app.command()
 def audit(
-    table: Annotated[Path, typer.Argument(help="CSV with question, option, count, percent_printed (and table).")],
+    table: Annotated[Path, typer.Argument(help="CSV with question, option, count, percent_printed (table, group, base, "
+                                          "base_kind optional): a published table, or `tables --format csv` output.")],
+    study: Annotated[Path | None, typer.Option("--study", help="Read the rounding rule and decimal mark from this "
+                                                "study's study.yaml.")] = None,
+    rounding: Annotated[str | None, typer.Option(help="half_up (the default, as `tables` prints) or half_even.")] = None,
+    decimal_comma: Annotated[bool | None, typer.Option("--decimal-comma/--decimal-point", help="The decimal mark of "
+                                                       "the counts' thousands: '1.234' or '1,234' (default: point).")] = None,
 ) -> None:
-    """Check a published table: the base its percentages imply, counts that do not add up."""
+    """Check a printed table: the base its percentages imply, counts that do not add up, each verdict's reason."""
+    from ..errors import AuditError
     from ..stats.audit import audit_table
 
-    results = audit_table(table)
+    rule, comma = "half_up", False
+    if study is not None:
+        from ..study import open_study
+
+        config = open_study(study).config
+        rule, comma = config.tables.rounding, config.decimal_comma
+    rule = (rounding or rule).replace("-", "_")
+    if rule != "half_up" and rule != "half_even":
+        raise AuditError(f"--rounding must be half_up or half_even, not {rounding!r}")
+    results = audit_table(table, rounding=rule, decimal_comma=comma if decimal_comma is None else decimal_comma)
+    _print_audit(results)
+
+
+def _print_audit(results: list[Any]) -> None:
+    from ..stats.audit import spans_text
+
     problems = 0
     for a in results:
-        label = f"Table {a.table}: {a.question}" if a.table else a.question
-        bases = " or ".join(map(str, a.implied_bases)) or "none"
-        state = "consistent" if a.consistent else "INCONSISTENT"
-        typer.echo(f"{label} — counts sum to {a.count_sum}; percentages imply base {bases}; {state}")
+        if a.verdict == "nothing to check":
+            typer.echo(f"{a.label} — nothing to check: {a.reason}")
+            continue
+        implied = spans_text(a.implied) if a.implied else "none"
+        typer.echo(f"{a.label} — {a.verdict.upper() if not a.consistent else a.verdict}: counts sum to {a.count_sum:,}; "
+                   f"percentages imply base {implied}")
+        if a.reason and a.consistent:
+            typer.echo(f"    {a.reason}")
+        typer.echo(f"    {a.searched_text()}")
         for finding in a.findings():
             typer.echo(f"    - {finding}")
+        if a.skipped:
+            typer.echo(f"    ({a.skipped} row(s) without a printed percentage not checked)")
         problems += not a.consistent
     typer.echo(f"{problems} of {len(results)} questions have inconsistencies")
