@@ -235,16 +235,18 @@ def audit(
     from ..errors import AuditError
     from ..stats.audit import audit_table
 
-    rule, comma = "half_up", False
+    rule: str = "half_up"
+    comma = False
     if study is not None:
         from ..study import open_study
 
         config = open_study(study).config
         rule, comma = config.tables.rounding, config.decimal_comma
-    rule = (rounding or rule).replace("-", "_")
-    if rule != "half_up" and rule != "half_even":
+    chosen = (rounding or rule).replace("-", "_")
+    if chosen not in ("half_up", "half_even"):
         raise AuditError(f"--rounding must be half_up or half_even, not {rounding!r}")
-    results = audit_table(table, rounding=rule, decimal_comma=comma if decimal_comma is None else decimal_comma)
+    results = audit_table(table, rounding="half_even" if chosen == "half_even" else "half_up",
+                          decimal_comma=comma if decimal_comma is None else decimal_comma)
     _print_audit(results)
 
 

@@ -80,6 +80,10 @@ def sheet_names(wanted: list[str], taken: set[str] | None = None) -> list[str]:
     return out
 
 
+def _text(text: str) -> str:
+    return str(_text(text))
+
+
 def cell_value(text: str) -> tuple[Any, str | None]:
     """A printed cell as a spreadsheet value and its number format: counts as integers, percentages as the
     printed fraction ('12.3%' → 0.123 shown as 0.0%), anything else as (neutralised) text."""
@@ -89,27 +93,27 @@ def cell_value(text: str) -> tuple[Any, str | None]:
     if match:
         whole, decimals = match.group(1), match.group(2) or ""
         return float(Decimal(f"{whole}.{decimals or 0}") / 100), ("0." + "0" * len(decimals) if decimals else "0") + "%"
-    return neutralise(text), None
+    return _text(text), None
 
 
 def _table_sheet(ws: Worksheet, block: Block) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    ws["A1"] = neutralise(block.title)
+    ws["A1"] = _text(block.title)
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = f"← {CONTENTS}"
     ws["A2"].hyperlink = _internal(ws["A2"].coordinate, CONTENTS)
     ws["A2"].style = "Hyperlink"
     header_row = 4
     for col, text in enumerate(block.header, start=1):
-        cell = ws.cell(header_row, col, neutralise(text))
+        cell = ws.cell(header_row, col, _text(text))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.border = Border(bottom=Side(style="thin"))
         cell.alignment = Alignment(horizontal="left" if col == 1 else "right", vertical="bottom", wrap_text=True)
     for r, row in enumerate(block.rows, start=header_row + 1):
         for col, text in enumerate(row, start=1):
-            value, number_format = cell_value(text) if col > 1 else (neutralise(text), None)
+            value, number_format = cell_value(text) if col > 1 else (_text(text), None)
             cell = ws.cell(r, col, value)
             if number_format:
                 cell.number_format = number_format
@@ -117,8 +121,8 @@ def _table_sheet(ws: Worksheet, block: Block) -> None:
                 cell.alignment = Alignment(horizontal="right")
     below = header_row + len(block.rows) + 2
     for i, note in enumerate(block.notes):
-        ws.cell(below + i, 1, neutralise(note)).font = Font(italic=True, size=9)
-    ws.freeze_panes = ws.cell(header_row + 1, 2)
+        ws.cell(below + i, 1, _text(note)).font = Font(italic=True, size=9)
+    ws.freeze_panes = f"B{header_row + 1}"
     _widths(ws, block)
 
 
@@ -134,7 +138,7 @@ def _widths(ws: Worksheet, block: Block) -> None:
 def _contents_sheet(ws: Worksheet, tables: TableSet, sheets: list[tuple[str, Block]]) -> None:
     from openpyxl.styles import Font, PatternFill
 
-    ws["A1"] = neutralise(tables.title)
+    ws["A1"] = _text(tables.title)
     ws["A1"].font = Font(bold=True, size=14)
     rule = {"half_up": "half up", "half_even": "half to even"}[tables.settings.rounding]
     ws["A2"] = f"Percentages rounded {rule} to the decimals shown" + ("; weighted % beside the counts." if tables.weighted else ".")
@@ -146,7 +150,7 @@ def _contents_sheet(ws: Worksheet, tables: TableSet, sheets: list[tuple[str, Blo
         link = ws.cell(r, 1, name)
         link.hyperlink = _internal(link.coordinate, name)
         link.style = "Hyperlink"
-        ws.cell(r, 2, neutralise(block.title))
+        ws.cell(r, 2, _text(block.title))
         ws.cell(r, 3, len(block.rows))
     data = ws.cell(5 + len(sheets), 1, "Data")
     data.hyperlink = _internal(data.coordinate, "Data")
