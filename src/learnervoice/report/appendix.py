@@ -1,5 +1,7 @@
-"""The methods appendix: per-item bases, how participants were drawn, the instrument, agreement between
-coders and the codebook, the audit of published tables, the disclosure rules, software and inputs.
+"""The methods appendix, built from what the study has: per-item bases, weights, rounding, tests of association,
+how participants were drawn, the instrument, transcripts, coders and their agreement, the codebook, the audit
+of published tables, the disclosure rules that applied, software and inputs. Nothing is named that the study
+lacks (an attribute its roster does not declare, a weight, a test or a coder it does not have).
 
 Nothing here depends on time or machine beyond the versions of the software used, so the same study
 gives the same appendix.
@@ -8,9 +10,11 @@ gives the same appendix.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
+from ..stats.rounding import RULE_WORDS, Rounding, rounded_text
 from ..study.load import Study
 from ..study.model import MultipleResponse
 from .blocks import Block
@@ -23,27 +27,90 @@ if TYPE_CHECKING:
 
 
 def appendix(study: Study, section: Section, tables: Any, qual: QualStore | None, config: ReportConfig) -> None:
-    """Bases, sampling, instrument, agreement and codebook, audit, disclosure rules, software and inputs."""
-    bases = [f"{t.label}: {t.base_label.removeprefix('Base: ')}" + (f"; no answer {t.missing}" if t.missing else "")
-             + (f"; not asked {t.not_asked}" if t.not_asked else "") for t in tables.frequencies]
-    if bases:
-        section.paragraphs.append("Per-item bases. " + " · ".join(bases))
+    """What the study has, in order: survey methods, sampling, instrument, qualitative methods, audit, disclosure,
+    software and inputs."""
+    section.paragraphs += _survey_paragraphs(study, tables, config)
     section.paragraphs += _sampling_paragraphs(study)
     if study.config.questions:
         section.tables.append(_instrument_block(study))
     if qual is not None:
-        section.paragraphs += _agreement_paragraphs(qual)
-        section.tables.append(codebook_block(qual))
+        section.paragraphs += _qual_paragraphs(study, qual)
+        if _has_codes(qual):
+            section.tables.append(codebook_block(qual))
     if config.published:
         section.paragraphs += _audit_paragraphs(study, config.published)
-    section.paragraphs.append(
-        f"Disclosure control: quote attributions show {', '.join(config.attribution) or 'no attributes'} only when at "
-        f"least {config.k} participants share them; participants' names, e-mail addresses and phone numbers are "
-        "replaced on import and checked for again before the report is written."
-    )
+    section.paragraphs += _disclosure_paragraphs(study, config, quotes=qual is not None)
     section.paragraphs.append("Software: " + ", ".join(f"{p} {_version(p)}" for p in (
         "learnervoice", "duckdb", "pandas", "scipy", "sqlalchemy")) + ".")
     section.paragraphs.append("Inputs (SHA-256, first 12): " + ", ".join(_input_hashes(study)) + ".")
+
+
+def _survey_paragraphs(study: Study, tables: Any, config: ReportConfig) -> list[str]:
+    """Bases per item; the weight, rounding and tests the tables used (each only when the study has it)."""
+    if not tables.frequencies:
+        return []
+    bases = [f"{t.label}: {t.base_label.removeprefix('Base: ')}" + (f"; no answer {t.missing}" if t.missing else "")
+             + (f"; not asked {t.not_asked}" if t.not_asked else "") for t in tables.frequencies]
+    out = ["Per-item bases. " + " · ".join(bases)]
+    weight = study.config.weight
+    if weight is not None and tables.weighted:
+        text = study.config.question(weight).text
+        out.append(f"Weights: answers are weighted by “{text}” ({weight}); tables give the weighted % beside "
+                   "the unweighted counts and %, with Kish's effective n, and intervals from the effective n.")
+    out.append(f"Percentages are rounded {RULE_WORDS[study.config.tables.rounding]} to one decimal.")
+    if any(s.kind == "subgroups" for s in config.sections):
+        out.append("Subgroup tables give column percentages and a test of association: Pearson's chi-square; for a "
+                   "2×2 table, Fisher's exact test; where more than a fifth of the expected counts are under 5, a "
+                   "permutation test (9,999 tables with the same margins, seeded); Cramér's V as the effect size. "
+                   "Items where a respondent may tick several options are not tested.")
+    return out
+
+
+def _qual_paragraphs(study: Study, qual: QualStore) -> list[str]:
+    """Transcripts, the coders and, for two or more, their agreement."""
+    from ..qual.queries import coded_segments, document_counts
+
+    documents = document_counts(qual)
+    out = []
+    if documents:
+        out.append(f"Transcripts: {len(documents)} document(s), {sum(d.turns for d in documents):,} speaker turns.")
+    codings = coded_segments(study, qual)
+    coders = sorted(str(c) for c in codings["coder"].dropna().unique()) if "coder" in codings else []
+    if len(coders) >= 2:
+        out += _agreement_paragraphs(qual, study.config.tables.rounding)
+    elif coders:
+        out.append(f"Coded by one coder ({coders[0]}): no agreement between coders to report.")
+    elif documents:
+        out.append("No codings yet.")
+    return out
+
+
+def _has_codes(qual: QualStore) -> bool:
+    from ..qual.queries import codebook_rows
+
+    return bool(codebook_rows(qual))
+
+
+def _disclosure_paragraphs(study: Study, config: ReportConfig, *, quotes: bool) -> list[str]:
+    """The disclosure rules that applied: quote attributions (only the roster's attributes), small cells."""
+    declared = set(study.config.roster.attributes)
+    shown = [a for a in config.attribution if a in declared]
+    rules = []
+    if quotes:
+        rules.append(f"quotes are attributed to pseudonyms, with {', '.join(shown)} shown only when at least "
+                     f"{config.k} participants share them" if shown else "quotes are attributed to pseudonyms only")
+    variables = {q.id for q in study.config.questions} | {d.id for d in study.config.derived} | declared
+    personal = [p for p in config.personal if p in variables]
+    crossed = [s for s in config.sections if s.kind == "subgroups" and s.by in personal
+               and any(t in personal for t in s.tables)]
+    if crossed:
+        how = f"shown as <{config.k}" if config.small_cells == "suppress" else "merged with a neighbouring category"
+        rules.append(f"in tables crossing two variables that describe a person ({', '.join(personal)}), counts under "
+                     f"{config.k} are {how}")
+    if quotes:
+        rules.append("participants' names, e-mail addresses and phone numbers are replaced on import and checked "
+                     "for again before the report is written")
+    return ["Disclosure control: " + "; ".join(rules) + "."] if rules else []
 
 
 def _sampling_paragraphs(study: Study) -> list[str]:
@@ -59,7 +126,8 @@ def _audit_paragraphs(study: Study, published: str) -> list[str]:
     """What `learnervoice audit` finds in the published tables this study re-analyses."""
     from ..stats.audit import audit_table
 
-    results = audit_table(study.resolve(published))
+    results = audit_table(study.resolve(published), rounding=study.config.tables.rounding,
+                          decimal_comma=study.config.decimal_comma)
     findings = [f"{a.question}: " + "; ".join(a.findings()) for a in results if not a.consistent]
     head = (f"Audit of the published tables ({len(results)} items): the percentages of every item were checked "
             "against the bases they imply.")
@@ -81,7 +149,7 @@ def _instrument_block(study: Study) -> Block:
     return Block("Instrument", ("Question", "Type", "Options", "Asked"), tuple(rows), ())
 
 
-def _agreement_paragraphs(store: QualStore) -> list[str]:
+def _agreement_paragraphs(store: QualStore, rule: Rounding = "half_up") -> list[str]:
     from ..errors import CodingError
     from ..qual.agreement import agreement
 
@@ -90,21 +158,25 @@ def _agreement_paragraphs(store: QualStore) -> list[str]:
     except CodingError:
         return ["Agreement between coders: fewer than two coders' codings."]
     pooled = frame[frame["code"] == "(all codes)"].iloc[0]
+
+    def num(value: float, decimals: int = 3) -> str:
+        return rounded_text(value, decimals, rule) or "–"
+
     return [
         f"Agreement between coders ({', '.join(frame.attrs['coders'])}), unit: speaker turn, each code × turn a "
-        f"unit ({int(pooled['units'])} units): percent agreement {pooled['percent']:.1%}, Krippendorff's alpha "
-        f"{pooled['alpha']:.3f} (95% bootstrap interval {pooled['alpha_low']:.3f}–{pooled['alpha_high']:.3f}, "
-        f"1,000 draws, seeded), {_kappa(pooled)}. Per code: "
-        + "; ".join(f"{r.code} α={r.alpha:.2f}" for r in frame.itertuples() if r.code != "(all codes)") + "."
+        f"unit ({int(pooled['units']):,} units): percent agreement {num(100 * pooled['percent'], 1)}%, Krippendorff's "
+        f"alpha {num(pooled['alpha'])} (95% bootstrap interval {num(pooled['alpha_low'])}–{num(pooled['alpha_high'])}, "
+        f"1,000 draws, seeded), {_kappa(pooled, num)}. Per code: "
+        + "; ".join(f"{r.code} α={num(r.alpha, 2)}" for r in frame.itertuples() if r.code != "(all codes)") + "."
     ]
 
 
-def _kappa(pooled: Any) -> str:
+def _kappa(pooled: Any, num: Callable[[float], str]) -> str:
     """Cohen's kappa for two coders, Fleiss' kappa for more (Cohen's is defined for pairs only)."""
     for column, name in (("cohen", "Cohen's kappa"), ("fleiss", "Fleiss' kappa")):
         value = pooled.get(column)
         if value is not None and value == value:
-            return f"{name} {value:.3f}"
+            return f"{name} {num(value)}"
     return "no kappa (too few units)"
 
 

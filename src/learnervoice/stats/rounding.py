@@ -29,9 +29,10 @@ def exact(value: float | int | Decimal | Fraction) -> Decimal | None:
         return value if value.is_finite() else None
     if isinstance(value, Fraction):
         return Decimal(value.numerator) / Decimal(value.denominator)
-    if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else None
-    return Decimal(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    number = float(value)  # numpy's scalars too: their repr is not a number's
+    return Decimal(repr(number)) if math.isfinite(number) else None
 
 
 def rounded(value: float | int | Decimal | Fraction, decimals: int = 1, rule: Rounding = "half_up") -> Decimal | None:
