@@ -46,8 +46,10 @@ def test_docx_and_xlsx(example: Study, tmp_path: Path) -> None:
     doc = Document(str(tmp_path / "t.docx"))
     assert len(doc.tables) == len(tables.frequencies)
     assert doc.tables[0].rows[2].cells[2].text == "12.2%"
-    ws = load_workbook(tmp_path / "t.xlsx").active
-    assert ws is not None and ws.cell(1, 1).value == "question_id"
+    wb = load_workbook(tmp_path / "t.xlsx")
+    assert wb.sheetnames[0] == "Contents" and len(wb.sheetnames) == len(tables.frequencies) + 2
+    assert wb["Data"].cell(1, 1).value == "question_id"
+    assert wb["1 age"]["C6"].value == pytest.approx(0.122) and wb["1 age"]["C6"].number_format == "0.0%"  # 26-35: 5 of 41
 
 
 def test_decimal_comma_for_catalan(tmp_path: Path) -> None:
@@ -73,9 +75,9 @@ def test_formulas_are_neutralised(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(render_text(tables, "csv"))))
     assert rows[0]["question"].startswith("'=") and rows[0]["option"] == "'+1 more"
     write_tables(tables, "xlsx", tmp_path / "t.xlsx")
-    ws = load_workbook(tmp_path / "t.xlsx").active
-    assert ws is not None
-    cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    wb = load_workbook(tmp_path / "t.xlsx")
+    cells = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "'+1 more" in cells and len(wb.sheetnames) == 3
     assert not any(v.startswith(("=", "+", "@")) for v in cells)
 
 

@@ -81,7 +81,7 @@ def sheet_names(wanted: list[str], taken: set[str] | None = None) -> list[str]:
 
 
 def _text(text: str) -> str:
-    return str(_text(text))
+    return str(neutralise(text))
 
 
 def cell_value(text: str) -> tuple[Any, str | None]:
