@@ -12,7 +12,7 @@ from ..align.fit import Alignment, Fit
 from ..study.load import Study
 from .blocks import Block
 from .config import ReportConfig
-from ..stats.rounding import Rounding
+from ..stats.rounding import Rounding, rounded
 from .numbers import fmt_interval, fmt_percent
 
 if TYPE_CHECKING:
@@ -84,16 +84,21 @@ def ranking_frame(result: Alignment) -> pd.DataFrame:
         low, high = fit.joint.interval
         record: dict[str, Any] = {"rank": rank, "offer": fit.offer.id, "title": fit.offer.title,
                                   "joint_met": fit.joint.met, "joint_base": fit.joint.base,
-                                  "joint_fit": round(100 * fit.joint.share, 1) if fit.joint.base else None,
-                                  "ci_low": round(100 * low, 1) if fit.joint.base else None,
-                                  "ci_high": round(100 * high, 1) if fit.joint.base else None}
+                                  "joint_fit": _one_decimal(100 * fit.joint.share) if fit.joint.base else None,
+                                  "ci_low": _one_decimal(100 * low) if fit.joint.base else None,
+                                  "ci_high": _one_decimal(100 * high) if fit.joint.base else None}
         for label, dim in fit.dimensions.items():
-            record[f"{label} %"] = round(100 * dim.share, 1) if dim is not None and dim.base else None
+            record[f"{label} %"] = _one_decimal(100 * dim.share) if dim is not None and dim.base else None
         for grouping, groups in fit.groups.items():
             for label, g in groups.items():
-                record[f"{grouping}: {label} %"] = round(100 * g.share, 1) if g.base else None
+                record[f"{grouping}: {label} %"] = _one_decimal(100 * g.share) if g.base else None
         change = fit.change
         record |= {"change": f"{change.label}: {change.before} -> {change.after}" if change else None,
-                   "fit_after_change": round(100 * change.fit.share, 1) if change else None}
+                   "fit_after_change": _one_decimal(100 * change.fit.share) if change else None}
         records.append(record)
     return pd.DataFrame.from_records(records)
+
+
+def _one_decimal(value: float) -> float:
+    """A percentage rounded as the tables print it (half up), as a number."""
+    return float(rounded(value, 1, "half_up") or 0.0)

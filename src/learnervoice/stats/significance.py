@@ -64,7 +64,7 @@ def association(table: list[list[int]], *, seed: int = SEED, permutations: int =
     small_share = float((expected < 5).mean())
     warning = None
     if small_share > 0:
-        warning = f"{small_share:.0%} of cells have an expected count under 5; chi-square is unreliable"
+        warning = f"{rounded_text(100 * small_share, 0)}% of cells have an expected count under 5; chi-square is unreliable"
     p_fisher = p_perm = None
     if observed.shape == (2, 2):
         p_fisher = float(fisher_exact(observed).pvalue)
