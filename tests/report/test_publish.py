@@ -190,3 +190,22 @@ def test_weighted_columns_in_csv_json_and_by_tables(tmp_path: Path) -> None:
     assert "| Left n | Left % | Left Weighted % |" in md
     plain = CliRunner().invoke(app, ["tables", str(study.folder), "-f", "csv", "-q", "q", "--unweighted"]).stdout
     assert "weighted" not in plain.splitlines()[0]
+
+
+def test_small_cells_with_weighted_columns(tmp_path: Path) -> None:
+    """Suppression hides a group's n, % and weighted % together; merging adds the weighted % of the rows it joins."""
+    from learnervoice.report.blocks import Block
+    from learnervoice.report.disclosure import suppress_small_cells
+
+    block = Block("t", ("x", "a n", "a %", "a w%", "b n", "b %", "b w%", "T n", "T %", "T w%"),
+                  (("r1", "1", "10.0%", "9.0%", "9", "90.0%", "91.0%", "10", "50.0%", "50.0%"),), ())
+    out, hidden = suppress_small_cells(block, 2, 3, names=["a", "b"])
+    assert hidden == 2 and out.rows[0][1:7] == ("<3", "", "", "·", "", "") and out.rows[0][7:] == block.rows[0][7:]
+    study = _study(tmp_path, "weight: wt\n")
+    (study.folder / "report.yaml").write_text(
+        "personal: [g, q]\nsmall_cells: merge\nsections:\n  - {kind: subgroups, title: By group, by: g, tables: [q]}\n",
+        encoding="utf-8")
+    text = write_report(study, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "| Left n | Left % | Left Weighted % |" in text
+    merged = next(line for line in text.splitlines() if line.startswith("| Yes"))
+    assert merged.endswith("| 8 | 100.0% | 100.0% | 8 | 100.0% | 100.0% | 16 | 100.0% | 100.0% |"), merged
