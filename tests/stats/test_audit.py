@@ -68,6 +68,7 @@ def test_paper_tables(paper_tables: Path) -> None:
     assert (gender.count_sum, gender.implied_bases[0]) == (42, 41)
     assert [(u.option, u.printed, u.expected, u.truncated) for u in gender.unexplained] == [("Other", "4.8", "4.9", True)]
     assert "2/41 is 4.878…%, which rounds half up to 4.9; 4.8 is that figure truncated" in gender.unexplained[0].reason
+    assert gender.reason == "1 printed figure(s) not given by the base of 41; the base and the counts disagree"
     motivations = results["Motivations to participate in micro-credentials"]
     assert (motivations.count_sum, motivations.implied_bases[0]) == (139, 140)
     assert results["Ideal length (months)"].implied_bases[0] == 45

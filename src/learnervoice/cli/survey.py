@@ -261,8 +261,7 @@ def _print_audit(results: list[Any]) -> None:
         implied = spans_text(a.implied) if a.implied else "none"
         typer.echo(f"{a.label} — {a.verdict.upper() if not a.consistent else a.verdict}: counts sum to {a.count_sum:,}; "
                    f"percentages imply base {implied}")
-        if a.reason and a.consistent:
-            typer.echo(f"    {a.reason}")
+        typer.echo(f"    {a.reason}")
         typer.echo(f"    {a.searched_text()}")
         for finding in a.findings():
             typer.echo(f"    - {finding}")

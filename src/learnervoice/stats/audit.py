@@ -106,7 +106,8 @@ def audit_rows(key: Key, rows: list[PrintedRow], *, rounding: Rounding = "half_u
     unexplained = tuple(_unexplained(r, base, rounding, spans[id(r)]) for r in checked if not _fits(spans[id(r)], base))
     problems = _base_problems(total, base, implied, nearest, stated, kind, max(r.count for r in checked))
     verdict = INCONSISTENT if unexplained or problems else CONSISTENT
-    reason = _reason(verdict, total, base, rounding, checked, kind)
+    reason = _reason(verdict, total, base, rounding, checked, kind) if verdict == CONSISTENT else \
+        _what_is_wrong(unexplained, problems, base)
     return replace(shell, implied_bases=tuple(nearest), unexplained=unexplained, implied=tuple(implied),
                    searched=searched, resolved_by=resolved_by, verdict=verdict, reason=reason, problems=tuple(problems))
 
@@ -286,6 +287,16 @@ def _base_problems(total: int, base: int | None, implied: list[Span], nearest: l
         else:
             out.append(f"counts sum to {total:,} but {claim}: {base - total:,} answer(s) missing from the listed rows")
     return out
+
+
+def _what_is_wrong(unexplained: tuple[Unexplained, ...], problems: list[str], base: int | None) -> str:
+    parts = []
+    if unexplained:
+        against = f"the base of {base:,}" if base is not None else "any base that fits the others"
+        parts.append(f"{len(unexplained)} printed figure(s) not given by {against}")
+    if problems:
+        parts.append("the base and the counts disagree")
+    return "; ".join(parts)
 
 
 def _reason(verdict: str, total: int, base: int | None, rounding: Rounding, rows: list[PrintedRow], kind: str) -> str:
