@@ -89,11 +89,11 @@ def _sources(conn: Any, project: ImportedProject, keys: dict[str, str]) -> Count
         if src.description:
             kept.append(ExchangeObject("source", src.guid or "", name, {"description": src.description}))
         documents_db.add_turns(conn, doc_id, _paragraph_turns(src.text))
-        rows = _codings(src, doc_id, keys, code_ids, seen_codings)
+        rows, guids = _codings(src, doc_id, keys, code_ids, seen_codings, project)
         ids = exchange_db.add_codings(conn, rows)
         n_codings += len(rows)
-        for row, sel in zip(rows, src.selections):
-            memo_rows += _memos(notes, sel.notes, "coding", ids[row["guid"]], seen_memos)
+        for coding_guid, sel in zip(guids, src.selections):
+            memo_rows += _memos(notes, sel.notes, "coding", ids[coding_guid], seen_memos)
         memo_rows += _memos(notes, src.notes, "document", doc_id, seen_memos)
     for node, _ in walk(project.codes):
         if node.guid in keys:
@@ -115,14 +115,23 @@ def _distinct_name(name: str, taken: set[str], project: ImportedProject) -> str:
     return name
 
 
-def _codings(src: Source, doc_id: int, keys: dict[str, str], code_ids: dict[str, int], seen: set[str]) -> list[dict[str, Any]]:
-    rows = []
+def _codings(src: Source, doc_id: int, keys: dict[str, str], code_ids: dict[str, int], seen: set[str],
+             project: ImportedProject) -> tuple[list[dict[str, Any]], list[str]]:
+    """The source's coding rows, a passage coded twice with one code by one coder kept once (the store holds
+    it once); the GUID of each selection's row."""
+    rows: dict[tuple[int, int, int, str], dict[str, Any]] = {}
+    guids = []
     for sel in src.selections:
         if sel.code not in keys:
             raise ExchangeError(f"source {src.name!r}: a coding refers to unknown code {sel.code}")
-        rows.append({"document_id": doc_id, "start": sel.start, "end": sel.end, "code_id": code_ids[keys[sel.code]],
-                     "coder": sel.user, "created_at": sel.created or now(), "guid": kept_guid(sel.guid, seen)})
-    return rows
+        same = (sel.start, sel.end, code_ids[keys[sel.code]], sel.user)
+        if same in rows:
+            project.report.not_kept["repeated codings (same passage, code and coder; kept once)"] += 1
+        else:
+            rows[same] = {"document_id": doc_id, "start": sel.start, "end": sel.end, "code_id": same[2],
+                          "coder": sel.user, "created_at": sel.created or now(), "guid": kept_guid(sel.guid, seen)}
+        guids.append(rows[same]["guid"])
+    return list(rows.values()), guids
 
 
 def _memos(notes: dict[str, Note], refs: Iterable[str], kind: str, target: int, seen: set[str]) -> list[dict[str, Any]]:

@@ -113,14 +113,14 @@ class Adjustments:
         if self.sets_kept:
             out.append(f"{self.sets_kept} set(s) kept (exported again with their members)")
         out += self.notes
-        out += [f"not kept: {count} {what}" for what, count in sorted(self.not_kept.items())]
+        out += [f"not kept: {count} {what}" for what, count in sorted(self.not_kept.items()) if count]
         return out
 
     def record(self) -> dict[str, Any]:
         return {"dialect": self.dialect, "utf16_sources": self.utf16_sources, "utf16_positions": self.utf16_positions,
                 "crlf_as_one_sources": self.crlf_as_one_sources, "crlf_sources": self.crlf_sources,
                 "crlf_line_ends": self.crlf_count, "positions_snapped": self.snapped, "sets_kept": self.sets_kept,
-                "notes": list(self.notes), "not_kept": dict(sorted(self.not_kept.items()))}
+                "notes": list(self.notes), "not_kept": {k: v for k, v in sorted(self.not_kept.items()) if v}}
 
 
 @dataclass
