@@ -8,6 +8,7 @@ through the store (with the audit log) and are written back to the YAML file.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,8 @@ def load_codebook(study: Study) -> CodebookSpec:
     if data is None:
         return CodebookSpec()
     spec = _validated(CodebookSpec, data, path)
-    keys = [c.key for c in all_codes(spec.codes)]
-    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    counts = Counter(c.key for c in all_codes(spec.codes))  # one pass: a codebook may hold thousands of codes
+    duplicates = sorted(k for k, n in counts.items() if n > 1)
     if duplicates:
         raise StudyError(f"code keys must be unique; repeated: {', '.join(duplicates)}", file=path)
     return spec
