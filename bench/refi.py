@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "tests" / "exchange"))
+sys.path.insert(0, str(ROOT))
 
 from common import replace_section  # noqa: E402
 
@@ -42,7 +42,8 @@ try:
 except ExchangeError as exc:
     outcome = "refused: " + str(exc).split(": ", 1)[1][:90]
 seconds = time.perf_counter() - t0
-print(json.dumps({{"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(json.dumps({{"seconds": seconds, "peak_mb": hwm / 1024,
                   "outcome": outcome}}))
 """
 
@@ -55,12 +56,12 @@ def run(path: Path, work: Path) -> dict[str, object]:
 
 def baseline_mb() -> float:
     code = ("import resource, sys; sys.path.insert(0, %r); import learnervoice.exchange.projects; "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)") % str(ROOT / "src")
+            "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024)") % str(ROOT / "src")
     return float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
 
 
 def large(sources: int, kb: int) -> "object":
-    from generated import Spec
+    from tests.exchange.generated import Spec
 
     texts, codings = [], []
     line = "The course helped me at work 🎓, and the forum was kind.\r\n"
@@ -81,8 +82,8 @@ def main() -> None:
     args = parser.parse_args()
     from dataclasses import replace
 
-    from generated import Spec, write_qdpx
-    from test_refi_hostile import crlf_project, reference_bomb
+    from tests.exchange.generated import Spec, write_qdpx
+    from tests.exchange.test_refi_hostile import crlf_project, reference_bomb
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -115,11 +115,11 @@ def _build(project: ImportedProject, folder: Path) -> ProjectImportReport:
         report.notes.append(f"{len(duplicates)} code name(s) repeat under different parents (kept apart by key): "
                             + ", ".join(sorted(duplicates)[:10]))
     study = open_study(folder)
-    from ..qual.codebook import sync_codebook
+    from ..qual.codebook import CodebookSpec, sync_codebook
 
     store = QualStore.for_study(study)
     try:
-        sync_codebook(study, store, who="import")
+        sync_codebook(study, store, who="import", spec=CodebookSpec.model_validate({"codes": tree}))
         counts = fill(store, project, keys, pseudonyms)
     finally:
         store.close()

@@ -217,23 +217,33 @@ class ProjectReader:
 
     def _selection(self, source: Source, sel: Any) -> None:
         start, end = (self._position(source.name, sel, a) for a in ("startPosition", "endPosition"))
-        notes = tuple(r.get("targetGUID", "") for r in children(sel, "NoteRef"))
-        codings = list(children(sel, "Coding"))
+        notes: list[str] = []
+        codings = []
+        for part in sel:  # one pass over the selection's children: files hold tens of thousands of selections
+            name = local(part.tag)
+            if name == "Coding":
+                codings.append(part)
+            elif name == "NoteRef":
+                notes.append(part.get("targetGUID", ""))
+            elif name == "Description":
+                self.project.report.not_kept["selection descriptions"] += 1
         if not codings:
             self.project.report.not_kept["selections without a code"] += 1
         self.multi_coded += len(codings) > 1
-        if child(sel, "Description") is not None:
-            self.project.report.not_kept["selection descriptions"] += 1
         for coding in codings:
-            ref = child(coding, "CodeRef")
+            ref = None
+            for part in coding:
+                if local(part.tag) == "CodeRef":
+                    ref = part
+                elif local(part.tag) == "NoteRef":
+                    notes.append(part.get("targetGUID", ""))
             if ref is None:
                 raise ExchangeError(f"{self.what}: source {source.name!r}, selection {sel.get('guid', '?')}: "
                                     "a coding without a CodeRef")
             user = coding.get("creatingUser") or sel.get("creatingUser")
             source.selections.append(Selection(
                 start, end, ref.get("targetGUID", ""), coding.get("guid"), self._user(user),
-                stamp(coding.get("creationDateTime") or sel.get("creationDateTime")),
-                notes + tuple(r.get("targetGUID", "") for r in children(coding, "NoteRef"))))
+                stamp(coding.get("creationDateTime") or sel.get("creationDateTime")), tuple(notes)))
 
     def _position(self, source: str, selection: Any, attribute: str) -> int:
         """A selection's start or end: a whole number of characters, or a clear error naming where it is."""

@@ -70,13 +70,15 @@ def all_codes(specs: list[CodeSpec]) -> list[CodeSpec]:
     return out
 
 
-def sync_codebook(study: Study, store: QualStore, who: str = "codebook", *, gate: Gate | None = None) -> int:
+def sync_codebook(study: Study, store: QualStore, who: str = "codebook", *, gate: Gate | None = None,
+                  spec: CodebookSpec | None = None) -> int:
     """Make the store's codes what codebook.yaml says (added and updated; none removed silently).
 
     Names and definitions pass through the disclosure gate: the store holds them pseudonymised
-    (`gate.notice()` says what was replaced).
+    (`gate.notice()` says what was replaced). `spec`: the codebook just written to codebook.yaml by the
+    caller (an import of thousands of codes), which spares reading the YAML back.
     """
-    spec = load_codebook(study)
+    spec = spec or load_codebook(study)
     gate = gate or gate_for(study)
     with store.change(who, "sync_codebook", {"codes": len(all_codes(spec.codes))}) as conn:
         _upsert(conn, spec.codes, None, codes_db.ids(conn), gate)
