@@ -154,7 +154,7 @@ class ProjectReader:
         elif name == "NoteRef":
             p.project_notes.append(el.get("targetGUID", ""))
         else:
-            p.report.not_kept[f"{name.lower()} ({sum(1 for _ in el)} in all)"] += 1
+            p.report.not_kept[name.lower()] += max(1, len(el))  # Links, Graphs: how many of them
 
     def _users(self, el: Any) -> None:
         taken: set[str] = set()
