@@ -107,7 +107,9 @@ def main() -> None:
             "## REFI-QDA import (bench/refi.py)",
             "",
             f"Each case in a fresh process; peak memory is the process's maximum resident size (the interpreter with "
-            f"learnervoice's exchange modules loaded takes {base:.0f} MB before reading anything). Python {sys.version.split()[0]}.",
+            f"learnervoice's exchange modules loaded takes {base:.0f} MB before reading anything). Python {sys.version.split()[0]}, "
+            "on a 2-CPU machine shared with other jobs: times vary by up to half between runs (the NVivo case took "
+            "6.7 s on a quiet run, 10.0 s on a busy one).",
             "",
             "| project | archive | time (s) | peak memory (MB) | outcome |",
             "|---|---:|---:|---:|---|",
