@@ -94,7 +94,7 @@ def qde(spec: Spec) -> str:
         content = f"<PlainTextContent>{escape(text, {chr(13): '&#13;'})}</PlainTextContent>" if tool["inline"] else ""
         path = "" if tool["inline"] else f' plainTextPath="internal://{g(400 + s)}.txt"'
         sources.append(f'<TextSource guid="{g(400 + s, b)}" name="doc {s}"{path}>{content}{"".join(sels)}{notes}</TextSource>')
-    notes_xml = "".join(f'<Note guid="{g(300 + n, b)}" name="note {n}" creatingUser="{g(100, b)}"><PlainTextContent>{escape(t)}</PlainTextContent></Note>'
+    notes_xml = "".join(f'<Note guid="{g(300 + n, b)}" name="note {n}" creatingUser="{g(100, b)}"><PlainTextContent>{escape(t, {chr(13): "&#13;"})}</PlainTextContent></Note>'
                         for n, (_, t) in enumerate(spec.notes_on_sources))
     sets_xml = "".join(f'<Set guid="{g(500 + i, b)}" name={quoteattr(name)}>'
                        + "".join(f'<MemberCode targetGUID="{g(200 + m, b)}"/>' for m in members) + "</Set>"
@@ -135,4 +135,4 @@ def sample(origin: str) -> Spec:
     ]
     codes = [("Reasons", None, False, "#336699"), ("Career", 0, True, "#aa0000"), ("Curiosity", 0, True, None),
              ("Language", None, True, None)]
-    return Spec(origin, [a, b], codes, codings, sets=[("Motives", [1, 2])], notes_on_sources=[(0, "First interview.")])
+    return Spec(origin, [a, b], codes, codings, sets=[("Motives", [1, 2])], notes_on_sources=[(0, "First interview,\r\nshort.")])

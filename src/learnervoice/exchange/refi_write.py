@@ -111,7 +111,9 @@ def write_xml(root: ET.Element, ns: str) -> bytes:
     ET.register_namespace("", ns)
     buffer = io.BytesIO()
     ET.ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=True)
-    return buffer.getvalue()
+    # a CR in text would be read back as LF (XML's line-end rule): written as a character reference it stays
+    # (ElementTree writes no CR of its own, and escapes those in attributes already)
+    return buffer.getvalue().replace(b"\r", b"&#13;")
 
 
 def codebook_xml(store: QualStore, gate: Gate) -> bytes:
