@@ -116,6 +116,8 @@ def test_nvivo_import_says_what_it_converted(tmp_path: Path) -> None:
 
 def test_what_cannot_be_held_is_counted_by_name(tmp_path: Path) -> None:
     qde = (b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="MAXQDA 2022">'
+           b'<CodeBook><Codes><Code guid="code-1" name="A" isCodable="true"/></Codes></CodeBook>'
+           b'<Variables><Variable guid="' + g(6).encode() + b'" name="Colour" typeOfVariable="Colour"/></Variables>'
            b'<Sources><PictureSource guid="' + g(1).encode() + b'" path="a.png"/>'
            b'<PDFSource guid="' + g(2).encode() + b'"/>'
            b'<TextSource guid="' + g(3).encode() + b'" name="t"><PlainTextContent>Hello there</PlainTextContent>'
@@ -125,5 +127,6 @@ def test_what_cannot_be_held_is_counted_by_name(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", qde)
     lines = import_qdpx(path, tmp_path / "s").adjustments
-    for words in ("1 picture sources", "1 PDF sources", "1 selections without a code", "1 links"):
+    for words in ("1 picture sources", "1 PDF sources", "1 selections without a code", "1 links",
+                  "1 code GUIDs that are not well formed", "type 'Colour'; kept as Text"):
         assert any(words in line for line in lines), (words, lines)

@@ -33,7 +33,10 @@ def fill(store: QualStore, project: ImportedProject, keys: dict[str, str], pseud
     record: dict[str, Any] = {"origin": project.origin, "sources": len(project.sources)}
     try:
         with store.change("import", "import_qdpx", record) as conn:
-            exchange_db.set_code_guids(conn, kept_code_guids(keys))
+            guids = kept_code_guids(keys)
+            if len(guids) < len(keys):
+                project.report.not_kept["code GUIDs that are not well formed (new ones made)"] += len(keys) - len(guids)
+            exchange_db.set_code_guids(conn, guids)
             exchange_db.keep_objects(conn, list(_objects(project, keys, pseudonyms)))
             counts = _sources(conn, project, keys)
             record.update(counts.__dict__, report=project.report.record())

@@ -18,6 +18,7 @@ from .refi_model import (Adjustments, Case, CodeNode, CodeSet, ImportedCodebook,
                          Variable)
 from .refi_positions import DIALECT_WORDS, dialect_of, position_map
 
+VARIABLE_TYPES = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
 OTHER_SOURCES = {"PictureSource": "picture sources", "PDFSource": "PDF sources", "AudioSource": "audio sources",
                  "VideoSource": "video sources"}
 
@@ -141,7 +142,7 @@ class ProjectReader:
             codes = child(el, "Codes")
             p.codes = code_tree(codes, p.report, self.what) if codes is not None else []
         elif name == "Variables":
-            p.variables = [Variable(v.get("guid", ""), v.get("name", ""), v.get("typeOfVariable", "Text"),
+            p.variables = [Variable(v.get("guid", ""), v.get("name", ""), self._variable_type(v),
                                     text_of(v, "Description")) for v in children(el, "Variable")]
         elif name == "Cases":
             p.cases = [self._case(c) for c in children(el, "Case")]
@@ -155,6 +156,13 @@ class ProjectReader:
             p.project_notes.append(el.get("targetGUID", ""))
         else:
             p.report.not_kept[name.lower()] += max(1, len(el))  # Links, Graphs: how many of them
+
+    def _variable_type(self, v: Any) -> str:
+        given = v.get("typeOfVariable", "Text")
+        if given in VARIABLE_TYPES:
+            return str(given)
+        self.project.report.notes.append(f"variable {v.get('name', '?')!r} has type {given!r}; kept as Text")
+        return "Text"
 
     def _users(self, el: Any) -> None:
         taken: set[str] = set()
