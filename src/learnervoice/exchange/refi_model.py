@@ -83,6 +83,9 @@ class CodeSet:
     notes: list[str] = field(default_factory=list)
 
 
+SHOWN = 40  # adjustments in words shown on screen; the audit record holds them all
+
+
 @dataclass
 class Adjustments:
     """What reading a project changed or could not keep: in words (`lines`) and as a record (`record`)."""
@@ -97,6 +100,7 @@ class Adjustments:
     sets_kept: int = 0
     notes: list[str] = field(default_factory=list)  # other adjustments, in words
     not_kept: Counter[str] = field(default_factory=Counter)  # what learnervoice cannot hold -> how many
+    converted: Counter[str] = field(default_factory=Counter)  # what was written differently -> how many
 
     def lines(self) -> list[str]:
         out = [f"positions read as {self.dialect}"] if self.dialect else []
@@ -112,7 +116,10 @@ class Adjustments:
             out.append(f"{self.snapped} position(s) fell inside a character and were moved to its edge")
         if self.sets_kept:
             out.append(f"{self.sets_kept} set(s) kept (exported again with their members)")
-        out += self.notes
+        out += self.notes[:SHOWN]
+        if len(self.notes) > SHOWN:
+            out.append(f"… and {len(self.notes) - SHOWN} more (all of them in the import's audit record)")
+        out += [f"converted: {count} {what}" for what, count in sorted(self.converted.items()) if count]
         out += [f"not kept: {count} {what}" for what, count in sorted(self.not_kept.items()) if count]
         return out
 
@@ -120,7 +127,7 @@ class Adjustments:
         return {"dialect": self.dialect, "utf16_sources": self.utf16_sources, "utf16_positions": self.utf16_positions,
                 "crlf_as_one_sources": self.crlf_as_one_sources, "crlf_sources": self.crlf_sources,
                 "crlf_line_ends": self.crlf_count, "positions_snapped": self.snapped, "sets_kept": self.sets_kept,
-                "notes": list(self.notes), "not_kept": {k: v for k, v in sorted(self.not_kept.items()) if v}}
+                "notes": list(self.notes), "converted": dict(sorted(self.converted.items())), "not_kept": {k: v for k, v in sorted(self.not_kept.items()) if v}}
 
 
 @dataclass

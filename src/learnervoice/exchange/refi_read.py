@@ -83,7 +83,7 @@ def _colour(value: str | None, report: Adjustments) -> str | None:
         return None
     value = value.strip()
     if len(value) == 4 and value.startswith("#"):  # #abc is #aabbcc
-        report.notes.append(f"colour {value} written as #{''.join(ch * 2 for ch in value[1:])}")
+        report.converted["colours #rgb written as #rrggbb"] += 1
         value = "#" + "".join(ch * 2 for ch in value[1:])
     if len(value) == 7 and value.startswith("#") and all(ch in "0123456789abcdefABCDEF" for ch in value[1:]):
         return value
