@@ -75,11 +75,11 @@ def test_round_trip_is_lossless(project: Study, tmp_path: Path) -> None:
         return [(n.guid, n.name, n.description, n.colour, flat(n.children)) for n in nodes]
 
     assert flat(a.codes) == flat(b.codes)
-    assert [(s["guid"], s["name"], s["text"]) for s in a.sources] == [(s["guid"], s["name"], s["text"]) for s in b.sources]
-    selections = lambda p: sorted((s["start"], s["end"], s["code"], s["guid"], s["user"]) for src in p.sources for s in src["selections"])  # noqa: E731
+    assert [(s.guid, s.name, s.text) for s in a.sources] == [(s.guid, s.name, s.text) for s in b.sources]
+    selections = lambda p: sorted((s.start, s.end, s.code, s.guid, s.user) for src in p.sources for s in src.selections)  # noqa: E731
     assert selections(a) == selections(b)
-    assert sorted((n["guid"], n["text"], n["user"]) for n in a.notes) == sorted((n["guid"], n["text"], n["user"]) for n in b.notes)
-    assert a.cases == b.cases and set(a.users.values()) == set(b.users.values())
+    assert sorted((n.guid, n.text, n.user) for n in a.notes) == sorted((n.guid, n.text, n.user) for n in b.notes)
+    assert a.cases == b.cases and a.users == b.users and a.variables == b.variables
 
 
 def test_real_nvivo_project(samples: Path, tmp_path: Path) -> None:
@@ -122,16 +122,17 @@ TEXT = "Line one 😀\r\nJoy here\r\n"  # the emoji is two UTF-16 units; CRLF is
     [("NVivo 14", 13, 16), ("ATLAS.ti 23", 11, 14), ("MAXQDA 2022", 12, 15)],
 )
 def test_position_dialects(tmp_path: Path, origin: str, start: int, end: int) -> None:
-    """'Joy' starts at code point 11 of the LF text: NVivo counts UTF-16 units (the emoji is two) and CRLF as
-    two (13), ATLAS.ti counts code points with CRLF as one (11), the specification code points with CRLF as two (12)."""
+    """'Joy' starts at code point 12 of the text as it is (CRLF kept): NVivo counts UTF-16 units (the emoji is two)
+    and CRLF as two (13), ATLAS.ti counts code points with CRLF as one (11), the specification code points with
+    CRLF as two (12)."""
     path = _qdpx(tmp_path / "d.qdpx", {
         "project.qde": QDE % (origin.encode(), start, end),
         "Sources/33333333-3333-3333-3333-333333333333.txt": TEXT.encode(),
     })
     project = open_qdpx(path)
     source = project.sources[0]
-    sel = source["selections"][0]
-    assert source["text"][sel["start"] : sel["end"]] == "Joy"
+    sel = source.selections[0]
+    assert source.text == TEXT and source.text[sel.start : sel.end] == "Joy"
 
 
 HOSTILE = {

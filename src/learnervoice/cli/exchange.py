@@ -42,6 +42,7 @@ def import_qdpx(
 
     r = import_project(file, folder)
     typer.echo(f"{r.folder}: {r.documents} documents, {r.codes} codes, {r.codings} codings, {r.memos} memos, "
-               f"{r.cases} cases from {r.origin or 'an unnamed tool'}")
+               f"{r.cases} cases, {r.sets} sets from {r.origin or 'an unnamed tool'}")
+    typer.echo("What the import adjusted, kept or could not keep (also in the study's audit log):")
     for note in r.adjustments:
-        typer.echo(f"  adjusted: {note}")
+        typer.echo(f"  - {note}")

@@ -8,6 +8,7 @@ through the store (with the audit log) and are written back to the YAML file.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,8 @@ def load_codebook(study: Study) -> CodebookSpec:
     if data is None:
         return CodebookSpec()
     spec = _validated(CodebookSpec, data, path)
-    keys = [c.key for c in all_codes(spec.codes)]
-    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    counts = Counter(c.key for c in all_codes(spec.codes))  # one pass: a codebook may hold thousands of codes
+    duplicates = sorted(k for k, n in counts.items() if n > 1)
     if duplicates:
         raise StudyError(f"code keys must be unique; repeated: {', '.join(duplicates)}", file=path)
     return spec
@@ -69,13 +70,15 @@ def all_codes(specs: list[CodeSpec]) -> list[CodeSpec]:
     return out
 
 
-def sync_codebook(study: Study, store: QualStore, who: str = "codebook", *, gate: Gate | None = None) -> int:
+def sync_codebook(study: Study, store: QualStore, who: str = "codebook", *, gate: Gate | None = None,
+                  spec: CodebookSpec | None = None) -> int:
     """Make the store's codes what codebook.yaml says (added and updated; none removed silently).
 
     Names and definitions pass through the disclosure gate: the store holds them pseudonymised
-    (`gate.notice()` says what was replaced).
+    (`gate.notice()` says what was replaced). `spec`: the codebook just written to codebook.yaml by the
+    caller (an import of thousands of codes), which spares reading the YAML back.
     """
-    spec = load_codebook(study)
+    spec = spec or load_codebook(study)
     gate = gate or gate_for(study)
     with store.change(who, "sync_codebook", {"codes": len(all_codes(spec.codes))}) as conn:
         _upsert(conn, spec.codes, None, codes_db.ids(conn), gate)

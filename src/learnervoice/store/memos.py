@@ -19,7 +19,7 @@ TARGETS = ("document", "code", "coding")
 @dataclass(frozen=True)
 class Memo:
     id: int
-    target_kind: str  # document, code, coding
+    target_kind: str  # document, code, coding; from a REFI-QDA project also project (0) and note (0: on nothing)
     target_id: int
     author: str
     text: str

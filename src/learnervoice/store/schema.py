@@ -164,6 +164,15 @@ web_responses = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("submitted_at", sa.DateTime(timezone=True)),
 )
+exchange_objects = sa.Table(  # what a REFI-QDA project holds that the study's own tables do not
+    "exchange_objects", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # user, code, variable, case, set, note, source, project
+    sa.Column("guid", sa.String(40), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),  # the user's, the code's key, the variable's, the pseudonym…
+    sa.Column("detail", sa.Text, nullable=False, default="{}"),  # JSON: what else the project said of it
+    sa.Index("exchange_objects_by_kind", "kind", "name"),
+)
 CORE_INDEXES = (
     sa.Index("codings_by_code", codings.c.code_id, codings.c.document_id),
     sa.Index("codings_by_document", codings.c.document_id, codings.c.start),
@@ -243,4 +252,5 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0004_team_and_questionnaire", lambda conn: _create(conn, users, study_settings, invites, web_responses)),
     ("0005_session_secrets", _session_secrets),
     ("0006_blind_coding_ids", _blind_coding_ids),
+    ("0007_exchange_objects", lambda conn: exchange_objects.create(conn, checkfirst=True)),
 ]
