@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from ..stats.frequencies import FrequencyTable
@@ -20,8 +19,12 @@ class Block:
 
 
 def table_blocks(tables: TableSet, *, intervals: bool = False) -> list[Block]:
-    if tables.crosstabs:
-        return [_crosstab_block(ct, tables.decimal_comma) for ct in tables.crosstabs]
+    """The blocks of a TableSet: cross-tabs then numeric items by group (with `--by`), else the frequency tables."""
+    from .numeric import numeric_block
+
+    if tables.crosstabs or tables.numbers:
+        return [_crosstab_block(ct, tables.decimal_comma) for ct in tables.crosstabs] + [
+            numeric_block(nt, tables.decimal_comma, intervals=intervals) for nt in tables.numbers]
     return [_frequency_block(t, tables.decimal_comma, intervals, tables.weighted) for t in tables.frequencies]
 
 
@@ -42,21 +45,9 @@ def _frequency_block(t: FrequencyTable, comma: bool, intervals: bool, weighted: 
         rows.append(cells)
     if t.answered_only:
         rows.append(("Answered", str(t.base), "") + ("",) * (len(header) - 3))
-    return Block(t.label, header, tuple(rows), _frequency_notes(t, comma) + _summary_note(t, comma, weighted))
+    from .numeric import summary_note
 
-
-def _summary_note(t: FrequencyTable, comma: bool, weighted: bool) -> tuple[str, ...]:
-    s = t.summary
-    if not s or not s.get("n"):
-        return ()
-    num = functools.partial(fmt_number, decimal_comma=comma)
-    text = f"n = {int(s['n'])}; mean = {num(s['mean'])}, SD = {num(s['sd'])}"
-    if "median" in s:
-        text += f", median = {num(s['median'])}"
-    text += f", range {num(s['min'], decimals=0)}–{num(s['max'], decimals=0)}"
-    if weighted and "weighted_mean" in s:
-        text += f"; weighted mean = {num(s['weighted_mean'])}"
-    return (text + ".",)
+    return Block(t.label, header, tuple(rows), _frequency_notes(t, comma) + summary_note(t, comma, intervals))
 
 
 def _frequency_notes(t: FrequencyTable, comma: bool) -> tuple[str, ...]:
@@ -71,7 +62,7 @@ def _frequency_notes(t: FrequencyTable, comma: bool) -> tuple[str, ...]:
     if t.base_kind == "responses":
         notes.append("* Percentage of total responses; a respondent could give several.")
     if t.median:
-        notes.append(f"Median: {t.median}.")
+        notes.append(f"Median{' (weighted)' if t.effective_n is not None else ''}: {t.median}.")
     if t.kind == "quantitised":
         notes.extend(t.notes)
     if t.effective_n is not None:
