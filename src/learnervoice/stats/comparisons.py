@@ -135,7 +135,7 @@ def choose_test(
             return True, f"too few answers in {label} to judge the shape"
         if abs(s.skewness) > SKEWED:
             return True, f"skewed in {label}, skewness {s.skewness:.2f}".replace("-", "−")
-    return False, f"roughly symmetric in every group (|skewness| ≤ {SKEWED:g})"
+    return False, f"roughly symmetric in every group, |skewness| ≤ {SKEWED:g}"
 
 
 def welch_test(
