@@ -109,13 +109,41 @@ class Engine:
         self, variables: list[Variable], *, by: Variable | None = None, weight: str | None = None
     ) -> dict[tuple[str | None, str], Distribution]:
         """Per (group, numeric variable): its distinct values with their respondents and weights, counted by the
-        categories' GROUPING SETS query with the value as key (group None: no group, or no `by`)."""
+        categories' GROUPING SETS query with the value as key (group None: no group, or no `by`). A continuous
+        number has as many distinct values as respondents, so the result is read as columns."""
+        import numpy as np
+
         keyed = [replace(v, category_sql=number_sql(v)) for v in variables]
-        rows: dict[tuple[str | None, str], list[tuple[float, int, float, float]]] = {}
-        for group, variable, value, (n, wn, wn2) in self._grouping_sets(keyed, by, weight):
-            if value is not None:
-                rows.setdefault((group, variable.id), []).append((float(value), n, wn, wn2))
-        return {key: Distribution.of(found) for key, found in rows.items()}
+        out: dict[tuple[str | None, str], Distribution] = {}
+        offset = 2 if by is not None else 1
+        for first in range(0, len(keyed), MAX_KEYS):
+            batch = keyed[first : first + MAX_KEYS]
+            columns = self.fetch_columns(categorical_query(batch, self.relation, by=by, weight=weight))
+            if not columns or len(columns[0]) == 0:
+                continue
+            full = (1 << len(batch)) - 1
+            index = len(batch) - 1 - np.log2((full ^ columns[0].astype(np.int64)).astype(np.float64)).astype(np.int64)
+            groups = columns[1] if by is not None else np.full(len(index), None, dtype=object)
+            counts = np.asarray(columns[offset + len(batch)], dtype=np.float64)
+            sums = [np.asarray(c, dtype=np.float64) for c in columns[-2:]] if weight else [counts, counts]
+            for i, v in enumerate(batch):
+                value = np.asarray(columns[offset + i], dtype=np.float64)
+                mine = (index == i) & ~np.isnan(value)
+                for group in set(groups[mine]):
+                    rows = mine & (groups == group) if group is not None else mine & _is_none(groups)
+                    out[(group, v.id)] = Distribution.from_arrays(value[rows], counts[rows], sums[0][rows], sums[1][rows])
+        return out
+
+    def fetch_columns(self, query: str) -> list[Any]:
+        """The result as one numpy array per column (NULL: NaN in numbers, None otherwise); [] for no rows on
+        another engine. For results too long to read row by row."""
+        import numpy as np
+
+        if self.run is not None:
+            rows = self.run(self.sql(query))
+            return [np.array(column, dtype=object) for column in zip(*rows)]
+        assert self.con is not None
+        return [_unmasked(c) for c in self.con.execute(self.sql(query)).fetchnumpy().values()]
 
     def _grouping_sets(
         self, variables: list[Variable], by: Variable | None, weight: str | None
@@ -151,6 +179,25 @@ class Engine:
                     sums |= {f"w{k}": x for k, x in sums.items() if k.startswith("tick:")}
                 out[(group, v.id)] = sums | {"total": total}
         return out
+
+
+def _unmasked(column: Any) -> Any:
+    """A numpy column with its NULLs (a masked array's mask) as NaN for numbers and None otherwise."""
+    import numpy as np
+
+    if not isinstance(column, np.ma.MaskedArray):
+        return column
+    if column.dtype.kind == "f":
+        return column.filled(np.nan)
+    plain = np.ma.getdata(column).astype(object)
+    plain[np.ma.getmaskarray(column)] = None
+    return plain
+
+
+def _is_none(column: Any) -> Any:
+    import numpy as np
+
+    return np.array([x is None for x in column], dtype=bool)
 
 
 def number_sql(v: Variable) -> str:

@@ -46,11 +46,14 @@ class Distribution:
     @classmethod
     def of(cls, rows: list[tuple[float, int, float, float]]) -> Distribution:
         """From (value, respondents, sum of weights, sum of squared weights) rows in any order."""
-        if not rows:
-            empty = np.zeros(0)
-            return cls(empty, empty, empty, empty)
-        table = np.asarray(sorted(rows), dtype=np.float64)
-        return cls(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
+        table = np.array(rows, dtype=np.float64).reshape(-1, 4)
+        return cls.from_arrays(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
+
+    @classmethod
+    def from_arrays(cls, values: np.ndarray, counts: np.ndarray, weights: np.ndarray, squared: np.ndarray) -> Distribution:
+        """From columns of distinct values (in any order) with their respondents, weights and squared weights."""
+        order = np.argsort(values, kind="stable")
+        return cls(values[order], counts[order], weights[order], squared[order])
 
     @classmethod
     def merged(cls, parts: list[Distribution]) -> Distribution:
