@@ -116,6 +116,26 @@ def test_frequency_csv_carries_the_summary(shares: Study) -> None:
     assert set(stats_rows) >= {"Mean", "SD", "Median", "Q1", "Q3", "95% CI of the mean, low"}
 
 
+def test_weighted_numbers_by_group_and_decimal_comma(tmp_path: Path) -> None:
+    """Weighted: the mean is numpy's average with the weights, the rows and a note say weighted, Kish's n is given;
+    with a decimal comma the numbers and the CI use it."""
+    weights = [1.0, 2.0, 0.5, 1.5, 1.0, 3.0, 1.0, 1.0, 2.0, 0.5, 1.0]
+    rows = ["id,team,share,wt"] + [f"r{i},{team},{x},{w}" for i, (team, x, w) in
+                                   enumerate(zip(["Red"] * 6 + ["Blue"] * 5, RED + BLUE, weights))]
+    (tmp_path / "r.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    study = write_study(tmp_path / "s", STUDY.replace("title: Shares", "title: Shares\nlanguage: ca\nweight: wt")
+                        + "  - {id: wt, text: Weight, type: numeric}\n")
+    import_responses(study, tmp_path / "r.csv")
+    tables = crosstab_tables(study, "team", questions=["share"])
+    text = render_text(tables, "md", intervals=True)
+    mean = np.average(RED, weights=weights[:6])
+    assert f"| Mean (SD) (weighted) | {mean:.4f}".replace(".", ",") in text
+    assert "| 95% CI of the mean (weighted) | [" in text and "; " in text.split("95% CI of the mean (weighted)")[1]
+    assert "Weighted (survey weights)" in text and "Kish effective n: Red " in text
+    assert "Welch's t test (weighted parametric test for two groups; chosen because: the data are weighted" in text
+    assert "| Min–max | 0,125–0,375 | 0,375–0,750 | 0,125–0,750 |" in text
+
+
 def test_example_report_has_numbers_by_career_stage(example: Study) -> None:
     """report.yaml summarises hours by career stage: a table with its test and the reason for it."""
     from learnervoice.report.assemble import build_report

@@ -17,8 +17,7 @@ from .numbers import fmt_number
 
 
 def _num(value: float, decimals: int, comma: bool) -> str:
-    text = fmt_number(value, decimal_comma=comma, decimals=decimals)
-    return text.replace("-", "−") if text.startswith("-") else text
+    return fmt_number(value, decimal_comma=comma, decimals=decimals)
 
 
 def _span(low: float, high: float, decimals: int, comma: bool) -> str:

@@ -134,7 +134,7 @@ def choose_test(
         if math.isnan(s.skewness):
             return True, f"too few answers in {label} to judge the shape"
         if abs(s.skewness) > SKEWED:
-            return True, f"skewed in {label}, skewness {s.skewness:.2f}".replace("-", "−")
+            return True, f"skewed in {label}, skewness {s.skewness:.2f}"
     return False, f"roughly symmetric in every group, |skewness| ≤ {SKEWED:g}"
 
 
