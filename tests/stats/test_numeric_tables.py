@@ -134,6 +134,7 @@ def test_binned_question_summarised_on_request(numbers: tuple[Study, pd.DataFram
     banded = crosstab_tables(study, "group", questions=["hours"])
     assert [ct.variable.id for ct in banded.crosstabs] == ["hours"] and not banded.numbers
     (nt,) = crosstab_tables(study, "group", questions=["hours"], summarise=["hours"], weighted=False).numbers
+    assert crosstab_tables(study, "group", questions=["scale"], summarise=["hours"]).numbers[0].variable.id == "hours"
     assert nt.total.mean == pytest.approx(frame["hours"].mean())
     table = next(t for t in frequency_tables(study, summarise=["hours"]).frequencies if t.variable_id == "hours")
     assert table.rows and table.summary is not None and table.summary.n == len(frame)

@@ -11,9 +11,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ..stats.comparisons import NumericByGroup
 from ..study.load import Study
 from .blocks import Block
-from ..stats.comparisons import NumericByGroup
 from .config import ReportConfig
 
 

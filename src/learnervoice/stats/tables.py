@@ -166,8 +166,10 @@ def _numbers_by_group(
 
 
 def _select(config: StudyConfig, questions: list[str] | None, summarise: Sequence[str] = ()) -> list[Variable]:
-    """The variables asked for (every question without a list), those named in `summarise` as numbers."""
-    variables = all_variables(config) if not questions else [find_variable(config, qid) for qid in questions]
+    """The variables asked for (every question without a list; those named in `summarise` too), those named in
+    `summarise` as numbers."""
+    named = list(questions or []) + [qid for qid in summarise if questions and qid not in questions]
+    variables = all_variables(config) if not questions else [find_variable(config, qid) for qid in named]
     for qid in summarise:
         v = find_variable(config, qid)
         if v.value_sql is None or v.kind == "derived":
