@@ -161,6 +161,6 @@ def test_numbers_crossing_two_personal_attributes_in_the_report(example: Study) 
     age = next(b for s in report.sections for b in s.tables if b.title == "Age (years) by Career stage")
     assert [r[0] for r in age.rows] == ["n", "Mean (SD)", "Median (IQR)"]
     assert age.rows[0][1:] == ("<13", "29", "29") and age.rows[1][1] == ""
-    assert "No test: fewer than two groups with answers that vary." in age.notes
+    assert "No test: fewer than two groups with answers, or no answers that differ." in age.notes
     assert any("Junior (under 10 years): fewer than 13 respondents" in n for n in age.notes)
     assert any("Age (years) by Career stage: minimum and maximum left out" in d for d in report.disclosure)

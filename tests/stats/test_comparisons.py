@@ -149,3 +149,12 @@ def test_no_variation_gives_no_test() -> None:
             ("c", distribution(np.array([2.0, 2.0, 2.0])))]
     assert compare_groups(same, choice="parametric") is None
     assert compare_groups(same, choice="rank") is None
+    assert compare_groups(same) is None
+
+
+def test_auto_falls_back_to_ranks_when_a_group_does_not_vary() -> None:
+    """Welch's test divides by each group's SD: a group of identical answers takes the rank test (scipy's)."""
+    flat = [("a", distribution(np.array([2.0, 2.0, 2.0]))), ("b", distribution(np.array([3.0, 5.0, 4.0, 6.0])))]
+    test = compare_groups(flat)
+    assert test is not None and test.method == "Mann–Whitney U test" and "do not vary" in test.reason
+    assert test.p == pytest.approx(stats.mannwhitneyu([2, 2, 2], [3, 5, 4, 6]).pvalue)

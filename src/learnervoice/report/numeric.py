@@ -119,7 +119,7 @@ def numeric_notes(nt: NumericByGroup, comma: bool) -> tuple[str, ...]:
 def test_notes(test: GroupComparison | None, comma: bool) -> list[str]:
     """'Welch's t test (parametric, two groups: roughly symmetric…).' then the statistic, p and effect size."""
     if test is None:
-        return ["No test: fewer than two groups with answers that vary."]
+        return ["No test: fewer than two groups with answers, or no answers that differ."]
     groups = "two groups" if test.statistic_name in ("t", "U") else "more than two groups"
     kind = "rank test" if test.rank else ("weighted parametric test" if test.weighted else "parametric test")
     why = f"{test.method} ({kind} for {groups}; chosen because: {test.reason})."

@@ -110,10 +110,11 @@ def compare_groups(
         return None
     summaries = [summarise(d, weighted=weighted) for _, d in groups]
     rank, reason = choose_test(choice, [label for label, _ in groups], summaries, weighted=weighted, ordinal=ordinal)
-    if rank:
-        test = rank_test([d for _, d in groups], reason)
-    else:
-        test = welch_test(summaries, [d for _, d in groups], reason, weighted=weighted)
+    parts = [d for _, d in groups]
+    test = rank_test(parts, reason) if rank else welch_test(summaries, parts, reason, weighted=weighted)
+    if test is None and not rank and choice == "auto":  # Welch's test needs spread in every group
+        test = rank_test(parts, "the answers of a group do not vary, so Welch's test cannot be computed"
+                         + ("; unweighted, as rank tests have no weighted form here" if weighted else ""))
     return None if test is None else replace(test, groups=tuple(label for label, _ in groups))
 
 
