@@ -62,6 +62,9 @@ def test_weighted_welch_t(seed: int) -> None:
         described.append(DescrStatsW(x, weights=w * n_eff / w.sum()))
     t, p, df = CompareMeans(*described).ttest_ind(usevar="unequal")
     assert (test.statistic, test.p, test.df[0]) == pytest.approx((t, p, df))
+    a, b = described  # Hedges' g on the weighted means and SDs with effective n (statsmodels effectsize_smd)
+    g, _ = effectsize_smd(a.mean, a.std_ddof(1), a.sum_weights, b.mean, b.std_ddof(1), b.sum_weights)
+    assert test.effect == pytest.approx(g)
 
 
 @pytest.mark.parametrize("seed", range(10))
