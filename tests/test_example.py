@@ -44,8 +44,9 @@ def test_every_printed_count_and_percentage(example: Study, paper_tables: Path) 
 def test_csv_columns_are_exactly_the_tidy_ones(example: Study) -> None:
     rows = _tables_csv(example)
     assert list(rows[0].keys()) == ["question_id", "question", "option", "count", "percent", "base", "base_kind",
-                                    "percent_printed"]  # no weight declared: no weighted columns
-    bases = {r["question_id"]: (r["base"], r["base_kind"]) for r in rows if r["base_kind"] not in ("missing", "not_asked")}
+                                    "value", "percent_printed"]  # no weight declared: no weighted columns
+    bases = {r["question_id"]: (r["base"], r["base_kind"]) for r in rows
+             if r["base_kind"] not in ("missing", "not_asked", "statistic")}
     assert bases["gender"] == ("41", "cases")
     assert bases["motivations"] == ("140", "responses")
     assert bases["mode"] == ("44", "responses")

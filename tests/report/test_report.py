@@ -54,7 +54,7 @@ def test_docx(example: Study, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     doc = Document(str(tmp_path / "r.docx"))
-    assert len(doc.tables) == 35  # 14 survey and quantitised tables, 9 cross-tabs, 8 joint displays, 2 alignment, instrument, codebook
+    assert len(doc.tables) == 36  # 14 survey and quantitised tables, 8 cross-tabs, 2 numbers by group, 8 joint displays, 2 alignment, instrument, codebook
     assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
 
 

@@ -163,7 +163,11 @@ def tables(
     output: OutputOpt = None,
     base: Annotated[str, typer.Option(help="Multiple response base: declared, cases or responses.")] = "declared",
     question: Annotated[list[str] | None, typer.Option("--question", "-q", help="Only these questions.")] = None,
-    intervals: Annotated[bool, typer.Option("--ci", help="Show Wilson 95% intervals.")] = False,
+    intervals: Annotated[bool, typer.Option("--ci", help="Show Wilson 95% intervals (t-based CIs of means for numbers).")] = False,
+    summarise: Annotated[list[str] | None, typer.Option("--summarise", help="Summarise this binned question as a "
+                         "number (n, mean, SD, median, IQR; by group with --by) as numeric ones are (repeatable).")] = None,
+    test: Annotated[str, typer.Option("--test", help="With --by, numbers: auto (rank tests for skewed data and "
+                                      "ordered scales), parametric (Welch) or rank (Mann-Whitney, Kruskal-Wallis).")] = "auto",
     unweighted: Annotated[bool, typer.Option("--unweighted", help="Ignore the study's weight variable.")] = False,
     engine: Annotated[str | None, typer.Option(help="duckdb (embedded, the default) or spark.")] = None,
     responses: Annotated[str | None, typer.Option(help="Read responses from this Parquet file or folder instead "
@@ -174,13 +178,17 @@ def tables(
     from ..report.formats import released_tables, render_text, write_tables
     from ..stats.backends import load_engine_settings
     from ..mixed.tables import crosstab_tables, frequency_tables
+    from ..stats.comparisons import parse_test_choice
 
     fmt = _tables_format(format, output, base)
+    choice = parse_test_choice(test)
     s = current_study(study)
     kwargs: dict[str, Any] = {"questions": question or None, "base": base, "weighted": not unweighted,
-                              "engine": load_engine_settings(config, s, name=engine), "responses": responses}
+                              "engine": load_engine_settings(config, s, name=engine), "responses": responses,
+                              "summarise": summarise or ()}
     with gated(s) as gate:
-        result = released_tables(crosstab_tables(s, by, **kwargs) if by else frequency_tables(s, **kwargs), gate)
+        made = crosstab_tables(s, by, test=choice, **kwargs) if by else frequency_tables(s, **kwargs)
+        result = released_tables(made, gate)
     if output is None:
         sys.stdout.write(render_text(result, fmt, intervals=intervals))
     else:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ def frequency_tables(
     engine: EngineSettings | None = None,
     responses: Path | str | None = None,
     qual: QualStore | None = None,
+    summarise: Sequence[str] = (),
 ) -> TableSet:
     """Frequency tables of every item (or the ones named), quantitised codes included (read from the
     coding store given, or from one opened for them)."""
@@ -39,7 +41,8 @@ def frequency_tables(
     if questions and not survey_ids:
         tables = TableSet.of(study.config)
     else:
-        tables = survey_tables(study, questions=survey_ids, base=base, weighted=weighted, engine=engine, responses=responses)
+        tables = survey_tables(study, questions=survey_ids, base=base, weighted=weighted, engine=engine, responses=responses,
+                               summarise=summarise)
     if not quantitised:
         return tables
     extra = quantitised_tables(study, questions or None, store=qual)

@@ -18,7 +18,7 @@ from .blocks import Style, table_blocks
 from .charts import bar_chart, grouped_chart
 from .config import ReportConfig, load_report_config
 from .config import Section as SectionSpec
-from .disclosure import bands_of, merge_small_rows, suppress_small_cells
+from .disclosure import bands_of, merge_small_rows, numeric_subgroup_block, suppress_small_cells
 from .joint import joint_displays
 from .model import Report, Section
 from .themes import themes
@@ -92,7 +92,7 @@ def _section(
     elif spec.kind == "appendix":
         appendix(study, section, tables, qual, config)
     elif spec.kind == "subgroups":
-        _subgroups(study, section, spec.by, spec.tables, config, disclosure)
+        _subgroups(study, section, spec, config, disclosure)
     elif spec.kind == "alignment":
         section.tables = alignment_blocks(study, config, tables.decimal_comma)
     elif spec.kind == "joint":
@@ -129,17 +129,19 @@ def qual_store(study: Study) -> QualStore | None:
     return QualStore.for_study(study)
 
 
-def _subgroups(
-    study: Study, section: Section, by: str | None, ids: tuple[str, ...], config: ReportConfig, disclosure: list[str]
-) -> None:
-    """Cross-tabs by a subgroup, with grouped charts; small cells of person-describing tables suppressed."""
+def _subgroups(study: Study, section: Section, spec: SectionSpec, config: ReportConfig, disclosure: list[str]) -> None:
+    """Cross-tabs by a subgroup, with grouped charts; small cells of person-describing tables suppressed; numbers
+    by group with their test (`numeric.py`)."""
     from ..errors import ReportError
     from ..stats.tables import crosstab_tables
 
+    by = spec.by
     if by is None:
         raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
-    result = crosstab_tables(study, by, questions=list(ids))
-    blocks = table_blocks(result)
+    ids = list(spec.tables) + [i for i in spec.summarise if i not in spec.tables]
+    personal = {i: config.k for i in ids if by in config.personal and i in config.personal}
+    result = crosstab_tables(study, by, questions=ids, summarise=spec.summarise, test=config.numeric_test, k=personal)
+    blocks = table_blocks(replace(result, numbers=()))
     style = Style.of(result)
     for ct, block in zip(result.crosstabs, blocks):
         if by in config.personal and ct.variable.id in config.personal and config.small_cells == "merge":
@@ -161,3 +163,6 @@ def _subgroups(
                 continue
         section.tables.append(block)
         section.charts.append(grouped_chart(ct, result.decimal_comma, style.rounding))
+    for nt in result.numbers:
+        section.tables.append(numeric_subgroup_block(nt, result.decimal_comma, disclosure))
+        section.charts.append(None)

@@ -21,9 +21,13 @@ class Block:
 
 
 def table_blocks(tables: TableSet, *, intervals: bool = False) -> list[Block]:
+    """The blocks of a TableSet: cross-tabs then numeric items by group (with `--by`), else the frequency tables."""
+    from .numeric import numeric_block
+
     style = Style.of(tables)
-    if tables.crosstabs:
-        return [_crosstab_block(ct, style, tables.weighted) for ct in tables.crosstabs]
+    if tables.crosstabs or tables.numbers:
+        return [_crosstab_block(ct, style, tables.weighted) for ct in tables.crosstabs] + [
+            numeric_block(nt, tables.decimal_comma, intervals=intervals) for nt in tables.numbers]
     return [_frequency_block(t, style, intervals, tables.weighted) for t in tables.frequencies]
 
 
@@ -68,21 +72,9 @@ def _frequency_block(t: FrequencyTable, style: Style, intervals: bool, weighted:
         rows.append(cells)
     if t.answered_only:
         rows.append((words.answered, str(t.base), "") + ("",) * (len(header) - 3))
-    return Block(t.label, header, tuple(rows), _frequency_notes(t, style) + _summary_note(t, style, weighted))
+    from .numeric import summary_note
 
-
-def _summary_note(t: FrequencyTable, style: Style, weighted: bool) -> tuple[str, ...]:
-    s = t.summary
-    if not s or not s.get("n"):
-        return ()
-    num = style.number
-    text = f"n = {int(s['n'])}; mean = {num(s['mean'])}, SD = {num(s['sd'])}"
-    if "median" in s:
-        text += f", median = {num(s['median'])}"
-    text += f", range {num(s['min'], decimals=0)}–{num(s['max'], decimals=0)}"
-    if weighted and "weighted_mean" in s:
-        text += f"; weighted mean = {num(s['weighted_mean'])}"
-    return (text + ".",)
+    return Block(t.label, header, tuple(rows), _frequency_notes(t, style) + summary_note(t, style.comma, intervals))
 
 
 def _frequency_notes(t: FrequencyTable, style: Style) -> tuple[str, ...]:
@@ -98,7 +90,7 @@ def _frequency_notes(t: FrequencyTable, style: Style) -> tuple[str, ...]:
     if t.base_kind == "responses":
         notes.append("* Percentage of total responses; a respondent could give several.")
     if t.median:
-        notes.append(f"Median: {t.median}.")
+        notes.append(f"Median{' (weighted)' if t.effective_n is not None else ''}: {t.median}.")
     if t.kind == "quantitised":
         notes.extend(t.notes)
     if t.effective_n is not None:

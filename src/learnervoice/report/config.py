@@ -48,6 +48,9 @@ class Section(Strict):
     tables: tuple[str, ...] = ()
     themes: tuple[str, ...] = Field(default=(), description="Code keys whose sub-codes are reported with quotes.")
     by: str | None = Field(default=None, description="Subgroups sections: the variable the tables are split by.")
+    summarise: tuple[str, ...] = Field(default=(), description="Subgroups sections: binned questions shown as numbers "
+                                       "(n, mean, SD, median, IQR by group, with a test) rather than by band; "
+                                       "numeric questions always are.")
 
 
 class ReportConfig(Strict):
@@ -59,6 +62,9 @@ class ReportConfig(Strict):
                                       "cells under k in a table crossing two of them are suppressed or merged.")
     small_cells: Literal["suppress", "merge"] = Field(
         default="suppress", description="suppress: show '<k'; merge: join neighbouring categories until no cell is under k.")
+    numeric_test: Literal["auto", "parametric", "rank"] = Field(
+        default="auto", description="Numbers by subgroup: auto (rank tests for ordered scales and skewed data, "
+        "Welch's otherwise and with weights), parametric (Welch's t / ANOVA) or rank (Mann-Whitney / Kruskal-Wallis).")
     quotes: QuoteRule = QuoteRule()
     joint_displays: tuple[JointDisplay, ...] = ()
     published: str | None = Field(default=None, description="CSV of a published table to audit in the appendix.")

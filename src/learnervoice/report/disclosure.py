@@ -8,8 +8,10 @@ written at all is the privacy gate's (`learnervoice.privacy.gate`), which `repor
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
+from ..stats.comparisons import NumericByGroup
 from ..study.load import Study
 from .blocks import Block, Style, crosstab_cells, crosstab_header
 from .config import ReportConfig
@@ -145,3 +147,19 @@ def _hide_bases(note: str, names: str, k: int) -> str:
     for name in names.split(", "):
         note = re.sub(rf"(Bases: (?:.*?, )?){re.escape(name)} \d+", rf"\g<1>{name} <{k}", note)
     return note
+
+
+def numeric_subgroup_block(nt: NumericByGroup, comma: bool, disclosure: list[str]) -> Block:
+    """A number by a subgroup in the report. Crossing two personal attributes (`nt.k` set), groups under k are left
+    out (by the table's builder) and so are the minimum and maximum, each one respondent's value."""
+    from .numeric import numeric_block
+
+    personal = nt.k > 0
+    block = numeric_block(nt, comma, extremes=not personal)
+    if not personal:
+        return block
+    title = f"{nt.variable.label} by {nt.by.label}"
+    hidden = ", ".join(nt.groups[i][1] for i in nt.hidden)
+    disclosure.append(f"{title}: minimum and maximum left out (each is one respondent's value)"
+                      + (f"; {hidden} left out (fewer than {nt.k} respondents)." if hidden else "."))
+    return replace(block, notes=block.notes + ("Minimum and maximum are not shown: each is one respondent's value.",))

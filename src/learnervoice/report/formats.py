@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import TableError
 from ..privacy.gate import Gate
+from ..stats.comparisons import NumericByGroup
 from ..stats.frequencies import FrequencyTable
 from ..stats.tables import CrossTab, TableSet
 from .writers import docx, html, latex, md, tidy, xlsx
@@ -51,8 +52,14 @@ def released_tables(tables: TableSet, gate: Gate) -> TableSet:
         return replace(ct, variable=variable, by=by, groups=gate.release(ct.groups), note=gate.release(ct.note),
                        columns=tuple(frequency(c) for c in ct.columns), total=frequency(ct.total))
 
+    def numbers(nt: NumericByGroup) -> NumericByGroup:
+        variable, by = replace(nt.variable, label=gate.release(nt.variable.label)), replace(nt.by, label=gate.release(nt.by.label))
+        test = nt.test and replace(nt.test, reason=gate.release(nt.test.reason), groups=gate.release(nt.test.groups))
+        return replace(nt, variable=variable, by=by, groups=gate.release(nt.groups), test=test)
+
     return replace(tables, title=gate.release(tables.title), frequencies=tuple(frequency(t) for t in tables.frequencies),
-                   crosstabs=tuple(crosstab(ct) for ct in tables.crosstabs))
+                   crosstabs=tuple(crosstab(ct) for ct in tables.crosstabs),
+                   numbers=tuple(numbers(nt) for nt in tables.numbers))
 
 
 def write_tables(tables: TableSet, fmt: str, path: Path, *, intervals: bool = False) -> None:

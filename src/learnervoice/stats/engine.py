@@ -8,16 +8,16 @@ aggregated result comes back to Python.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TableError
 from ..study.load import Study
 from ..survey.store import quote
+from .summaries import Distribution
 from .variables import MISSING, Variable
 
 MAX_KEYS = 60  # GROUPING_ID is a 64-bit integer: one query counts at most this many variables
@@ -32,7 +32,7 @@ class Aggregates:
 
     categories: dict[tuple[str | None, str, str], tuple[int, float, float]]
     multiple: dict[tuple[str | None, str], dict[str, float]]
-    numeric: dict[str, dict[str, float]] = field(default_factory=dict)
+    numeric: dict[str, Distribution] = field(default_factory=dict)  # numbers summarised (no groups)
 
     def overall(self) -> Aggregates:
         """The same counts summed over every group (including respondents with no group)."""
@@ -89,21 +89,66 @@ class Engine:
     def aggregate(self, variables: list[Variable], *, by: Variable | None = None, weight: str | None = None) -> Aggregates:
         categorical = [v for v in variables if v.category_sql is not None]
         multiple = [v for v in variables if v.is_multiple]
-        # summaries of typed numbers (binned ones are read through their bands, as SPSS does)
+        # summaries of typed numbers (binned ones are read through their bands, as SPSS does, unless asked)
         numeric = [v for v in variables if v.summary] if by is None else []
-        sums: dict[tuple[str | None, str], dict[str, float]] = {}
-        if multiple or numeric:
-            sums = self._sums(multiple, numeric, by, weight)
         return Aggregates(
             categories=self._categorical(categorical, by, weight) if categorical else {},
-            multiple={k: v for k, v in sums.items() if k[1] in {m.id for m in multiple}},
-            numeric={vid: s for (_, vid), s in sums.items() if vid in {n.id for n in numeric}},
+            multiple=self._sums(multiple, by, weight) if multiple else {},
+            numeric={vid: d for (_, vid), d in self.distributions(numeric, weight=weight).items()} if numeric else {},
         )
 
     def _categorical(
         self, variables: list[Variable], by: Variable | None, weight: str | None
     ) -> dict[tuple[str | None, str, str], tuple[int, float, float]]:
         out: dict[tuple[str | None, str, str], tuple[int, float, float]] = {}
+        for group, variable, key, counts in self._grouping_sets(variables, by, weight):
+            out[(group, variable.id, MISSING if key is None else key)] = counts
+        return out
+
+    def distributions(
+        self, variables: list[Variable], *, by: Variable | None = None, weight: str | None = None
+    ) -> dict[tuple[str | None, str], Distribution]:
+        """Per (group, numeric variable): its distinct values with their respondents and weights, counted by the
+        categories' GROUPING SETS query with the value as key (group None: no group, or no `by`). A continuous
+        number has as many distinct values as respondents, so the result is read as columns."""
+        import numpy as np
+
+        keyed = [replace(v, category_sql=number_sql(v)) for v in variables]
+        out: dict[tuple[str | None, str], Distribution] = {}
+        offset = 2 if by is not None else 1
+        for first in range(0, len(keyed), MAX_KEYS):
+            batch = keyed[first : first + MAX_KEYS]
+            columns = self.fetch_columns(categorical_query(batch, self.relation, by=by, weight=weight))
+            if not columns or len(columns[0]) == 0:
+                continue
+            full = (1 << len(batch)) - 1
+            index = len(batch) - 1 - np.log2((full ^ columns[0].astype(np.int64)).astype(np.float64)).astype(np.int64)
+            groups = columns[1] if by is not None else np.full(len(index), None, dtype=object)
+            counts = np.asarray(columns[offset + len(batch)], dtype=np.float64)
+            sums = [np.asarray(c, dtype=np.float64) for c in columns[-2:]] if weight else [counts, counts]
+            for i, v in enumerate(batch):
+                value = np.asarray(columns[offset + i], dtype=np.float64)
+                mine = (index == i) & ~np.isnan(value)
+                for group in set(groups[mine]):
+                    rows = mine & (groups == group) if group is not None else mine & _is_none(groups)
+                    out[(group, v.id)] = Distribution.from_arrays(value[rows], counts[rows], sums[0][rows], sums[1][rows])
+        return out
+
+    def fetch_columns(self, query: str) -> list[Any]:
+        """The result as one numpy array per column (NULL: NaN in numbers, None otherwise); [] for no rows on
+        another engine. For results too long to read row by row."""
+        import numpy as np
+
+        if self.run is not None:
+            rows = self.run(self.sql(query))
+            return [np.array(column, dtype=object) for column in zip(*rows)]
+        assert self.con is not None
+        return [_unmasked(c) for c in self.con.execute(self.sql(query)).fetchnumpy().values()]
+
+    def _grouping_sets(
+        self, variables: list[Variable], by: Variable | None, weight: str | None
+    ) -> Iterator[tuple[Any, Variable, Any, tuple[int, float, float]]]:
+        """Each row of the GROUPING SETS queries: (group, variable, key, (n, sum w, sum w²))."""
         for first in range(0, len(variables), MAX_KEYS):
             batch = variables[first : first + MAX_KEYS]
             offset = 2 if by is not None else 1
@@ -112,27 +157,20 @@ class Engine:
                 gid = int(row[0])
                 group = row[1] if by is not None else None
                 index = len(batch) - 1 - (full ^ gid).bit_length() + 1
-                key = row[offset + index]
                 n = int(row[offset + len(batch)])
                 wn, wn2 = (float(row[-2]), float(row[-1])) if weight else (float(n), float(n))
-                out[(group, batch[index].id, MISSING if key is None else key)] = (n, wn, wn2)
-        return out
+                yield group, batch[index], row[offset + index], (n, wn, wn2)
 
     def _sums(
-        self, variables: list[Variable], numeric: list[Variable], by: Variable | None, weight: str | None
+        self, variables: list[Variable], by: Variable | None, weight: str | None
     ) -> dict[tuple[str | None, str], dict[str, float]]:
-        """One aggregate query: ticks of multiple-response items and summaries of numeric answers."""
-        query, names = multiple_query(variables, self.relation, by=by, weight=weight, numeric=numeric)
+        """One aggregate query: ticks of multiple-response items."""
+        query, names = multiple_query(variables, self.relation, by=by, weight=weight)
         out: dict[tuple[str | None, str], dict[str, float]] = {}
         for row in self.fetch(query):
             group = row[0] if by is not None else None
             values = dict(zip(names, row[1:] if by is not None else row))
             total = float(values["\x1ftotal"] or 0)
-            for v in numeric:
-                prefix = f"{v.id}\x1f"
-                out[(group, v.id)] = {
-                    k[len(prefix) :]: (math.nan if x is None else float(x)) for k, x in values.items() if k.startswith(prefix)
-                }
             for v in variables:
                 prefix = f"{v.id}\x1f"
                 sums = {k[len(prefix) :]: float(x or 0) for k, x in values.items() if k.startswith(prefix)}
@@ -141,6 +179,31 @@ class Engine:
                     sums |= {f"w{k}": x for k, x in sums.items() if k.startswith("tick:")}
                 out[(group, v.id)] = sums | {"total": total}
         return out
+
+
+def _unmasked(column: Any) -> Any:
+    """A numpy column with its NULLs (a masked array's mask) as NaN for numbers and None otherwise."""
+    import numpy as np
+
+    if not isinstance(column, np.ma.MaskedArray):
+        return column
+    if column.dtype.kind == "f":
+        return column.filled(np.nan)
+    plain = np.ma.getdata(column).astype(object)
+    plain[np.ma.getmaskarray(column)] = None
+    return plain
+
+
+def _is_none(column: Any) -> Any:
+    import numpy as np
+
+    return np.array([x is None for x in column], dtype=bool)
+
+
+def number_sql(v: Variable) -> str:
+    """A numeric variable's value as DOUBLE for respondents asked (NULL otherwise or without an answer)."""
+    value = f"CAST({v.value_sql} AS DOUBLE)"
+    return value if v.asked_sql == "true" else f"CASE WHEN {v.asked_sql} THEN {value} END"
 
 
 def categorical_query(variables: list[Variable], relation: str, *, by: Variable | None, weight: str | None) -> str:
@@ -170,10 +233,8 @@ def multiple_query(
     *,
     by: Variable | None,
     weight: str | None,
-    numeric: list[Variable] | None = None,
 ) -> tuple[str, list[str]]:
-    """Per multiple-response item: asked, answered, ticks per option (and their weighted sums);
-    per numeric item: n, mean, SD, median, min, max."""
+    """Per multiple-response item: asked, answered, ticks per option (and their weighted sums)."""
     w = f"coalesce(CAST({quote(weight)} AS DOUBLE), 0)" if weight else "1.0"
     columns: list[str] = []
     names: list[str] = []
@@ -181,16 +242,6 @@ def multiple_query(
     def add(name: str, expr: str, aggregate: str = "sum") -> None:
         names.append(name)
         columns.append(f"{aggregate}({expr})")
-
-    for v in numeric or []:
-        x = f"CASE WHEN {v.asked_sql} THEN CAST({v.value_sql} AS DOUBLE) END"
-        for stat, aggregate in (("n", "count"), ("mean", "avg"), ("sd", "stddev_samp"), ("min", "min"), ("max", "max")):
-            add(f"{v.id}\x1f{stat}", x, aggregate)
-        names.append(f"{v.id}\x1fmedian")
-        columns.append(f"median({x})")  # interpolated, as quantile_cont(x, 0.5); spelt so every engine has it
-        if weight:
-            names.append(f"{v.id}\x1fweighted_mean")
-            columns.append(f"sum({x} * {w}) / nullif(sum(CASE WHEN {x} IS NOT NULL THEN {w} END), 0)")
 
     for v in variables:
         add(f"{v.id}\x1fasked", f"CASE WHEN {v.asked_sql} THEN 1 ELSE 0 END")

@@ -13,6 +13,7 @@ from typing import Literal
 
 from .engine import Aggregates
 from .intervals import kish_effective_n, wilson_interval
+from .summaries import NumericSummary, summarise
 from .variables import MISSING, NOT_ASKED, Variable
 
 BaseChoice = Literal["declared", "cases", "responses"]
@@ -44,9 +45,9 @@ class FrequencyTable:
     respondents: int  # answered the item (= base for single choice, cases for multiple)
     weighted_base: float | None = None
     effective_n: float | None = None
-    median: str | None = None
+    median: str | None = None  # ordered scales: the category holding the 50th percentile (weighted when weighted)
     notes: tuple[str, ...] = field(default=())
-    summary: dict[str, float] | None = None  # numeric answers: n, mean, sd, median, min, max
+    summary: NumericSummary | None = None  # numeric answers: n, mean, SD, quartiles, range, CI of the mean
     answered_only: bool = False  # no option rows: only who answered (numbers, free text)
 
     @property
@@ -76,7 +77,7 @@ def build_tables(
             counts = {code: c for (g, vid, code), c in aggregates.categories.items() if g == group and vid == v.id}
             table = _categorical_table(v, counts, weighted)
             if v.id in aggregates.numeric:
-                table = replace(table, summary=aggregates.numeric[v.id])
+                table = replace(table, summary=summarise(aggregates.numeric[v.id], weighted=weighted))
             tables.append(table)
     return tables
 
@@ -107,7 +108,7 @@ def _categorical_table(v: Variable, counts: dict[str, tuple[int, float, float]],
         v.id, v.label, v.kind, "valid", tuple(rows), base, missing, not_asked, base,
         weighted_base=w_base if weighted else None, effective_n=n_eff if weighted else None,
     )
-    return replace(table, median=ordinal_median(table)) if v.ordinal else table
+    return replace(table, median=ordinal_median(table, weighted=weighted)) if v.ordinal else table
 
 
 def _multiple_table(v: Variable, sums: dict[str, float], base: BaseChoice, weighted: bool) -> FrequencyTable:
@@ -138,13 +139,15 @@ def _multiple_table(v: Variable, sums: dict[str, float], base: BaseChoice, weigh
     )
 
 
-def ordinal_median(table: FrequencyTable) -> str | None:
-    """The category that holds the 50th percentile of an ordered scale."""
+def ordinal_median(table: FrequencyTable, *, weighted: bool = False) -> str | None:
+    """The category that holds the 50th percentile of an ordered scale: the first whose cumulative share reaches
+    half (of the weighted shares when weighted, as the quantiles of `stats/summaries.py`)."""
     if table.base == 0:
         return None
+    shares = [r.weighted_percent if weighted and r.weighted_percent is not None else r.percent for r in table.rows]
     running = 0.0
-    for row in table.rows:
-        running += row.count
-        if running >= table.base / 2:
+    for row, share in zip(table.rows, shares):
+        running += share
+        if running >= 50 - 1e-9:
             return row.label
     return None

@@ -45,7 +45,8 @@ def read_printed(path: Path, *, decimal_comma: bool = False) -> dict[Key, list[P
     """The rows of a printed table by (table, question, group), in file order.
 
     Columns: question, option, count, percent_printed; optional table, group, base, base_kind (as `tables
-    --format csv` writes them, so its output is read as it is).
+    --format csv` writes them, so its output is read as it is; its statistic rows, a number's summary, are
+    skipped).
     """
     if not path.is_file():
         raise AuditError(f"{path}: no such file")
@@ -57,6 +58,8 @@ def read_printed(path: Path, *, decimal_comma: bool = False) -> dict[Key, list[P
                 raise AuditError(f"{path}, row 1: missing column(s) {', '.join(missing)}; need {', '.join(REQUIRED)}")
             groups: dict[Key, list[PrintedRow]] = {}
             for line, rec in enumerate(reader, start=2):
+                if (rec.get("base_kind") or "").strip() == "statistic":  # a number's mean, SD…: no percentage
+                    continue
                 key = (rec.get("table") or "", rec["question"] or "", rec.get("group") or "")
                 groups.setdefault(key, []).append(_row(path, line, rec, decimal_comma))
     except UnicodeDecodeError:

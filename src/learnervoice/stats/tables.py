@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,15 +11,19 @@ from ..errors import TableError
 from ..study.load import Study
 from ..study.model import StudyConfig, TableSettings
 from .backends import EngineSettings, open_engine
-from .engine import Engine
+from .comparisons import NumericByGroup, TestChoice, numeric_by_group
+from .engine import Aggregates, Engine
 from .frequencies import BaseChoice, FrequencyTable, build_tables
 from .significance import AssociationTest, association
-from .variables import Variable, all_variables, find_variable
+from .summaries import NumericSummary
+from .variables import MISSING, NOT_ASKED, Variable, all_variables, find_variable
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TIDY_COLUMNS = ["question_id", "question", "option", "count", "percent", "base", "base_kind"]
+TIDY_COLUMNS = ["question_id", "question", "option", "count", "percent", "base", "base_kind", "value"]
+STATISTICS = (("mean", "Mean"), ("sd", "SD"), ("median", "Median"), ("q1", "Q1"), ("q3", "Q3"), ("minimum", "Minimum"),
+              ("maximum", "Maximum"), ("ci_low", "95% CI of the mean, low"), ("ci_high", "95% CI of the mean, high"))
 
 
 @dataclass(frozen=True)
@@ -45,12 +50,15 @@ class TableSet:
     weighted: bool = False
     language: str = "en"
     settings: TableSettings = field(default_factory=TableSettings)  # rounding rule and column words
+    numbers: tuple[NumericByGroup, ...] = ()  # numeric items by the subgroup (with `--by`)
 
     @classmethod
     def of(cls, config: StudyConfig, frequencies: tuple[FrequencyTable, ...] = (),
-           crosstabs: tuple[CrossTab, ...] = (), weighted: bool = False) -> TableSet:
+           crosstabs: tuple[CrossTab, ...] = (), weighted: bool = False,
+           numbers: tuple[NumericByGroup, ...] = ()) -> TableSet:
         """Tables printed as the study says: its title, decimal mark, language, rounding and column words."""
-        return cls(config.title, config.decimal_comma, frequencies, crosstabs, weighted, config.language, config.tables)
+        return cls(config.title, config.decimal_comma, frequencies, crosstabs, weighted, config.language, config.tables,
+                   numbers)
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table: one row per (question, option[, group])."""
@@ -65,15 +73,18 @@ def frequency_tables(
     weighted: bool = True,
     engine: EngineSettings | None = None,
     responses: Path | str | None = None,
+    summarise: Sequence[str] = (),
 ) -> TableSet:
     """Frequency tables of the survey's items (or the ones named), computed on the study's store
-    (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes).
+    (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes); binned questions named in
+    `summarise` are summarised as numbers beside their bands.
 
     >>> tables = frequency_tables(open_study("examples/microcredentials-2023"))  # doctest: +SKIP
     >>> tables.to_frame().query("question_id == 'familiar'")[["option", "count"]]  # doctest: +SKIP
     """
     with open_engine(study, engine, responses) as running:
-        return frequencies_on(running, study.config, questions=questions, base=base, weighted=weighted)
+        return frequencies_on(running, study.config, questions=questions, base=base, weighted=weighted,
+                              summarise=summarise)
 
 
 def frequencies_on(
@@ -83,8 +94,9 @@ def frequencies_on(
     questions: list[str] | None = None,
     base: BaseChoice = "declared",
     weighted: bool = True,
+    summarise: Sequence[str] = (),
 ) -> TableSet:
-    variables = _select(config, questions)
+    variables = _select(config, questions, summarise)
     weight = config.weight if weighted else None
     aggregates = engine.aggregate(variables, weight=weight)
     tables = build_tables(variables, aggregates, base=base, weighted=weight is not None)
@@ -100,10 +112,16 @@ def crosstab_tables(
     weighted: bool = True,
     engine: EngineSettings | None = None,
     responses: Path | str | None = None,
+    summarise: Sequence[str] = (),
+    test: TestChoice = "auto",
+    k: int | Mapping[str, int] = 0,
 ) -> TableSet:
-    """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V."""
+    """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V; numeric items (and the
+    binned ones named in `summarise`) as a summary per group with Welch's or a rank test (`stats/comparisons.py`),
+    groups under `k` respondents (per variable id when a mapping) hidden from those."""
     with open_engine(study, engine, responses) as running:
-        return crosstabs_on(running, study.config, by, questions=questions, base=base, weighted=weighted)
+        return crosstabs_on(running, study.config, by, questions=questions, base=base, weighted=weighted,
+                            summarise=summarise, test=test, k=k)
 
 
 def crosstabs_on(
@@ -114,13 +132,18 @@ def crosstabs_on(
     questions: list[str] | None = None,
     base: BaseChoice = "declared",
     weighted: bool = True,
+    summarise: Sequence[str] = (),
+    test: TestChoice = "auto",
+    k: int | Mapping[str, int] = 0,
 ) -> TableSet:
     group_var = find_variable(config, by)
     if group_var.category_sql is None or not group_var.options:
         raise TableError(f"{by!r} cannot define subgroups: use a single-choice, Likert, binned or derived variable")
-    variables = [v for v in _select(config, questions) if v.id != group_var.id and v.options]
+    chosen = [v for v in _select(config, questions, summarise) if v.id != group_var.id]
+    variables = [v for v in chosen if v.options and not v.summary]
+    numbers = [v for v in chosen if v.summary]
     weight = config.weight if weighted else None
-    split = engine.aggregate(variables, by=group_var, weight=weight)
+    split = engine.aggregate(variables + numbers, by=group_var, weight=weight)
     overall = split.overall()
     groups = tuple((o.code, o.label) for o in group_var.options)
     totals = build_tables(variables, overall, base=base, weighted=weight is not None)
@@ -128,27 +151,56 @@ def crosstabs_on(
     crosstabs = []
     for i, v in enumerate(variables):
         columns = tuple(tables[i] for tables in per_group)
-        test = None if v.is_multiple else association([[r.count for r in col.rows] for col in columns])
+        association_test = None if v.is_multiple else association([[r.count for r in col.rows] for col in columns])
         note = "No test: a respondent can be counted in several rows." if v.is_multiple else None
-        crosstabs.append(CrossTab(v, group_var, groups, columns, totals[i], test, note))
-    return TableSet.of(config, tuple(totals), tuple(crosstabs), weight is not None)
+        crosstabs.append(CrossTab(v, group_var, groups, columns, totals[i], association_test, note))
+    by_number = _numbers_by_group(engine, numbers, group_var, overall, weight, test, k)
+    return TableSet.of(config, tuple(totals), tuple(crosstabs), weight is not None, by_number)
 
 
-def _select(config: StudyConfig, questions: list[str] | None) -> list[Variable]:
-    variables = all_variables(config)
-    if not questions:
-        return variables
-    return [find_variable(config, qid) for qid in questions]
+def _numbers_by_group(
+    engine: Engine, numbers: list[Variable], group_var: Variable, counts: Aggregates, weight: str | None,
+    test: TestChoice, k: int | Mapping[str, int],
+) -> tuple[NumericByGroup, ...]:
+    """Each numeric item by the groups, from the distributions of its values per group."""
+    if not numbers:
+        return ()
+    found = engine.distributions(numbers, by=group_var, weight=weight)
+    out = []
+    for v in numbers:
+        split = {group: d for (group, vid), d in found.items() if vid == v.id}
+        missing, not_asked = (counts.categories.get((None, v.id, key), (0, 0.0, 0.0))[0] for key in (MISSING, NOT_ASKED))
+        out.append(numeric_by_group(v, group_var, split, weighted=weight is not None, choice=test,
+                                    missing=missing, not_asked=not_asked, k=k.get(v.id, 0) if isinstance(k, Mapping) else k))
+    return tuple(out)
+
+
+def _select(config: StudyConfig, questions: list[str] | None, summarise: Sequence[str] = ()) -> list[Variable]:
+    """The variables asked for (every question without a list; those named in `summarise` too), those named in
+    `summarise` as numbers."""
+    named = list(questions or []) + [qid for qid in summarise if questions and qid not in questions]
+    variables = all_variables(config) if not questions else [find_variable(config, qid) for qid in named]
+    for qid in summarise:
+        v = find_variable(config, qid)
+        if v.value_sql is None or v.kind == "derived":
+            raise TableError(f"{qid!r} holds no numbers to summarise: name a numeric or binned question")
+    return [replace(v, summary=True) if v.id in summarise else v for v in variables]
 
 
 def tidy_frame(tables: TableSet) -> pd.DataFrame:
     import pandas as pd
 
     records: list[dict[str, object]] = []
-    if tables.crosstabs:
+    if tables.crosstabs or tables.numbers:
         for ct in tables.crosstabs:
             for (code, label), column in zip(ct.groups, ct.columns):
                 records += _records(column, {"group_variable": ct.by.id, "group": label})
+        for nt in tables.numbers:
+            common: dict[str, object] = {"question_id": nt.variable.id, "question": nt.variable.label}
+            for i, ((code, label), summary) in enumerate(zip(nt.groups, nt.columns)):
+                if i not in nt.hidden:
+                    records += _statistic_records(summary, {"group_variable": nt.by.id, "group": label} | common)
+            records += _statistic_records(nt.total, {"group_variable": nt.by.id, "group": "Total"} | common)
         leading = ["group_variable", "group"]
     else:
         for table in tables.frequencies:
@@ -156,6 +208,16 @@ def tidy_frame(tables: TableSet) -> pd.DataFrame:
         leading = []
     extra = ["option_code", "ci_low", "ci_high", "weighted_percent", "weighted_base"]
     return pd.DataFrame.from_records(records, columns=leading + TIDY_COLUMNS + extra)
+
+
+def _statistic_records(s: NumericSummary, prefix: dict[str, object]) -> list[dict[str, object]]:
+    """A numeric summary as rows: n (a count), then each statistic's value (weighted ones say so)."""
+    out: list[dict[str, object]] = [prefix | {"option": "n", "option_code": "~n", "count": s.n, "base_kind": "statistic"}]
+    weighted = " (weighted)" if s.weighted else ""
+    for name, label in STATISTICS:
+        out.append(prefix | {"option": label + weighted, "option_code": f"~{name}", "value": getattr(s, name),
+                             "base": s.n, "base_kind": "statistic"})
+    return out
 
 
 def _records(table: FrequencyTable, prefix: dict[str, object]) -> list[dict[str, object]]:
@@ -175,4 +237,6 @@ def _records(table: FrequencyTable, prefix: dict[str, object]) -> list[dict[str,
     if table.answered_only:
         out.append(prefix | common | {"option": "Answered", "option_code": "~answered", "count": table.base,
                                       "base": table.base, "base_kind": "answered"})
+    if table.summary is not None and table.summary.n:
+        out += _statistic_records(table.summary, prefix | common)[1:]  # n is the table's base
     return out

@@ -57,7 +57,7 @@ def render_csv(tables: TableSet) -> str:
 
 
 def render_json(tables: TableSet) -> str:
-    """The tidy rows and the tests of association, as one JSON document."""
+    """The tidy rows, the tests of association and the tests between groups of numbers, as one JSON document."""
     frame = printed_frame(tables)
     for column in ("percent_printed", "weighted_percent_printed"):
         frame[column] = [float(v) if v else None for v in frame[column]]
@@ -75,6 +75,16 @@ def render_json(tables: TableSet) -> str:
             }
             for ct in tables.crosstabs
             if ct.test is not None
+        ],
+        "comparisons": [
+            {
+                "question_id": nt.variable.id, "by": nt.by.id, "method": nt.test.method,
+                "statistic": nt.test.statistic_name, "value": nt.test.statistic, "df": list(nt.test.df), "p": nt.test.p,
+                "effect": nt.test.effect_name, "effect_size": nt.test.effect, "groups": list(nt.test.groups),
+                "weighted": nt.test.weighted, "why": nt.test.reason,
+            }
+            for nt in tables.numbers
+            if nt.test is not None
         ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
