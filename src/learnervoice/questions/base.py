@@ -68,6 +68,10 @@ class QuestionType(ABC, Generic[Q]):
         ``asked`` is the SQL that is true for respondents the question was asked of.
         """
 
+    def variables(self, q: Q, asked: str) -> list[Variable]:
+        """What the tables count: the question itself, or one variable per item (grids, rankings)."""
+        return [self.variable(q, asked)]
+
     def condition_sql(self, q: Q, codes: tuple[str, ...]) -> str:
         """As a condition's source: SQL that is true when the answer is one of the codes."""
         listed = ", ".join(literal(c) for c in codes)
@@ -104,6 +108,10 @@ class QuestionType(ABC, Generic[Q]):
         """A web answer (not empty) in stored form, or why it is refused; ``comma``: decimal comma."""
 
     # --- mapping of a response file's columns ------------------------------------------------------
+
+    def source_problems(self, q: Q, src: QuestionSource) -> list[str]:
+        """What is missing from a source found or given (a grid's item without a column), as messages."""
+        return []
 
     def infer_source(self, q: Q, info: FileInfo, names: list[str], by_name: dict[str, str]) -> QuestionSource | None:
         """The column(s) answering the question, from the names it may have (normalised name -> column)."""

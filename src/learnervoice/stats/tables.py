@@ -10,10 +10,11 @@ from ..errors import TableError
 from ..study.load import Study
 from ..study.model import StudyConfig
 from .backends import EngineSettings, open_engine
+from .batteries import Battery, battery_tables
 from .engine import Engine
 from .frequencies import BaseChoice, FrequencyTable, build_tables
 from .significance import AssociationTest, association
-from .variables import Variable, all_variables, find_variable
+from .variables import Variable, all_variables, find_variable, find_variables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +44,7 @@ class TableSet:
     frequencies: tuple[FrequencyTable, ...]
     crosstabs: tuple[CrossTab, ...] = ()
     weighted: bool = False
+    batteries: tuple[Battery, ...] = ()  # grids and rankings, put together from their items' tables
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table: one row per (question, option[, group])."""
@@ -80,7 +82,8 @@ def frequencies_on(
     weight = config.weight if weighted else None
     aggregates = engine.aggregate(variables, weight=weight)
     tables = build_tables(variables, aggregates, base=base, weighted=weight is not None)
-    return TableSet(config.title, config.decimal_comma, tuple(tables), weighted=weight is not None)
+    return TableSet(config.title, config.decimal_comma, tuple(tables), weighted=weight is not None,
+                    batteries=battery_tables(config, tables, weighted=weight is not None))
 
 
 def crosstab_tables(
@@ -130,7 +133,7 @@ def _select(config: StudyConfig, questions: list[str] | None) -> list[Variable]:
     variables = all_variables(config)
     if not questions:
         return variables
-    return [find_variable(config, qid) for qid in questions]
+    return [v for qid in questions for v in find_variables(config, qid)]
 
 
 def tidy_frame(tables: TableSet) -> pd.DataFrame:
