@@ -47,9 +47,11 @@ def find_columns(
 
 
 def rank_columns(bases: Sequence[str], ranks: int, by_name: dict[str, str]) -> tuple[str, ...]:
-    """LimeSurvey's ranking layout: ``Q6[1]`` … ``Q6[k]``, each holding the option put at that rank."""
+    """LimeSurvey's ranking layout: ``Q6[1]`` … ``Q6[k]`` (``Question [Rank 1]`` with texts as headings), each
+    holding the option put at that rank."""
     for base in bases:
-        columns = [by_name.get(normalize(f"{base}[{r}]")) for r in range(1, ranks + 1)]
-        if columns[0] is not None:
-            return tuple(c for c in columns if c is not None)
+        for pattern in ("{b}[{r}]", "{b} [Rank {r}]", "{b}[Rank {r}]"):  # codes, or texts as headings
+            columns = [by_name.get(normalize(pattern.format(b=base, r=r))) for r in range(1, ranks + 1)]
+            if columns[0] is not None:
+                return tuple(c for c in columns if c is not None)
     return ()
