@@ -298,6 +298,9 @@ def _draft_group(draft: Draft, code: str, group: list[Field], ids: Ids, made: di
                                                  column=f.column, notes=[f"LimeSurvey {code}: its {f.role} text."]))
 
 
+SCALE_ORDER = "Its scale is listed as the survey lists it; study.yaml reads it lowest point first: reverse it if needed."
+
+
 def _one_scale(answers: list[Field], kind: str) -> bool:
     """Two or more rows sharing one ordered set of answers: a grid."""
     levels = answers[0].levels
@@ -317,8 +320,8 @@ def _battery(qid: str, text: str, answers: list[Field], kind: str, note: str) ->
     items = Ids()
     made = [(items.make(f.sub, "item"), f) for f in answers]
     return DraftQuestion(qid, text, "grid", options, option_columns={item: f.column for item, f in made},
-                         items=[(item, f.subtext or f.sub) for item, f in made], notes=[note + " A grid: a column per row; its scale as the survey lists it "
-                         "(study.yaml reads it lowest point first: reverse it if needed)."])
+                         items=[(item, f.subtext or f.sub) for item, f in made],
+                         notes=[f"{note} A grid: a column per row. {SCALE_ORDER}"])
 
 
 def _choice(qid: str, text: str, f: Field, kind: str, note: str) -> DraftQuestion:

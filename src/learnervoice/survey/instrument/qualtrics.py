@@ -195,6 +195,9 @@ def _multiple(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids)
     _text_entries(draft, q, qid, columns, ids, shared=False)
 
 
+SCALE_ORDER = "Its scale is listed as the survey lists it; study.yaml reads it lowest point first: reverse it if needed."
+
+
 def _matrix(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids) -> None:
     """A single-answer matrix: its statements share one scale, so one grid with a column per statement (Q5_1,
     Q5_2); a matrix of one statement is one Likert (or single-choice) question."""
@@ -204,8 +207,7 @@ def _matrix(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids) -
         found = {item: columns.find(q, c.id, names=(f"{q.tag}_{c.id}",)) or f"{q.tag}_{c.id}" for item, c in made}
         draft.questions.append(DraftQuestion(ids.make(q.tag), q.text, "grid", _options(q.answers), option_columns=found,
                                              items=[(item, c.label) for item, c in made],
-                                             notes=[f"{_origin(q)} A grid: one column per statement. Its scale is listed as the survey lists it; "
-                                             "study.yaml reads it lowest point first: reverse it if needed."]))
+                                             notes=[f"{_origin(q)} A grid: one column per statement. {SCALE_ORDER}"]))
         return
     kind = "likert" if reads_as_scale([a.recode for a in q.answers], [a.label for a in q.answers]) else "single"
     for c in q.choices:
