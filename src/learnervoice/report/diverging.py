@@ -55,25 +55,27 @@ def grid_chart(table: GridTable, decimal_comma: bool) -> Chart:
     rows = list(table.rows)[::-1]
     colours = scale_colours(len(table.scale))
     fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.42 * len(rows)))
+    spans = [(diverging_offsets(r.percents)[0], sum(_clean(r.percents))) for r in rows]
+    reach = max([max(-start, start + total) for start, total in spans] + [10.0])
     for point, (option, colour) in enumerate(zip(table.scale, colours)):
         widths = [0.0 if r.percents[point] != r.percents[point] else r.percents[point] for r in rows]
         starts = [diverging_offsets(r.percents)[point] for r in rows]
         ax.barh(range(len(rows)), widths, left=starts, color=colour, label=option.label, edgecolor="white", linewidth=0.5)
         for y, (start, width) in enumerate(zip(starts, widths)):
-            if width >= LABELLED:
+            if width >= LABELLED and width >= reach * 0.08:  # room for the figure
                 dark = colour in (LOW[0], HIGH[-1], HIGH[1])
                 ax.text(start + width / 2, y, fmt_percent(width, decimal_comma=decimal_comma, sign=False),
                         ha="center", va="center", fontsize=7, color="white" if dark else "black")
     ax.set_yticks(range(len(rows)), [_wrap(r.label, 32) for r in rows])
-    ax.axvline(0, color="#333333", linewidth=0.8)
-    spans = [(diverging_offsets(r.percents)[0], sum(_clean(r.percents))) for r in rows]
-    reach = max([max(-start, start + total) for start, total in spans] + [10.0])
+    ax.axvline(0, color="#333333", linewidth=0.8, zorder=0)  # behind the bars: the middle segment spans it
     ax.set_xlim(-reach * 1.05, reach * 1.05)
     ax.xaxis.set_major_formatter(lambda x, _: f"{abs(x):.0f}%")
     ax.spines[["top", "right", "left"]].set_visible(False)
-    ax.set_xlabel(f"% of those who answered each item:  ← {table.scale[0].label}   |   {table.scale[-1].label} →")
-    ax.legend(frameon=False, fontsize=7, ncol=len(table.scale), loc="lower center", bbox_to_anchor=(0.5, 1.0),
-              handlelength=1.2, columnspacing=1.0)
+    ax.set_xlabel(f"% of those who answered each item (← {table.scale[0].label} · {table.scale[-1].label} →)",
+                  fontsize=8)
+    wide = sum(len(o.label) for o in table.scale) > 60  # long labels: the legend in two rows
+    ax.legend(frameon=False, fontsize=7, ncol=(len(table.scale) + 1) // 2 if wide else len(table.scale),
+              loc="lower center", bbox_to_anchor=(0.5, 1.0), handlelength=1.2, columnspacing=1.0)
     alt = grid_alt_text(table, decimal_comma)
     return _finish(fig, plt, table.label, alt)
 
