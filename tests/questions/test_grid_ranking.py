@@ -247,3 +247,21 @@ def test_web_answers(tmp_path: Path) -> None:
     assert rt.stored(ranking, ["a=2", "c=1"]) == {"fav__a": 2, "fav__b": None, "fav__c": 1, "fav__d": None}
     assert rt.parse_answer(ranking, ["a=1", "c=1"], False) == AnswerProblem("option")  # one rank twice
     assert rt.parse_answer(ranking, ["a=5"], False) == AnswerProblem("option")  # beyond the 4 ranks
+
+
+def test_a_grid_asked_only_of_some(tmp_path: Path) -> None:
+    """ask_if: an answer to any item from a respondent not asked is refused (or blanked, as the study says);
+    tables keep 'not asked' apart."""
+    text = STUDY.replace("questions:\n", "questions:\n  - {id: mode, text: Mode, type: single, options: "
+                         "[{code: on, label: Online}, {code: off, label: Onsite}]}\n")
+    text = text.replace("type: grid", "type: grid\n    source: Q5\n    ask_if: {question: mode, any_of: [on]}")
+    text = text.replace("type: ranking", "type: ranking\n    source: Q6")
+    study = write_study(tmp_path / "s", text)
+    body = "id,mode,Q5_1,Q5_2,Q5_3,Q6_1,Q6_2,Q6_3,Q6_4\n1,on,1,2,3,,,,\n2,off,,4,,,,,\n3,off,,,,,,,\n"
+    (tmp_path / "r.csv").write_text(body, encoding="utf-8")
+    _refused(study, tmp_path / "r.csv", "row 3", "'imp' is asked only if 'mode' is one of ['on']")
+    import_responses(study, tmp_path / "r.csv", settings={"on_inconsistent": "blank"})
+    from learnervoice.stats.tables import frequency_tables
+
+    grid = frequency_tables(study).batteries[0]
+    assert [r.n for r in grid.rows] == [1, 1, 1] and grid.not_asked == 2

@@ -51,6 +51,10 @@ class QuestionType(ABC, Generic[Q]):
         """The store column that is NULL when the question has no answer."""
         return next(iter(self.store_columns(q)))
 
+    def answered_sql(self, q: Q) -> str:
+        """SQL true when the respondent answered the question (any item of a grid, any rank of a ranking)."""
+        return " OR ".join(f"{quote(c)} IS NOT NULL" for c in self.store_columns(q)) or "false"
+
     @abstractmethod
     def convert(self, q: Q, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
         """SQL of each store column over the staged response file; ``ctx.flag`` each cell that is not an answer."""

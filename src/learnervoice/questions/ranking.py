@@ -64,9 +64,6 @@ class RankingType(QuestionType[Ranking]):
         ranks = {code: int(rank) for code, rank in (part.split("=", 1) for part in answer)}
         return {mr_column(q.id, o.code): ranks.get(o.code) for o in q.options}
 
-    def answer_column(self, q: Ranking) -> str:
-        return mr_column(q.id, q.options[0].code)
-
     def variable(self, q: Ranking, asked: str) -> Variable:
         raise TableError(f"{q.id!r} is a ranking: name one of its options "
                          f"({', '.join(mr_column(q.id, o.code) for o in q.options)}) to group or split by")
