@@ -265,3 +265,34 @@ def test_a_grid_asked_only_of_some(tmp_path: Path) -> None:
 
     grid = frequency_tables(study).batteries[0]
     assert [r.n for r in grid.rows] == [1, 1, 1] and grid.not_asked == 2
+
+
+def test_spss_items_with_value_labels(tmp_path: Path) -> None:
+    """SPSS: q5_1.. numeric variables sharing one value-label set; init --from notes they could be one grid, and a
+    grid declared over them reads each value through its label."""
+    import pandas as pd
+    import pyreadstat
+
+    from learnervoice.survey.instrument import init_from
+
+    frame = pd.DataFrame({"id": [1.0, 2.0, 3.0], "q5_1": [1.0, 4.0, None], "q5_2": [2.0, 4.0, 3.0], "q5_3": [4.0, 1.0, 2.0]})
+    scale = {1.0: "Never", 2.0: "Sometimes", 3.0: "Often", 4.0: "Always"}
+    pyreadstat.write_sav(frame, str(tmp_path / "battery.sav"), column_labels=["id", "Reading", "Writing", "Talking"],
+                         variable_value_labels={c: scale for c in ("q5_1", "q5_2", "q5_3")})
+    report = init_from(tmp_path / "drafted", [tmp_path / "battery.sav"])
+    assert "q5_1, q5_2, q5_3 share one scale (Never … Always): they could be one grid" in report.path.read_text(
+        encoding="utf-8")
+    study = write_study(tmp_path / "s", """
+title: SPSS battery
+consent: yes
+questions:
+  - id: q5
+    text: How often do you…
+    type: grid
+    items: [{id: read, text: Reading}, {id: write, text: Writing}, {id: talk, text: Talking}]
+    options: [{code: never, label: Never}, {code: sometimes, label: Sometimes}, {code: often, label: Often},
+              {code: always, label: Always}]
+""")
+    import_responses(study, tmp_path / "battery.sav")
+    assert _stored(study, "q5__read, q5__write, q5__talk") == [("never", "sometimes", "always"),
+                                                                ("always", "always", "never"), (None, "often", "sometimes")]
