@@ -95,3 +95,18 @@ def test_a_grid_cannot_split_tables_but_its_items_can(example: Study) -> None:
     grid_by_stage = crosstab_tables(example, "career_stage", questions=["importance"])
     assert [ct.variable.id for ct in grid_by_stage.crosstabs] == [f"importance__{i}" for i in (
         "certificate", "flexibility", "price", "recognition", "short_length")]
+
+
+def test_a_three_point_grid_has_a_top_box_of_one_point() -> None:
+    """On three points a 'top 2' would hold the middle: the top and bottom boxes are the end points alone."""
+    from learnervoice.stats.batteries import grid_table
+    from learnervoice.stats.frequencies import FrequencyTable, TableRow
+    from learnervoice.study.model import Grid
+
+    grid = Grid(id="g", text="Like it?", type="grid", items=({"id": "x", "text": "X"},),  # type: ignore[arg-type]
+                options=tuple({"code": c, "label": c.title()} for c in ("no", "maybe", "yes")))  # type: ignore[arg-type]
+    rows = tuple(TableRow(c, c, n, 100 * n / 10) for c, n in (("no", 2), ("maybe", 3), ("yes", 5)))
+    table = grid_table(grid, [FrequencyTable("g__x", "X", "likert", "valid", rows, 10, 0, 0, 10)], weighted=False)
+    assert (table.rows[0].top2, table.rows[0].bottom2, table.rows[0].mean) == (50.0, 20.0, 2.3)
+    block = grid_block(table, comma=False)
+    assert block.header[-2:] == ("Top box %", "Bottom box %") and "Top box: Yes; bottom box: No." in block.notes

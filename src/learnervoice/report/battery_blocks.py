@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from ..stats.batteries import Battery, GridTable, RankingTable
+from ..stats.batteries import Battery, GridTable, RankingTable, box_size
 from .blocks import Block
 from .numbers import fmt_number, fmt_percent
 
@@ -18,14 +18,16 @@ def grid_block(t: GridTable, comma: bool) -> Block:
     """Item, n, % at each point, mean, SD, top-2-box, bottom-2-box (as SPSS CTABLES stacks a battery)."""
     pct = functools.partial(fmt_percent, decimal_comma=comma)
     num = functools.partial(fmt_number, decimal_comma=comma)
-    header = (t.label, "n", *(f"{o.label} %" for o in t.scale), "Mean", "SD", "Top 2 %", "Bottom 2 %")
+    box = box_size(len(t.scale))
+    top, bottom = ("Top 2 %", "Bottom 2 %") if box == 2 else ("Top box %", "Bottom box %")
+    header = (t.label, "n", *(f"{o.label} %" for o in t.scale), "Mean", "SD", top, bottom)
     rows = tuple((r.label, str(r.n), *(pct(p) for p in r.percents), num(r.mean), num(r.sd), pct(r.top2), pct(r.bottom2))
                  for r in t.rows)
     scores = ", ".join(f"{o.label} = {fmt_number(s, decimal_comma=comma, decimals=0 if s.is_integer() else 2)}"
                        for o, s in zip(t.scale, t.scores))
     notes = [f"Base: respondents who answered each item (n). Mean and SD of the scale points scored {scores}.",
              f"Top 2: {t.scale[-1].label} or {t.scale[-2].label}; bottom 2: {t.scale[0].label} or {t.scale[1].label}."
-             if len(t.scale) >= 2 else ""]
+             if box == 2 else f"Top box: {t.scale[-1].label}; bottom box: {t.scale[0].label}."]
     if t.sort != "as_listed":
         notes.append("Items sorted by " + ("mean" if t.sort == "mean" else "top-2-box") + ", highest first.")
     missing = "; ".join(f"{r.label} {r.missing}" for r in t.rows if r.missing)

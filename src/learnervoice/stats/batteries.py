@@ -5,7 +5,7 @@ module only reads those aggregates, so a grid of twenty items costs no more than
 
 Grid: per item its base (respondents who answered that item), % at each scale point, mean and SD of the
 points' numbers (:meth:`learnervoice.study.model.Grid.scores`), top-2-box (% at the two highest points)
-and bottom-2-box. With weights, the %, mean, SD and boxes are weighted (SPSS's frequency-weight formulas:
+and bottom-2-box (on scales of three points or fewer, the top and bottom point alone). With weights, the %, mean, SD and boxes are weighted (SPSS's frequency-weight formulas:
 mean Σwx/Σw, variance Σw(x−mean)²/(Σw−1)); n stays the unweighted count.
 
 Ranking: the base is every respondent who ranked at least one option (a respondent may rank only some);
@@ -92,6 +92,11 @@ class RankingTable:
 Battery = GridTable | RankingTable
 
 
+def box_size(points: int) -> int:
+    """How many points a top (or bottom) box holds: two on scales of four points or more, else the end point alone."""
+    return 2 if points >= 4 else 1
+
+
 def battery_tables(config: StudyConfig, tables: Sequence[FrequencyTable], *, weighted: bool) -> tuple[Battery, ...]:
     """The summary table of every grid and ranking whose items are all among `tables`."""
     by_id = {t.variable_id: t for t in tables}
@@ -130,7 +135,7 @@ def _grid_row(item: GridItem, t: FrequencyTable, scores: tuple[float, ...], weig
     sd = math.sqrt(squares / (total - 1)) if total > 1 else math.nan
     percents = tuple(100 * s for s in shares)
     return GridRow(t.variable_id, item.text, t.base, percents, mean, sd,
-                   sum(percents[-2:]), sum(percents[:2]), t.missing)
+                   sum(percents[-box_size(len(scores)):]), sum(percents[:box_size(len(scores))]), t.missing)
 
 
 def ranking_table(q: Ranking, options: Sequence[FrequencyTable], weighted: bool) -> RankingTable:

@@ -27,7 +27,8 @@ class Grid(ChoiceQuestion):
     """Items answered on one ordered scale; `options` are the scale's points from the lowest to the highest.
 
     The mean uses the option codes as numbers when every code is one (1–5), else the points' positions
-    (1, 2, …); top-2-box is the share of the two highest points, bottom-2-box of the two lowest.
+    (1, 2, …); top-2-box is the share of the two highest points, bottom-2-box of the two lowest (the end point
+    alone on scales of three points or fewer).
     """
 
     type: Literal["grid"]
