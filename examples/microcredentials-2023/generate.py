@@ -183,7 +183,7 @@ def assign_dedication(people: list[dict], rng: random.Random) -> None:
 def render(people: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow(HEADER + IMPORTANCE_HEADER)
     for p in people:
         writer.writerow(
             [
@@ -191,8 +191,44 @@ def render(people: list[dict]) -> str:
                 p["familiar"], ", ".join(p["motivations"]), ", ".join(p["mode"]), p["online_sync"],
                 ", ".join(p["length"]), p["schedule"], p["dedication"], p["hours"],
             ]
+            + p["importance"]
         )
     return buffer.getvalue()
+
+
+# --- the importance grid (not in the paper): added after the paper's columns, from its own seeded stream ---
+
+IMPORTANCE_QUESTION = "How important is each of these features of a micro-credential to you?"
+IMPORTANCE_ITEMS = ["A certificate", "Flexibility", "Price", "Recognition by employers", "Short length"]
+IMPORTANCE_SCALE = ["Not at all important", "Slightly important", "Moderately important", "Very important",
+                    "Extremely important"]
+IMPORTANCE_HEADER = [f"{IMPORTANCE_QUESTION} - {item}" for item in IMPORTANCE_ITEMS]  # as SurveyMonkey heads a grid
+
+
+def importance_leanings(p: dict) -> list[float]:
+    """How much each feature should matter to this respondent, from what they answered elsewhere (1-5)."""
+    career = {"Improve my employment situation", "Make my skills more visible to employers", "Change job", "Find a job"}
+    careerist = len(career & set(p["motivations"]))
+    working = p["status"] in ("Working", "Studying part-time while working")
+    short = p["length"][0] in LENGTH_BANDS[:3]
+    asynchronous = p["online_sync"].startswith("Asynchronous")
+    return [
+        2.6 + 0.6 * careerist,  # a certificate: for those who want to show their skills
+        3.4 + 0.7 * asynchronous + 0.5 * working,  # flexibility: working learners who connect when they can
+        3.0 + 1.0 * (p["status"] in ("Unemployed", "Inactive", "Studying full time without working")),  # price
+        2.4 + 0.8 * careerist - 0.6 * ("For the pleasure of learning new things" in p["motivations"]),  # recognition
+        2.6 + 1.1 * short - 0.4 * (p["hours"] not in ("", None) and int(p["hours"]) > 15),  # short length
+    ]
+
+
+def add_importance(people: list[dict], seed: int = SEED) -> None:
+    """Each respondent's answer to the importance grid; two respondents skip one item each."""
+    rng = random.Random(seed * 100 + 14)  # its own stream: the paper's columns stay exactly as they were
+    for p in people:
+        points = [min(5, max(1, round(lean + rng.gauss(0, 0.8)))) for lean in importance_leanings(p)]
+        p["importance"] = [IMPORTANCE_SCALE[x - 1] for x in points]
+    for p, item in zip(rng.sample(people, 2), rng.sample(range(len(IMPORTANCE_ITEMS)), 2)):
+        p["importance"][item] = ""
 
 
 def generate(seed: int = SEED) -> str:
@@ -203,6 +239,7 @@ def generate(seed: int = SEED) -> str:
     rng.shuffle(people)  # respondent numbers say nothing about a respondent's profile
     for i, p in enumerate(people):
         p["id"] = f"R{i + 1:03d}"
+    add_importance(people, seed)
     return render(people)
 
 

@@ -30,7 +30,7 @@ def test_every_type_of_the_instrument_has_a_question_type() -> None:
     assert set(QUESTION_MODELS) <= set(types)
     for model in QUESTION_MODELS:
         assert isinstance(types[model], QuestionType)
-    assert QUESTION_TAGS == {"single", "multiple", "likert", "numeric", "binned", "text"}
+    assert QUESTION_TAGS == {"single", "multiple", "likert", "numeric", "binned", "text", "grid", "ranking"}
 
 
 def test_every_widget_a_type_names_is_a_macro_of_the_questionnaire() -> None:

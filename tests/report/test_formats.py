@@ -12,6 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from learnervoice.report.blocks import table_blocks
 from learnervoice.cli import app
 from learnervoice.report.formats import render_text, write_tables
 from learnervoice.stats.tables import frequency_tables
@@ -44,10 +45,11 @@ def test_docx_and_xlsx(example: Study, tmp_path: Path) -> None:
     write_tables(tables, "docx", tmp_path / "t.docx")
     write_tables(tables, "xlsx", tmp_path / "t.xlsx")
     doc = Document(str(tmp_path / "t.docx"))
-    assert len(doc.tables) == len(tables.frequencies)
+    assert len(doc.tables) == len(table_blocks(tables))  # a grid's five items are one table
+    assert len(table_blocks(tables)) == len(tables.frequencies) - 4
     assert doc.tables[0].rows[2].cells[2].text == "12.2%"
     wb = load_workbook(tmp_path / "t.xlsx")
-    assert wb.sheetnames[0] == "Contents" and len(wb.sheetnames) == len(tables.frequencies) + 2
+    assert wb.sheetnames[0] == "Contents" and len(wb.sheetnames) == len(table_blocks(tables)) + 2  # contents, data
     assert wb["Data"].cell(1, 1).value == "question_id"
     assert wb["1 age"]["C6"].value == pytest.approx(0.122) and wb["1 age"]["C6"].number_format == "0.0%"  # 26-35: 5 of 41
 

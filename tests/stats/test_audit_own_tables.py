@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from learnervoice.stats.tables import frequency_tables
 from learnervoice.cli import app
 from learnervoice.stats.audit import audit_table
 from learnervoice.study.load import Study
@@ -42,7 +43,8 @@ def test_the_example_prints_what_the_audit_reads(example: Study, tmp_path: Path)
     out = tmp_path / "t.csv"
     CliRunner().invoke(app, ["tables", str(example.folder), "-f", "csv", "-o", str(out)])
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
-    for row in frame[frame["percent_printed"] != ""].itertuples():
+    items = {i for b in frequency_tables(example).batteries for i in b.item_ids}  # a grid prints as one table
+    for row in frame[(frame["percent_printed"] != "") & ~frame["question_id"].isin(items)].itertuples():
         assert f"| {row.option} | {row.count} | {row.percent_printed}% |" in md.replace("\\", ""), row
     results = audit_table(out)
     assert sum(len(a.unexplained) for a in results) == 0

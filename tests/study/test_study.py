@@ -37,8 +37,8 @@ def test_error_names_the_yaml_line(tmp_path: Path) -> None:
 
 
 def test_unknown_type_and_field(tmp_path: Path) -> None:
-    err = _error(tmp_path, BASE.replace("type: single", "type: ranking"))
-    assert err.line == 4 and "'ranking'" in str(err)
+    err = _error(tmp_path, BASE.replace("type: single", "type: rating"))
+    assert err.line == 4 and "'rating'" in str(err)
     err = _error(tmp_path, BASE + "colour: red\n")
     assert "colour" in str(err) and "line 9" in str(err)
 

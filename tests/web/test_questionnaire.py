@@ -116,3 +116,33 @@ def test_a_broken_invite_list_makes_no_links(web: Web) -> None:
     result = CliRunner().invoke(cli, ["invite", str(folder), "--from", str(people)])
     assert result.exit_code == 2 and "people.csv" in result.output
     assert store.last_change() == before and not (folder / "private" / "invites.csv").exists()
+
+
+def test_a_grid_is_answered_item_by_item(web: Web) -> None:
+    """The grid widget: a radio group per item (named question.item), each value item=point; the answer reaches the
+    grid's table at once."""
+    store = web.app.state.sites[web.slug].store  # type: ignore[attr-defined]
+    token = create_invites(store, 1)[0].token
+    browser = web.client()
+    page = browser.get(f"/s/{web.slug}/q/{token}")
+    browser.headers["X-CSRF-Token"] = csrf_of(page.text)
+    browser.post(f"/s/{web.slug}/q/{token}/consent", data={"agree": "yes"}, follow_redirects=False)
+    form_page = browser.get(f"/s/{web.slug}/q/{token}").text
+    assert 'name="importance.price" value="price=5" aria-label="Price: Extremely important"' in form_page
+
+    def grid_n(item: str) -> int:
+        grid = frequency_tables(web.study, questions=["importance"]).batteries[0]
+        return next(r.n for r in grid.rows if r.item_id == f"importance__{item}")
+
+    before = grid_n("price"), grid_n("certificate")
+    form = {"importance.price": "price=5", "importance.flexibility": "flexibility=4", "action": "save"}
+    assert browser.post(f"/s/{web.slug}/q/{token}", data=form, follow_redirects=False).status_code == 303
+    assert browser.get(f"/s/{web.slug}/api/q/{token}").json()["answers"] == {
+        "importance": ["flexibility=4", "price=5"]}
+    assert 'value="price=5" aria-label="Price: Extremely important"\n              checked' in browser.get(
+        f"/s/{web.slug}/q/{token}").text  # the saved point is shown again
+    bad = browser.post(f"/s/{web.slug}/q/{token}", data={"importance.price": "price=9", "action": "save"})
+    assert bad.status_code == 422
+    form["action"] = "submit"
+    assert browser.post(f"/s/{web.slug}/q/{token}", data=form, follow_redirects=True).status_code == 200
+    assert (grid_n("price"), grid_n("certificate")) == (before[0] + 1, before[1])  # an item left blank is not counted

@@ -51,6 +51,10 @@ class QuestionType(ABC, Generic[Q]):
         """The store column that is NULL when the question has no answer."""
         return next(iter(self.store_columns(q)))
 
+    def answered_sql(self, q: Q) -> str:
+        """SQL true when the respondent answered the question (any item of a grid, any rank of a ranking)."""
+        return " OR ".join(f"{quote(c)} IS NOT NULL" for c in self.store_columns(q)) or "false"
+
     @abstractmethod
     def convert(self, q: Q, src: QuestionSource, ctx: SqlConverter) -> dict[str, str]:
         """SQL of each store column over the staged response file; ``ctx.flag`` each cell that is not an answer."""
@@ -67,6 +71,10 @@ class QuestionType(ABC, Generic[Q]):
 
         ``asked`` is the SQL that is true for respondents the question was asked of.
         """
+
+    def variables(self, q: Q, asked: str) -> list[Variable]:
+        """What the tables count: the question itself, or one variable per item (grids, rankings)."""
+        return [self.variable(q, asked)]
 
     def condition_sql(self, q: Q, codes: tuple[str, ...]) -> str:
         """As a condition's source: SQL that is true when the answer is one of the codes."""
@@ -104,6 +112,10 @@ class QuestionType(ABC, Generic[Q]):
         """A web answer (not empty) in stored form, or why it is refused; ``comma``: decimal comma."""
 
     # --- mapping of a response file's columns ------------------------------------------------------
+
+    def source_problems(self, q: Q, src: QuestionSource) -> list[str]:
+        """What is missing from a source found or given (a grid's item without a column), as messages."""
+        return []
 
     def infer_source(self, q: Q, info: FileInfo, names: list[str], by_name: dict[str, str]) -> QuestionSource | None:
         """The column(s) answering the question, from the names it may have (normalised name -> column)."""

@@ -99,13 +99,30 @@ def _section(
         if qual is not None:
             section.tables = joint_displays(study, qual, config, by_id, tables.decimal_comma, disclosure)
     else:
-        chosen = [by_id[i] for i in spec.tables if i in by_id]
-        subset = replace(tables, frequencies=tuple(chosen), crosstabs=())
-        section.tables = table_blocks(subset)
-        section.charts = [bar_chart(t, tables.decimal_comma, tables.settings.rounding) if t.rows else None for t in chosen]
+        _question_tables(section, spec.tables, tables, by_id)
         if qual is not None:
             section.themes = themes(study, qual, spec.themes, config, disclosure)
     return section
+
+
+def _question_tables(section: Section, ids: tuple[str, ...], tables: Any, by_id: dict[str, Any]) -> None:
+    """The tables named, each with its chart: a grid's or ranking's summary in place of its items' tables."""
+    from ..stats.batteries import GridTable
+    from .battery_blocks import battery_block
+    from .diverging import grid_chart, ranking_chart
+
+    batteries = {b.question_id: b for b in tables.batteries}
+    for i in ids:
+        battery = batteries.get(i)
+        if battery is not None:
+            section.tables.append(battery_block(battery, tables.decimal_comma))
+            comma = tables.decimal_comma
+            section.charts.append(grid_chart(battery, comma) if isinstance(battery, GridTable)
+                                  else ranking_chart(battery, comma))
+        elif i in by_id:
+            table = by_id[i]
+            section.tables += table_blocks(replace(tables, frequencies=(table,), crosstabs=(), batteries=()))
+            section.charts.append(bar_chart(table, tables.decimal_comma, tables.settings.rounding) if table.rows else None)
 
 
 def _with_alignment(config: ReportConfig) -> tuple[SectionSpec, ...]:

@@ -21,14 +21,29 @@ class Block:
 
 
 def table_blocks(tables: TableSet, *, intervals: bool = False) -> list[Block]:
-    """The blocks of a TableSet: cross-tabs then numeric items by group (with `--by`), else the frequency tables."""
+    """The blocks of a TableSet: cross-tabs then numeric items by group (with `--by`), else the frequency tables
+    (a grid or ranking as one table in its items' place)."""
+    from .battery_blocks import battery_block  # it builds on Block
     from .numeric import numeric_block
 
     style = Style.of(tables)
     if tables.crosstabs or tables.numbers:
         return [_crosstab_block(ct, style, tables.weighted) for ct in tables.crosstabs] + [
             numeric_block(nt, tables.decimal_comma, intervals=intervals) for nt in tables.numbers]
-    return [_frequency_block(t, style, intervals, tables.weighted) for t in tables.frequencies]
+    first_item = {_first_listed(b.item_ids, tables): b for b in tables.batteries}
+    in_battery = {item for b in tables.batteries for item in b.item_ids}
+    blocks = []
+    for t in tables.frequencies:  # a grid or ranking in its items' place, as one table
+        if t.variable_id in first_item:
+            blocks.append(battery_block(first_item[t.variable_id], tables.decimal_comma))
+        elif t.variable_id not in in_battery:
+            blocks.append(_frequency_block(t, style, intervals, tables.weighted))
+    return blocks
+
+
+def _first_listed(item_ids: tuple[str, ...], tables: TableSet) -> str:
+    """The item of a battery that comes first among the tables (a sorted grid's rows are not in that order)."""
+    return next(t.variable_id for t in tables.frequencies if t.variable_id in item_ids)
 
 
 @dataclass(frozen=True)

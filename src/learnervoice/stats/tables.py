@@ -11,12 +11,13 @@ from ..errors import TableError
 from ..study.load import Study
 from ..study.model import StudyConfig, TableSettings
 from .backends import EngineSettings, open_engine
+from .batteries import Battery, battery_tables
 from .comparisons import NumericByGroup, TestChoice, numeric_by_group
 from .engine import Aggregates, Engine
 from .frequencies import BaseChoice, FrequencyTable, build_tables
 from .significance import AssociationTest, association
 from .summaries import NumericSummary
-from .variables import MISSING, NOT_ASKED, Variable, all_variables, find_variable
+from .variables import MISSING, NOT_ASKED, Variable, all_variables, find_variable, find_variables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,14 +52,15 @@ class TableSet:
     language: str = "en"
     settings: TableSettings = field(default_factory=TableSettings)  # rounding rule and column words
     numbers: tuple[NumericByGroup, ...] = ()  # numeric items by the subgroup (with `--by`)
+    batteries: tuple[Battery, ...] = ()  # grids and rankings, put together from their items' tables
 
     @classmethod
     def of(cls, config: StudyConfig, frequencies: tuple[FrequencyTable, ...] = (),
            crosstabs: tuple[CrossTab, ...] = (), weighted: bool = False,
-           numbers: tuple[NumericByGroup, ...] = ()) -> TableSet:
+           numbers: tuple[NumericByGroup, ...] = (), batteries: tuple[Battery, ...] = ()) -> TableSet:
         """Tables printed as the study says: its title, decimal mark, language, rounding and column words."""
         return cls(config.title, config.decimal_comma, frequencies, crosstabs, weighted, config.language, config.tables,
-                   numbers)
+                   numbers, batteries)
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table: one row per (question, option[, group])."""
@@ -100,7 +102,8 @@ def frequencies_on(
     weight = config.weight if weighted else None
     aggregates = engine.aggregate(variables, weight=weight)
     tables = build_tables(variables, aggregates, base=base, weighted=weight is not None)
-    return TableSet.of(config, tuple(tables), weighted=weight is not None)
+    return TableSet.of(config, tuple(tables), weighted=weight is not None,
+                       batteries=battery_tables(config, tables, weighted=weight is not None))
 
 
 def crosstab_tables(
@@ -179,7 +182,7 @@ def _select(config: StudyConfig, questions: list[str] | None, summarise: Sequenc
     """The variables asked for (every question without a list; those named in `summarise` too), those named in
     `summarise` as numbers."""
     named = list(questions or []) + [qid for qid in summarise if questions and qid not in questions]
-    variables = all_variables(config) if not questions else [find_variable(config, qid) for qid in named]
+    variables = all_variables(config) if not questions else [v for qid in named for v in find_variables(config, qid)]
     for qid in summarise:
         v = find_variable(config, qid)
         if v.value_sql is None or v.kind == "derived":

@@ -102,8 +102,21 @@ def derived_variable(config: StudyConfig, d: DerivedVariable) -> Variable:
     return Variable(d.id, d.label, "derived", d.options, asked, guarded(asked, answered))
 
 
+def question_variables(config: StudyConfig, q: Question) -> list[Variable]:
+    """The question as tabulated: itself, or one variable per item of a grid or option of a ranking."""
+    return question_type(q).variables(q, asked_sql(config, q.ask_if))
+
+
 def all_variables(config: StudyConfig) -> list[Variable]:
-    return [question_variable(config, q) for q in config.questions]
+    return [v for q in config.questions for v in question_variables(config, q)]
+
+
+def find_variables(config: StudyConfig, variable_id: str) -> list[Variable]:
+    """A question's variables (a grid's items), or the one variable of that id."""
+    for q in config.questions:
+        if q.id == variable_id:
+            return question_variables(config, q)
+    return [find_variable(config, variable_id)]
 
 
 def find_variable(config: StudyConfig, variable_id: str) -> Variable:
@@ -111,6 +124,9 @@ def find_variable(config: StudyConfig, variable_id: str) -> Variable:
     for q in config.questions:
         if q.id == variable_id:
             return question_variable(config, q)
+        items = [v for v in question_variables(config, q) if v.id == variable_id and v.id != q.id]
+        if items:
+            return items[0]
     for d in config.derived:
         if d.id == variable_id:
             return derived_variable(config, d)

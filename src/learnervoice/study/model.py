@@ -9,68 +9,17 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-IDENTIFIER = r"^[a-z][a-z0-9_]*$"
-Identifier = Annotated[str, Field(pattern=IDENTIFIER, max_length=60)]
-OptionCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=60)]
+from .basics import (IDENTIFIER, Band, ChoiceQuestion, Condition, Identifier, Option, OptionCode, QuestionBase,
+                     Strict)
+from .basics import require_unique as _require_unique
+from .batteries import Grid, GridItem, Ranking
+
+__all__ = ["IDENTIFIER", "Band", "ChoiceQuestion", "Condition", "Grid", "GridItem", "Identifier", "Option", "OptionCode",
+           "QuestionBase", "Ranking", "Strict"]  # re-exported: every model of study.yaml is found here
 
 DECIMAL_COMMA_LANGUAGES = frozenset({"ca", "es", "de", "fr", "it", "pt", "nl"})
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Option(Strict):
-    """One answer option: a stable code (stored) and a label (printed)."""
-
-    code: OptionCode
-    label: str = Field(min_length=1)
-    aliases: tuple[str, ...] = Field(default=(), description="Other spellings found in response files.")
-
-
-class Band(Strict):
-    """A closed numeric interval [min, max]; both ends must be written, null means unbounded."""
-
-    code: OptionCode
-    label: str = Field(min_length=1)
-    min: float | None
-    max: float | None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Band:
-        if self.min is None and self.max is None:
-            raise ValueError(f"band {self.code!r} needs at least one finite end")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"band {self.code!r} has min {self.min} above max {self.max}")
-        return self
-
-    def contains(self, value: float) -> bool:
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
-
-
-class Condition(Strict):
-    """Ask a question only if another choice question's answer is (or includes) one of these codes."""
-
-    question: Identifier
-    any_of: tuple[OptionCode, ...] = Field(min_length=1)
-
-
-class QuestionBase(Strict):
-    id: Identifier
-    text: str = Field(min_length=1)
-    ask_if: Condition | None = None
-    source: str | None = Field(default=None, description="Column name in response files, when not inferred.")
-
-
-class ChoiceQuestion(QuestionBase):
-    options: tuple[Option, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_codes(self) -> ChoiceQuestion:
-        _require_unique([o.code for o in self.options], f"question {self.id!r} option codes")
-        return self
 
 
 class SingleChoice(ChoiceQuestion):
@@ -129,7 +78,7 @@ class OpenText(QuestionBase):
 
 
 Question = Annotated[
-    Union[SingleChoice, MultipleResponse, Likert, Numeric, BinnedNumeric, OpenText],
+    Union[SingleChoice, MultipleResponse, Likert, Numeric, BinnedNumeric, OpenText, Grid, Ranking],
     Field(discriminator="type"),
 ]
 QUESTION_MODELS: tuple[type[QuestionBase], ...] = get_args(get_args(Question)[0])
@@ -433,14 +382,6 @@ class StudyConfig(Strict):
             if q.id == question_id:
                 return q
         raise KeyError(question_id)
-
-
-def _require_unique(values: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for v in values:
-        if v in seen:
-            raise ValueError(f"{what} must be unique; {v!r} appears twice")
-        seen.add(v)
 
 
 def _check_condition(qid: str, cond: Condition, by_id: dict[str, Question]) -> None:

@@ -73,6 +73,21 @@ questions:
       - {code: "4", label: Agree}
       - {code: "5", label: Strongly agree}
 
+  # grid (a Likert battery): several items on one scale, one table of items with means, top-2-box and
+  # a diverging bar chart; `sort: mean` lists the items highest first (docs/questions.md)
+  # - id: importance
+  #   text: How important is each of these to you?
+  #   type: grid
+  #   items: [{id: price, text: Price}, {id: flexibility, text: Flexibility}]
+  #   options: [{code: "1", label: Not important}, {code: "2", label: Slightly}, {code: "3", label: Moderately},
+  #             {code: "4", label: Very}, {code: "5", label: Extremely important}]
+
+  # ranking: options put in order (1 = first); tables give the mean rank and % ranked first
+  # - id: favourite
+  #   text: Put these formats in order of preference
+  #   type: ranking
+  #   options: [{code: online, label: Online}, {code: mixed, label: Mixed}, {code: onsite, label: On site}]
+
   - id: hours
     text: Hours a week you could study
     type: numeric

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 if TYPE_CHECKING:
     from ..questions.base import QuestionType
 
-BUILTIN = ("single", "multiple", "likert", "numeric", "binned", "text")
+BUILTIN = ("single", "multiple", "likert", "numeric", "binned", "text", "grid", "ranking")
 Answer = str | list[str] | float
 
 

@@ -331,10 +331,18 @@ class SqlConverter:
             self._rows_with(found, name, f"{self.column(name)} IN ({', '.join(literal(v) for v in bad)})",
                             lambda raw, bad=bad: bad.get(raw, ""))  # type: ignore[misc]
         for check in self._checks:
-            if self._check_counts.get(check.condition):
+            count = self._check_counts.get(check.condition)
+            if count is None:  # written from looked-up cells (two ranks holding one option): unknown to the scan
+                count = self._count_rows(check.condition)
+            if count:
                 self._rows_with(found, check.column, f"coalesce({check.condition}, false)",
                                 lambda raw, e=check.expected: e)  # type: ignore[misc]
         return found
+
+    def _count_rows(self, condition: str) -> int:
+        found = self.con.execute(f"SELECT count(*) FROM {self.staged.numbered} AS staged "
+                                 f"WHERE {self.where} AND coalesce({condition}, false)").fetchone()
+        return int(found[0]) if found else 0
 
     def _rows_with(
         self, found: dict[str, ColumnProblems], name: str, condition: str, expected: Callable[[str], str]

@@ -120,6 +120,8 @@ def resolve_mapping(
                 Problem(info.name, None, q.source or q.text, None, f"no column answers question {q.id!r}")
             )
             continue
+        for message in question_type(q).source_problems(q, src):
+            problems.append(Problem(info.name, None, q.source or q.text, None, message))
         for col in src.columns():
             if col not in info.columns:
                 problems.append(Problem(info.name, None, col, None, f"column for question {q.id!r} is not in the file"))

@@ -126,7 +126,7 @@ def _not_asked_sql(config: StudyConfig, q: Question) -> str:
     assert q.ask_if is not None
     condition = config.question(q.ask_if.question)
     asked = question_type(condition).condition_sql(condition, q.ask_if.any_of)
-    return f"{quote(question_type(q).answer_column(q))} IS NOT NULL AND NOT {asked}"
+    return f"({question_type(q).answered_sql(q)}) AND NOT {asked}"
 
 
 def _inconsistent_rows(

@@ -245,7 +245,8 @@ async def answers_form(request: Request, slug: str, token: str = Token) -> Respo
     form = await request.form()
     raw: dict[str, Any] = {}
     for q in site.study.config.questions:
-        values = [v for v in form.getlist(q.id) if isinstance(v, str)]
+        values = [v for k, v in form.multi_items() if (k == q.id or k.startswith(f"{q.id}.")) and isinstance(v, str)]
+        # a grid names each item's radios question.item (ids hold no dot)
         raw[q.id] = question_type(q).from_form(values)
     submit = form.get("action") == "submit"
     problems = await run_in_threadpool(webform.save_answers, site.store, site.study, token, raw, submit=submit)

@@ -101,3 +101,29 @@ def test_names_yaml_would_read_as_other_types(tmp_path: Path) -> None:
     assert all(isinstance(x["id"], str) for x in data["questions"])
     codes = [o["code"] for x in data["questions"] for o in x.get("options", [])]
     assert "no" in codes and all(isinstance(c, str) for c in codes)
+
+
+def test_a_rank_question_becomes_a_ranking(tmp_path: Path) -> None:
+    """XLSForm `rank` (KoboToolbox): the export's one cell holds the chosen names in rank order, separated by spaces."""
+    from openpyxl import Workbook
+
+    from learnervoice.study.model import Ranking
+
+    wb = Workbook()
+    survey = wb.active
+    survey.title = "survey"
+    for row in (("type", "name", "label"), ("rank courses", "fav", "Rank these courses"), ("text", "why", "Why?")):
+        survey.append(list(row))
+    choices = wb.create_sheet("choices")
+    for row in (("list_name", "name", "label"), ("courses", "alpha", "Alpha"), ("courses", "beta", "Beta"),
+                ("courses", "gamma", "Gamma")):
+        choices.append(list(row))
+    wb.save(tmp_path / "form.xlsx")
+    (tmp_path / "export.csv").write_text("_uuid;fav;why\nu1;beta alpha gamma;x\nu2;gamma;y\nu3;;z\n", encoding="utf-8")
+    report, study = init_and_import(tmp_path / "s", tmp_path / "form.xlsx", tmp_path / "export.csv")
+    fav = study.config.question("fav")
+    assert isinstance(fav, Ranking) and [o.code for o in fav.options] == ["alpha", "beta", "gamma"]
+    stored = {r["respondent_id"]: r for r in rows(study)}
+    assert [stored["u1"][f"fav__{c}"] for c in ("alpha", "beta", "gamma")] == [2, 1, 3]
+    assert [stored["u2"][f"fav__{c}"] for c in ("alpha", "beta", "gamma")] == [None, None, 1]
+    assert stored["u3"]["fav__gamma"] is None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from learnervoice.study.model import Likert, MultipleResponse, Numeric, OpenText, SingleChoice
+from learnervoice.study.model import Grid, Likert, MultipleResponse, Numeric, OpenText, Ranking, SingleChoice
 from learnervoice.survey.instrument import init_from
 
 from .helpers import DATA, init_and_import, label, rows
@@ -27,13 +27,19 @@ def test_full_text_export_with_its_r_syntax_file(tmp_path: Path, samples: Path) 
     assert isinstance(education, MultipleResponse) and education.options[0].label == "Primary School"
     assert (stored["5"]["education__primary"], stored["4"]["education__tertairy"]) == (True, True)
     assert stored["6"]["education__primary"] is None  # nothing ticked: no answer
-    personality = study.config.question("personality_open")
-    assert isinstance(personality, Likert) and personality.text == "Describe yourselves – Openness"
+    personality = study.config.question("personality")  # an array on a 7-point scale: one grid
+    assert isinstance(personality, Grid) and personality.text == "Describe yourselves"
+    assert [i.text for i in personality.items][::4] == ["Openness", "Emotional Stability"]
+    assert [o.label for o in personality.options][::6] == ["1 disagree strongly", "7 agree strongly"]
+    assert (stored["9"]["personality__open"], stored["9"]["personality__neur"]) == ("1", "4")
+    order = study.config.question("order")  # a ranking: each column holds the film put at that rank
+    assert isinstance(order, Ranking) and [o.code for o in order.options] == ["tita", "west", "star", "lion", "it"]
+    assert [stored["1"][f"order__{c}"] for c in ("west", "star", "it", "lion", "tita")] == [1, 2, 3, 4, 5]
     assert isinstance(study.config.question("age"), Numeric) and stored["4"]["age"] == 66.0
     ignored = set(study.config.responses[0].ignore_columns)
     assert {"Please enter your address [Street]", "Please enter your address [City]"} <= ignored  # personal
     assert "Total time" in ignored and "Question time: gender" in ignored
-    assert {x.name.split(" ")[0] for x in report.draft.left} == {"born", "order"}  # a date, a ranking
+    assert {x.name.split(" ")[0] for x in report.draft.left} == {"born"}  # a date
 
 
 def test_lss_structure_with_an_export_of_codes(tmp_path: Path) -> None:
@@ -44,9 +50,11 @@ def test_lss_structure_with_an_export_of_codes(tmp_path: Path) -> None:
     stored = rows(study)
     assert len(stored) == len(frame) == 5
     assert [label(study, "gender", r["gender"]) for r in stored] == ["Man", "Woman", "Other", "Woman", "Man"]
-    satisf = study.config.question("satisf_sq001")
-    assert isinstance(satisf, Likert) and satisf.text == "How satisfied are you with… – the teachers"
-    assert [label(study, "satisf_sq001", r["satisf_sq001"]) for r in stored][:2] == ["Satisfied", "Neither satisfied nor dissatisfied"]
+    satisf = study.config.question("satisf")  # an array on a satisfaction scale: one grid, a column per row
+    assert isinstance(satisf, Grid) and satisf.text == "How satisfied are you with…"
+    assert [(i.id, i.text) for i in satisf.items][0] == ("sq001", "the teachers")
+    labels = {o.code: o.label for o in satisf.options}
+    assert [labels[r["satisf__sq001"]] for r in stored][:2] == ["Satisfied", "Neither satisfied nor dissatisfied"]
     sync = study.config.question("sync")
     assert sync.ask_if is not None and (sync.ask_if.question, sync.ask_if.any_of) == ("modes", ("SQ001",))
     assert isinstance(study.config.question("overall"), Likert)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from learnervoice.study.model import Likert, MultipleResponse, Numeric, OpenText, SingleChoice
+from learnervoice.study.model import Grid, Likert, MultipleResponse, Numeric, OpenText, Ranking, SingleChoice
 from learnervoice.survey.instrument import init_from
 
 from .helpers import DATA, init_and_import, label, rows
@@ -84,7 +84,10 @@ def test_display_logic_becomes_ask_if_when_simple(tmp_path: Path) -> None:
     assert "Qualtrics display logic not carried over (only 'choice is selected' is)" in text
     assert "# QID44 (Matrix Likert MultipleAnswer with 3 sub-questions): grid questions are not supported yet" in text
     assert isinstance(study.config.question("q5_1"), Numeric)  # a slider item
-    assert isinstance(study.config.question("q3_1"), SingleChoice)  # a row of a single-answer matrix
+    q3 = study.config.question("q3")  # a single-answer matrix: one grid, a column per statement
+    assert isinstance(q3, Grid) and [(i.id, i.text) for i in q3.items][0] == ("oranges", "Oranges")
+    assert [o.label for o in q3.options] == ["Like", "Neither like nor dislike", "Dislike"]
+    assert next(x for x in report.draft.questions if x.id == "q3").option_columns == {"oranges": "Q3_1", "blueberries": "Q3_2", "strawberries": "Q3_3"}
     frame = pd.read_csv(export, skiprows=[0], encoding="utf-8-sig", dtype=str, index_col=False)
     assert len(rows(study)) == len(frame) == 5
     assert "20 question(s) in its trash left out" in text
@@ -198,3 +201,42 @@ def test_text_entry_columns_each_read_once(tmp_path: Path) -> None:
         (reader,) = [x for x in report.draft.questions if column in x.columns()]
         assert reader.type == "text"
         assert [r[reader.id] or "" for r in stored] == list(frame[column]), column
+
+
+def test_rank_order_and_a_scale_matrix(tmp_path: Path) -> None:
+    """A rank-order question (RO) becomes a ranking whose Q6_1.. columns hold each choice's rank; a Likert matrix a grid."""
+    import json
+
+    def sq(qid: str, tag: str, kind: str, selector: str, text: str, choices: list[str], answers: list[str] = (),
+           sub: str = "") -> dict:  # type: ignore[assignment]
+        payload = {"QuestionID": qid, "DataExportTag": tag, "QuestionType": kind, "Selector": selector,
+                   "SubSelector": sub, "QuestionText": text,
+                   "Choices": {str(i): {"Display": c} for i, c in enumerate(choices, 1)},
+                   "ChoiceOrder": list(range(1, len(choices) + 1))}
+        if answers:
+            payload |= {"Answers": {str(i): {"Display": a} for i, a in enumerate(answers, 1)},
+                        "AnswerOrder": list(range(1, len(answers) + 1))}
+        return {"Element": "SQ", "PrimaryAttribute": qid, "Payload": payload}
+
+    qsf = {"SurveyEntry": {"SurveyName": "Exit survey", "SurveyLanguage": "EN"}, "SurveyElements": [
+        {"Element": "BL", "Payload": [{"Type": "Default", "BlockElements": [
+            {"Type": "Question", "QuestionID": "QID5"}, {"Type": "Question", "QuestionID": "QID6"}]}]},
+        sq("QID5", "Q5", "Matrix", "Likert", "How important is each?", ["Price", "Length"],
+           ["Not at all important", "Slightly important", "Very important", "Extremely important"], "SingleAnswer"),
+        sq("QID6", "Q6", "RO", "DND", "Rank these courses", ["Alpha", "Beta", "Gamma"]),
+    ]}
+    (tmp_path / "exit.qsf").write_text(json.dumps(qsf), encoding="utf-8")
+    (tmp_path / "exit.csv").write_text(
+        "ResponseId,Q5_1,Q5_2,Q6_1,Q6_2,Q6_3\n"
+        "Response ID,How important is each? - Price,How important is each? - Length,Rank these courses - Alpha,"
+        "Rank these courses - Beta,Rank these courses - Gamma\n"
+        '"{""ImportId"":""_recordId""}","{""ImportId"":""QID5_1""}","{""ImportId"":""QID5_2""}",'
+        '"{""ImportId"":""QID6_1""}","{""ImportId"":""QID6_2""}","{""ImportId"":""QID6_3""}"\n'
+        "R_1,1,4,2,1,3\nR_2,3,3,1,3,2\n", encoding="utf-8")
+    report, study = init_and_import(tmp_path / "s", tmp_path / "exit.qsf", tmp_path / "exit.csv")
+    grid, ranking = study.config.question("q5"), study.config.question("q6")
+    assert isinstance(grid, Grid) and [i.text for i in grid.items] == ["Price", "Length"]
+    assert isinstance(ranking, Ranking) and [o.label for o in ranking.options] == ["Alpha", "Beta", "Gamma"]
+    stored = {r["respondent_id"]: r for r in rows(study)}
+    assert (stored["R_1"]["q6__1"], stored["R_1"]["q6__2"], stored["R_2"]["q6__2"]) == (2, 1, 3)
+    assert [stored[r]["q5__price"] for r in ("R_1", "R_2")] == ["1", "3"]

@@ -38,7 +38,7 @@ class DraftQuestion:
 
     id: str
     text: str
-    type: str  # single, multiple, likert, numeric, text
+    type: str  # single, multiple, likert, numeric, text, grid, ranking
     options: list[DraftOption] = field(default_factory=list)
     column: str | None = None
     option_columns: dict[str, str] = field(default_factory=dict)
@@ -50,6 +50,7 @@ class DraftQuestion:
     ask_if_note: str = ""  # where the condition came from
     notes: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # raw value -> code, when matching by code or label is not enough
+    items: list[tuple[str, str]] = field(default_factory=list)  # a grid's (item id, text); option_columns: id -> column
 
     def columns(self) -> list[str]:
         if self.column:

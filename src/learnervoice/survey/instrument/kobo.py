@@ -42,7 +42,7 @@ NOT_ANSWERS = {"note": None, "calculate": "a calculation of the form, not an ans
                "video": "a video, not an answer to tabulate", "file": "an uploaded file, not an answer to tabulate",
                "hidden": "a hidden value of the form, not an answer", "xml-external": None, "begin_kobomatrix": None}
 LEFT = {"date": "dates and times are not a question type yet", "datetime": "dates and times are not a question type yet",
-        "time": "dates and times are not a question type yet", "rank": "ranking questions are not supported yet",
+        "time": "dates and times are not a question type yet",
         "select_one_from_file": "choices from an external file are not read yet",
         "select_multiple_from_file": "choices from an external file are not read yet"}
 
@@ -112,7 +112,7 @@ def _from_form(draft: Draft, form: Form, columns: _Columns, ids: Ids) -> None:
                     draft.ignore(column, why)
         elif q.type in LEFT:
             draft.left.append(LeftOut(q.path, q.label, LEFT[q.type], _present(columns, q)))
-        elif q.type in ("select_one", "select_multiple", "acknowledge") or q.type in NUMBERS | TEXTS:
+        elif q.type in ("select_one", "select_multiple", "acknowledge", "rank") or q.type in NUMBERS | TEXTS:
             x = _question(draft, q, form, columns, ids)
             if x is not None:
                 made[q.name] = x
@@ -141,6 +141,9 @@ def _question(draft: Draft, q: FormQuestion, form: Form, columns: _Columns, ids:
     choices = form.choices.get(q.list_name, []) if q.type != "acknowledge" else [("OK", "OK")]
     codes = option_codes([name for name, _ in choices])
     options = [DraftOption(c, label, (name,)) for c, (name, label) in zip(codes, choices)]
+    if q.type == "rank":  # KoboToolbox writes the chosen names in rank order, separated by spaces, in one cell
+        return DraftQuestion(qid, q.label, "ranking", options, column=column or q.path, separator=" ",
+                             notes=[note + " Its cell holds the options in rank order."])
     if q.type != "select_multiple":
         likert = reads_as_scale([n for n, _ in choices], [lab for _, lab in choices])
         return DraftQuestion(qid, q.label, "likert" if likert else "single", options, column=column or q.path,

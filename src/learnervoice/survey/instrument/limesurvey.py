@@ -2,10 +2,12 @@
 with the survey structure (.lss or tab-separated) or the R syntax file that comes with the export.
 
 Each column of the export becomes a field (question, sub-question, answer options), then fields
-become questions: list and yes/no types single choice, 5-point and array scales one Likert
-question per row, multiple choice (M, P) one multiple-response question with a column per
-option, numbers numeric, free texts open text; rankings, dates and grids of numbers or texts are
-left as comments, equations and uploads ignored. Simple relevance equations become ``ask_if``.
+become questions: list and yes/no types single choice, 5-point scales Likert, arrays on a scale
+(F, A, B, …) one grid with a column per row (arrays of unordered answers one single choice per
+row), rankings (R) a ranking with a column per rank, multiple choice (M, P) one multiple-response
+question with a column per option, numbers numeric, free texts open text; dates and grids of
+numbers or texts are left as comments, equations and uploads ignored. Simple relevance equations
+become ``ask_if``.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ ARRAYS = {"F", "H", "A", "B", "C", "E", "1"}
 TICKS = {"M", "P"}
 NUMBERS = {"N", "K"}
 TEXTS = {"S", "T", "U", "Q"}
-LEFT = {"R": "ranking questions are not supported yet", "D": "dates and times are not a question type yet",
+LEFT = {"D": "dates and times are not a question type yet",
         ":": "grids of numbers are not supported yet", ";": "grids of texts are not supported yet"}
 IGNORED = {"*": "an equation LimeSurvey computes, not an answer", "|": "uploaded files, not an answer",
            "X": "a text display, not a question", "I": "the language switch, not a question"}
@@ -185,6 +187,9 @@ def _expected(q: LsQuestion) -> list[Field]:
     if q.type in CHOICE or q.type in NUMBERS - {"K"} or q.type in {"S", "T", "U", "D", "*", "|", "X", "I"}:
         fields.append(Field("", q.code, q.type, q.text, levels=levels + ([("-oth-", "Other")] if q.other else []),
                             relevance=q.relevance))
+    elif q.type == "R":  # a column per rank, each holding the option put there
+        for rank in range(1, len(levels) + 1):
+            fields.append(Field("", q.code, q.type, q.text, str(rank), f"Rank {rank}", levels, q.relevance))
     elif q.type == "1":
         for code, text, _ in subs:
             for scale in (0, 1):
@@ -256,7 +261,7 @@ def _draft_group(draft: Draft, code: str, group: list[Field], ids: Ids, made: di
         for f in group:
             draft.ignore(f.column, IGNORED[kind])
         return
-    if kind in LEFT or not (kind in TICKS | CHOICE | ARRAYS | NUMBERS | TEXTS):
+    if kind in LEFT or not (kind in TICKS | CHOICE | ARRAYS | NUMBERS | TEXTS | {"R"}):
         parts = f" with {len(answers)} sub-questions" if len(answers) > 1 else ""
         draft.left.append(LeftOut(f"{code} (LimeSurvey type {kind}{parts})", text,
                                   LEFT.get(kind, f"LimeSurvey questions of type {kind} are not supported yet"),
@@ -271,6 +276,9 @@ def _draft_group(draft: Draft, code: str, group: list[Field], ids: Ids, made: di
         draft.questions.append(made[code])
     elif kind in CHOICE and len(answers) == 1 and not answers[0].sub:
         made[code] = _choice(ids.make(code), text, answers[0], kind, note)
+        draft.questions.append(made[code])
+    elif kind == "R" or (kind in ARRAYS - {"1"} and _one_scale(answers, kind)):
+        made[code] = _battery(ids.make(code), text, answers, kind, note)
         draft.questions.append(made[code])
     else:
         for f in answers:
@@ -288,6 +296,32 @@ def _draft_group(draft: Draft, code: str, group: list[Field], ids: Ids, made: di
         if f.role != "answer":
             draft.questions.append(DraftQuestion(ids.make(f"{code}_{f.sub}"), f"{text} – {f.subtext or f.sub}", "text",
                                                  column=f.column, notes=[f"LimeSurvey {code}: its {f.role} text."]))
+
+
+SCALE_ORDER = "Its scale is listed as the survey lists it; study.yaml reads it lowest point first: reverse it if needed."
+
+
+def _one_scale(answers: list[Field], kind: str) -> bool:
+    """Two or more rows sharing one ordered set of answers: a grid."""
+    levels = answers[0].levels
+    values, labels = [v for v, _ in levels], [lab or v for v, lab in levels]
+    return (len(answers) > 1 and bool(levels) and all(f.levels == levels for f in answers)
+            and (kind in SCALES or reads_as_scale(values, labels)))
+
+
+def _battery(qid: str, text: str, answers: list[Field], kind: str, note: str) -> DraftQuestion:
+    """An array on a scale as a grid (a column per row), or a ranking (a column per rank holding the option's code)."""
+    levels = answers[0].levels
+    values = [v for v, _ in levels]
+    options = [DraftOption(c, lab or v, (v,)) for c, (v, lab) in zip(option_codes(values), levels)]
+    if kind == "R":
+        return DraftQuestion(qid, text, "ranking", options, category_columns=[f.column for f in answers],
+                             notes=[note + " Each column holds the option put at its rank."])
+    items = Ids()
+    made = [(items.make(f.sub, "item"), f) for f in answers]
+    return DraftQuestion(qid, text, "grid", options, option_columns={item: f.column for item, f in made},
+                         items=[(item, f.subtext or f.sub) for item, f in made],
+                         notes=[f"{note} A grid: a column per row. {SCALE_ORDER}"])
 
 
 def _choice(qid: str, text: str, f: Field, kind: str, note: str) -> DraftQuestion:

@@ -128,6 +128,8 @@ def _from_definition(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, id
         _multiple(draft, q, columns, ids)
     elif q.type == "Matrix" and q.selector in ("Likert", "Bipolar") and q.subselector in LIKERT_MATRIX:
         _matrix(draft, q, columns, ids)
+    elif q.type == "RO":
+        _rank_order(draft, q, columns, ids)
     elif q.type == "TE" and q.selector in ("SL", "ML", "ESTB", "PW"):
         column = columns.find(q, "TEXT", "", names=(q.tag, f"{q.tag}_TEXT")) or q.tag
         kind = "numeric" if q.numeric_entry else "text"
@@ -193,14 +195,34 @@ def _multiple(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids)
     _text_entries(draft, q, qid, columns, ids, shared=False)
 
 
+SCALE_ORDER = "Its scale is listed as the survey lists it; study.yaml reads it lowest point first: reverse it if needed."
+
+
 def _matrix(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids) -> None:
-    """A single-answer matrix: one question per statement, each with the matrix's scale."""
+    """A single-answer matrix: its statements share one scale, so one grid with a column per statement (Q5_1,
+    Q5_2); a matrix of one statement is one Likert (or single-choice) question."""
+    if len(q.choices) > 1:
+        items = Ids()
+        made = [(items.make(c.label, f"item_{c.id}"), c) for c in q.choices]
+        found = {item: columns.find(q, c.id, names=(f"{q.tag}_{c.id}",)) or f"{q.tag}_{c.id}" for item, c in made}
+        draft.questions.append(DraftQuestion(ids.make(q.tag), q.text, "grid", _options(q.answers), option_columns=found,
+                                             items=[(item, c.label) for item, c in made],
+                                             notes=[f"{_origin(q)} A grid: one column per statement. {SCALE_ORDER}"]))
+        return
     kind = "likert" if reads_as_scale([a.recode for a in q.answers], [a.label for a in q.answers]) else "single"
     for c in q.choices:
         column = columns.find(q, c.id, names=(f"{q.tag}_{c.id}",)) or f"{q.tag}_{c.id}"
         note = f"{q.qid} ({q.type} {q.selector}): statement {c.id} of the grid, exported as {column}."
         draft.questions.append(DraftQuestion(ids.make(f"{q.tag}_{c.id}"), f"{q.text} – {c.label}", kind,
                                              _options(q.answers), column=column, notes=[note]))
+
+
+def _rank_order(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids) -> None:
+    """Rank order: a ranking, each choice's column (Q6_1) holding the rank given to it."""
+    options = _options(q.choices)
+    found = {o.code: columns.find(q, c.id, names=(f"{q.tag}_{c.id}",)) or f"{q.tag}_{c.id}" for o, c in zip(options, q.choices)}
+    draft.questions.append(DraftQuestion(ids.make(q.tag), q.text, "ranking", options, option_columns=found,
+                                         notes=[f"{_origin(q)} Each choice's column holds its rank (1 = first)."]))
 
 
 def _per_choice(draft: Draft, q: QsfQuestion, columns: _QuestionColumns, ids: Ids, kind: str) -> None:

@@ -52,7 +52,36 @@ def draft_readstat(path: Path, profile: FileProfile, ids: Ids, respondent_id: st
             draft.questions.append(_mr_question(mr, info, ids))
             continue
         _variable(draft, column, profile, meta, ids)
+    draft.notes += grid_suggestions(draft.questions)
     return draft
+
+
+def grid_suggestions(questions: list[DraftQuestion]) -> list[str]:
+    """Runs of neighbouring questions on one value-label set (Likert items, or three or more single choices):
+    a note that they could be one grid (the file does not say they are one question, so they stay apart).
+
+    >>> from .draft import DraftOption
+    >>> scale = [DraftOption(str(i), label) for i, label in enumerate(["Never", "Sometimes", "Often", "Always"], 1)]
+    >>> grid_suggestions([DraftQuestion(f"q{i}", f"Q{i}", "likert", scale) for i in (1, 2)])[0][:40]
+    'q1, q2 share one scale (Never … Always):'
+    """
+    notes: list[str] = []
+    run: list[DraftQuestion] = []
+    for x in [*questions, None]:
+        same = x is not None and run and x.type == run[0].type and _scale(x) == _scale(run[0])
+        if same:
+            run.append(x)  # type: ignore[arg-type]
+            continue
+        if run and len(run) >= (2 if run[0].type == "likert" else 3):
+            notes.append(f"{', '.join(r.id for r in run)} share one scale ({run[0].options[0].label} … "
+                         f"{run[0].options[-1].label}): they could be one grid (type: grid, an item per variable "
+                         "with its column as source; see docs/questions.md).")
+        run = [x] if x is not None and x.type in ("likert", "single") and x.options else []
+    return notes
+
+
+def _scale(x: DraftQuestion) -> list[tuple[str, str]]:
+    return [(o.code, o.label) for o in x.options]
 
 
 def _meta(path: Path, fmt: str) -> Any:

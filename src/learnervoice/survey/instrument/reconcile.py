@@ -71,6 +71,9 @@ def _fit(x: DraftQuestion, profile: FileProfile) -> str | None:
         _fit_codes(x, x.column, _cells(profile.columns[x.column], info), info)
     elif x.type == "multiple" and x.option_columns:
         return _check_ticks(x, profile)
+    elif x.type == "grid" or (x.type == "ranking" and x.category_columns):  # each column holds a point or an option
+        for column in x.columns():
+            _fit_codes(x, column, _cells(profile.columns[column], info), info)
     elif x.type == "multiple" and x.category_columns:
         for column in x.category_columns:
             _fit_codes(x, column, _cells(profile.columns[column], info), info)

@@ -175,8 +175,8 @@ def _questions(rows: list[list[Any]], header: list[str], label_col: str | None) 
 
 
 def _type_and_list(kind: str) -> tuple[str, str]:
-    """'select_one yes_no' / 'select one from yes_no or specify other' -> ('select_one', 'yes_no')."""
-    m = re.match(r"^(select[ _]one|select[ _]multiple)(?:[ _]from)?\s+(\S+)", kind, re.I)
+    """'select_one yes_no' / 'select one from yes_no or specify other' / 'rank courses' -> ('select_one', 'yes_no')."""
+    m = re.match(r"^(select[ _]one|select[ _]multiple|rank)(?:[ _]from)?\s+(\S+)", kind, re.I)
     if m:
         return m.group(1).lower().replace(" ", "_"), m.group(2)
     return kind.split()[0].lower(), ""

@@ -113,6 +113,9 @@ def _question(x: DraftQuestion) -> list[str]:
         lines.append(f"    # {x.ask_if_note}")
     if x.type == "numeric" and x.integer:
         lines.append("    integer: true")
+    if x.items:
+        lines.append("    items:")
+        lines += [f"      - {{id: {q(item)}, text: {q(text)}}}" for item, text in x.items]
     if x.options:
         lines.append("    options:")
         lines += [_option(o) for o in x.options]
