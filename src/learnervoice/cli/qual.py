@@ -34,18 +34,21 @@ def transcripts_import(
     speaker: Annotated[list[str] | None, typer.Option("--speaker", help="'Label as written=P07' for a speaker the roster does not name.")] = None,
     keep_unmatched: Annotated[bool, typer.Option("--keep-unmatched", help="Keep unknown speakers as 'Unidentified N'.")] = False,
     allow_overlap: Annotated[bool, typer.Option("--allow-overlap", hidden=True)] = False,
+    max_turn_words: Annotated[int, typer.Option("--max-turn-words", min=20, help="A speaker's turn goes on in a new "
+                                                "turn (at a cue boundary) past this many words.")] = 250,
     who: WhoOpt = "import",
 ) -> None:
     """Import transcripts, all or none: speakers linked to the roster, names replaced by pseudonyms."""
     from ..privacy.review import name_candidates
-    from ..qual.documents import import_transcripts
+    from ..qual.documents import Source, import_transcripts
     from ..qual.queries import written_texts
 
     if allow_overlap:
         err("--allow-overlap is no longer needed: overlapping cues are always kept, in file order, with a note")
     mapping = _speaker_pseudonyms(speaker or [])
     s, store = open_qual(study)
-    reports = import_transcripts(s, files, speakers=mapping, keep_unmatched=keep_unmatched, who=who, store=store)
+    sources = [Source(file, max_turn_words=max_turn_words) for file in files]
+    reports = import_transcripts(s, sources, speakers=mapping, keep_unmatched=keep_unmatched, who=who, store=store)
     for report in reports:
         _say_imported(report, study)
     imported = {r.document for r in reports if r.status == "imported"}
