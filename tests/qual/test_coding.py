@@ -58,7 +58,12 @@ def test_quotes_with_attributes_and_filters(qual_study: Study, coded: QualStore)
     assert list(found["quote"]) == ["Mostly promotion", "Promotion for me too"]
     assert list(found["speaker"]) == ["P02", "P03"] and list(found["career_stage"]) == ["senior", "senior"]
     assert list(found["respondent_id"]) == ["R002", "R003"]
-    assert found["before"][1].endswith("\n")
+    # context stays inside the speaker's turn: nothing before a turn's first words, "…" where a sentence is cut
+    assert found["before"][1] == "" and found["after"][1] == ", and I prefer online courses I can follow asynchronously."
+    short = quotes(qual_study, coded, "career", coder="anna", context=2)
+    assert list(short["excerpt"]) == ["Mostly promotion. My employer…", "Promotion for me too, and I…"]
+    assert list(quotes(qual_study, coded, "career", coder="anna", context=0)["excerpt"]) == [
+        "Mostly promotion…", "Promotion for me too…"]
     juniors = quotes(qual_study, coded, "motivation", where={"career_stage": "junior"})  # sub-codes included
     assert set(juniors["speaker"]) == {"P01"}
 
@@ -279,3 +284,23 @@ def test_quantitised_variable_shape_is_checked(spec: dict[str, object], message:
 
     with pytest.raises(ValidationError, match=message):
         QuantitisedVariable.model_validate({"id": "v", "text": "V"} | spec)
+
+
+def _coded_by(store: QualStore, coder: str) -> list[str]:
+    with store.read() as conn:
+        text = conn.execute(sa.text("SELECT text FROM documents")).scalar_one()
+        rows = conn.execute(sa.select(codings.c.start, codings.c.end).where(codings.c.coder == coder)
+                            .order_by(codings.c.start)).all()
+    return [text[a:b] for a, b in rows]
+
+
+def test_autocode_codes_sentences_by_default_or_whole_turns(qual_study: Study, store: QualStore, tmp_path: Path) -> None:
+    import_transcript(qual_study, write(tmp_path / "fg1.txt", TRANSCRIPT), store=store)
+    assert autocode(store, "career", coder="s", pattern="employer", who="t") == 1
+    assert _coded_by(store, "s") == ["My employer counts accredited courses."]
+    assert autocode(store, "career", coder="t", pattern="employer", unit="turn", who="t") == 1
+    assert _coded_by(store, "t") == ["Mostly promotion. My employer counts accredited courses."]
+    assert autocode(store, "career", coder="p", speaker="P02", who="t") == 2  # each of the speaker's sentences
+    assert _coded_by(store, "p") == ["Mostly promotion.", "My employer counts accredited courses."]
+    with pytest.raises(CodingError, match="a 'sentence' or a 'turn'"):
+        autocode(store, "career", coder="x", pattern="a", unit="word", who="t")

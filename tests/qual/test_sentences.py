@@ -61,3 +61,14 @@ def test_offsets_point_into_the_text_within_a_range() -> None:
 def test_a_text_without_end_marks_is_one_sentence() -> None:
     assert split("  just words here  ") == ["just words here"]
     assert split("") == []
+
+
+def test_excerpts_keep_to_the_turn_and_mark_cut_sentences() -> None:
+    from learnervoice.qual.sentences import excerpt, joined
+
+    before, after = "Other turn.\nAnn said so. It was ", ", for me, honestly. Next one.\nBo: no"
+    assert excerpt(before, "really good", after, 0) == ("…", "really good", "…")
+    assert joined(*excerpt(before, "really good", after, 2)) == "It was really good, for me,…"  # "It" starts a sentence
+    assert joined(*excerpt(before, "really good", after, 1)) == "…was really good, for…"
+    assert joined(*excerpt(before, "really good", after, 50)) == "Ann said so. It was really good, for me, honestly. Next one."
+    assert excerpt("So. ", "It was good.", " Then more", 0) == ("", "It was good.", "")

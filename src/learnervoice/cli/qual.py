@@ -252,24 +252,27 @@ def codebook_delete(
 def code(
     study: StudyArg,
     file: Annotated[Path | None, typer.Option("--file", help="CSV or YAML: document, code, coder, and start/end or quote.")] = None,
-    auto: Annotated[str | None, typer.Option("--auto", help="Code KEY on whole turns matching --pattern or --speaker.")] = None,
+    auto: Annotated[str | None, typer.Option("--auto", help="Code KEY on sentences (or turns) matching --pattern or "
+                                             "said by --speaker.")] = None,
     pattern: Annotated[str | None, typer.Option(help="Keyword or regular expression (auto-coding).")] = None,
     speaker: Annotated[str | None, typer.Option(help="A speaker's pseudonym (auto-coding).")] = None,
     coder: Annotated[str | None, typer.Option(help="The coder auto-coding is credited to.")] = None,
+    unit: Annotated[str, typer.Option(help="What auto-coding codes: sentence or turn.")] = "sentence",
     who: WhoOpt = "cli",
 ) -> None:
-    """Add codings from a file, or auto-code whole turns."""
+    """Add codings from a file, or auto-code sentences (or whole turns)."""
     from ..errors import CodingError
     from ..qual.codings import add_codings, autocode, read_codings_file
 
-    _, store = open_qual(study)
+    s, store = open_qual(study)
     if file is not None:
         added = add_codings(store, read_codings_file(file), who=who, source=file.name)
     elif auto is not None:
-        added = autocode(store, auto, coder=coder or who, pattern=pattern, speaker=speaker, who=who)
+        added = autocode(store, auto, coder=coder or who, pattern=pattern, speaker=speaker, unit=unit,
+                         languages=[s.config.language], who=who)
     else:
         raise CodingError("give --file CODINGS.csv, or --auto CODE with --pattern or --speaker")
-    typer.echo(f"{added} coding(s) added")
+    typer.echo(f"{added} coding(s) added" + (f" ({unit}s)" if auto is not None and file is None else ""))
 
 
 @app.command()
@@ -294,17 +297,23 @@ def quotes(
     code: Annotated[str, typer.Argument(help="Code key (its sub-codes are included).")],
     where: Annotated[list[str] | None, typer.Option("--where", help="attribute=value, e.g. career_stage=senior")] = None,
     coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+    context: Annotated[int, typer.Option("--context", min=0, max=100, help="Words of the speaker's turn shown each "
+                                         "side of the coded words.")] = 0,
     format: FormatOpt = "table",
 ) -> None:
-    """Quotes for a code, attributed by pseudonym, with participant attributes."""
+    """Quotes for a code: the coded words ("…" where they cut a sentence), attributed by pseudonym, with attributes."""
     from ..qual.queries import quotes as find_quotes
 
     s, store = open_qual(study)
     filters = dict(item.split("=", 1) for item in where or [])
-    frame = find_quotes(s, store, code, coder=coder, where=filters)
+    frame = find_quotes(s, store, code, coder=coder, where=filters, context=context)
+    frame = frame.assign(quote=frame["excerpt"]) if "excerpt" in frame.columns else frame
     keep = [c for c in ("document", "speaker", "code", "coder", "quote") if c in frame.columns]
-    hidden = ["coding_id", "document_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after", "respondent_id"]
+    hidden = ["coding_id", "document_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after",
+              "excerpt", "respondent_id"]
     extra = [c for c in frame.columns if c not in keep + hidden]
+    if format == "table":
+        typer.echo(f"Quotes: the coded words with {context} word(s) of context each side; … marks a cut sentence.")
     print_frame(frame[keep + extra], format, s)
 
 
@@ -348,10 +357,13 @@ def kwic(study: StudyArg, pattern: str, format: FormatOpt = "table") -> None:
 @app.command()
 def agreement(
     study: StudyArg,
-    unit: Annotated[str, typer.Option(help="turn or character.")] = "turn",
+    unit: Annotated[str, typer.Option(help="turn, sentence or character.")] = "turn",
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Compare only these coders.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap draws for alpha's interval (0: none).")] = 1000,
-    disagreements: Annotated[bool, typer.Option("--disagreements", help="List the turns coders disagree on.")] = False,
+    disagreements: Annotated[bool, typer.Option("--disagreements", help="List the units (turns or sentences) coders "
+                                                "disagree on.")] = False,
+    context: Annotated[int, typer.Option("--context", min=0, max=100, help="Words of context around each "
+                                         "disagreement's words.")] = 0,
     format: FormatOpt = "table",
 ) -> None:
     """Agreement between coders: percent, Krippendorff's alpha (95% CI), Cohen's and Fleiss' kappa."""
@@ -359,10 +371,15 @@ def agreement(
     from ..qual.agreement import disagreements as differing
 
     s, store = open_qual(study)
+    languages = [s.config.language]
     if disagreements:
-        print_frame(differing(store, coders=coder), format, s)
+        frame = differing(store, coders=coder, unit=unit, context=context, languages=languages)
+        if format == "table":
+            typer.echo(f"Unit: {unit}; the words: {'the sentence' if unit == 'sentence' else 'the coded part of the turn'}"
+                       f" with {context} word(s) of context each side, … where a sentence is cut")
+        print_frame(frame, format, s)
         return
-    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap)
+    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap, languages=languages)
     if format == "table":
         typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
     print_frame(frame, format, s)

@@ -20,11 +20,17 @@ from ..store import memos as memos_db
 from ..study.load import Study
 from ..study.roster import load_roster
 from . import analytics
+from .sentences import excerpt, joined
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CONTEXT_CHARS = 120
+CONTEXT_WORDS = 10  # words of context each side of a quote, in the speaker's turn
+
+
+def _context_chars(words: int) -> int:
+    """Characters the store cuts around a quote: enough for `words` words and to see where the sentence starts."""
+    return 200 + 30 * words
 
 
 def written_texts(store: QualStore) -> list[tuple[str, str]]:
@@ -60,9 +66,10 @@ def quotes(
     *,
     coder: str | None = None,
     where: dict[str, str] | None = None,
-    context: int = CONTEXT_CHARS,
+    context: int = CONTEXT_WORDS,
 ) -> pd.DataFrame:
-    """Quotes for a code (and its sub-codes), with speaker, attributes and surrounding words.
+    """Quotes for a code (and its sub-codes), with speaker, attributes and `context` words around them
+    (`before`, `after`: inside the speaker's turn, "…" where they cut a sentence; `excerpt`: all three as one text).
 
     >>> quotes(study, store, "pleasure", where={"career_stage": "senior"})  # doctest: +SKIP
     """
@@ -77,14 +84,20 @@ def quotes(
 
 
 def quote_texts(store: QualStore, ids: list[int], context: int) -> pd.DataFrame:
-    """The quoted words and their context, cut by the database (no transcript leaves it whole)."""
+    """The quoted words and `context` words of context each side ("…" where a sentence is cut), cut by the
+    database (no transcript leaves it whole)."""
     import pandas as pd
 
-    columns = ["coding_id", "quote", "before", "after"]
+    columns = ["coding_id", "quote", "before", "after", "excerpt"]
     if not ids:
         return pd.DataFrame(columns=columns)
     with store.read() as conn:
-        return pd.DataFrame(codings_db.quote_texts(conn, ids, context), columns=columns)
+        cut = codings_db.quote_texts(conn, ids, _context_chars(context))
+    rows = []
+    for coding_id, quote, before, after in cut:
+        shown_before, shown, shown_after = excerpt(before, quote, after, context)
+        rows.append((coding_id, shown, shown_before, shown_after, joined(shown_before, shown, shown_after)))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _with_descendants(store: QualStore, key: str) -> list[str]:

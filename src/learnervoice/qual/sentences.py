@@ -110,3 +110,43 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
         b -= 1
     return a, b
 
+
+
+_CLOSES = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def ends_sentence(words: str) -> bool:
+    """Whether these words end a sentence (or are nothing at all: the start of a turn)."""
+    words = words.rstrip()
+    return not words or _CLOSES.search(words) is not None
+
+
+def excerpt(before: str, quote: str, after: str, words: int) -> tuple[str, str, str]:
+    """The coded words with `words` words of context each side, kept inside the speaker's turn (a line),
+    and "…" where what is shown starts or ends inside a sentence. Spacing is kept as written.
+
+    `before` and `after` are the text around the quote as the store cut it (long enough for the context).
+
+    >>> excerpt("Ann said. It was ", "really good", ", for me, honestly. Next", 1)
+    ('…was ', 'really good', ', for…')
+    >>> excerpt("Ann said. ", "It was good.", " Next", 0)
+    ('', 'It was good.', '')
+    """
+    line_before = before.rsplit("\n", 1)[-1]
+    line_after = after.split("\n", 1)[0]
+    heads = list(_WORD.finditer(line_before))
+    cut = len(line_before) if not words else 0 if len(heads) <= words else heads[-words].start()
+    tails = list(_WORD.finditer(line_after))
+    stop = tails[min(words, len(tails)) - 1].end() if words and tails else 0
+    shown_before, shown_after = line_before[cut:], line_after[:stop]
+    lead = "" if ends_sentence(line_before[:cut]) else "…"
+    trail = "" if not line_after[stop:].strip() or ends_sentence(shown_after or quote) else "…"
+    return lead + shown_before, quote.strip(), shown_after + trail
+
+
+def joined(before: str, quote: str, after: str) -> str:
+    """An excerpt as one text: "…words before quote words after…"."""
+    return f"{before}{quote}{after}".strip()
+
+
+_WORD = re.compile(r"\S*\w\S*")  # a word; a dash or a comma standing alone is not

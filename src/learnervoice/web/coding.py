@@ -14,6 +14,7 @@ from ..errors import InvalidInputError
 from ..privacy.gate import gate_for
 from ..qual import workbench as wb
 from ..qual.codebook import merge_codes, move_code, rename_code
+from ..qual.queries import CONTEXT_WORDS
 from ..store import GUID
 from .pages import page
 from .security import Member, check_csrf, require
@@ -190,7 +191,8 @@ def _quotes(member: Member, code: str, attribute: str | None, value: str | None)
     guids = wb.coding_guids(member.site.store, [int(i) for i in frame["coding_id"]])
     frame = frame[frame["coding_id"].isin(list(guids))]  # a coding deleted since the snapshot is left out
     frame = frame.assign(coding_id=[guids[int(i)] for i in frame["coding_id"]])  # GUIDs, never row numbers
-    keep = [c for c in ("coding_id", "document", "code", "coder", "speaker", "quote", "before", "after") if c in frame.columns]
+    keep = [c for c in ("coding_id", "document", "code", "coder", "speaker", "quote", "before", "after", "excerpt")
+            if c in frame.columns]
     attrs = [c for c in frame.columns if c in _attribute_names(member)]
     return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame[keep + attrs].to_dict("records")]
 
@@ -204,18 +206,23 @@ def _missing(value: Any) -> bool:
 
 
 @router.get("/s/{slug}/api/agreement", tags=["analysis"])
-def get_agreement(member: Member = Depends(owner), unit: Literal["turn", "character"] = "turn") -> dict[str, Any]:
-    """Agreement per code and pooled, and the turns where coders disagree."""
+def get_agreement(member: Member = Depends(owner),
+                  unit: Literal["turn", "sentence", "character"] = "turn") -> dict[str, Any]:
+    """Agreement per code and pooled, and the units where coders disagree (sentences for 'sentence', else turns)."""
     return _agreement(member, unit)
 
 
 def _agreement(member: Member, unit: str) -> dict[str, Any]:
     from ..qual.agreement import agreement, disagreements
 
-    figures = agreement(member.site.store, unit=unit, bootstrap=0)
+    languages = [member.site.study.config.language]
+    figures = agreement(member.site.store, unit=unit, bootstrap=0, languages=languages)
     rows = [{k: (None if _missing(v) else v) for k, v in r.items()} for r in figures.to_dict("records")]
-    differ = disagreements(member.site.store).to_dict("records")
-    return {"unit": unit, "coders": figures.attrs.get("coders", []), "rows": rows, "disagreements": differ}
+    listed_by = "sentence" if unit == "sentence" else "turn"
+    differ = disagreements(member.site.store, unit=listed_by, context=CONTEXT_WORDS, languages=languages)
+    return {"unit": unit, "coders": figures.attrs.get("coders", []), "rows": rows, "disagreements_by": listed_by,
+            "context_words": CONTEXT_WORDS,
+            "disagreements": [{k: (None if _missing(v) else v) for k, v in r.items()} for r in differ.to_dict("records")]}
 
 
 @router.get("/s/{slug}/api/blind", tags=["coding"])
@@ -283,12 +290,13 @@ async def quotes_page(request: Request, member: Member = Depends(viewer), code: 
         found = await run_in_threadpool(_quotes, member, code, attribute or None, value if attribute else None)
     attributes = sorted(_attribute_names(member))
     return page(request, "quotes.html", _context(member, codes=codes, quotes=found, code=code, attribute=attribute,
-                                                 value=value, attributes=attributes))
+                                                 value=value, attributes=attributes, context=CONTEXT_WORDS))
 
 
 @router.get("/s/{slug}/agreement", include_in_schema=False)
-async def agreement_page(request: Request, member: Member = Depends(owner)) -> HTMLResponse:
-    result = await run_in_threadpool(_agreement, member, "turn")
+async def agreement_page(request: Request, member: Member = Depends(owner),
+                         unit: Literal["turn", "sentence"] = "turn") -> HTMLResponse:
+    result = await run_in_threadpool(_agreement, member, unit)
     return page(request, "agreement.html", _context(member, result=result, is_open=wb.codings_open(member.site.store)))
 
 
