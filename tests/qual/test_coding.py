@@ -71,9 +71,24 @@ def test_quotes_with_attributes_and_filters(qual_study: Study, coded: QualStore)
 def test_frequencies_by_unit_and_attribute(qual_study: Study, coded: QualStore) -> None:
     freq = code_frequencies(qual_study, coded, coder="anna").set_index("code")
     assert freq.loc["online", ["segments", "documents", "participants"]].tolist() == [2, 1, 2]
-    assert freq.loc["motivation", "segments"] == 0
+    # a parent counts its own codings and its sub-codes' (career 2, pleasure 1), and says so
+    assert freq.loc["motivation", ["segments", "documents", "participants", "own_segments"]].tolist() == [3, 1, 3, 0]
+    assert freq.loc["motivation", "counted"] == "incl. sub-codes" and freq.loc["career", "counted"] == "own"
+    assert freq.loc["format", ["segments", "participants"]].tolist() == [2, 2]  # online (2); asynchronous: ben's only
     matrix = code_by_attribute(qual_study, coded, "career_stage")
     assert matrix.loc["career", "senior"] == 2 and matrix.loc["pleasure", "junior"] == 1
+    assert matrix.loc["motivation", "senior"] == 2 and matrix.loc["motivation", "junior"] == 1  # rolled up
+
+
+def test_a_segment_coded_with_two_sub_codes_counts_once_for_their_parent(qual_study: Study, coded: QualStore) -> None:
+    with coded.read() as conn:
+        text = conn.execute(sa.text("SELECT text FROM documents")).scalar_one()
+    start = text.index("Mostly promotion")
+    add_codings(coded, [NewCoding("fg1", start, start + len("Mostly promotion"), "pleasure", "anna"),
+                        NewCoding("fg1", start, start + len("Mostly promotion"), "motivation", "anna")], who="t")
+    freq = code_frequencies(qual_study, coded, coder="anna").set_index("code")
+    assert freq.loc["motivation", ["segments", "own_segments", "participants"]].tolist() == [3, 1, 3]
+    assert freq.loc["pleasure", "segments"] == 2
 
 
 def test_cooccurrence_and_kwic(qual_study: Study, coded: QualStore) -> None:

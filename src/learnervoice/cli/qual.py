@@ -383,3 +383,52 @@ def agreement(
     if format == "table":
         typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
     print_frame(frame, format, s)
+
+
+def _history(study: Path, kinds: tuple[str, ...], by: list[str] | None, limit: int, format: str) -> None:
+    import pandas as pd
+
+    from ..qual.history import history as changes
+
+    s, store = open_qual(study)
+    rows = [c.as_dict() for c in changes(store, kinds=kinds, who=by, limit=limit)]
+    frame = pd.DataFrame(rows, columns=["id", "at", "who", "action", "what", "undone_by", "can_undo"])
+    print_frame(frame.assign(undone_by=frame["undone_by"].astype("Int64")), format, s)
+
+
+@app.command()
+def history(
+    study: StudyArg,
+    kind: Annotated[str | None, typer.Option("--kind", help="codebook or codings (both when absent).")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Only changes by this person.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="How many of the newest changes.")] = 50,
+    format: FormatOpt = "table",
+) -> None:
+    """Changes to the codebook and the codings, newest first, with the id `undo` takes."""
+    _history(study, (kind,) if kind else ("codebook", "codings"), by, limit, format)
+
+
+@codebook_app.command("history")
+def codebook_history(
+    study: StudyArg,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="How many of the newest changes.")] = 50,
+    format: FormatOpt = "table",
+) -> None:
+    """Changes to the codebook (add, rename, move, merge, split, delete), newest first."""
+    _history(study, ("codebook",), None, limit, format)
+
+
+@app.command()
+def undo(
+    study: StudyArg,
+    change: Annotated[int | None, typer.Argument(help="The change's id (see `history`); the newest when absent.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="codebook or codings: the newest change of this kind.")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="The newest change by this person.")] = None,
+    who: WhoOpt = "cli",
+) -> None:
+    """Undo a change to the codebook or the codings: the rows come back as they were; kept in the audit log."""
+    from ..qual.history import undo as undo_change
+
+    s, store = open_qual(study)
+    done = undo_change(s, store, who=who, record=change, by=by, kinds=(kind,) if kind else ("codebook", "codings"))
+    typer.echo(f"undone: change {done.id} by {done.who}: {done.what}")

@@ -58,10 +58,10 @@ def _load(store: QualStore, coders: list[str] | None, unit: str = "turn", langua
         docs = {d.id: (d.name, len(d.text)) for d in stored}
         spans: dict[int, list[tuple[int, int, int, int]]] = {}
         for t in documents_db.turn_spans(conn):
-            found = [(t.start, t.end)] if unit != "sentence" else sentence_spans(texts[t.document_id], t.start, t.end,
+            parts = [(t.start, t.end)] if unit != "sentence" else sentence_spans(texts[t.document_id], t.start, t.end,
                                                                                   languages=languages)
             spans.setdefault(t.document_id, []).extend(
-                (t.idx, n if unit == "sentence" else 0, a, b) for n, (a, b) in enumerate(found, start=1))
+                (t.idx, n if unit == "sentence" else 0, a, b) for n, (a, b) in enumerate(parts, start=1))
         keys = [c.key for c in codes_db.all_codes(conn, order="created")]
     found = sorted({r.coder for r in rows})
     chosen = tuple(coders or found)

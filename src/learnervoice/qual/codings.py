@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import CodingError
 from ..privacy.gate import Gate
-from ..store import QualStore, now
+from ..store import QualStore, new_guid, now
 from ..store import codebook as codes_db
 from ..store import codings as codings_db
 from ..store import documents as documents_db
@@ -69,11 +69,14 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
                      "coder": item.coder.strip(), "created_at": now()})
     if problems:
         raise CodingError(f"{len(problems)} problem(s); no coding was stored:\n  - " + "\n  - ".join(problems[:200]))
-    added = 0
-    with store.change(who, "add_codings", {"source": source, "count": len(rows)}) as conn:
+    added: list[str] = []
+    detail: dict[str, Any] = {"source": source, "count": len(rows), "undo": {"added": added}}
+    with store.change(who, "add_codings", detail) as conn:
         for row in rows:
-            added += codings_db.add_if_new(conn, **row)
-    return added
+            guid = new_guid()
+            if codings_db.add_if_new(conn, **row, guid=guid):
+                added.append(guid)
+    return len(added)
 
 
 def _find(text: str, quote: str, occurrence: int) -> int | None:

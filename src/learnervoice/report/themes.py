@@ -1,4 +1,5 @@
-"""Themes of the report: the code tree under a section's root codes, who voiced each code, exemplar quotes.
+"""Themes of the report: the code tree under a section's root codes, who voiced each code (a code with
+sub-codes: who voiced it or any of them, said as "incl. sub-codes"), exemplar quotes.
 
 Quotes are chosen by report.yaml's rule (pinned ones first, then per value of an attribute the longest
 under a word limit) and attributed with attributes coarsened to k (`report/disclosure.py`). The codebook
@@ -44,7 +45,7 @@ def themes(study: Study, store: QualStore, roots: tuple[str, ...], config: Repor
         mine = segments[segments["code"].isin(keys) & (segments["role"] == "participant")]
         quotes = pick_quotes(study, store, mine[mine["code"] == row.key], config, people, disclosure)
         out.append(Theme(row.key, row.name, row.description, int(mine["participant"].nunique()),
-                         _by_group(mine, config.quotes.per), quotes, level))
+                         _by_group(mine, config.quotes.per), quotes, level, rolled_up=bool(children.get(row.id))))
         for child in children.get(row.id, []):
             walk(child, level + 1)
 

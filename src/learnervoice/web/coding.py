@@ -266,7 +266,11 @@ def reader_page(request: Request, name: str, member: Member = Depends(viewer)) -
 
 @router.get("/s/{slug}/codebook", include_in_schema=False)
 def codebook_page(request: Request, member: Member = Depends(viewer)) -> HTMLResponse:
-    return page(request, "codebook.html", _context(member, codes=wb.code_list(member.site.store)))
+    counts = wb.code_counts(member.site.study, member.site.store, member.user)
+    whose = "every coder's codings" if wb.visible_coders(member.site.store, member.user) is None else \
+        "your own codings (coding is blind)"
+    return page(request, "codebook.html", _context(member, codes=wb.code_list(member.site.store), counts=counts,
+                                                   whose=whose))
 
 
 @router.post("/s/{slug}/codebook", include_in_schema=False, dependencies=changes)
