@@ -191,6 +191,25 @@ def code_list(store: QualStore) -> list[dict[str, Any]]:
              "colour": r.colour} for r in rows]
 
 
+def _undoable(user: User) -> tuple[str, ...]:
+    """What the user may undo of their own changes: codings, and the codebook for whoever may edit it (the owner)."""
+    return ("codebook", "codings") if user.can("owner") else ("codings",)
+
+
+def own_history(store: QualStore, user: User, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The user's own latest changes that an undo could reach, newest first (never anyone else's: blind coding)."""
+    from .history import history
+
+    return [c.as_dict() for c in history(store, kinds=_undoable(user), who=[user.name], limit=limit)]
+
+
+def undo_own(study: Study, store: QualStore, user: User, change: int | None = None) -> dict[str, Any]:
+    """Undo the user's own newest change not undone yet (or the one given, if it is theirs); what was undone."""
+    from .history import undo
+
+    return undo(study, store, who=user.name, record=change, by=[user.name], kinds=_undoable(user)).as_dict()
+
+
 def code_counts(study: Study, store: QualStore, user: User) -> dict[str, dict[str, Any]]:
     """Code key -> segments, documents, participants and whether sub-codes are counted in ("counted"), over the
     codings the user may see (blind coding: a coder's own; a viewer's none)."""

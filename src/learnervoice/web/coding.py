@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi import Path as PathParam
@@ -76,6 +77,10 @@ class BlindIn(BaseModel):
 class MemoOut(BaseModel):
     id: str = Field(description="The memo's GUID.")
     note: str = Field(default="", description="What the disclosure gate replaced in the text, if anything.")
+
+
+class UndoIn(BaseModel):
+    change: int | None = Field(default=None, ge=1, le=MAX_OFFSET, description="The change's id (the newest when absent).")
 
 
 class Changes(BaseModel):
@@ -243,6 +248,18 @@ def get_changes(member: Member = Depends(viewer)) -> Changes:
     return Changes(last=wb.changes_seen(member.site.store, member.user))
 
 
+@router.get("/s/{slug}/api/history", tags=["coding"])
+def get_history(member: Member = Depends(coder)) -> list[dict[str, Any]]:
+    """The user's own latest changes to codings (the owner's: and to the codebook), newest first."""
+    return wb.own_history(member.site.store, member.user)
+
+
+@router.post("/s/{slug}/api/undo", tags=["coding"], dependencies=changes)
+def post_undo(item: UndoIn, member: Member = Depends(coder)) -> dict[str, Any]:
+    """Undo the user's own newest change (or the one named, if it is theirs); kept in the audit log."""
+    return wb.undo_own(member.site.study, member.site.store, member.user, item.change)
+
+
 # --- pages -------------------------------------------------------------------------------------
 
 
@@ -267,10 +284,20 @@ def reader_page(request: Request, name: str, member: Member = Depends(viewer)) -
 @router.get("/s/{slug}/codebook", include_in_schema=False)
 def codebook_page(request: Request, member: Member = Depends(viewer)) -> HTMLResponse:
     counts = wb.code_counts(member.site.study, member.site.store, member.user)
+    mine = wb.own_history(member.site.store, member.user, limit=10) if member.user.can("owner") else []
     whose = "every coder's codings" if wb.visible_coders(member.site.store, member.user) is None else \
         "your own codings (coding is blind)"
     return page(request, "codebook.html", _context(member, codes=wb.code_list(member.site.store), counts=counts,
-                                                   whose=whose))
+                                                   whose=whose, history=mine))
+
+
+@router.post("/s/{slug}/undo", include_in_schema=False, dependencies=changes)
+def undo_form(member: Member = Depends(coder), back: Literal["codebook", "document"] = Form("codebook"),
+              document: str = Form("", max_length=200)) -> Response:
+    """Undo the user's own newest change, then back to the page the button was on."""
+    wb.undo_own(member.site.study, member.site.store, member.user)
+    where = "codebook" if back == "codebook" else "documents/" + quote(document, safe="")
+    return RedirectResponse(f"/s/{member.site.slug}/{where}", status_code=303)
 
 
 @router.post("/s/{slug}/codebook", include_in_schema=False, dependencies=changes)
