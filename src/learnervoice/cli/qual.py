@@ -431,4 +431,5 @@ def undo(
 
     s, store = open_qual(study)
     done = undo_change(s, store, who=who, record=change, by=by, kinds=(kind,) if kind else ("codebook", "codings"))
-    typer.echo(f"undone: change {done.id} by {done.who}: {done.what}")
+    with gated(s) as gate:
+        typer.echo(gate.release(f"undone: change {done.id} by {done.who}: {done.what}"))
