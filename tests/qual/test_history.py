@@ -133,7 +133,7 @@ def test_codings_added_recoded_and_deleted_are_undone_with_their_memos(qual_stud
     own = history(store, who=["anna"], kinds=("codings",))
     assert [(c.action, c.undone_by is not None) for c in own] == [
         ("delete_coding", True), ("update_coding", True), ("add_codings", False)]
-    assert own[1].what == "recode a coding as pleasure" and own[2].what == "add 1 coding(s) (api)"
+    assert own[1].what == "recode a coding as pleasure" and own[2].what == "add 1 coding(s)"
     undo(qual_study, store, who="anna", by=["anna"])
     assert _state(store)[1] == empty[1] and _state(store)[2] == []  # the coding and the memo on it go
     assert after_add != empty

@@ -197,7 +197,7 @@ def test_undo_buttons_take_back_ones_own_last_change(served: tuple[str, str, Stu
     mine = page.locator("#codings li").filter(has_text="modular · coder · “")
     expect(mine).to_have_count(1)
     page.get_by_role("button", name="Undo my last change").click()
-    expect(page.locator("#status")).to_have_text("Undone: add 1 coding(s) (api).")
+    expect(page.locator("#status")).to_have_text("Undone: add 1 coding(s).")
     expect(mine).to_have_count(0)
     coder.shot("reader-undone")
 

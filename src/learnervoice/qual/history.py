@@ -88,7 +88,8 @@ def describe(entry: audit_log.Entry) -> str:
         "merge_codes": lambda: f"merge {d['from']} into {d['into']}",
         "split_code": lambda: f"split {len(d['codings'])} coding(s) of {d['key']} into {d['new']}",
         "delete_code": lambda: f"delete code {d['key']}" + (f" (codings to {d['codings_to']})" if d.get("codings_to") else ""),
-        "add_codings": lambda: f"add {len(d.get('undo', {}).get('added', [])) or d.get('count', 0)} coding(s) ({d['source']})",
+        "add_codings": lambda: f"add {len(d.get('undo', {}).get('added', [])) or d.get('count', 0)} coding(s)"
+                               + ("" if d["source"] == "api" else f" ({d['source']})"),  # api: one in the workbench
         "update_coding": lambda: "recode a coding" + (f" as {d['code']}" if d.get("code") else " (its span)"),
         "delete_coding": lambda: "delete a coding" + (f" of {d['undo']['code_key']}" if "code_key" in d.get("undo", {}) else ""),
     }
