@@ -129,7 +129,48 @@ def test_study_agreement_by_turn_and_character(qual_study: Study, store: QualSto
     assert by_char.loc["pleasure", "percent"] == pytest.approx(1 - 8 / len(text))
     assert by_char.loc["pleasure", "units"] == len(text)
     listed = disagreements(store)
-    assert set(zip(listed["code"], listed["turn"])) == {("career", 3), ("online", 3)}
+    assert set(zip(listed["code"], listed["turn"])) == {("career", 4), ("online", 4)}  # turns from 1, as listed
     assert listed.loc[listed["code"] == "career", "not_by"].item() == "ben"
+    # the coded part of the turn, "…" where it cuts a sentence
+    assert listed.loc[listed["code"] == "career", "text"].item() == "Promotion…"
     with pytest.raises(CodingError, match="no codings by zoe"):
         agreement(store, coders=["anna", "zoe"])
+
+
+SENTENCES = """Melissa Ko: Why short courses? Tell us.
+Ryan Sloan: Promotion at work. My manager asked me to. Online is easier too.
+Srijani Ghosh: Pleasure, really. Nothing else.
+"""
+
+
+def test_sentences_as_units_and_disagreements_by_sentence(qual_study: Study, store: QualStore, tmp_path: Path) -> None:
+    import_transcript(qual_study, write(tmp_path / "fg.txt", SENTENCES), store=store)
+    with store.read() as conn:
+        text = conn.execute(sa.text("SELECT text FROM documents")).scalar_one()
+    ryan = text.index("Promotion"), text.index("\n", text.index("Promotion"))
+
+    def at(words: str, code: str, coder: str) -> NewCoding:
+        return NewCoding("fg", text.index(words), text.index(words) + len(words), code, coder)
+
+    add_codings(store, [at("Promotion at work.", "career", "anna"), NewCoding("fg", *ryan, "career", "ben"),
+                        at("Pleasure, really.", "pleasure", "anna"), at("Pleasure", "pleasure", "ben")], who="t")
+    by_turn = agreement(store, unit="turn", bootstrap=0).set_index("code")
+    by_sentence = agreement(store, unit="sentence", bootstrap=0)
+    assert by_sentence.attrs["unit"] == "sentence"
+    by_sentence = by_sentence.set_index("code")
+    assert by_turn.loc["career", "percent"] == 1.0 and by_turn.loc["career", "units"] == 3
+    # 7 sentences: anna coded sentence 3 (career), ben sentences 3-5; they differ on 4 and 5
+    assert by_sentence.loc["career", "units"] == 7
+    assert by_sentence.loc["career", "percent"] == pytest.approx(5 / 7)
+    career = np.array([[0, 0, 1, 0, 0, 0, 0], [0, 0, 1, 1, 1, 0, 0]], dtype=float)
+    assert by_sentence.loc["career", "alpha"] == pytest.approx(krippendorff.alpha(career, level_of_measurement="nominal"))
+    listed = disagreements(store, unit="sentence")
+    assert listed.attrs["unit"] == "sentence"
+    assert list(zip(listed["turn"], listed["sentence"], listed["text"])) == [
+        (2, 2, "My manager asked me to."), (2, 3, "Online is easier too.")]
+    with_context = disagreements(store, unit="sentence", context=2)
+    assert with_context["text"].iloc[0] == "…at work. My manager asked me to. Online is…"
+    by_turn_list = disagreements(store, unit="turn")
+    assert by_turn_list.empty and "sentence" not in by_turn_list.columns
+    with pytest.raises(CodingError, match="'turn', 'sentence' or 'character'"):
+        agreement(store, unit="paragraph")

@@ -58,7 +58,12 @@ def test_quotes_with_attributes_and_filters(qual_study: Study, coded: QualStore)
     assert list(found["quote"]) == ["Mostly promotion", "Promotion for me too"]
     assert list(found["speaker"]) == ["P02", "P03"] and list(found["career_stage"]) == ["senior", "senior"]
     assert list(found["respondent_id"]) == ["R002", "R003"]
-    assert found["before"][1].endswith("\n")
+    # context stays inside the speaker's turn: nothing before a turn's first words, "…" where a sentence is cut
+    assert found["before"][1] == "" and found["after"][1] == ", and I prefer online courses I can follow asynchronously."
+    short = quotes(qual_study, coded, "career", coder="anna", context=2)
+    assert list(short["excerpt"]) == ["Mostly promotion. My employer…", "Promotion for me too, and I…"]
+    assert list(quotes(qual_study, coded, "career", coder="anna", context=0)["excerpt"]) == [
+        "Mostly promotion…", "Promotion for me too…"]
     juniors = quotes(qual_study, coded, "motivation", where={"career_stage": "junior"})  # sub-codes included
     assert set(juniors["speaker"]) == {"P01"}
 
@@ -66,9 +71,24 @@ def test_quotes_with_attributes_and_filters(qual_study: Study, coded: QualStore)
 def test_frequencies_by_unit_and_attribute(qual_study: Study, coded: QualStore) -> None:
     freq = code_frequencies(qual_study, coded, coder="anna").set_index("code")
     assert freq.loc["online", ["segments", "documents", "participants"]].tolist() == [2, 1, 2]
-    assert freq.loc["motivation", "segments"] == 0
+    # a parent counts its own codings and its sub-codes' (career 2, pleasure 1), and says so
+    assert freq.loc["motivation", ["segments", "documents", "participants", "own_segments"]].tolist() == [3, 1, 3, 0]
+    assert freq.loc["motivation", "counted"] == "incl. sub-codes" and freq.loc["career", "counted"] == "own"
+    assert freq.loc["format", ["segments", "participants"]].tolist() == [2, 2]  # online (2); asynchronous: ben's only
     matrix = code_by_attribute(qual_study, coded, "career_stage")
     assert matrix.loc["career", "senior"] == 2 and matrix.loc["pleasure", "junior"] == 1
+    assert matrix.loc["motivation", "senior"] == 2 and matrix.loc["motivation", "junior"] == 1  # rolled up
+
+
+def test_a_segment_coded_with_two_sub_codes_counts_once_for_their_parent(qual_study: Study, coded: QualStore) -> None:
+    with coded.read() as conn:
+        text = conn.execute(sa.text("SELECT text FROM documents")).scalar_one()
+    start = text.index("Mostly promotion")
+    add_codings(coded, [NewCoding("fg1", start, start + len("Mostly promotion"), "pleasure", "anna"),
+                        NewCoding("fg1", start, start + len("Mostly promotion"), "motivation", "anna")], who="t")
+    freq = code_frequencies(qual_study, coded, coder="anna").set_index("code")
+    assert freq.loc["motivation", ["segments", "own_segments", "participants"]].tolist() == [3, 1, 3]
+    assert freq.loc["pleasure", "segments"] == 2
 
 
 def test_cooccurrence_and_kwic(qual_study: Study, coded: QualStore) -> None:
@@ -279,3 +299,23 @@ def test_quantitised_variable_shape_is_checked(spec: dict[str, object], message:
 
     with pytest.raises(ValidationError, match=message):
         QuantitisedVariable.model_validate({"id": "v", "text": "V"} | spec)
+
+
+def _coded_by(store: QualStore, coder: str) -> list[str]:
+    with store.read() as conn:
+        text = conn.execute(sa.text("SELECT text FROM documents")).scalar_one()
+        rows = conn.execute(sa.select(codings.c.start, codings.c.end).where(codings.c.coder == coder)
+                            .order_by(codings.c.start)).all()
+    return [text[a:b] for a, b in rows]
+
+
+def test_autocode_codes_sentences_by_default_or_whole_turns(qual_study: Study, store: QualStore, tmp_path: Path) -> None:
+    import_transcript(qual_study, write(tmp_path / "fg1.txt", TRANSCRIPT), store=store)
+    assert autocode(store, "career", coder="s", pattern="employer", who="t") == 1
+    assert _coded_by(store, "s") == ["My employer counts accredited courses."]
+    assert autocode(store, "career", coder="t", pattern="employer", unit="turn", who="t") == 1
+    assert _coded_by(store, "t") == ["Mostly promotion. My employer counts accredited courses."]
+    assert autocode(store, "career", coder="p", speaker="P02", who="t") == 2  # each of the speaker's sentences
+    assert _coded_by(store, "p") == ["Mostly promotion.", "My employer counts accredited courses."]
+    with pytest.raises(CodingError, match="a 'sentence' or a 'turn'"):
+        autocode(store, "career", coder="x", pattern="a", unit="word", who="t")

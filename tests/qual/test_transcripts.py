@@ -37,8 +37,12 @@ def test_real_zoom_transcript(qual_study: Study, store: QualStore, samples: Path
     assert [r.speaker for r in rows[:3]] == ["P01", "M1", "P01"]
     assert rows[3].start_time == pytest.approx(12.16) and rows[3].end_time == pytest.approx(32.39)
     # offsets are code points over the stored text and cover exactly each turn's words
-    for r in rows:
-        assert text[r.start : r.end] == text[r.start : r.end].strip() and (r.end == len(text) or text[r.end] == "\n")
+    for r, after in zip(rows, [*rows[1:], None]):
+        assert text[r.start : r.end] == text[r.start : r.end].strip()
+        # a turn past the word limit goes on after a space in a turn of the same speaker
+        assert after is None or text[r.end] == "\n" or (text[r.end] == " " and after.speaker == r.speaker)
+    assert max(len(text[r.start : r.end].split()) for r in rows) <= 2 * 250  # Zoom's 1,000-word monologues split
+    assert any(text[r.end] == " " for r in rows[:-1])
     # the cue with no speaker ("Hmm.") is kept and flagged
     assert any(r.flagged and r.speaker == "(no speaker)" for r in rows)
     for name in ("Conor", "Connor", "Healy", "Melissa", "Srijani", "Ghosh", "Sloan", "Kelkar"):

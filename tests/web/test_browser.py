@@ -177,3 +177,41 @@ def test_someone_starts_by_the_open_link(example: Study, tmp_path: Path, browser
         page.get_by_role("button", name="Save and continue later").click()
         assert "Your answers are saved" in page.get_by_role("status").inner_text()
         assert phone.errors == [] and phone.elsewhere == []
+
+
+def test_undo_buttons_take_back_ones_own_last_change(served: tuple[str, str, Study], browser: Any) -> None:
+    """A coder undoes a coding in the reader; the owner undoes a rename on the codebook page."""
+    from playwright.sync_api import expect
+
+    base, _, study = served
+    slug = study.folder.name
+    coder = Watched(browser, base, viewport={"width": 1280, "height": 900})
+    sign_in(coder, base, slug, "coder")
+    page = coder.page
+    page.goto(f"{base}/s/{slug}/documents/FG3")
+    page.wait_for_selector("#text .turn")
+    page.locator("#text .turn").nth(1).locator("span[data-offset]").first.select_text()
+    page.get_by_label("Code", exact=True).select_option("modular")
+    page.get_by_role("button", name="Code selection").click()
+    expect(page.locator("#status")).to_have_text("Coded as modular.")
+    mine = page.locator("#codings li").filter(has_text="modular · coder · “")
+    expect(mine).to_have_count(1)
+    page.get_by_role("button", name="Undo my last change").click()
+    expect(page.locator("#status")).to_have_text("Undone: add 1 coding(s).")
+    expect(mine).to_have_count(0)
+    coder.shot("reader-undone")
+
+    owner = Watched(browser, base, viewport={"width": 1280, "height": 900})
+    sign_in(owner, base, slug, "owner")
+    owner.page.get_by_role("link", name="Codebook").click()
+    form = owner.page.get_by_role("form", name="Rename a code")
+    form.get_by_label("Code").select_option("price")
+    form.get_by_label("New name").fill("Price and fees")
+    form.get_by_role("button", name="Rename").click()
+    expect(owner.page.get_by_role("cell", name="Price and fees", exact=True)).to_have_count(1)
+    owner.page.get_by_role("button", name="Undo my last change").click()
+    expect(owner.page.get_by_role("cell", name="Price and fees", exact=True)).to_have_count(0)
+    expect(owner.page.locator("ol.history li").first).to_contain_text("undone")
+    owner.shot("codebook-undone")
+    for watched in (owner, coder):
+        assert watched.errors == [] and watched.elsewhere == []

@@ -52,6 +52,19 @@ def own_coding(body: dict[str, Any] | None) -> Callable[[Web, TestClient, str | 
     return prepare
 
 
+def own_change(kind: str) -> Callable[[Web, TestClient, str | None], Prepared]:
+    """A change the user made (a coding, for coders and owners), so that there is something of theirs to undo."""
+
+    def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
+        if role in ("coder", "owner"):
+            n = next(counter)
+            made = client.post(f"/s/{web.slug}/api/codings", json={"document": "FG2", "start": n, "end": n + 4, "code": "price"})
+            assert made.status_code == 201, made.text
+        return {}, ({"json": {}} if kind == "json" else {"data": {"back": "document", "document": "FG2"}})
+
+    return prepare
+
+
 def json_body(body: dict[str, Any] | Callable[[], dict[str, Any]]) -> Callable[[Web, TestClient, str | None], Prepared]:
     def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
         return {}, {"json": body() if callable(body) else body}
@@ -126,6 +139,8 @@ ROUTES = [
     Route("GET", "/s/{slug}/api/blind", "viewer"),
     Route("PUT", "/s/{slug}/api/blind", "owner", json_body({"open": False})),
     Route("GET", "/s/{slug}/api/changes", "viewer"),
+    Route("GET", "/s/{slug}/api/history", "coder"),
+    Route("POST", "/s/{slug}/api/undo", "coder", own_change("json")),
     Route("GET", "/s/{slug}/api/q/{token}", "token", a_link(False)),
     Route("POST", "/s/{slug}/api/q/{token}/consent", "token", a_link(False, body={"agree": True}), ok=(204,)),
     Route("PUT", "/s/{slug}/api/q/{token}/answers", "token", a_link(True, body={"answers": {"familiar": "yes"}})),
@@ -141,6 +156,7 @@ ROUTES = [
     Route("GET", "/s/{slug}/quotes", "viewer", lambda w, c, r: ({}, {"params": {"code": "online"}})),
     Route("GET", "/s/{slug}/agreement", "owner"),
     Route("POST", "/s/{slug}/agreement/blind", "owner", form_body({"open": "no"}), ok=(303,)),
+    Route("POST", "/s/{slug}/undo", "coder", own_change("form"), ok=(303,)),
     Route("GET", "/s/{slug}/q/{token}", "token", a_link(False)),
     Route("POST", "/s/{slug}/q/{token}/consent", "token", a_link(False, kind="form", body={"agree": "yes"}), ok=(303,)),
     Route("POST", "/s/{slug}/q/{token}", "token", a_link(True, kind="form", body={"familiar": "yes", "action": "save"}), ok=(303,)),

@@ -84,3 +84,33 @@ def test_memos_codebook_quotes_and_changes(team: Web) -> None:
     agreement = owner.get(f"/s/{team.slug}/api/agreement").json()
     assert agreement["coders"] == ["coder_a", "coder_b"] and agreement["rows"][-1]["code"] == "(all codes)"
     assert agreement["disagreements"] and {"code", "document", "turn", "coded_by", "not_by", "text"} <= set(agreement["disagreements"][0])
+
+
+def test_undo_of_ones_own_last_change_by_role(team: Web) -> None:
+    """A coder undoes their own codings (never another coder's, nor the codebook); the owner also the codebook."""
+    coder, other, owner = team.client("coder"), team.client("coder2"), team.client("owner")
+    start = coder.get(f"/s/{team.slug}/api/documents/FG1").json()["text"].index("online")
+    made = coder.post(f"/s/{team.slug}/api/codings", json={"document": "FG1", "start": start, "end": start + 6, "code": "online"})
+    coding_id = made.json()["id"]
+    coder.patch(f"/s/{team.slug}/api/codings/{coding_id}", json={"code": "price"})
+    renamed = owner.post(f"/s/{team.slug}/api/codes/price", json={"action": "rename", "name": "Price and fees"})
+    assert renamed.status_code == 200
+
+    assert other.post(f"/s/{team.slug}/api/undo", json={}).status_code == 404  # nothing of theirs; the others' unseen
+    assert other.get(f"/s/{team.slug}/api/history").json() == []
+    mine = coder.get(f"/s/{team.slug}/api/history").json()
+    assert [h["action"] for h in mine] == ["update_coding", "add_codings"]  # the owner's rename is not theirs
+    assert coder.post(f"/s/{team.slug}/api/undo", json={"change": owner.get(f"/s/{team.slug}/api/history").json()[0]["id"]}
+                      ).status_code == 404  # the owner's change: not the coder's to undo
+
+    undone = coder.post(f"/s/{team.slug}/api/undo", json={})
+    assert undone.status_code == 200 and undone.json()["what"] == "recode a coding as price"
+    assert [c["code"] for c in codings(coder, team)] == ["online"]
+    assert coder.post(f"/s/{team.slug}/api/undo", json={}).json()["action"] == "add_codings"
+    assert codings(coder, team) == []
+
+    assert owner.post(f"/s/{team.slug}/api/undo", json={}).json()["what"] == "rename price to 'Price and fees'"
+    names = {c["key"]: c["name"] for c in owner.get(f"/s/{team.slug}/api/codes").json()}
+    assert names["price"] != "Price and fees"
+    page = owner.get(f"/s/{team.slug}/codebook")
+    assert "rename price to" in page.text and "undone" in page.text and "incl. sub-codes" in page.text

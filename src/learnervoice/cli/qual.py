@@ -34,18 +34,21 @@ def transcripts_import(
     speaker: Annotated[list[str] | None, typer.Option("--speaker", help="'Label as written=P07' for a speaker the roster does not name.")] = None,
     keep_unmatched: Annotated[bool, typer.Option("--keep-unmatched", help="Keep unknown speakers as 'Unidentified N'.")] = False,
     allow_overlap: Annotated[bool, typer.Option("--allow-overlap", hidden=True)] = False,
+    max_turn_words: Annotated[int, typer.Option("--max-turn-words", min=20, help="A speaker's turn goes on in a new "
+                                                "turn (at a cue boundary) past this many words.")] = 250,
     who: WhoOpt = "import",
 ) -> None:
     """Import transcripts, all or none: speakers linked to the roster, names replaced by pseudonyms."""
     from ..privacy.review import name_candidates
-    from ..qual.documents import import_transcripts
+    from ..qual.documents import Source, import_transcripts
     from ..qual.queries import written_texts
 
     if allow_overlap:
         err("--allow-overlap is no longer needed: overlapping cues are always kept, in file order, with a note")
     mapping = _speaker_pseudonyms(speaker or [])
     s, store = open_qual(study)
-    reports = import_transcripts(s, files, speakers=mapping, keep_unmatched=keep_unmatched, who=who, store=store)
+    sources = [Source(file, max_turn_words=max_turn_words) for file in files]
+    reports = import_transcripts(s, sources, speakers=mapping, keep_unmatched=keep_unmatched, who=who, store=store)
     for report in reports:
         _say_imported(report, study)
     imported = {r.document for r in reports if r.status == "imported"}
@@ -249,24 +252,27 @@ def codebook_delete(
 def code(
     study: StudyArg,
     file: Annotated[Path | None, typer.Option("--file", help="CSV or YAML: document, code, coder, and start/end or quote.")] = None,
-    auto: Annotated[str | None, typer.Option("--auto", help="Code KEY on whole turns matching --pattern or --speaker.")] = None,
+    auto: Annotated[str | None, typer.Option("--auto", help="Code KEY on sentences (or turns) matching --pattern or "
+                                             "said by --speaker.")] = None,
     pattern: Annotated[str | None, typer.Option(help="Keyword or regular expression (auto-coding).")] = None,
     speaker: Annotated[str | None, typer.Option(help="A speaker's pseudonym (auto-coding).")] = None,
     coder: Annotated[str | None, typer.Option(help="The coder auto-coding is credited to.")] = None,
+    unit: Annotated[str, typer.Option(help="What auto-coding codes: sentence or turn.")] = "sentence",
     who: WhoOpt = "cli",
 ) -> None:
-    """Add codings from a file, or auto-code whole turns."""
+    """Add codings from a file, or auto-code sentences (or whole turns)."""
     from ..errors import CodingError
     from ..qual.codings import add_codings, autocode, read_codings_file
 
-    _, store = open_qual(study)
+    s, store = open_qual(study)
     if file is not None:
         added = add_codings(store, read_codings_file(file), who=who, source=file.name)
     elif auto is not None:
-        added = autocode(store, auto, coder=coder or who, pattern=pattern, speaker=speaker, who=who)
+        added = autocode(store, auto, coder=coder or who, pattern=pattern, speaker=speaker, unit=unit,
+                         languages=[s.config.language], who=who)
     else:
         raise CodingError("give --file CODINGS.csv, or --auto CODE with --pattern or --speaker")
-    typer.echo(f"{added} coding(s) added")
+    typer.echo(f"{added} coding(s) added" + (f" ({unit}s)" if auto is not None and file is None else ""))
 
 
 @app.command()
@@ -291,17 +297,23 @@ def quotes(
     code: Annotated[str, typer.Argument(help="Code key (its sub-codes are included).")],
     where: Annotated[list[str] | None, typer.Option("--where", help="attribute=value, e.g. career_stage=senior")] = None,
     coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+    context: Annotated[int, typer.Option("--context", min=0, max=100, help="Words of the speaker's turn shown each "
+                                         "side of the coded words.")] = 0,
     format: FormatOpt = "table",
 ) -> None:
-    """Quotes for a code, attributed by pseudonym, with participant attributes."""
+    """Quotes for a code: the coded words ("…" where they cut a sentence), attributed by pseudonym, with attributes."""
     from ..qual.queries import quotes as find_quotes
 
     s, store = open_qual(study)
     filters = dict(item.split("=", 1) for item in where or [])
-    frame = find_quotes(s, store, code, coder=coder, where=filters)
+    frame = find_quotes(s, store, code, coder=coder, where=filters, context=context)
+    frame = frame.assign(quote=frame["excerpt"]) if "excerpt" in frame.columns else frame
     keep = [c for c in ("document", "speaker", "code", "coder", "quote") if c in frame.columns]
-    hidden = ["coding_id", "document_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after", "respondent_id"]
+    hidden = ["coding_id", "document_id", "code_name", "start", "end", "turn", "participant", "role", "before", "after",
+              "excerpt", "respondent_id"]
     extra = [c for c in frame.columns if c not in keep + hidden]
+    if format == "table":
+        typer.echo(f"Quotes: the coded words with {context} word(s) of context each side; … marks a cut sentence.")
     print_frame(frame[keep + extra], format, s)
 
 
@@ -345,10 +357,13 @@ def kwic(study: StudyArg, pattern: str, format: FormatOpt = "table") -> None:
 @app.command()
 def agreement(
     study: StudyArg,
-    unit: Annotated[str, typer.Option(help="turn or character.")] = "turn",
+    unit: Annotated[str, typer.Option(help="turn, sentence or character.")] = "turn",
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Compare only these coders.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap draws for alpha's interval (0: none).")] = 1000,
-    disagreements: Annotated[bool, typer.Option("--disagreements", help="List the turns coders disagree on.")] = False,
+    disagreements: Annotated[bool, typer.Option("--disagreements", help="List the units (turns or sentences) coders "
+                                                "disagree on.")] = False,
+    context: Annotated[int, typer.Option("--context", min=0, max=100, help="Words of context around each "
+                                         "disagreement's words.")] = 0,
     format: FormatOpt = "table",
 ) -> None:
     """Agreement between coders: percent, Krippendorff's alpha (95% CI), Cohen's and Fleiss' kappa."""
@@ -356,10 +371,65 @@ def agreement(
     from ..qual.agreement import disagreements as differing
 
     s, store = open_qual(study)
+    languages = [s.config.language]
     if disagreements:
-        print_frame(differing(store, coders=coder), format, s)
+        frame = differing(store, coders=coder, unit=unit, context=context, languages=languages)
+        if format == "table":
+            typer.echo(f"Unit: {unit}; the words: {'the sentence' if unit == 'sentence' else 'the coded part of the turn'}"
+                       f" with {context} word(s) of context each side, … where a sentence is cut")
+        print_frame(frame, format, s)
         return
-    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap)
+    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap, languages=languages)
     if format == "table":
         typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
     print_frame(frame, format, s)
+
+
+def _history(study: Path, kinds: tuple[str, ...], by: list[str] | None, limit: int, format: str) -> None:
+    import pandas as pd
+
+    from ..qual.history import history as changes
+
+    s, store = open_qual(study)
+    rows = [c.as_dict() for c in changes(store, kinds=kinds, who=by, limit=limit)]
+    frame = pd.DataFrame(rows, columns=["id", "at", "who", "action", "what", "undone_by", "can_undo"])
+    print_frame(frame.assign(undone_by=frame["undone_by"].astype("Int64")), format, s)
+
+
+@app.command()
+def history(
+    study: StudyArg,
+    kind: Annotated[str | None, typer.Option("--kind", help="codebook or codings (both when absent).")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Only changes by this person.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="How many of the newest changes.")] = 50,
+    format: FormatOpt = "table",
+) -> None:
+    """Changes to the codebook and the codings, newest first, with the id `undo` takes."""
+    _history(study, (kind,) if kind else ("codebook", "codings"), by, limit, format)
+
+
+@codebook_app.command("history")
+def codebook_history(
+    study: StudyArg,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="How many of the newest changes.")] = 50,
+    format: FormatOpt = "table",
+) -> None:
+    """Changes to the codebook (add, rename, move, merge, split, delete), newest first."""
+    _history(study, ("codebook",), None, limit, format)
+
+
+@app.command()
+def undo(
+    study: StudyArg,
+    change: Annotated[int | None, typer.Argument(help="The change's id (see `history`); the newest when absent.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="codebook or codings: the newest change of this kind.")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="The newest change by this person.")] = None,
+    who: WhoOpt = "cli",
+) -> None:
+    """Undo a change to the codebook or the codings: the rows come back as they were; kept in the audit log."""
+    from ..qual.history import undo as undo_change
+
+    s, store = open_qual(study)
+    done = undo_change(s, store, who=who, record=change, by=by, kinds=(kind,) if kind else ("codebook", "codings"))
+    with gated(s) as gate:
+        typer.echo(gate.release(f"undone: change {done.id} by {done.who}: {done.what}"))

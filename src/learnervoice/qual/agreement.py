@@ -1,7 +1,8 @@
 """Agreement between coders on a study's codings, per code and pooled, at a stated unit.
 
-Units: `turn` (did the coder code any part of this speaker turn with the code?)
-or `character` (was this character inside one of the coder's segments?). A
+Units: `turn` (did the coder code any part of this speaker turn with the code?),
+`sentence` (… any part of this sentence? sentences as `sentences.py` finds them, never
+across turns) or `character` (was this character inside one of the coder's segments?). A
 coder who coded nothing in a document is missing for that document's units,
 not a "no". Character units are counted by sweeping segment boundaries, so a
 long transcript costs as many steps as it has codings, not characters.
@@ -10,6 +11,7 @@ long transcript costs as many steps as it has codings, not characters.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,7 @@ from ..store import QualStore
 from ..store import codebook as codes_db
 from ..store import codings as codings_db
 from ..store import documents as documents_db
+from .sentences import excerpt, joined, sentence_spans
 from .reliability import (
     Pattern,
     Units,
@@ -33,26 +36,32 @@ from .reliability import (
 if TYPE_CHECKING:
     import pandas as pd
 
-UNITS = ("turn", "character")
+UNITS = ("turn", "sentence", "character")
 
 
 @dataclass(frozen=True)
 class _Data:
     coders: tuple[str, ...]
     docs: dict[int, tuple[str, int]]  # id -> (name, text length)
-    turn_spans: dict[int, list[tuple[int, int, int]]]  # doc -> (idx, start, end)
+    unit_spans: dict[int, list[tuple[int, int, int, int]]]  # doc -> (turn idx, sentence in turn (0: the turn), start, end)
     segments: dict[tuple[str, int, str], list[tuple[int, int]]]  # (code, doc, coder) -> spans
     coded_docs: dict[str, set[int]]  # coder -> documents they coded
     code_keys: list[str]
+    texts: dict[int, str]
 
 
-def _load(store: QualStore, coders: list[str] | None) -> _Data:
+def _load(store: QualStore, coders: list[str] | None, unit: str = "turn", languages: Iterable[str] | None = None) -> _Data:
     with store.read() as conn:
         rows = codings_db.spans(conn)
-        docs = {d.id: (d.name, len(d.text)) for d in documents_db.all_texts(conn)}
-        spans: dict[int, list[tuple[int, int, int]]] = {}
+        stored = documents_db.all_texts(conn)
+        texts = {d.id: d.text for d in stored}
+        docs = {d.id: (d.name, len(d.text)) for d in stored}
+        spans: dict[int, list[tuple[int, int, int, int]]] = {}
         for t in documents_db.turn_spans(conn):
-            spans.setdefault(t.document_id, []).append((t.idx, t.start, t.end))
+            parts = [(t.start, t.end)] if unit != "sentence" else sentence_spans(texts[t.document_id], t.start, t.end,
+                                                                                  languages=languages)
+            spans.setdefault(t.document_id, []).extend(
+                (t.idx, n if unit == "sentence" else 0, a, b) for n, (a, b) in enumerate(parts, start=1))
         keys = [c.key for c in codes_db.all_codes(conn, order="created")]
     found = sorted({r.coder for r in rows})
     chosen = tuple(coders or found)
@@ -67,7 +76,7 @@ def _load(store: QualStore, coders: list[str] | None) -> _Data:
         if r.coder in coded:
             segments.setdefault((r.code, r.document_id, r.coder), []).append((r.start, r.end))
             coded[r.coder].add(r.document_id)
-    return _Data(chosen, docs, spans, segments, coded, keys)
+    return _Data(chosen, docs, spans, segments, coded, keys, texts)
 
 
 def _units(data: _Data, code: str, unit: str) -> Units:
@@ -82,8 +91,8 @@ def _units(data: _Data, code: str, unit: str) -> Units:
         if sum(present) < 2:
             continue
         spans = [data.segments.get((code, doc_id, c), []) if ok else None for c, ok in zip(data.coders, present)]
-        if unit == "turn":
-            for _, start, end in data.turn_spans.get(doc_id, []):
+        if unit != "character":
+            for _, _, start, end in data.unit_spans.get(doc_id, []):
                 add(tuple(None if s is None else int(any(a < max(end, start + 1) and b > start for a, b in s)) for s in spans), 1.0)
         else:
             for pattern, weight in _sweep(spans, length):
@@ -132,15 +141,15 @@ def _figures(code: str, unit: str, units: Units, bootstrap: int) -> Agreement:
 
 
 def agreement(
-    store: QualStore, *, unit: str = "turn", coders: list[str] | None = None, bootstrap: int = 1000
+    store: QualStore, *, unit: str = "turn", coders: list[str] | None = None, bootstrap: int = 1000,
+    languages: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Per code and pooled: percent agreement, Krippendorff's alpha (with a bootstrap 95% interval),
-    Cohen's kappa (two coders) and Fleiss' kappa, at the stated unit."""
+    Cohen's kappa (two coders) and Fleiss' kappa, at the stated unit (`frame.attrs["unit"]`)."""
     import pandas as pd
 
-    if unit not in UNITS:
-        raise CodingError(f"the unit is 'turn' or 'character', not {unit!r}")
-    data = _load(store, coders)
+    _check_unit(unit)
+    data = _load(store, coders, unit, languages)
     rows = []
     pooled: dict[Pattern, float] = {}
     used = {key for key, _, _ in data.segments}
@@ -158,7 +167,13 @@ def agreement(
     rows.append(_figures("(all codes)", unit, pooled_units, bootstrap))
     frame = pd.DataFrame([r.__dict__ for r in rows])
     frame.attrs["coders"] = list(data.coders)
+    frame.attrs["unit"] = unit
     return frame
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise CodingError(f"the unit is 'turn', 'sentence' or 'character', not {unit!r}")
 
 
 def _strip_code(pooled: dict[Pattern, float]) -> dict[Pattern, float]:
@@ -168,22 +183,43 @@ def _strip_code(pooled: dict[Pattern, float]) -> dict[Pattern, float]:
     return out
 
 
-def disagreements(store: QualStore, *, coders: list[str] | None = None) -> pd.DataFrame:
-    """Turns where coders differ on a code: who coded it and who did not, with the turn's words."""
+def disagreements(store: QualStore, *, coders: list[str] | None = None, unit: str = "turn", context: int = 0,
+                  languages: Iterable[str] | None = None) -> pd.DataFrame:
+    """Units (turns or sentences) where coders differ on a code: who coded it and who did not, with the words:
+    a sentence, or the coded part of a turn, with `context` words each side ("…" where a sentence is cut)."""
     import pandas as pd
 
-    data = _load(store, coders)
-    with store.read() as conn:
-        texts = {d.id: d.text for d in documents_db.all_texts(conn)}
+    if unit not in ("turn", "sentence"):
+        raise CodingError(f"disagreements are listed by 'turn' or 'sentence', not {unit!r}")
+    data = _load(store, coders, unit, languages)
     rows = []
     for code in data.code_keys:
         for doc_id, (name, _) in data.docs.items():
             present = [c for c in data.coders if doc_id in data.coded_docs[c]]
             if len(present) < 2:
                 continue
-            for idx, start, end in data.turn_spans.get(doc_id, []):
-                said = [c for c in present if any(a < max(end, start + 1) and b > start for a, b in data.segments.get((code, doc_id, c), []))]
+            for idx, sentence, start, end in data.unit_spans.get(doc_id, []):
+                coded = {c: [(a, b) for a, b in data.segments.get((code, doc_id, c), []) if a < max(end, start + 1) and b > start]
+                         for c in present}
+                said = [c for c in present if coded[c]]
                 if said and len(said) < len(present):
-                    rows.append({"code": code, "document": name, "turn": idx, "coded_by": ", ".join(said),
-                                 "not_by": ", ".join(c for c in present if c not in said), "text": texts[doc_id][start:end]})
-    return pd.DataFrame(rows, columns=["code", "document", "turn", "coded_by", "not_by", "text"])
+                    shown = (start, end) if unit == "sentence" else _extent(coded, start, end)
+                    rows.append({"code": code, "document": name, "turn": idx + 1, "sentence": sentence or None,
+                                 "coded_by": ", ".join(said), "not_by": ", ".join(c for c in present if c not in said),
+                                 "text": _words(data.texts[doc_id], *shown, context)})
+    columns = ["code", "document", "turn", "sentence", "coded_by", "not_by", "text"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame.drop(columns="sentence") if unit == "turn" else frame
+    frame.attrs["unit"] = unit
+    return frame
+
+
+def _extent(coded: dict[str, list[tuple[int, int]]], start: int, end: int) -> tuple[int, int]:
+    """The part of a turn that some coder coded (from the first coded character to the last)."""
+    spans = [s for found in coded.values() for s in found]
+    return max(start, min(a for a, _ in spans)), min(end, max(b for _, b in spans))
+
+
+def _words(text: str, start: int, end: int, context: int) -> str:
+    reach = 200 + 30 * context
+    return joined(*excerpt(text[max(0, start - reach) : start], text[start:end], text[end : end + reach], context))

@@ -137,21 +137,29 @@ def coded_frame(study: Study, store: QualStore, *, coder: str | None = None, cod
         return con.execute(f"SELECT * FROM coded {clause} ORDER BY document, start, coding_id", params).df()
 
 
-def code_counts(study: Study, store: QualStore, *, coder: str | None = None) -> pd.DataFrame:
-    """Per code used: segments, documents, and participants who voiced it."""
+def code_counts(study: Study, store: QualStore, tree: pd.DataFrame, *, coder: str | None = None) -> pd.DataFrame:
+    """Per code used: segments, documents, and participants who voiced it, over the codings of every code
+    `tree` (columns code, counted_as) counts it as; a segment (one coder's span) coded twice counts once."""
     with analytic(study, store, coder=coder) as con:
+        con.register("tree", tree)
         return con.execute(
-            "SELECT code, count(*) AS segments, count(DISTINCT document_id) AS documents, "
-            "count(DISTINCT participant) AS participants FROM coded GROUP BY code"
+            "SELECT t.counted_as AS code, count(DISTINCT (c.document_id, c.start, c.\"end\", c.coder)) AS segments, "
+            "count(DISTINCT c.document_id) AS documents, count(DISTINCT c.participant) AS participants, "
+            "count(*) FILTER (WHERE c.code = t.counted_as) AS own_segments "
+            "FROM coded c JOIN tree t ON c.code = t.code GROUP BY t.counted_as"
         ).df()
 
 
-def voices_by_value(study: Study, store: QualStore, people: pd.DataFrame, *, coder: str | None = None) -> pd.DataFrame:
-    """Code, value, n: participants who voiced each code, by the `value` given to each participant in `people`."""
+def voices_by_value(study: Study, store: QualStore, people: pd.DataFrame, tree: pd.DataFrame, *,
+                    coder: str | None = None) -> pd.DataFrame:
+    """Code, value, n: participants who voiced each code (or a code `tree` counts as it), by the `value` given
+    to each participant in `people`."""
     with analytic(study, store, coder=coder) as con:
         con.register("people", people)
+        con.register("tree", tree)
         return con.execute(
-            "SELECT c.code, p.value, count(DISTINCT c.participant) AS n FROM coded c JOIN people p USING (participant) "
+            "SELECT t.counted_as AS code, p.value, count(DISTINCT c.participant) AS n FROM coded c "
+            "JOIN tree t ON c.code = t.code JOIN people p USING (participant) "
             "WHERE p.value IS NOT NULL AND p.value <> '' GROUP BY ALL"
         ).df()
 

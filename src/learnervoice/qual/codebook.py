@@ -132,15 +132,21 @@ def subtree_keys(conn: sa.Connection, key: str) -> list[str]:
 def rename_code(study: Study, store: QualStore, key: str, name: str, who: str, *, gate: Gate | None = None) -> None:
     """A code's new name (pseudonymised by the gate if it holds a name)."""
     name = (gate or gate_for(study)).release(name)
-    with store.change(who, "rename_code", {"key": key, "name": name}) as conn:
-        codes_db.rename(conn, code_id(conn, key), name)
+    detail: dict[str, Any] = {"key": key, "name": name}
+    with store.change(who, "rename_code", detail) as conn:
+        cid = code_id(conn, key)
+        detail["undo"] = {"name": codes_db.row(conn, cid)["name"]}
+        codes_db.rename(conn, cid, name)
     write_codebook(study, store)
 
 
 def move_code(study: Study, store: QualStore, key: str, parent_key: str | None, who: str) -> None:
-    with store.change(who, "move_code", {"key": key, "parent": parent_key}) as conn:
+    detail: dict[str, Any] = {"key": key, "parent": parent_key}
+    with store.change(who, "move_code", detail) as conn:
         cid = code_id(conn, key)
         parent = None if parent_key is None else code_id(conn, parent_key)
+        before = codes_db.parent_of(conn, cid)
+        detail["undo"] = {"parent": None if before is None else codes_db.key_of(conn, before)}
         ancestor = parent
         while ancestor is not None:
             if ancestor == cid:
@@ -152,22 +158,29 @@ def move_code(study: Study, store: QualStore, key: str, parent_key: str | None, 
 
 def merge_codes(study: Study, store: QualStore, source: str, target: str, who: str) -> int:
     """Every coding of `source` becomes a coding of `target`; `source` goes. Returns codings moved."""
-    with store.change(who, "merge_codes", {"from": source, "into": target}) as conn:
+    detail: dict[str, Any] = {"from": source, "into": target}
+    with store.change(who, "merge_codes", detail) as conn:
         src, dst = code_id(conn, source), code_id(conn, target)
         if src == dst:
             raise CodingError("a code cannot be merged into itself")
+        gone = codes_db.row(conn, src)
+        children = codes_db.children(conn, src)
         moved = codings_db.reassign(conn, src, dst)
         codes_db.move_children(conn, src, dst)
         codes_db.delete(conn, src)
+        detail["undo"] = {"code": kept(gone), "children": children, "moved": moved.moved,
+                          "dropped": [kept(r) for r in moved.dropped]}
     write_codebook(study, store)
-    return moved
+    return len(moved.moved) + len(moved.dropped)
 
 
 def split_code(study: Study, store: QualStore, key: str, new_key: str, new_name: str, coding_ids: list[int], who: str) -> None:
     """A new sibling code takes the listed codings of `key` with it."""
-    with store.change(who, "split_code", {"key": key, "new": new_key, "codings": coding_ids}) as conn:
+    detail: dict[str, Any] = {"key": key, "new": new_key, "codings": coding_ids}
+    with store.change(who, "split_code", detail) as conn:
         cid = code_id(conn, key)
         new_id = codes_db.add(conn, new_key, new_name, parent_id=codes_db.parent_of(conn, cid), position=999)
+        detail["undo"] = {"code": cid, "new_code": new_id}
         ids = set(coding_ids)
         found = codings_db.ids_of_code(conn, cid, ids)
         if found != ids:
@@ -178,21 +191,31 @@ def split_code(study: Study, store: QualStore, key: str, new_key: str, new_name:
 
 def delete_code(study: Study, store: QualStore, key: str, who: str, *, codings_to: str | None = None, drop_codings: bool = False) -> int:
     """Delete a code. If it has codings, say where they go (`codings_to`) or that they go (`drop_codings`)."""
-    with store.change(who, "delete_code", {"key": key, "codings_to": codings_to, "drop": drop_codings}) as conn:
+    detail: dict[str, Any] = {"key": key, "codings_to": codings_to, "drop": drop_codings}
+    with store.change(who, "delete_code", detail) as conn:
         cid = code_id(conn, key)
         used = codings_db.count_of_code(conn, cid)
+        gone = codes_db.row(conn, cid)
         if codes_db.child_count(conn, cid):
             raise CodingError(f"{key!r} has sub-codes; move or delete them first")
         if used and codings_to is None and not drop_codings:
             raise CodingError(
                 f"{key!r} has {used} coding(s); say where they go (--codings-to CODE) or that they are deleted (--drop-codings)"
             )
+        moved = codings_db.Reassigned([], [])
         if used and codings_to is not None:
-            codings_db.reassign(conn, cid, code_id(conn, codings_to))
+            moved = codings_db.reassign(conn, cid, code_id(conn, codings_to))
+        dropped = moved.dropped + codings_db.rows_of_code(conn, cid)
         codings_db.delete_of_code(conn, cid)
         codes_db.delete(conn, cid)
+        detail["undo"] = {"code": kept(gone), "children": [], "moved": moved.moved, "dropped": [kept(r) for r in dropped]}
     write_codebook(study, store)
     return used
+
+
+def kept(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as the audit log keeps it for an undo (times as ISO text)."""
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()}
 
 
 def write_codebook(study: Study, store: QualStore) -> Path:

@@ -1,4 +1,4 @@
-"""Codings and memos: add them one by one, from a CSV file, or by auto-coding whole turns.
+"""Codings and memos: add them one by one, from a CSV file, or by auto-coding sentences or whole turns.
 
 Every batch is checked whole (document known, offsets inside its text, code in
 the codebook, a coder named) and stored in one transaction with its audit record.
@@ -9,16 +9,18 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..errors import CodingError
 from ..privacy.gate import Gate
-from ..store import QualStore, now
+from ..store import QualStore, new_guid, now
 from ..store import codebook as codes_db
 from ..store import codings as codings_db
 from ..store import documents as documents_db
 from ..store import memos as memos_db
+from .sentences import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,14 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
                      "coder": item.coder.strip(), "created_at": now()})
     if problems:
         raise CodingError(f"{len(problems)} problem(s); no coding was stored:\n  - " + "\n  - ".join(problems[:200]))
-    added = 0
-    with store.change(who, "add_codings", {"source": source, "count": len(rows)}) as conn:
+    added: list[str] = []
+    detail: dict[str, Any] = {"source": source, "count": len(rows), "undo": {"added": added}}
+    with store.change(who, "add_codings", detail) as conn:
         for row in rows:
-            added += codings_db.add_if_new(conn, **row)
-    return added
+            guid = new_guid()
+            if codings_db.add_if_new(conn, **row, guid=guid):
+                added.append(guid)
+    return len(added)
 
 
 def _find(text: str, quote: str, occurrence: int) -> int | None:
@@ -140,6 +145,9 @@ def _csv_coding(path: Path, line: int, rec: dict[str, str]) -> NewCoding:
         raise CodingError(f"{path}, row {line}: start, end and occurrence must be whole numbers") from None
 
 
+AUTOCODE_UNITS = ("sentence", "turn")
+
+
 def autocode(
     store: QualStore,
     code: str,
@@ -147,24 +155,29 @@ def autocode(
     coder: str,
     pattern: str | None = None,
     speaker: str | None = None,
+    unit: str = "sentence",
+    languages: Iterable[str] | None = None,
     who: str,
 ) -> int:
-    """Code whole turns that match a keyword/regex (case-insensitive) or are spoken by a speaker."""
+    """Code the sentences (or whole turns) that match a keyword/regex (case-insensitive), or all those a speaker said."""
     if (pattern is None) == (speaker is None):
         raise CodingError("auto-coding needs exactly one of a pattern or a speaker")
+    if unit not in AUTOCODE_UNITS:
+        raise CodingError(f"auto-coding codes a 'sentence' or a 'turn', not {unit!r}")
     try:
         regex = re.compile(pattern, re.IGNORECASE) if pattern else None
     except re.error as exc:
         raise CodingError(f"the pattern {pattern!r} is not a valid regular expression ({exc})") from None
     with store.read() as conn:
         rows = documents_db.spoken_turns(conn)
-    items = [
-        NewCoding(r.document, r.start, r.end, code, coder)
-        for r in rows
-        if r.end > r.start
-        and ((regex is not None and regex.search(r.words)) or (speaker is not None and r.speaker == speaker))
-    ]
-    return add_codings(store, items, who=who, source=f"autocode {pattern or speaker!r}")
+    items = []
+    for r in rows:
+        if r.end <= r.start or (speaker is not None and r.speaker != speaker):
+            continue
+        spans = [(0, len(r.words))] if unit == "turn" else sentence_spans(r.words, languages=languages)
+        items += [NewCoding(r.document, r.start + a, r.start + b, code, coder) for a, b in spans
+                  if regex is None or regex.search(r.words, a, b)]
+    return add_codings(store, items, who=who, source=f"autocode {pattern or speaker!r} by {unit}")
 
 
 def add_memo(store: QualStore, target_kind: str, target: str | int, text: str, *, author: str, gate: Gate) -> int:

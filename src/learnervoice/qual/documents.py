@@ -1,6 +1,7 @@
 """Import transcripts as documents: speakers matched to the roster, text pseudonymised, turns with offsets.
 
-The stored text is the turns' pseudonymised words, one turn per line; turn and
+The stored text is the turns' pseudonymised words, one turn per line (a turn split at the word limit
+goes on after a space, so its text reads as the speaker said it); turn and
 coding offsets count Unicode code points from 0 over that text, end exclusive.
 Speakers that match nobody in the roster stop the import, listed by name, unless
 the caller says how to label them: nothing is guessed silently. Speakers assigned
@@ -29,7 +30,7 @@ from ..study.roster import Roster, load_roster
 from ..text import normalize
 from .speakers import UNIDENTIFIED, file_voices, record_file, speakers_file
 from .timed import Note
-from .transcripts import Reading, Turn, merge_turns, read_transcript
+from .transcripts import MAX_TURN_WORDS, Reading, Turn, merge_turns, read_transcript
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -40,11 +41,13 @@ NO_SPEAKER = "(no speaker)"
 
 @dataclass(frozen=True)
 class Source:
-    """A transcript file to import, the document name to give it (its file name without suffix if None), its format."""
+    """A transcript file to import, the document name to give it (its file name without suffix if None), its format,
+    and the words past which a speaker's turn goes on in a new turn (at a cue boundary)."""
 
     file: Path | str
     name: str | None = None
     format: str = "auto"
+    max_turn_words: int = MAX_TURN_WORDS
 
 
 @dataclass
@@ -166,7 +169,7 @@ class _Read:
 def _read(study: Study, roster: Roster, source: Source, given: dict[str, str], keep_unmatched: bool) -> _Read:
     path = Path(source.file)
     reading = read_transcript(path, format=source.format)
-    merged = merge_turns(reading.cues)
+    merged = merge_turns(reading.cues, max_words=source.max_turn_words)
     labels, unmatched = _resolve_speakers(path, merged, roster, given, keep_unmatched)
     matcher = with_speakers(matcher_for(study), {raw: label for raw, label in labels.items() if raw not in roster_names(roster)})
     given_name = source.name or path.stem
@@ -298,6 +301,6 @@ def _build_text(
                 "flagged": turn.speaker is None,
             }
         )
-        parts.append(words)
-        offset += len(words) + 1  # the newline between turns
-    return "\n".join(parts), rows, findings
+        parts += ["" if idx == 0 else " " if turn.continues else "\n", words]
+        offset += len(words) + 1  # the newline between turns (a space within a split one)
+    return "".join(parts), rows, findings

@@ -20,11 +20,17 @@ from ..store import memos as memos_db
 from ..study.load import Study
 from ..study.roster import load_roster
 from . import analytics
+from .sentences import excerpt, joined
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CONTEXT_CHARS = 120
+CONTEXT_WORDS = 10  # words of context each side of a quote, in the speaker's turn
+
+
+def _context_chars(words: int) -> int:
+    """Characters the store cuts around a quote: enough for `words` words and to see where the sentence starts."""
+    return 200 + 30 * words
 
 
 def written_texts(store: QualStore) -> list[tuple[str, str]]:
@@ -60,9 +66,10 @@ def quotes(
     *,
     coder: str | None = None,
     where: dict[str, str] | None = None,
-    context: int = CONTEXT_CHARS,
+    context: int = CONTEXT_WORDS,
 ) -> pd.DataFrame:
-    """Quotes for a code (and its sub-codes), with speaker, attributes and surrounding words.
+    """Quotes for a code (and its sub-codes), with speaker, attributes and `context` words around them
+    (`before`, `after`: inside the speaker's turn, "…" where they cut a sentence; `excerpt`: all three as one text).
 
     >>> quotes(study, store, "pleasure", where={"career_stage": "senior"})  # doctest: +SKIP
     """
@@ -77,14 +84,20 @@ def quotes(
 
 
 def quote_texts(store: QualStore, ids: list[int], context: int) -> pd.DataFrame:
-    """The quoted words and their context, cut by the database (no transcript leaves it whole)."""
+    """The quoted words and `context` words of context each side ("…" where a sentence is cut), cut by the
+    database (no transcript leaves it whole)."""
     import pandas as pd
 
-    columns = ["coding_id", "quote", "before", "after"]
+    columns = ["coding_id", "quote", "before", "after", "excerpt"]
     if not ids:
         return pd.DataFrame(columns=columns)
     with store.read() as conn:
-        return pd.DataFrame(codings_db.quote_texts(conn, ids, context), columns=columns)
+        cut = codings_db.quote_texts(conn, ids, _context_chars(context))
+    rows = []
+    for coding_id, quote, before, after in cut:
+        shown_before, shown, shown_after = excerpt(before, quote, after, context)
+        rows.append((coding_id, shown, shown_before, shown_after, joined(shown_before, shown, shown_after)))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _with_descendants(store: QualStore, key: str) -> list[str]:
@@ -102,24 +115,56 @@ def _with_descendants(store: QualStore, key: str) -> list[str]:
     return found
 
 
+ROLLED_UP = "incl. sub-codes"
+
+
 def code_frequencies(study: Study, store: QualStore, *, coder: str | None = None) -> pd.DataFrame:
-    """Per code: segments, documents, and participants who voiced it (the unit researchers report)."""
+    """Per code: segments, documents, and participants who voiced it (the unit researchers report).
+
+    A code with sub-codes counts its own codings and all its descendants' (`counted` says "incl. sub-codes";
+    `own_segments` are its own), each segment, document and participant once.
+    """
     import pandas as pd
 
-    counts = analytics.code_counts(study, store, coder=coder)
+    rows, tree = _code_tree(store)
+    counts = analytics.code_counts(study, store, tree, coder=coder)
+    parents = {r.parent_id for r in rows}
+    all_codes = pd.DataFrame([(c.key, c.name, ROLLED_UP if c.id in parents else "own") for c in rows],
+                             columns=["code", "name", "counted"])
+    columns = ["segments", "documents", "participants", "own_segments"]
+    out = all_codes.merge(counts, on="code", how="left").fillna({c: 0 for c in columns})
+    return out.astype({c: int for c in columns})[["code", "name", *columns, "counted"]]
+
+
+def _code_tree(store: QualStore) -> tuple[list[codes_db.Code], pd.DataFrame]:
+    """The codes, and (code, counted_as) pairs: each code counted as itself and as each of its ancestors."""
+    import pandas as pd
+
     with store.read() as conn:
-        all_codes = pd.DataFrame([(c.key, c.name) for c in codes_db.all_codes(conn, order="created")], columns=["code", "name"])
-    out = all_codes.merge(counts, on="code", how="left").fillna({"segments": 0, "documents": 0, "participants": 0})
-    return out.astype({"segments": int, "documents": int, "participants": int})
+        rows = codes_db.all_codes(conn, order="created")
+    return rows, pd.DataFrame(_ancestry(rows), columns=["code", "counted_as"])
+
+
+def _ancestry(rows: list[codes_db.Code]) -> list[tuple[str, str]]:
+    """(code, counted as) for every code: itself and each of its ancestors."""
+    by_id = {r.id: r for r in rows}
+    pairs = []
+    for r in rows:
+        at: codes_db.Code | None = r
+        while at is not None:
+            pairs.append((r.key, at.key))
+            at = by_id.get(at.parent_id) if at.parent_id is not None else None
+    return pairs
 
 
 def code_by_attribute(study: Study, store: QualStore, attribute: str, *, coder: str | None = None) -> pd.DataFrame:
-    """Participants who voiced each code, by a participant attribute (codes × attribute values)."""
+    """Participants who voiced each code (a code with sub-codes: it or any of them), by a participant attribute
+    (codes × attribute values)."""
     attributes = _attributes(study)
     if attribute not in attributes.columns:
         raise CodingError(f"participants have no attribute {attribute!r}")
     people = attributes[["participant", attribute]].rename(columns={attribute: "value"})
-    long = analytics.voices_by_value(study, store, people, coder=coder)
+    long = analytics.voices_by_value(study, store, people, _code_tree(store)[1], coder=coder)
     matrix = long.pivot_table(index="code", columns="value", values="n", aggfunc="sum", fill_value=0)
     matrix.columns.name = attribute
     return matrix

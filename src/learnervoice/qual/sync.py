@@ -25,7 +25,8 @@ from .speakers import SPEAKERS_DIR, apply_file, speakers_file
 
 
 def sync_declared(study: Study, store: QualStore) -> None:
-    sources = [Source(study.resolve(t.file), t.name or study.resolve(t.file).stem, t.format) for t in study.config.transcripts]
+    sources = [Source(study.resolve(t.file), t.name or study.resolve(t.file).stem, t.format, t.max_turn_words)
+               for t in study.config.transcripts]
     if sources:
         import_transcripts(study, sources, store=store)
     _sync_speakers(study, store)

@@ -1,7 +1,8 @@
 """Read focus-group transcripts into speaker turns: Zoom, Teams and OneDrive WebVTT, SRT, DOCX, text and Markdown.
 
 A transcript becomes cues (time span, speaker label, text), then turns:
-consecutive cues of one speaker merge; cues with no speaker are kept and
+consecutive cues of one speaker merge, up to a limit of words (a longer turn goes on
+in a new turn at a cue boundary, see `merge_turns`); cues with no speaker are kept and
 flagged. What a file holds that its format does not allow is read where it can
 be and noted with its line (see :mod:`.timed`); nothing is matched or replaced
 here (see :mod:`.documents`). docs/transcripts.md says what is read from each tool.
@@ -22,6 +23,8 @@ MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024
 FORMATS = ("vtt", "srt", "docx", "txt")
 ZOOM_CHAT = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})\t([^\t]+?):\t(.*)$")
 SPEAKER_LINE = re.compile(r"^\s*(?:\*\*)?([^:\n]{1,60}?)(?:\*\*)?\s*:\s+(.*)$")
+MAX_TURN_WORDS = 250  # about two minutes of speech; docs/transcripts.md
+SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 TEAMS_HEADING = re.compile(r"^\s*(\S[^\t]{0,59}?)\s+(\d{1,2}(?::\d{2}){1,2})\s*$")  # Teams .docx: "Ann Roig   1:02"
 
 
@@ -42,6 +45,7 @@ class Turn:
     end: float | None
     cues: int
     line: int
+    continues: bool = False  # the speaker's previous turn went on past the word limit and was split here
 
 
 @dataclass(frozen=True)
@@ -80,18 +84,36 @@ def detect_format(path: Path) -> str:
     return {".vtt": "vtt", ".srt": "srt", ".docx": "docx", ".md": "txt", ".txt": "txt"}.get(suffix, "txt")
 
 
-def merge_turns(cues: list[Cue]) -> list[Turn]:
-    """Consecutive cues of one speaker make one turn; unlabelled cues stay turns of their own."""
+def merge_turns(cues: list[Cue], *, max_words: int = MAX_TURN_WORDS) -> list[Turn]:
+    """Consecutive cues of one speaker make one turn; unlabelled cues stay turns of their own.
+
+    A turn never grows past `max_words` words by a cue that starts a new sentence: the speaker goes on
+    in a new turn (`continues`) at that cue boundary. A turn whose cues end mid-sentence grows until a
+    cue ends a sentence, but past twice the limit it is split at the next cue boundary anyway.
+    """
     turns: list[Turn] = []
+    words = 0
     for cue in cues:
         if not cue.text:
             continue
         last = turns[-1] if turns else None
+        size = len(cue.text.split())
         if last is not None and cue.speaker is not None and cue.speaker == last.speaker:
-            turns[-1] = Turn(last.speaker, f"{last.text} {cue.text}", last.start, cue.end, last.cues + 1, last.line)
+            if not _past_limit(last.text, words + size, max_words):
+                turns[-1] = Turn(last.speaker, f"{last.text} {cue.text}", last.start, cue.end, last.cues + 1, last.line,
+                                 last.continues)
+                words += size
+                continue
+            turns.append(Turn(cue.speaker, cue.text, cue.start, cue.end, 1, cue.line, continues=True))
         else:
             turns.append(Turn(cue.speaker, cue.text, cue.start, cue.end, 1, cue.line))
+        words = size
     return turns
+
+
+def _past_limit(text: str, words: int, max_words: int) -> bool:
+    """Whether a turn of `text` with `words` words once the next cue joins should stop before that cue."""
+    return words > max_words and (SENTENCE_END.search(text) is not None or words > 2 * max_words)
 
 
 def _check_file(path: Path) -> None:

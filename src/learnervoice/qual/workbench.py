@@ -25,7 +25,7 @@ from ..store import documents as documents_db
 from ..store import memos as memos_db
 from ..study.load import Study
 from .accounts import User, get_setting, set_setting
-from .codebook import code_id, write_codebook
+from .codebook import code_id, kept, write_codebook
 from .codings import NewCoding, add_codings
 from .codings import add_memo as add_memo_row
 from ..study.roster import load_roster
@@ -119,8 +119,10 @@ def _own_coding(conn: Connection, coding: str, user: User) -> codings_db.Coding:
 def update_coding(store: QualStore, coding: str, user: User, *, code: str | None = None,
                   start: int | None = None, end: int | None = None) -> CodingView:
     """Change the code or the offsets of a coding of the user's own (the owner: anyone's), named by its GUID."""
-    with store.change(user.name, "update_coding", {"coding": coding, "code": code, "start": start, "end": end}) as conn:
+    detail: dict[str, Any] = {"coding": coding, "code": code, "start": start, "end": end}
+    with store.change(user.name, "update_coding", detail) as conn:
         row = _own_coding(conn, coding, user)
+        detail["undo"] = {"start": row.start, "end": row.end, "code": codes_db.key_of(conn, row.code_id)}
         length = documents_db.length(conn, row.document_id)
         new_start = row.start if start is None else start
         new_end = row.end if end is None else end
@@ -135,8 +137,12 @@ def update_coding(store: QualStore, coding: str, user: User, *, code: str | None
 
 def delete_coding(store: QualStore, coding: str, user: User) -> None:
     """Delete a coding of the user's own (the owner: anyone's), named by its GUID, with its memos."""
-    with store.change(user.name, "delete_coding", {"coding": coding}) as conn:
+    detail: dict[str, Any] = {"coding": coding}
+    with store.change(user.name, "delete_coding", detail) as conn:
         row = _own_coding(conn, coding, user)
+        whole = codings_db.rows_by_guid(conn, [coding])[coding]
+        detail["undo"] = {"coding": kept(whole), "code_key": codes_db.key_of(conn, row.code_id),
+                          "memos": [kept(m) for m in memos_db.rows_on(conn, "coding", row.id)]}
         memos_db.delete_on(conn, "coding", row.id)
         codings_db.delete(conn, row.id)
 
@@ -185,6 +191,37 @@ def code_list(store: QualStore) -> list[dict[str, Any]]:
              "colour": r.colour} for r in rows]
 
 
+def _undoable(user: User) -> tuple[str, ...]:
+    """What the user may undo of their own changes: codings, and the codebook for whoever may edit it (the owner)."""
+    return ("codebook", "codings") if user.can("owner") else ("codings",)
+
+
+def own_history(store: QualStore, user: User, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The user's own latest changes that an undo could reach, newest first (never anyone else's: blind coding)."""
+    from .history import history
+
+    return [c.as_dict() for c in history(store, kinds=_undoable(user), who=[user.name], limit=limit)]
+
+
+def undo_own(study: Study, store: QualStore, user: User, change: int | None = None) -> dict[str, Any]:
+    """Undo the user's own newest change not undone yet (or the one given, if it is theirs); what was undone."""
+    from .history import undo
+
+    return undo(study, store, who=user.name, record=change, by=[user.name], kinds=_undoable(user)).as_dict()
+
+
+def code_counts(study: Study, store: QualStore, user: User) -> dict[str, dict[str, Any]]:
+    """Code key -> segments, documents, participants and whether sub-codes are counted in ("counted"), over the
+    codings the user may see (blind coding: a coder's own; a viewer's none)."""
+    from .queries import code_frequencies
+
+    coders = visible_coders(store, user)
+    if coders is not None and len(coders) != 1:
+        return {}
+    frame = code_frequencies(study, store, coder=None if coders is None else next(iter(coders)))
+    return {str(r["code"]): r for r in frame.to_dict("records")}
+
+
 def add_code(study: Study, store: QualStore, key: str, name: str, parent: str | None, description: str, who: str) -> None:
     """A new code in the codebook (the store and codebook.yaml)."""
     import re
@@ -197,7 +234,7 @@ def add_code(study: Study, store: QualStore, key: str, name: str, parent: str | 
 
     gate = gate_for(study)
     name, description = gate.release(name), gate.release(description)
-    with store.change(who, "add_code", {"key": key, "parent": parent}) as conn:
+    with store.change(who, "add_code", {"key": key, "parent": parent, "undo": {"key": key}}) as conn:
         if codes_db.code_id(conn, key) is not None:
             raise CodingError(f"there is a code {key!r} already")
         parent_id = None if not parent else code_id(conn, parent)

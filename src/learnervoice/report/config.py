@@ -21,6 +21,8 @@ class QuoteRule(Strict):
     per: str | None = Field(default="career_stage", description="One quote per value of this attribute.")
     max_words: int = Field(default=45, ge=5)
     per_code: int = Field(default=2, ge=0, le=10)
+    context: int = Field(default=0, ge=0, le=50, description="Words of the speaker's turn shown each side of a quote "
+                         "(\"…\" marks a sentence cut, there or in the coded words).")
     coder: str | None = None
     pinned: dict[str, list[int]] = Field(default_factory=dict, description="Code key -> coding ids chosen by hand.")
 

@@ -26,6 +26,12 @@ class Theme:
     by_group: str
     quotes: tuple[Quote, ...]
     level: int
+    rolled_up: bool = False  # the code has sub-codes: its participants are those who voiced it or any of them
+
+    @property
+    def voiced(self) -> str:
+        """ "Voiced by N participant(s)", saying when sub-codes are counted in."""
+        return f"Voiced by {self.participants} participant(s)" + (", incl. sub-codes" if self.rolled_up else "")
 
 
 @dataclass

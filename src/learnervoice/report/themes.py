@@ -1,4 +1,5 @@
-"""Themes of the report: the code tree under a section's root codes, who voiced each code, exemplar quotes.
+"""Themes of the report: the code tree under a section's root codes, who voiced each code (a code with
+sub-codes: who voiced it or any of them, said as "incl. sub-codes"), exemplar quotes.
 
 Quotes are chosen by report.yaml's rule (pinned ones first, then per value of an attribute the longest
 under a word limit) and attributed with attributes coarsened to k (`report/disclosure.py`). The codebook
@@ -44,7 +45,7 @@ def themes(study: Study, store: QualStore, roots: tuple[str, ...], config: Repor
         mine = segments[segments["code"].isin(keys) & (segments["role"] == "participant")]
         quotes = pick_quotes(study, store, mine[mine["code"] == row.key], config, people, disclosure)
         out.append(Theme(row.key, row.name, row.description, int(mine["participant"].nunique()),
-                         _by_group(mine, config.quotes.per), quotes, level))
+                         _by_group(mine, config.quotes.per), quotes, level, rolled_up=bool(children.get(row.id))))
         for child in children.get(row.id, []):
             walk(child, level + 1)
 
@@ -85,8 +86,9 @@ def pick_quotes(
     rule: QuoteRule = config.quotes
     if frame.empty or rule.per_code == 0:
         return ()
-    texts = quote_texts(store, [int(i) for i in frame["coding_id"]], 0).set_index("coding_id")["quote"]
-    candidates = frame.assign(quote=[texts.get(int(i), "") for i in frame["coding_id"]])
+    texts = quote_texts(store, [int(i) for i in frame["coding_id"]], rule.context).set_index("coding_id")
+    candidates = frame.assign(quote=[texts["quote"].get(int(i), "") for i in frame["coding_id"]],
+                              excerpt=[texts["excerpt"].get(int(i), "") for i in frame["coding_id"]])
     candidates = candidates.assign(words=candidates["quote"].str.split().str.len())
     pinned = rule.pinned.get(str(frame["code"].iloc[0]), [])
     chosen = [r for _, r in candidates[candidates["coding_id"].isin(pinned)].iterrows()]
@@ -98,12 +100,14 @@ def pick_quotes(
         pool = pool[~pool["participant"].isin([c["participant"] for c in chosen])]
         if len(chosen) < rule.per_code and not pool.empty:
             chosen.append(pool.iloc[0])
-    return tuple(Quote(_sentence(str(c["quote"])), attribute_label(c, config, people, disclosure)) for c in chosen[: rule.per_code])
+    return tuple(Quote(_sentence(str(c["excerpt"])), attribute_label(c, config, people, disclosure))
+                 for c in chosen[: rule.per_code])
 
 
 def _sentence(text: str) -> str:
+    """A quote as printed: a capital first, unless it starts inside a sentence ("…and then")."""
     text = text.strip()
-    return text[0].upper() + text[1:] if text else text
+    return text[0].upper() + text[1:] if text and not text.startswith("…") else text
 
 
 # --- the codebook as a table ----------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -99,6 +99,33 @@ def move_children(conn: Connection, parent: int, new_parent: int) -> None:
 
 def delete(conn: Connection, code: int) -> None:
     conn.execute(codes.delete().where(codes.c.id == code))
+
+
+def row(conn: Connection, code: int) -> dict[str, Any]:
+    """The whole code as stored (id, key, name, parent_id, definition fields, colour, position, guid)."""
+    return dict(conn.execute(sa.select(codes).where(codes.c.id == code)).one()._mapping)
+
+
+def restore(conn: Connection, values: dict[str, Any]) -> int:
+    """A code put back as it was (its id too, unless another code has it now); its id."""
+    taken = conn.execute(sa.select(codes.c.id).where(codes.c.id == values["id"])).first() is not None
+    return insert_id(conn, codes.insert().values(**{k: v for k, v in values.items() if k != "id" or not taken}))
+
+
+def children(conn: Connection, code: int) -> list[int]:
+    """The ids of a code's sub-codes."""
+    return [int(i) for i in conn.execute(sa.select(codes.c.id).where(codes.c.parent_id == code).order_by(codes.c.id)).scalars()]
+
+
+def parents(conn: Connection, ids: list[int]) -> dict[int, int | None]:
+    """Code id -> its parent's id, of the codes given (those that exist)."""
+    query = sa.select(codes.c.id, codes.c.parent_id).where(codes.c.id.in_(sorted(set(ids))))
+    return {int(r.id): None if r.parent_id is None else int(r.parent_id) for r in conn.execute(query)}
+
+
+def set_parents(conn: Connection, ids: list[int], parent_id: int | None) -> None:
+    if ids:
+        conn.execute(codes.update().where(codes.c.id.in_(sorted(set(ids)))).values(parent_id=parent_id))
 
 
 def set_guid(conn: Connection, key: str, guid: str) -> None:

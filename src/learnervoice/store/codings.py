@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -45,10 +46,11 @@ class CodedSpan:
 
 
 def add_if_new(conn: Connection, *, document_id: int, start: int, end: int, code_id: int, coder: str,
-               created_at: datetime) -> bool:
+               created_at: datetime, guid: str | None = None) -> bool:
     """A coding, unless the same coder coded the same span with the same code already (safe when writers race)."""
-    return insert_or_ignore(conn, codings, {"document_id": document_id, "start": start, "end": end, "code_id": code_id,
-                                            "coder": coder, "created_at": created_at})
+    row = {"document_id": document_id, "start": start, "end": end, "code_id": code_id, "coder": coder,
+           "created_at": created_at}
+    return insert_or_ignore(conn, codings, row | ({"guid": guid} if guid is not None else {}))
 
 
 def add(conn: Connection, *, document_id: int, start: int, end: int, code_id: int, coder: str, created_at: datetime,
@@ -123,9 +125,20 @@ def delete_of_code(conn: Connection, code: int) -> None:
     conn.execute(codings.delete().where(codings.c.code_id == code))
 
 
-def reassign(conn: Connection, source: int, target: int) -> int:
-    """Move the codings of one code to another; one that would repeat a coding of the target goes. Returns codings moved."""
-    rows = conn.execute(sa.select(codings).where(codings.c.code_id == source)).all()
+@dataclass(frozen=True)
+class Reassigned:
+    """What moving one code's codings to another did: the codings moved, and those that went (as rows) because
+    the target had the same coding already."""
+
+    moved: list[int]
+    dropped: list[dict[str, Any]]
+
+
+def reassign(conn: Connection, source: int, target: int) -> Reassigned:
+    """Move the codings of one code to another; one that would repeat a coding of the target goes."""
+    rows = conn.execute(sa.select(codings).where(codings.c.code_id == source).order_by(codings.c.id)).all()
+    moved: list[int] = []
+    dropped: list[dict[str, Any]] = []
     for r in rows:
         clash = conn.execute(
             sa.select(codings.c.id).where(
@@ -135,9 +148,54 @@ def reassign(conn: Connection, source: int, target: int) -> int:
         ).first()
         if clash is None:
             conn.execute(codings.update().where(codings.c.id == r.id).values(code_id=target))
+            moved.append(int(r.id))
         else:
             conn.execute(codings.delete().where(codings.c.id == r.id))
-    return len(rows)
+            dropped.append(dict(r._mapping))
+    return Reassigned(moved, dropped)
+
+
+def rows_of_code(conn: Connection, code: int) -> list[dict[str, Any]]:
+    """Every coding of a code, whole (id, document_id, start, end, code_id, coder, created_at, guid)."""
+    return [dict(r._mapping) for r in conn.execute(sa.select(codings).where(codings.c.code_id == code).order_by(codings.c.id))]
+
+
+def rows_by_guid(conn: Connection, guids: Collection[str]) -> dict[str, dict[str, Any]]:
+    """GUID -> the whole coding, of the codings given (those that exist)."""
+    found: dict[str, dict[str, Any]] = {}
+    wanted = sorted(set(guids))
+    for at in range(0, len(wanted), 500):
+        query = sa.select(codings).where(codings.c.guid.in_(wanted[at : at + 500]))
+        found |= {str(r.guid): dict(r._mapping) for r in conn.execute(query)}
+    return found
+
+
+def codes_of(conn: Connection, ids: Collection[int]) -> dict[int, int]:
+    """Coding id -> its code's id, of the codings given (those that exist)."""
+    wanted = sorted(set(ids))
+    found: dict[int, int] = {}
+    for at in range(0, len(wanted), 500):
+        query = sa.select(codings.c.id, codings.c.code_id).where(codings.c.id.in_(wanted[at : at + 500]))
+        found |= {int(r.id): int(r.code_id) for r in conn.execute(query)}
+    return found
+
+
+def restore(conn: Connection, row: dict[str, Any]) -> int | None:
+    """A coding put back as it was (its id too, unless another coding has it now); None when the same coding
+    (span, code, coder) exists again."""
+    taken = conn.execute(sa.select(codings.c.id).where(codings.c.id == row["id"])).first() is not None
+    values = {k: v for k, v in row.items() if k != "id" or not taken}
+    try:
+        with conn.begin_nested():
+            return insert_id(conn, codings.insert().values(**values))
+    except sa.exc.IntegrityError:
+        return None
+
+
+def delete_ids(conn: Connection, ids: Collection[int]) -> None:
+    wanted = sorted(set(ids))
+    for at in range(0, len(wanted), 500):
+        conn.execute(codings.delete().where(codings.c.id.in_(wanted[at : at + 500])))
 
 
 def spans(conn: Connection) -> list[CodedSpan]:

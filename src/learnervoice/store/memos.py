@@ -49,6 +49,12 @@ def guid_of(conn: Connection, memo: int) -> str:
     return str(conn.execute(sa.select(memos.c.guid).where(memos.c.id == memo)).scalar_one())
 
 
+def rows_on(conn: Connection, kind: str, target: int) -> list[dict[str, Any]]:
+    """The memos on one document, code or coding, whole (author, text, created_at, guid …), oldest first."""
+    query = sa.select(memos).where(memos.c.target_kind == kind, memos.c.target_id == target).order_by(memos.c.id)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
 def delete_on(conn: Connection, kind: str, target: int) -> None:
     """The memos on one document, code or coding go."""
     conn.execute(memos.delete().where(memos.c.target_kind == kind, memos.c.target_id == target))

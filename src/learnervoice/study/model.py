@@ -203,6 +203,8 @@ class TranscriptSource(Strict):
     file: str
     name: str | None = Field(default=None, description="Document name; the file name without suffix if absent.")
     format: Literal["auto", "vtt", "srt", "docx", "txt"] = "auto"
+    max_turn_words: int = Field(default=250, ge=20, le=100000, description="A speaker's consecutive cues merge into one "
+                                "turn up to this many words; a longer turn goes on in a new turn at a cue boundary.")
 
 
 CodeKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi import Path as PathParam
@@ -14,6 +15,7 @@ from ..errors import InvalidInputError
 from ..privacy.gate import gate_for
 from ..qual import workbench as wb
 from ..qual.codebook import merge_codes, move_code, rename_code
+from ..qual.queries import CONTEXT_WORDS
 from ..store import GUID
 from .pages import page
 from .security import Member, check_csrf, require
@@ -75,6 +77,10 @@ class BlindIn(BaseModel):
 class MemoOut(BaseModel):
     id: str = Field(description="The memo's GUID.")
     note: str = Field(default="", description="What the disclosure gate replaced in the text, if anything.")
+
+
+class UndoIn(BaseModel):
+    change: int | None = Field(default=None, ge=1, le=MAX_OFFSET, description="The change's id (the newest when absent).")
 
 
 class Changes(BaseModel):
@@ -190,7 +196,8 @@ def _quotes(member: Member, code: str, attribute: str | None, value: str | None)
     guids = wb.coding_guids(member.site.store, [int(i) for i in frame["coding_id"]])
     frame = frame[frame["coding_id"].isin(list(guids))]  # a coding deleted since the snapshot is left out
     frame = frame.assign(coding_id=[guids[int(i)] for i in frame["coding_id"]])  # GUIDs, never row numbers
-    keep = [c for c in ("coding_id", "document", "code", "coder", "speaker", "quote", "before", "after") if c in frame.columns]
+    keep = [c for c in ("coding_id", "document", "code", "coder", "speaker", "quote", "before", "after", "excerpt")
+            if c in frame.columns]
     attrs = [c for c in frame.columns if c in _attribute_names(member)]
     return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame[keep + attrs].to_dict("records")]
 
@@ -204,18 +211,23 @@ def _missing(value: Any) -> bool:
 
 
 @router.get("/s/{slug}/api/agreement", tags=["analysis"])
-def get_agreement(member: Member = Depends(owner), unit: Literal["turn", "character"] = "turn") -> dict[str, Any]:
-    """Agreement per code and pooled, and the turns where coders disagree."""
+def get_agreement(member: Member = Depends(owner),
+                  unit: Literal["turn", "sentence", "character"] = "turn") -> dict[str, Any]:
+    """Agreement per code and pooled, and the units where coders disagree (sentences for 'sentence', else turns)."""
     return _agreement(member, unit)
 
 
 def _agreement(member: Member, unit: str) -> dict[str, Any]:
     from ..qual.agreement import agreement, disagreements
 
-    figures = agreement(member.site.store, unit=unit, bootstrap=0)
+    languages = [member.site.study.config.language]
+    figures = agreement(member.site.store, unit=unit, bootstrap=0, languages=languages)
     rows = [{k: (None if _missing(v) else v) for k, v in r.items()} for r in figures.to_dict("records")]
-    differ = disagreements(member.site.store).to_dict("records")
-    return {"unit": unit, "coders": figures.attrs.get("coders", []), "rows": rows, "disagreements": differ}
+    listed_by = "sentence" if unit == "sentence" else "turn"
+    differ = disagreements(member.site.store, unit=listed_by, context=CONTEXT_WORDS, languages=languages)
+    return {"unit": unit, "coders": figures.attrs.get("coders", []), "rows": rows, "disagreements_by": listed_by,
+            "context_words": CONTEXT_WORDS,
+            "disagreements": [{k: (None if _missing(v) else v) for k, v in r.items()} for r in differ.to_dict("records")]}
 
 
 @router.get("/s/{slug}/api/blind", tags=["coding"])
@@ -234,6 +246,18 @@ def put_blind(state: BlindIn, member: Member = Depends(owner)) -> BlindIn:
 def get_changes(member: Member = Depends(viewer)) -> Changes:
     """A number that moves with every change the user may see: pages poll it and reload what changed."""
     return Changes(last=wb.changes_seen(member.site.store, member.user))
+
+
+@router.get("/s/{slug}/api/history", tags=["coding"])
+def get_history(member: Member = Depends(coder)) -> list[dict[str, Any]]:
+    """The user's own latest changes to codings (the owner's: and to the codebook), newest first."""
+    return wb.own_history(member.site.store, member.user)
+
+
+@router.post("/s/{slug}/api/undo", tags=["coding"], dependencies=changes)
+def post_undo(item: UndoIn, member: Member = Depends(coder)) -> dict[str, Any]:
+    """Undo the user's own newest change (or the one named, if it is theirs); kept in the audit log."""
+    return wb.undo_own(member.site.study, member.site.store, member.user, item.change)
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -259,7 +283,21 @@ def reader_page(request: Request, name: str, member: Member = Depends(viewer)) -
 
 @router.get("/s/{slug}/codebook", include_in_schema=False)
 def codebook_page(request: Request, member: Member = Depends(viewer)) -> HTMLResponse:
-    return page(request, "codebook.html", _context(member, codes=wb.code_list(member.site.store)))
+    counts = wb.code_counts(member.site.study, member.site.store, member.user)
+    mine = wb.own_history(member.site.store, member.user, limit=10) if member.user.can("owner") else []
+    whose = "every coder's codings" if wb.visible_coders(member.site.store, member.user) is None else \
+        "your own codings (coding is blind)"
+    return page(request, "codebook.html", _context(member, codes=wb.code_list(member.site.store), counts=counts,
+                                                   whose=whose, history=mine))
+
+
+@router.post("/s/{slug}/undo", include_in_schema=False, dependencies=changes)
+def undo_form(member: Member = Depends(coder), back: Literal["codebook", "document"] = Form("codebook"),
+              document: str = Form("", max_length=200)) -> Response:
+    """Undo the user's own newest change, then back to the page the button was on."""
+    wb.undo_own(member.site.study, member.site.store, member.user)
+    where = "codebook" if back == "codebook" else "documents/" + quote(document, safe="")
+    return RedirectResponse(f"/s/{member.site.slug}/{where}", status_code=303)
 
 
 @router.post("/s/{slug}/codebook", include_in_schema=False, dependencies=changes)
@@ -283,12 +321,13 @@ async def quotes_page(request: Request, member: Member = Depends(viewer), code: 
         found = await run_in_threadpool(_quotes, member, code, attribute or None, value if attribute else None)
     attributes = sorted(_attribute_names(member))
     return page(request, "quotes.html", _context(member, codes=codes, quotes=found, code=code, attribute=attribute,
-                                                 value=value, attributes=attributes))
+                                                 value=value, attributes=attributes, context=CONTEXT_WORDS))
 
 
 @router.get("/s/{slug}/agreement", include_in_schema=False)
-async def agreement_page(request: Request, member: Member = Depends(owner)) -> HTMLResponse:
-    result = await run_in_threadpool(_agreement, member, "turn")
+async def agreement_page(request: Request, member: Member = Depends(owner),
+                         unit: Literal["turn", "sentence"] = "turn") -> HTMLResponse:
+    result = await run_in_threadpool(_agreement, member, unit)
     return page(request, "agreement.html", _context(member, result=result, is_open=wb.codings_open(member.site.store)))
 
 

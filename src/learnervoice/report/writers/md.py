@@ -61,7 +61,7 @@ def render_report(report: Report) -> str:
             lines += [f"{'#' * min(3 + theme.level, 6)} {e(theme.name)}", ""]
             if theme.description:
                 lines += [e(theme.description), ""]
-            lines += [f"Voiced by {theme.participants} participant(s)" + (f" ({e(theme.by_group)})" if theme.by_group else "") + ".", ""]
+            lines += [f"{e(theme.voiced)}" + (f" ({e(theme.by_group)})" if theme.by_group else "") + ".", ""]
             for q in theme.quotes:
                 lines += [f"> “{e(q.text)}” — {e(q.attribution)}", ""]
     if report.disclosure:

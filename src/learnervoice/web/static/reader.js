@@ -168,6 +168,13 @@
       .catch(function (e) { say(e.message); });
   });
 
+  var undoButton = document.getElementById("undo-button");
+  if (undoButton) undoButton.addEventListener("click", function () {
+    request("POST", "/undo", {})
+      .then(function (done) { return refresh().then(function () { say("Undone: " + done.what + "."); }); })
+      .catch(function (e) { say(e.message); });
+  });
+
   function poll() {
     request("GET", "/changes").then(function (c) {
       if (lastChange !== null && c.last !== lastChange) refresh();

@@ -1,0 +1,150 @@
+"""Undo and history of codebook operations and codings, on SQLite and on PostgreSQL (the team server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from learnervoice.errors import ConflictError, NotFoundError
+from learnervoice.qual.accounts import User
+from learnervoice.qual.codebook import delete_code, load_codebook, merge_codes, move_code, rename_code, split_code, sync_codebook
+from learnervoice.qual.codings import NewCoding, add_codings
+from learnervoice.qual.documents import import_transcript
+from learnervoice.qual.history import history, undo
+from learnervoice.qual.workbench import add_code, add_memo, delete_coding, document_codings, update_coding
+from learnervoice.store import QualStore
+from learnervoice.store.schema import audit, codes, codings, memos
+from learnervoice.study.load import Study
+from learnervoice.privacy.gate import gate_for
+
+from .conftest import write
+
+TRANSCRIPT = """Melissa Ko: What made you sign up?
+Ryan Sloan: Mostly promotion. My employer counts accredited courses.
+Srijani Ghosh: I just love learning new things, it is a pleasure.
+Shreeharsh Kelkar: Promotion for me too, and I prefer online courses I can follow asynchronously.
+"""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, qual_study: Study, tmp_path: Path) -> Iterator[QualStore]:
+    url = request.getfixturevalue("pg_database") if request.param == "postgresql" else None
+    made = QualStore.for_study(qual_study, url=url)
+    sync_codebook(qual_study, made)
+    import_transcript(qual_study, write(tmp_path / "fg1.txt", TRANSCRIPT), store=made)
+    yield made
+    made.close()
+
+
+def _text(store: QualStore) -> str:
+    with store.read() as conn:
+        return str(conn.execute(sa.text("SELECT text FROM documents")).scalar_one())
+
+
+def _at(store: QualStore, words: str, code: str, coder: str) -> NewCoding:
+    start = _text(store).index(words)
+    return NewCoding("fg1", start, start + len(words), code, coder)
+
+
+def _state(store: QualStore) -> tuple[list[Any], list[Any], list[Any]]:
+    """Every code and coding and memo, whole: what an undo must put back exactly."""
+    with store.read() as conn:
+        return ([tuple(r) for r in conn.execute(sa.select(codes).order_by(codes.c.id))],
+                [tuple(r) for r in conn.execute(sa.select(codings).order_by(codings.c.id))],
+                [(r.target_kind, r.target_id, r.text, r.created_at, r.guid) for r in conn.execute(sa.select(memos).order_by(memos.c.guid))])
+
+
+def test_undo_of_a_merge_restores_the_codes_and_their_codings_exactly(qual_study: Study, store: QualStore) -> None:
+    add_codings(store, [_at(store, "Mostly promotion", "career", "anna"), _at(store, "Mostly promotion", "pleasure", "anna"),
+                        _at(store, "Promotion for me too", "career", "ben"), _at(store, "I just love", "pleasure", "ben")],
+                who="t")
+    add_code(qual_study, store, "recognition", "Recognition", "career", "", "ana")  # a sub-code that moves with the merge
+    before = _state(store)
+    assert merge_codes(qual_study, store, "career", "pleasure", "ana") == 2  # one moved, one repeated pleasure's: gone
+    assert _state(store) != before and "career" not in {c.key for c in _all(qual_study)}
+    done = undo(qual_study, store, who="ana")
+    assert done.action == "merge_codes" and done.what == "merge career into pleasure" and done.undone_by
+    assert _state(store) == before  # ids, GUIDs, times, parents and places as they were
+    assert "career" in {c.key for c in _all(qual_study)}  # codebook.yaml written back
+    with pytest.raises(NotFoundError, match="no change"):
+        undo(qual_study, store, who="ana", record=done.id, kinds=("codings",))
+    with pytest.raises(ConflictError, match="undone already"):
+        undo(qual_study, store, who="ana", record=done.id)
+
+
+def _all(study: Study) -> list[Any]:
+    from learnervoice.qual.codebook import all_codes
+
+    return all_codes(load_codebook(study).codes)
+
+
+def test_codebook_operations_undo_newest_first(qual_study: Study, store: QualStore) -> None:
+    add_codings(store, [_at(store, "Mostly promotion", "online", "anna"), _at(store, "I just love", "online", "anna")],
+                who="t")
+    start = _state(store)
+    rename_code(qual_study, store, "online", "Online learning", "ana")
+    move_code(qual_study, store, "online", "motivation", "ana")
+    with store.read() as conn:
+        ids = [int(i) for i in conn.execute(sa.select(codings.c.id).order_by(codings.c.id)).scalars()][:1]
+    split_code(qual_study, store, "online", "online_live", "Live online", ids, "ana")
+    delete_code(qual_study, store, "asynchronous", "ana")
+    delete_code(qual_study, store, "online", "ana", drop_codings=True)
+    listed = history(store, kinds=("codebook",))
+    assert [c.action for c in listed[:5]] == ["delete_code", "delete_code", "split_code", "move_code", "rename_code"]
+    assert all(c.can_undo for c in listed[:5])
+    for _ in range(5):
+        undo(qual_study, store, who="ana", kinds=("codebook",))
+    assert _state(store) == start
+    assert [c.undone_by is not None for c in history(store, kinds=("codebook",))[:5]] == [True] * 5
+    with store.read() as conn:
+        undos = conn.execute(sa.select(sa.func.count()).select_from(audit).where(audit.c.action == "undo")).scalar_one()
+    assert undos == 5  # each undo is in the audit log
+
+
+def test_a_later_change_in_the_way_is_named_and_nothing_changes(qual_study: Study, store: QualStore) -> None:
+    rename_code(qual_study, store, "online", "Online learning", "ana")
+    first = history(store)[0].id
+    rename_code(qual_study, store, "online", "Online courses", "ana")
+    before = _state(store)
+    with pytest.raises(ConflictError, match="undo the later change first"):
+        undo(qual_study, store, who="ana", record=first)
+    assert _state(store) == before
+
+
+def test_codings_added_recoded_and_deleted_are_undone_with_their_memos(qual_study: Study, store: QualStore) -> None:
+    anna = User(1, "anna", "coder", "secret")
+    empty = _state(store)
+    add_codings(store, [_at(store, "Mostly promotion", "career", "anna")], who="anna")
+    after_add = _state(store)
+    coding = document_codings(store, "fg1", None)[0].id
+    add_memo(store, "coding", coding, "Promotion as the reason.", anna, gate=gate_for(qual_study))
+    with_memo = _state(store)
+    update_coding(store, coding, anna, code="pleasure")
+    undo(qual_study, store, who="anna", by=["anna"])
+    assert _state(store) == with_memo  # recoded back
+    delete_coding(store, coding, anna)
+    assert document_codings(store, "fg1", None) == []
+    undo(qual_study, store, who="anna", by=["anna"])
+    assert _state(store) == with_memo  # the coding is back with its GUID, its time and its memo
+    own = history(store, who=["anna"], kinds=("codings",))
+    assert [(c.action, c.undone_by is not None) for c in own] == [
+        ("delete_coding", True), ("update_coding", True), ("add_codings", False)]
+    assert own[1].what == "recode a coding as pleasure" and own[2].what == "add 1 coding(s)"
+    undo(qual_study, store, who="anna", by=["anna"])
+    assert _state(store)[1] == empty[1] and _state(store)[2] == []  # the coding and the memo on it go
+    assert after_add != empty
+    with pytest.raises(NotFoundError, match="nothing to undo"):
+        undo(qual_study, store, who="anna", by=["anna"])
+
+
+def test_undoing_an_add_after_the_coding_changed_is_refused(qual_study: Study, store: QualStore) -> None:
+    anna = User(1, "anna", "coder", "secret")
+    add_codings(store, [_at(store, "Mostly promotion", "career", "anna")], who="anna")
+    added = history(store)[0].id
+    delete_coding(store, document_codings(store, "fg1", None)[0].id, anna)
+    with pytest.raises(ConflictError, match="undo the later change first"):
+        undo(qual_study, store, who="anna", record=added)
