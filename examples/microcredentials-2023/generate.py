@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import sys
 from pathlib import Path
 
 SEED = 2023
@@ -183,7 +184,7 @@ def assign_dedication(people: list[dict], rng: random.Random) -> None:
 def render(people: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow(HEADER + [OPEN_COLUMN])
     for p in people:
         writer.writerow(
             [
@@ -191,8 +192,40 @@ def render(people: list[dict]) -> str:
                 p["familiar"], ", ".join(p["motivations"]), ", ".join(p["mode"]), p["online_sync"],
                 ", ".join(p["length"]), p["schedule"], p["dedication"], p["hours"],
             ]
+            + [p["anything_else"]]
         )
     return buffer.getvalue()
+
+
+# --- the open question (not in the paper): answers from open_answers/bank.py, written for this project ---
+OPEN_COLUMN = "Is there anything else you would want from a micro-credential?"
+OPEN_SEED = 2314  # its own random stream: every earlier column stays exactly as it was
+OPEN_BLANKS = 12  # respondents who left it empty
+FITS = {
+    "work": {"Working", "Studying part-time while working"},
+    "student": {"Studying part-time while working", "Studying full time without working"},
+    "out": {"Unemployed", "Inactive", "Studying full time without working"},
+    "unemployed": {"Unemployed"},
+    "inactive": {"Inactive"},
+}
+
+
+def assign_open_answers(people: list[dict], seed: int = OPEN_SEED) -> None:
+    """Each respondent's answer to the open question (or blank): answers that fit a respondent's situation
+    go to respondents in it, the most specific answers first."""
+    sys.path.insert(0, str(HERE / "open_answers"))
+    from bank import ANSWERS
+
+    rng = random.Random(seed)
+    for p in people:
+        p["anything_else"] = ""
+    writers = [p for p in people if p not in rng.sample(people, OPEN_BLANKS)]
+    order = sorted(range(len(ANSWERS)), key=lambda i: (len(FITS.get(ANSWERS[i][0] or "", STATUS)), rng.random()))
+    for i in order:
+        fit, sentences = ANSWERS[i]
+        free = [p for p in writers if not p["anything_else"] and (fit is None or p["status"] in FITS[fit])]
+        if free:
+            rng.choice(free)["anything_else"] = " ".join(s for s, _ in sentences)
 
 
 def generate(seed: int = SEED) -> str:
@@ -203,6 +236,7 @@ def generate(seed: int = SEED) -> str:
     rng.shuffle(people)  # respondent numbers say nothing about a respondent's profile
     for i, p in enumerate(people):
         p["id"] = f"R{i + 1:03d}"
+    assign_open_answers(people)
     return render(people)
 
 

@@ -62,6 +62,14 @@ def add_turns(conn: Connection, document_id: int, rows: Sequence[Mapping[str, An
         conn.execute(turns.insert(), [{k: row[k] for k in TURN_FIELDS} | {"document_id": document_id} for row in rows])
 
 
+def replace_content(conn: Connection, document_id: int, *, text: str, sha256: str,
+                    rows: Sequence[Mapping[str, Any]]) -> None:
+    """A document's text and turns made new (its codings are the caller's to move first)."""
+    conn.execute(documents.update().where(documents.c.id == document_id).values(text=text, sha256=sha256, imported_at=now()))
+    conn.execute(turns.delete().where(turns.c.document_id == document_id))
+    add_turns(conn, document_id, rows)
+
+
 def digest(conn: Connection, name: str) -> str | None:
     """The SHA-256 of the file the document was imported from (None: no such document)."""
     value = conn.execute(sa.select(documents.c.sha256).where(documents.c.name == name)).first()

@@ -164,6 +164,11 @@ web_responses = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("submitted_at", sa.DateTime(timezone=True)),
 )
+respondents = sa.Table(  # pseudonyms of survey respondents outside the roster, kept once given (open answers)
+    "respondents", metadata,
+    sa.Column("respondent_id", sa.String(200), primary_key=True),
+    sa.Column("pseudonym", sa.String(20), nullable=False, unique=True),
+)
 CORE_INDEXES = (
     sa.Index("codings_by_code", codings.c.code_id, codings.c.document_id),
     sa.Index("codings_by_document", codings.c.document_id, codings.c.start),
@@ -243,4 +248,5 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0004_team_and_questionnaire", lambda conn: _create(conn, users, study_settings, invites, web_responses)),
     ("0005_session_secrets", _session_secrets),
     ("0006_blind_coding_ids", _blind_coding_ids),
+    ("0007_respondent_pseudonyms", lambda conn: respondents.create(conn, checkfirst=True)),
 ]
