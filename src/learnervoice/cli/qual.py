@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 transcripts_app = typer.Typer(help="Focus-group transcripts.", no_args_is_help=True)
 codebook_app = typer.Typer(help="The codebook (codebook.yaml and the store).", no_args_is_help=True)
+documents_app = typer.Typer(help="Documents: transcripts and open questions' answers.", no_args_is_help=True)
 
 
 def open_qual(study: Path) -> tuple[Study, QualStore]:
@@ -142,14 +143,21 @@ def transcripts_speakers(
 
 @transcripts_app.command("list")
 def transcripts_list(study: StudyArg, format: FormatOpt = "table") -> None:
-    """The documents in the study with their turns and speakers."""
+    """The documents in the study (transcripts and open answers) with their turns and speakers; also `documents list`."""
+    documents_list(study, format)
+
+
+@documents_app.command("list")
+def documents_list(study: StudyArg, format: FormatOpt = "table") -> None:
+    """Every document: transcripts (turns, speakers) and open questions' answers (open:<question>: answers,
+    respondents), with their codings."""
     import pandas as pd
 
-    from ..qual.queries import document_counts
+    from ..qual.queries import document_listing
 
     s, store = open_qual(study)
-    rows = [(d.name, d.turns, d.speakers) for d in document_counts(store)]
-    print_frame(pd.DataFrame(rows, columns=["document", "turns", "speakers"]), format, s)
+    columns = ["document", "kind", "turns", "speakers", "codings"]
+    print_frame(pd.DataFrame(document_listing(store), columns=columns), format, s)
 
 
 @transcripts_app.command("review")
@@ -349,6 +357,8 @@ def agreement(
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Compare only these coders.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap draws for alpha's interval (0: none).")] = 1000,
     disagreements: Annotated[bool, typer.Option("--disagreements", help="List the turns coders disagree on.")] = False,
+    document: Annotated[list[str] | None, typer.Option("--document", help="Only this document (a name or a pattern: "
+                                                       "'open:*' for the open answers, where the unit is the answer); repeat for several.")] = None,
     format: FormatOpt = "table",
 ) -> None:
     """Agreement between coders: percent, Krippendorff's alpha (95% CI), Cohen's and Fleiss' kappa."""
@@ -357,9 +367,9 @@ def agreement(
 
     s, store = open_qual(study)
     if disagreements:
-        print_frame(differing(store, coders=coder), format, s)
+        print_frame(differing(store, coders=coder, documents=document), format, s)
         return
-    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap)
+    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap, documents=document)
     if format == "table":
-        typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
+        typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}" + (f"; documents: {', '.join(document)}" if document else ""))
     print_frame(frame, format, s)

@@ -1,6 +1,7 @@
 """Agreement between coders on a study's codings, per code and pooled, at a stated unit.
 
-Units: `turn` (did the coder code any part of this speaker turn with the code?)
+Units: `turn` (did the coder code any part of this speaker turn with the code? In an open question's
+document a turn is one respondent's answer)
 or `character` (was this character inside one of the coder's segments?). A
 coder who coded nothing in a document is missing for that document's units,
 not a "no". Character units are counted by sweeping segment boundaries, so a
@@ -10,6 +11,7 @@ long transcript costs as many steps as it has codings, not characters.
 from __future__ import annotations
 
 import math
+from fnmatch import fnmatchcase
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,10 +48,11 @@ class _Data:
     code_keys: list[str]
 
 
-def _load(store: QualStore, coders: list[str] | None) -> _Data:
+def _load(store: QualStore, coders: list[str] | None, documents: list[str] | None = None) -> _Data:
     with store.read() as conn:
-        rows = codings_db.spans(conn)
-        docs = {d.id: (d.name, len(d.text)) for d in documents_db.all_texts(conn)}
+        docs = {d.id: (d.name, len(d.text)) for d in documents_db.all_texts(conn)
+                if documents is None or any(fnmatchcase(d.name, pattern) for pattern in documents)}
+        rows = [r for r in codings_db.spans(conn) if r.document_id in docs]
         spans: dict[int, list[tuple[int, int, int]]] = {}
         for t in documents_db.turn_spans(conn):
             spans.setdefault(t.document_id, []).append((t.idx, t.start, t.end))
@@ -60,7 +63,8 @@ def _load(store: QualStore, coders: list[str] | None) -> _Data:
     if unknown:
         raise CodingError(f"no codings by {', '.join(unknown)}; coders are: {', '.join(found) or 'none'}")
     if len(chosen) < 2:
-        raise CodingError("agreement needs codings by at least two coders")
+        where = f" in {', '.join(documents)}" if documents else ""
+        raise CodingError(f"agreement needs codings by at least two coders{where}")
     segments: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
     coded: dict[str, set[int]] = {c: set() for c in chosen}
     for r in rows:
@@ -132,15 +136,17 @@ def _figures(code: str, unit: str, units: Units, bootstrap: int) -> Agreement:
 
 
 def agreement(
-    store: QualStore, *, unit: str = "turn", coders: list[str] | None = None, bootstrap: int = 1000
+    store: QualStore, *, unit: str = "turn", coders: list[str] | None = None, bootstrap: int = 1000,
+    documents: list[str] | None = None,
 ) -> pd.DataFrame:
     """Per code and pooled: percent agreement, Krippendorff's alpha (with a bootstrap 95% interval),
-    Cohen's kappa (two coders) and Fleiss' kappa, at the stated unit."""
+    Cohen's kappa (two coders) and Fleiss' kappa, at the stated unit, over every document or those
+    named in `documents` (names or patterns: ``open:*`` is every open question's answers, where a turn is an answer)."""
     import pandas as pd
 
     if unit not in UNITS:
         raise CodingError(f"the unit is 'turn' or 'character', not {unit!r}")
-    data = _load(store, coders)
+    data = _load(store, coders, documents)
     rows = []
     pooled: dict[Pattern, float] = {}
     used = {key for key, _, _ in data.segments}
@@ -168,11 +174,12 @@ def _strip_code(pooled: dict[Pattern, float]) -> dict[Pattern, float]:
     return out
 
 
-def disagreements(store: QualStore, *, coders: list[str] | None = None) -> pd.DataFrame:
-    """Turns where coders differ on a code: who coded it and who did not, with the turn's words."""
+def disagreements(store: QualStore, *, coders: list[str] | None = None, documents: list[str] | None = None) -> pd.DataFrame:
+    """Turns (answers, in open questions' documents) where coders differ on a code: who coded it and who did not,
+    with the turn's words."""
     import pandas as pd
 
-    data = _load(store, coders)
+    data = _load(store, coders, documents)
     with store.read() as conn:
         texts = {d.id: d.text for d in documents_db.all_texts(conn)}
     rows = []

@@ -244,3 +244,15 @@ def respondent_attributes(study: Study, store: QualStore) -> list[dict[str, str]
                 at += 1
         out.append(values)
     return out
+
+
+def answering_respondents(study: Study, store: QualStore, question_id: str) -> dict[str, str]:
+    """Pseudonym -> respondent id of everyone whose answer to the open question is in its document
+    (the ids stay in the study: they are for SQL over the responses)."""
+    roster = load_roster(study)
+    with store.read() as conn:
+        ids = {p: rid for rid, p in respondents_db.pseudonyms(conn).items()}
+        doc_id = documents_db.id_of(conn, document_name(question_id))
+        spoken = [t["participant"] for t in documents_db.turns_of(conn, doc_id)] if doc_id is not None else []
+    ids |= {p.pseudonym: p.respondent_id for p in roster.participants if p.respondent_id}
+    return {p: ids[p] for p in spoken if p in ids}

@@ -82,21 +82,36 @@ def _instrument_block(study: Study) -> Block:
 
 
 def _agreement_paragraphs(store: QualStore) -> list[str]:
+    """Agreement on the transcripts (unit: the speaker turn) and, apart, on the open answers (unit: the answer)."""
+    from ..qual.open_answers import PREFIX
+    from ..qual.queries import document_listing
+
+    names = [row[0] for row in document_listing(store)]
+    opened = [n for n in names if n.startswith(PREFIX)]
+    if not opened:
+        return [_agreement_paragraph(store, None, "speaker turn", "Agreement between coders")]
+    out = [_agreement_paragraph(store, [n for n in names if not n.startswith(PREFIX)], "speaker turn",
+                                "Agreement between coders on the transcripts")] if len(opened) < len(names) else []
+    return out + [_agreement_paragraph(store, opened, "the answer", "Agreement between coders on the open answers "
+                                       f"({', '.join(opened)})")]
+
+
+def _agreement_paragraph(store: QualStore, documents: list[str] | None, unit: str, lead: str) -> str:
     from ..errors import CodingError
     from ..qual.agreement import agreement
 
     try:
-        frame = agreement(store, unit="turn", bootstrap=1000)
+        frame = agreement(store, unit="turn", bootstrap=1000, documents=documents)
     except CodingError:
-        return ["Agreement between coders: fewer than two coders' codings."]
+        return f"{lead}: fewer than two coders' codings."
     pooled = frame[frame["code"] == "(all codes)"].iloc[0]
-    return [
-        f"Agreement between coders ({', '.join(frame.attrs['coders'])}), unit: speaker turn, each code × turn a "
+    return (
+        f"{lead} ({', '.join(frame.attrs['coders'])}), unit: {unit}, each code × {unit.split()[-1]} a "
         f"unit ({int(pooled['units'])} units): percent agreement {pooled['percent']:.1%}, Krippendorff's alpha "
         f"{pooled['alpha']:.3f} (95% bootstrap interval {pooled['alpha_low']:.3f}–{pooled['alpha_high']:.3f}, "
         f"1,000 draws, seeded), {_kappa(pooled)}. Per code: "
         + "; ".join(f"{r.code} α={r.alpha:.2f}" for r in frame.itertuples() if r.code != "(all codes)") + "."
-    ]
+    )
 
 
 def _kappa(pooled: Any) -> str:

@@ -91,7 +91,7 @@ def _section(
     elif spec.kind == "appendix":
         appendix(study, section, tables, qual, config)
     elif spec.kind == "subgroups":
-        _subgroups(study, section, spec.by, spec.tables, config, disclosure)
+        _subgroups(study, section, spec.by, spec.tables, config, disclosure, qual)
     elif spec.kind == "alignment":
         section.tables = alignment_blocks(study, config, tables.decimal_comma)
     elif spec.kind == "joint":
@@ -129,15 +129,16 @@ def qual_store(study: Study) -> QualStore | None:
 
 
 def _subgroups(
-    study: Study, section: Section, by: str | None, ids: tuple[str, ...], config: ReportConfig, disclosure: list[str]
+    study: Study, section: Section, by: str | None, ids: tuple[str, ...], config: ReportConfig, disclosure: list[str],
+    qual: QualStore | None = None,
 ) -> None:
     """Cross-tabs by a subgroup, with grouped charts; small cells of person-describing tables suppressed."""
     from ..errors import ReportError
-    from ..stats.tables import crosstab_tables
+    from ..mixed.tables import crosstab_tables
 
     if by is None:
         raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
-    result = crosstab_tables(study, by, questions=list(ids))
+    result = crosstab_tables(study, by, questions=list(ids), qual=qual)
     blocks = table_blocks(result)
     for ct, block in zip(result.crosstabs, blocks):
         if by in config.personal and ct.variable.id in config.personal and config.small_cells == "merge":

@@ -26,6 +26,13 @@ class Theme:
     by_group: str
     quotes: tuple[Quote, ...]
     level: int
+    unit: str = "participant"  # who is counted: participant (focus groups), respondent (open answers), or person (both)
+
+    @property
+    def count_line(self) -> str:
+        """'Voiced by 12 participant(s)', or for open answers 'Written by 9 respondent(s)', without the groups."""
+        verb = "Written by" if self.unit == "respondent" else "Voiced by"
+        return f"{verb} {self.participants} {self.unit}(s)"
 
 
 @dataclass

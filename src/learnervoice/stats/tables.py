@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,15 +58,17 @@ def frequency_tables(
     weighted: bool = True,
     engine: EngineSettings | None = None,
     responses: Path | str | None = None,
+    extra: Sequence[Variable] = (),
 ) -> TableSet:
     """Frequency tables of the survey's items (or the ones named), computed on the study's store
-    (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes).
+    (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes; `extra` are variables
+    made elsewhere, as SQL over the responses, tabulated after the questions).
 
     >>> tables = frequency_tables(open_study("examples/microcredentials-2023"))  # doctest: +SKIP
     >>> tables.to_frame().query("question_id == 'familiar'")[["option", "count"]]  # doctest: +SKIP
     """
     with open_engine(study, engine, responses) as running:
-        return frequencies_on(running, study.config, questions=questions, base=base, weighted=weighted)
+        return frequencies_on(running, study.config, questions=questions, base=base, weighted=weighted, extra=extra)
 
 
 def frequencies_on(
@@ -75,8 +78,9 @@ def frequencies_on(
     questions: list[str] | None = None,
     base: BaseChoice = "declared",
     weighted: bool = True,
+    extra: Sequence[Variable] = (),
 ) -> TableSet:
-    variables = _select(config, questions)
+    variables = _select(config, questions, extra)
     weight = config.weight if weighted else None
     aggregates = engine.aggregate(variables, weight=weight)
     tables = build_tables(variables, aggregates, base=base, weighted=weight is not None)
@@ -92,10 +96,12 @@ def crosstab_tables(
     weighted: bool = True,
     engine: EngineSettings | None = None,
     responses: Path | str | None = None,
+    extra: Sequence[Variable] = (),
 ) -> TableSet:
-    """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V."""
+    """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V (`by` and the
+    items may be among `extra`, variables made elsewhere)."""
     with open_engine(study, engine, responses) as running:
-        return crosstabs_on(running, study.config, by, questions=questions, base=base, weighted=weighted)
+        return crosstabs_on(running, study.config, by, questions=questions, base=base, weighted=weighted, extra=extra)
 
 
 def crosstabs_on(
@@ -106,11 +112,12 @@ def crosstabs_on(
     questions: list[str] | None = None,
     base: BaseChoice = "declared",
     weighted: bool = True,
+    extra: Sequence[Variable] = (),
 ) -> TableSet:
-    group_var = find_variable(config, by)
+    group_var = find_variable(config, by, extra)
     if group_var.category_sql is None or not group_var.options:
         raise TableError(f"{by!r} cannot define subgroups: use a single-choice, Likert, binned or derived variable")
-    variables = [v for v in _select(config, questions) if v.id != group_var.id and v.options]
+    variables = [v for v in _select(config, questions, extra) if v.id != group_var.id and v.options]
     weight = config.weight if weighted else None
     split = engine.aggregate(variables, by=group_var, weight=weight)
     overall = split.overall()
@@ -126,11 +133,10 @@ def crosstabs_on(
     return TableSet(config.title, config.decimal_comma, tuple(totals), tuple(crosstabs), weight is not None)
 
 
-def _select(config: StudyConfig, questions: list[str] | None) -> list[Variable]:
-    variables = all_variables(config)
+def _select(config: StudyConfig, questions: list[str] | None, extra: Sequence[Variable] = ()) -> list[Variable]:
     if not questions:
-        return variables
-    return [find_variable(config, qid) for qid in questions]
+        return all_variables(config) + list(extra)
+    return [find_variable(config, qid, extra) for qid in questions]
 
 
 def tidy_frame(tables: TableSet) -> pd.DataFrame:

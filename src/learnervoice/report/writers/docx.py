@@ -73,7 +73,7 @@ def _section(doc: DocxDocument, section: Section) -> None:
         if theme.description:
             doc.add_paragraph(theme.description)
         groups = f" ({theme.by_group})" if theme.by_group else ""
-        doc.add_paragraph(f"Voiced by {theme.participants} participant(s){groups}.")
+        doc.add_paragraph(f"{theme.count_line}{groups}.")
         for q in theme.quotes:
             doc.add_paragraph(f"“{q.text}” — {q.attribution}", style="Quote")
 

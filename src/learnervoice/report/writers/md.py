@@ -39,7 +39,7 @@ def render_report(report: Report) -> str:
             lines += [f"{'#' * min(3 + theme.level, 6)} {theme.name}", ""]
             if theme.description:
                 lines += [theme.description, ""]
-            lines += [f"Voiced by {theme.participants} participant(s)" + (f" ({theme.by_group})" if theme.by_group else "") + ".", ""]
+            lines += [theme.count_line + (f" ({theme.by_group})" if theme.by_group else "") + ".", ""]
             for q in theme.quotes:
                 lines += [f"> “{q.text}” — {q.attribution}", ""]
     if report.disclosure:
