@@ -37,7 +37,7 @@ def test_every_speaker_is_linked(example: Study, synced: QualStore) -> None:
     with synced.read() as conn:
         speakers = conn.execute(sa.select(turns.c.speaker, turns.c.role, turns.c.flagged)).all()
     assert speakers and not any(r.flagged for r in speakers)
-    assert {r.role for r in speakers} == {"participant", "moderator"}
+    assert {r.role for r in speakers} == {"participant", "moderator", "respondent"}  # respondents: open answers
     roster = load_roster(example)
     participants = {p.pseudonym for p in roster.participants if not p.is_moderator}
     assert len(participants) == 37 and {r.speaker for r in speakers if r.role == "participant"} == participants
