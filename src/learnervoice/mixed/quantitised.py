@@ -115,8 +115,8 @@ def _respondent_notes(variable: QuantitisedVariable, several: int) -> tuple[str,
             "count": "segments coded " + ", ".join(variable.codes) + " in the answer",
             "predominant": "the group of codes the answer holds most of",
             "exclusive": "the one code of the set the answer holds"}[variable.rule]
-    notes = (f"From the answers to the open question {variable.question!r}, coded{by}: {rule}. Respondents who left "
-             "it blank are missing.",)
+    notes: tuple[str, ...] = (f"From the answers to the open question {variable.question!r}, coded{by}: {rule}. "
+                              "Respondents who left it blank are missing.",)
     if several:
         notes += (f"{several} respondent(s) whose answer holds more than one code of this set are left out.",)
     return notes
