@@ -68,6 +68,16 @@ def _with_survey_answers(frame: pd.DataFrame, answers: list[dict[str, str]]) -> 
     return frame
 
 
+def _people_with_answers(attributes: pd.DataFrame, answers: list[dict[str, str]]) -> pd.DataFrame:
+    """Roster attributes and respondents' survey answers, one row per pseudonym (the roster's value first)."""
+    import pandas as pd
+
+    survey = pd.DataFrame(answers).set_index("participant")
+    roster = attributes.set_index("participant") if not attributes.empty else pd.DataFrame(index=pd.Index([], name="participant"))
+    roster = roster.replace("", None)
+    return roster.combine_first(survey).rename_axis("participant").reset_index()
+
+
 def _attributes(study: Study) -> pd.DataFrame:
     import pandas as pd
 
@@ -138,8 +148,12 @@ def code_frequencies(study: Study, store: QualStore, *, coder: str | None = None
 
 
 def code_by_attribute(study: Study, store: QualStore, attribute: str, *, coder: str | None = None) -> pd.DataFrame:
-    """Participants who voiced each code, by a participant attribute (codes × attribute values)."""
+    """Participants (and respondents, for codes of open answers) who voiced each code, by an attribute
+    (codes × attribute values): a roster attribute, or a survey answer of a respondent the roster says nothing of."""
     attributes = _attributes(study)
+    answers = respondent_attributes(study, store)
+    if answers:
+        attributes = _people_with_answers(attributes, answers)
     if attribute not in attributes.columns:
         raise CodingError(f"participants have no attribute {attribute!r}")
     people = attributes[["participant", attribute]].rename(columns={attribute: "value"})
