@@ -14,8 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sys
 from pathlib import Path
+from types import ModuleType
 
 SEED = 2023
 N = 41
@@ -210,12 +210,20 @@ FITS = {
 }
 
 
+def _open_answers_bank() -> ModuleType:  # by its path: focus_groups/ has a bank.py of its own
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("open_answers_bank", HERE / "open_answers" / "bank.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def assign_open_answers(people: list[dict], seed: int = OPEN_SEED) -> None:
     """Each respondent's answer to the open question (or blank): answers that fit a respondent's situation
     go to respondents in it, the most specific answers first."""
-    sys.path.insert(0, str(HERE / "open_answers"))
-    from bank import ANSWERS
-
+    ANSWERS = _open_answers_bank().ANSWERS
     rng = random.Random(seed)
     for p in people:
         p["anything_else"] = ""

@@ -12,16 +12,18 @@ Run:  python examples/microcredentials-2023/open_answers/generate.py
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import random
-import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 STUDY = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from bank import ANSWERS  # noqa: E402
+_spec = importlib.util.spec_from_file_location("open_answers_bank", HERE / "bank.py")  # focus_groups/ has a bank.py too
+assert _spec is not None and _spec.loader is not None
+_bank = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_bank)
+ANSWERS = _bank.ANSWERS
 
 SEED = 1414
 DOCUMENT = "open:anything_else"
