@@ -181,3 +181,22 @@ def test_a_coded_variable_needs_an_open_question(tmp_path: Path) -> None:
         write_study(tmp_path / "bad", STUDY.replace("question: comments", "question: status"))
     with pytest.raises(StudyError, match="rule 'coded'"):
         write_study(tmp_path / "bad2", STUDY.replace("question: comments, ", ""))
+
+
+def test_report_quotes_answers_coarsened_among_respondents(open_study: Study) -> None:
+    """The focus groups' disclosure rule, among those who answered: 'work' is one answerer's (S01; P02 works but left it blank)."""
+    from learnervoice.report.config import QuoteRule, ReportConfig
+    from learnervoice.report.themes import themes
+
+    config = ReportConfig(attribution=("status",), k=2, quotes=QuoteRule(per="status", per_code=3))
+    disclosure: list[str] = []
+    with open_workspace(open_study) as ws:
+        autocode(ws.qual, "price", coder="ann", pattern=r"price|fees", who="t")
+        autocode(ws.qual, "support", coder="ann", pattern=r"support|mail", who="t")
+        found = {t.key: t for t in themes(open_study, ws.qual, ("price", "support"), config, disclosure)}
+    price = found["price"]
+    assert (price.participants, price.unit, price.count_line) == (2, "respondent", "Written by 2 respondent(s)")
+    assert sorted(q.attribution for q in price.quotes) == ["P01, study", "S01"]
+    # both answers coded 'support' are by students: one quote for the group, the longer, as it was stored (masked)
+    assert [q.text for q in found["support"].quotes] == ["Ask P02, he knows. Or mail me at [email]."]
+    assert disclosure == ["Attribution of S01: 'status' left out (fewer than 2 participants share it)."]

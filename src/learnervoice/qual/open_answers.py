@@ -256,3 +256,9 @@ def answering_respondents(study: Study, store: QualStore, question_id: str) -> d
         spoken = [t["participant"] for t in documents_db.turns_of(conn, doc_id)] if doc_id is not None else []
     ids |= {p.pseudonym: p.respondent_id for p in roster.participants if p.respondent_id}
     return {p: ids[p] for p in spoken if p in ids}
+
+
+def answering(store: QualStore) -> set[str]:
+    """The pseudonyms of respondents with an answer in any open question's document."""
+    with store.read() as conn:
+        return {participant for _, _, participant, role in documents_db.speakers(conn) if role == ROLE and participant}

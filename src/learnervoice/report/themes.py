@@ -27,14 +27,17 @@ SPEAKING = ("participant", "respondent")  # the roles quoted and counted: focus-
 
 def participants(study: Study, store: QualStore | None = None) -> dict[str, list[dict[str, str]]]:
     """Who an attribution is coarsened among, by role: the roster's participants (moderators left out), and
-    the respondents whose open answers are documents (their survey answers, with roster attributes first)."""
-    from ..qual.open_answers import respondent_attributes
+    the respondents who answered an open question (their survey answers, with roster attributes first)."""
+    from ..qual.open_answers import answering, respondent_attributes
     from ..study.roster import load_roster
 
     roster = [dict(p.attributes, pseudonym=p.pseudonym) for p in load_roster(study).participants if not p.is_moderator]
     by_pseudonym = {p["pseudonym"]: p for p in roster}
-    respondents = [{k: v for k, v in r.items() if k != "participant"} | {k: v for k, v in by_pseudonym.get(r["participant"], {}).items() if v}
-                   | {"pseudonym": r["participant"]} for r in (respondent_attributes(study, store) if store is not None else [])]
+    known = respondent_attributes(study, store) if store is not None else []
+    wrote = answering(store) if known and store is not None else set()
+    respondents = [{k: v for k, v in r.items() if k != "participant"}
+                   | {k: v for k, v in by_pseudonym.get(r["participant"], {}).items() if v} | {"pseudonym": r["participant"]}
+                   for r in known if r["participant"] in wrote]
     return {"participant": roster, "respondent": respondents}
 
 
