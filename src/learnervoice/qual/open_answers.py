@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -187,12 +188,14 @@ def _carry_codings(
 ) -> tuple[int, list[dict[str, str]]]:
     """Codings of unchanged answers moved to their answers' new places; the others deleted. (kept, dropped)."""
     new_place = {a.pseudonym: (t["start"], a.words) for a, t in zip(answers, turns)}
-    old_turns = documents_db.turns_of(conn, existing.id)
+    old_turns = documents_db.turns_of(conn, existing.id)  # in order, so their starts are sorted
+    starts = [t["start"] for t in old_turns]
     places: dict[int, tuple[int, int]] = {}
     dropped: dict[int, dict[str, str]] = {}
     for coding in codings_db.of_document(conn, existing.id):
         row = int(coding.guid)
-        turn = next((t for t in old_turns if t["start"] <= coding.start and coding.end <= t["end"]), None)
+        at = bisect_right(starts, coding.start) - 1
+        turn = old_turns[at] if at >= 0 and coding.end <= old_turns[at]["end"] else None
         target = new_place.get(turn["participant"]) if turn is not None else None
         if turn is None or target is None or target[1] != existing.text[turn["start"] : turn["end"]]:
             who = turn["participant"] if turn is not None else "(several answers)"
