@@ -200,3 +200,27 @@ def test_report_quotes_answers_coarsened_among_respondents(open_study: Study) ->
     # both answers coded 'support' are by students: one quote for the group, the longer, as it was stored (masked)
     assert [q.text for q in found["support"].quotes] == ["Ask P02, he knows. Or mail me at [email]."]
     assert disclosure == ["Attribution of S01: 'status' left out (fewer than 2 participants share it)."]
+
+
+def test_count_exclusive_and_predominant_rules_per_respondent(open_study: Study) -> None:
+    extra = """  - {id: price_count, text: Price segments, question: comments, codes: [price], rule: count}
+  - {id: one_code, text: One code, question: comments, codes: [price, support], rule: exclusive}
+  - id: leaning
+    text: Leaning
+    question: comments
+    rule: predominant
+    groups: [{code: money, label: Money, from: [price]}, {code: help, label: Help, from: [support]}]
+    tie: {code: both, label: Both}
+"""
+    (open_study.folder / "study.yaml").write_text(STUDY + extra, encoding="utf-8")
+    with open_workspace(open_study.folder) as ws:
+        autocode(ws.qual, "price", coder="ann", pattern=r"price|fees", who="t")
+        add_codings(ws.qual, [NewCoding("open:comments", -1, -1, "price", "ann", quote="please")], who="t")
+        autocode(ws.qual, "support", coder="ann", pattern=r"support|price", who="t")
+        tables = {t.variable_id: t for t in frequency_tables(ws.study, qual=ws.qual).frequencies}
+    # P01: price twice; S01: price and support; S02: support; P03: nothing
+    assert [(r.code, r.count) for r in tables["price_count"].rows] == [("0", 2), ("1", 1), ("2", 1), ("3plus", 0)]
+    one = tables["one_code"]
+    assert [(r.code, r.count) for r in one.rows] == [("price", 1), ("support", 1)]  # P01, S02; S01 holds both
+    assert any("1 respondent(s) whose answer holds more than one code" in n for n in one.notes)
+    assert [(r.code, r.count) for r in tables["leaning"].rows] == [("money", 1), ("help", 1), ("both", 1)]
