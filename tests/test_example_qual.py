@@ -37,7 +37,7 @@ def test_every_speaker_is_linked(example: Study, synced: QualStore) -> None:
     with synced.read() as conn:
         speakers = conn.execute(sa.select(turns.c.speaker, turns.c.role, turns.c.flagged)).all()
     assert speakers and not any(r.flagged for r in speakers)
-    assert {r.role for r in speakers} == {"participant", "moderator"}
+    assert {r.role for r in speakers} == {"participant", "moderator", "respondent"}  # respondents: open answers
     roster = load_roster(example)
     participants = {p.pseudonym for p in roster.participants if not p.is_moderator}
     assert len(participants) == 37 and {r.speaker for r in speakers if r.role == "participant"} == participants
@@ -118,3 +118,40 @@ def test_email_becomes_a_placeholder(example: Study, synced: QualStore) -> None:
     assert any("[email]" in t for t in texts) and not any("@example.org" in t for t in texts)
     rows = list(csv.DictReader((example.folder / "focus_groups" / "codings.csv").open(encoding="utf-8")))
     assert {r["coder"] for r in rows} == {"coder_a", "coder_b"}
+
+
+# --- the open question -------------------------------------------------------------------------
+
+
+def test_open_answers_generator_reproduces_the_committed_codings() -> None:
+    spec = importlib.util.spec_from_file_location("open_generate", EXAMPLE / "open_answers" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for relative, text in module.generate().items():
+        assert (EXAMPLE / relative).read_text(encoding="utf-8") == text, relative
+
+
+def test_open_answers_are_coded_by_two_coders_with_realistic_agreement(example: Study) -> None:
+    from learnervoice.mixed.tables import frequency_tables
+    from learnervoice.workspace import open_workspace
+
+    with open_workspace(example) as ws:
+        frame = agreement(ws.qual, unit="turn", bootstrap=0, documents=["open:*"]).set_index("code")
+        price = next(t for t in frequency_tables(example, questions=["mentions_price"], qual=ws.qual).frequencies)
+    assert set(frame.drop("(all codes)")["units"]) == {28.0}  # each code × each of the 28 answers
+    assert 0.6 < frame.loc["(all codes)", "alpha"] < 0.9 and frame["alpha"].min() < 0.7
+    assert [(r.code, r.count) for r in price.rows] == [("yes", 4), ("no", 24)] and price.missing == 13
+
+
+def test_open_answers_are_not_the_papers_words() -> None:
+    """Each answer was written for this project: no sentence of it (over six words) is in the paper."""
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seed" / "microcredentials-motivations-preferences-2023.txt"
+    if not seed.is_file():
+        pytest.skip("../shared/seed is absent")
+    paper = " ".join(_plain(seed.read_text(encoding="utf-8")).split())
+    rows = list(csv.DictReader((EXAMPLE / "data" / "responses.csv").open(encoding="utf-8")))
+    answers = [r["Is there anything else you would want from a micro-credential?"] for r in rows]
+    assert sum(1 for a in answers if a) == 28 and len(set(a for a in answers if a)) == 28
+    sentences = [s.strip() for a in answers for s in re.split(r"(?<=[.;])\s+", a) if len(s.split()) > 6]
+    assert sentences and not [s for s in sentences if " ".join(_plain(s).split()) in paper]

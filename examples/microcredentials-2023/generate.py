@@ -15,6 +15,7 @@ import csv
 import io
 import random
 from pathlib import Path
+from types import ModuleType
 
 SEED = 2023
 N = 41
@@ -183,7 +184,7 @@ def assign_dedication(people: list[dict], rng: random.Random) -> None:
 def render(people: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER + IMPORTANCE_HEADER)
+    writer.writerow(HEADER + IMPORTANCE_HEADER + [OPEN_COLUMN])
     for p in people:
         writer.writerow(
             [
@@ -192,6 +193,7 @@ def render(people: list[dict]) -> str:
                 ", ".join(p["length"]), p["schedule"], p["dedication"], p["hours"],
             ]
             + p["importance"]
+            + [p["anything_else"]]
         )
     return buffer.getvalue()
 
@@ -231,6 +233,45 @@ def add_importance(people: list[dict], seed: int = SEED) -> None:
         p["importance"][item] = ""
 
 
+# --- the open question (not in the paper): answers from open_answers/bank.py, written for this project ---
+OPEN_COLUMN = "Is there anything else you would want from a micro-credential?"
+OPEN_SEED = 2314  # its own random stream: every earlier column stays exactly as it was
+OPEN_BLANKS = 12  # respondents who left it empty
+FITS = {
+    "work": {"Working", "Studying part-time while working"},
+    "student": {"Studying part-time while working", "Studying full time without working"},
+    "out": {"Unemployed", "Inactive", "Studying full time without working"},
+    "unemployed": {"Unemployed"},
+    "inactive": {"Inactive"},
+}
+
+
+def _open_answers_bank() -> ModuleType:  # by its path: focus_groups/ has a bank.py of its own
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("open_answers_bank", HERE / "open_answers" / "bank.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def assign_open_answers(people: list[dict], seed: int = OPEN_SEED) -> None:
+    """Each respondent's answer to the open question (or blank): answers that fit a respondent's situation
+    go to respondents in it, the most specific answers first."""
+    ANSWERS = _open_answers_bank().ANSWERS
+    rng = random.Random(seed)
+    for p in people:
+        p["anything_else"] = ""
+    writers = [p for p in people if p not in rng.sample(people, OPEN_BLANKS)]
+    order = sorted(range(len(ANSWERS)), key=lambda i: (len(FITS.get(ANSWERS[i][0] or "", STATUS)), rng.random()))
+    for i in order:
+        fit, sentences = ANSWERS[i]
+        free = [p for p in writers if not p["anything_else"] and (fit is None or p["status"] in FITS[fit])]
+        if free:
+            rng.choice(free)["anything_else"] = " ".join(s for s, _ in sentences)
+
+
 def generate(seed: int = SEED) -> str:
     rng = random.Random(seed)
     people = build_people(rng)
@@ -240,6 +281,7 @@ def generate(seed: int = SEED) -> str:
     for i, p in enumerate(people):
         p["id"] = f"R{i + 1:03d}"
     add_importance(people, seed)
+    assign_open_answers(people)
     return render(people)
 
 

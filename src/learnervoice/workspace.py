@@ -7,8 +7,11 @@ what the folder declares, in this order and nowhere else:
 1. the survey store (DuckDB): response files declared in study.yaml are imported
    when their content changed;
 2. the coding store (SQLite, or PostgreSQL for a team server): declared
-   transcripts, the codebook and coding files are brought in when they changed;
-3. answers submitted in the built-in questionnaire are published to the survey store.
+   transcripts are brought in when they changed;
+3. answers submitted in the built-in questionnaire are published to the survey store;
+4. the answers to open (`text`) questions become documents of the coding store (`open:<question id>`),
+   following the responses (see `learnervoice.qual.open_answers`);
+5. the codebook and coding files are brought in when they changed.
 
 After that, reads (`tables`, `quotes`, the report) only read: a store that is not
 current is an error, never a reason to write.
@@ -51,14 +54,20 @@ class Workspace:
 
     def refresh(self) -> None:
         """Bring both stores up to date with the folder (declared files, web answers)."""
-        from .qual.sync import sync_declared
+        from .qual.open_answers import open_questions, sync_open_answers
+        from .qual.sync import sync_coding_files, sync_documents
         from .survey.importer import sync_declared_sources
+        from .survey.store import count_responses
         from .survey.webform import publish
 
         sync_declared_sources(self.study)
         if self.has_qual:
-            sync_declared(self.study, self.qual)
+            sync_documents(self.study, self.qual)
             publish(self.study, self.qual)
+        if open_questions(self.study) and (self.has_qual or count_responses(self.study)):
+            sync_open_answers(self.study, self.qual)  # after the web answers: they may hold open answers too
+        if self.has_qual:
+            sync_coding_files(self.study, self.qual)  # after every document, open answers' included
 
     def close(self) -> None:
         if self._qual is not None:

@@ -60,6 +60,7 @@ def salted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     writer.writeheader()
     writer.writerows(rows)
     roster.write_text(buffer.getvalue(), encoding="utf-8")
+    _salt_open_answers(folder / "data" / "responses.csv")
     leak = folder / "focus_groups" / "leak_Jordi Vila interview.vtt"
     leak.write_text(_vtt(LEAK_CUES), encoding="utf-8")
     run("transcripts", "import", str(folder), str(leak), "--speaker", "Participant=P05")
@@ -68,6 +69,21 @@ def salted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     run("transcripts", "review", str(folder), "--safe", "Joe", "--safe", "Rigby")
     _plant_in_the_store(folder)
     yield folder
+
+
+OPEN_LEAKS = {  # open answers of respondents who left the example's open question blank
+    "R001": "Ask Jordi Vila, or mail jordi.vila@uoc.edu, or call +34 600 123 456.",
+    "R003": "Marta Soler said the same; msoler@example.org knows more. Rosa Esteve too.",
+}
+
+
+def _salt_open_answers(path: Path) -> None:
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    for row in rows[1:]:
+        row[-1] = OPEN_LEAKS.get(row[0], row[-1])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 def _plant_in_the_store(folder: Path) -> None:
@@ -119,12 +135,14 @@ def commands(study: str, out: Path) -> dict[str, list[list[str]] | str]:
         "code": [["code", study, "--auto", "online", "--pattern", "online", "--coder", "auto"]],
         "memo": [["memo", study, "code", "online", MEMO]],
         "quotes": [["quotes", study, "pleasure"], ["quotes", study, "online", "-f", "csv"], ["quotes", study, "motivation", "-f", "json"],
-                   ["quotes", study, "online", "--context", "30", "-f", "csv"]],
+                   ["quotes", study, "online", "--context", "30", "-f", "csv"], ["quotes", study, "open_wishes", "-f", "csv"]],
         "codes": [["codes", study], ["codes", study, "--by", "career_stage", "-f", "csv"]],
         "cooccurrence": [["cooccurrence", study, "-f", "csv"]],
-        "kwic": [["kwic", study, "agreed|said|mail|follow|asked", "-f", "csv"], ["kwic", study, "told"]],
+        "kwic": [["kwic", study, "agreed|said|mail|follow|asked", "-f", "csv"], ["kwic", study, "told"],
+                 ["kwic", study, "Ask|call|same|knows", "-f", "json"]],
         "agreement": [["agreement", study, "--bootstrap", "0"], ["agreement", study, "--disagreements", "-f", "csv"],
-                      ["agreement", study, "--unit", "sentence", "--disagreements", "--context", "30", "-f", "csv"]],
+                      ["agreement", study, "--unit", "sentence", "--disagreements", "--context", "30", "-f", "csv"],
+                      ["agreement", study, "--disagreements", "--document", "open:*", "-f", "csv"]],
         "export-qdpx": [["export-qdpx", study, str(out / "p.qdpx")]],
         "export-qdc": [["export-qdc", study, str(out / "c.qdc")]],
         "import-qdpx": "reads a project into a new study (tested in tests/exchange)",
@@ -135,6 +153,7 @@ def commands(study: str, out: Path) -> dict[str, list[list[str]] | str]:
                   ["align", study, str(Path(study) / "catalogue.csv"), "-f", "html"]],
         "transcripts import": [["transcripts", "import", study, str(Path(study) / "focus_groups" / "fg2.vtt")]],
         "transcripts list": [["transcripts", "list", study], ["transcripts", "list", study, "-f", "json"]],
+        "documents list": [["documents", "list", study, "-f", "csv"]],
         "transcripts review": "lists words that look like names outside the roster, to the researcher, by design",
         "transcripts turns": [["transcripts", "turns", study, "FG1"], ["transcripts", "turns", study, "FG2", "-f", "json"]],
         "transcripts speakers": [["transcripts", "speakers", study, "FG1", "--turns", "1=Laia Ferrer"]],
@@ -217,6 +236,9 @@ def test_the_salt_was_stored_pseudonymised(salted: Path) -> None:
     assert any(t.startswith("P01 ([email], [phone]) asked") for t in texts.values())  # the memo made by `memo`
     assert "[email]" in texts[leak] and "[phone]" in texts[leak] and "[url]" in texts[leak]
     assert "P01" in texts[leak] and "P07" in texts[leak] and "P11" in texts[leak]
+    answers = texts["open:anything_else"].split("\n")  # the open answers, masked as the transcripts are
+    assert answers[0] == "Ask P01, or mail [email], or call [phone]."
+    assert any(a.startswith("P02 said the same; [email] knows more.") for a in answers)
 
 
 def test_no_page_or_api_answer_shows_a_planted_name(salted: Path) -> None:

@@ -69,7 +69,8 @@ def a_store_as_of_0004(engine: sa.Engine) -> None:
 def test_accounts_get_session_secrets_and_codings_random_guids(engine: sa.Engine) -> None:
     a_store_as_of_0004(engine)
     store = QualStore(engine)
-    assert store.migrate() == ["0005_session_secrets", "0006_blind_coding_ids", "0007_exchange_objects"]
+    assert store.migrate() == ["0005_session_secrets", "0006_blind_coding_ids", "0007_exchange_objects",
+                               "0008_respondent_pseudonyms"]
     columns = {c["name"] for c in sa.inspect(engine).get_columns("users")}
     assert "session_epoch" not in columns and "session_secret" in columns
     ana, ben = get_user(store, "ana"), get_user(store, "ben")

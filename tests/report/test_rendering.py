@@ -32,7 +32,7 @@ def test_html_in_headless_chromium(example: Study, tmp_path: Path) -> None:
         page.on("request", lambda r: requests.append(r.url))
         page.goto(report.as_uri())
         assert page.locator("h1").inner_text().startswith("Learners")
-        assert page.locator("table").count() == 37 and page.locator("figure svg[role=img]").count() == 23
+        assert page.locator("table").count() == 43 and page.locator("figure svg[role=img]").count() == 27
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
         page.set_viewport_size({"width": 390, "height": 844})  # a phone
@@ -55,6 +55,6 @@ def test_docx_through_libreoffice(example: Study, tmp_path: Path) -> None:
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert 10 <= pages <= 60, pages
     html = (tmp_path / "report.html").read_text(encoding="utf-8", errors="replace")
-    assert html.lower().count("<table") == 37
+    assert html.lower().count("<table") == 43
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(tmp_path / "report.pdf", ARTIFACTS / "report.pdf")

@@ -54,7 +54,7 @@ def test_docx(example: Study, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(example.folder), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     doc = Document(str(tmp_path / "r.docx"))
-    assert len(doc.tables) == 37  # 15 survey and quantitised tables (the grid one), 8 cross-tabs, 2 numbers by group, 8 joint displays, 2 alignment, instrument, codebook
+    assert len(doc.tables) == 43  # 17 survey and quantitised tables (the grid one), 12 cross-tabs, 2 numbers by group, 9 joint displays, 2 alignment, instrument, codebook
     assert any(p.style is not None and p.style.name == "Quote" for p in doc.paragraphs)
 
 
@@ -101,13 +101,13 @@ def test_default_layout_without_report_yaml(example: Study, tmp_path: Path) -> N
 def test_every_chart_has_alt_text(example: Study, tmp_path: Path) -> None:
     html = write_report(example, tmp_path / "r.html").read_text(encoding="utf-8")
     figures = re.findall(r"<figure><svg role=\"img\" aria-label=\"([^\"]+)\"", html)
-    assert len(figures) == html.count("<figure>") == 23  # one per table, one per cross-tab not suppressed
+    assert len(figures) == html.count("<figure>") == 27  # one per table, one per cross-tab not suppressed
     assert any(alt.startswith("Bar chart of Preference for credentials: Credentials are preferred / crucial 94.6% (35)")
                for alt in figures)
     write_report(example, tmp_path / "r.docx")
     doc = Document(str(tmp_path / "r.docx"))
     described = [s._inline.docPr.get("descr") for s in doc.inline_shapes]
-    assert len(described) == 23 and all(d and d.startswith(("Bar chart of ", "Grouped bar chart of ",
+    assert len(described) == 27 and all(d and d.startswith(("Bar chart of ", "Grouped bar chart of ",
                                                             "Diverging stacked bar chart of ")) for d in described)
     assert any(alt.startswith("Diverging stacked bar chart of How important is each of these features") for alt in figures)
 

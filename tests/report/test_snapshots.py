@@ -80,7 +80,7 @@ def test_example_report_markdown(report: Report) -> None:
 
 def test_example_report_html(report: Report) -> None:
     page = html.render_report(report)
-    assert page.count("<svg") == 23
+    assert page.count("<svg") == 27
     _check("example_report.html", re.sub(r"<svg\b.*?</svg>", "<svg><!-- chart --></svg>", _unversioned(page), flags=re.S))
 
 

@@ -179,6 +179,34 @@ def test_someone_starts_by_the_open_link(example: Study, tmp_path: Path, browser
         assert phone.errors == [] and phone.elsewhere == []
 
 
+def test_coder_codes_an_open_answer(served: tuple[str, str, Study], browser: Any) -> None:
+    """The open question's answers in the reader: one block per answer under the respondent's pseudonym, select→code."""
+    import re
+
+    from playwright.sync_api import expect
+
+    base, _, study = served
+    slug = study.folder.name
+    coder = Watched(browser, base, viewport={"width": 1280, "height": 900})
+    sign_in(coder, base, slug, "coder")
+    page = coder.page
+    page.get_by_role("link", name="open:anything_else").click()
+    page.wait_for_selector("#text .turn")
+    blocks = page.locator("#text .turn")
+    assert blocks.count() == 28
+    assert all(re.fullmatch(r"[PS]\d\d: ", w) for w in page.locator("#text .turn .who").all_inner_texts())
+    assert page.locator("#text .turn").nth(0).evaluate("e => getComputedStyle(e).display") == "block"
+    answer = blocks.filter(has_text="Real cases from the sector")
+    answer.locator("span[data-offset]").first.select_text()
+    expect(page.locator("#selection")).to_contain_text("Selected: ")
+    page.get_by_label("Code", exact=True).select_option("open_practical")
+    page.get_by_role("button", name="Code selection").click()
+    expect(page.locator("#status")).to_have_text("Coded as open_practical.")
+    expect(page.locator("#codings li").filter(has_text="open_practical · coder · “Real cases")).to_have_count(1)
+    coder.shot("reader-open-answers")
+    assert coder.errors == [] and coder.elsewhere == []
+
+
 def test_undo_buttons_take_back_ones_own_last_change(served: tuple[str, str, Study], browser: Any) -> None:
     """A coder undoes a coding in the reader; the owner undoes a rename on the codebook page."""
     from playwright.sync_api import expect

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -114,3 +115,26 @@ def test_undo_of_ones_own_last_change_by_role(team: Web) -> None:
     assert names["price"] != "Price and fees"
     page = owner.get(f"/s/{team.slug}/codebook")
     assert "rename price to" in page.text and "undone" in page.text and "incl. sub-codes" in page.text
+
+
+def test_open_answers_in_the_workbench_by_role(web: Web) -> None:
+    """The example's open question is a document: each answer a turn under a pseudonym, coded like a transcript."""
+    document = "open:anything_else"
+    viewer, coder, anonymous = web.client("viewer"), web.client("coder"), web.client()
+    listed = {d["name"] for d in viewer.get(f"/s/{web.slug}/api/documents").json()}
+    assert document in listed
+    view = viewer.get(f"/s/{web.slug}/api/documents/{document}").json()
+    speakers = [t["speaker"] for t in view["turns"]]
+    assert len(speakers) == 28 and all(re.fullmatch(r"[PS]\d\d", s) for s in speakers)
+    assert {t["role"] for t in view["turns"]} == {"respondent"} and "R0" not in view["text"]
+    assert "[phone]" in view["text"] and "[email]" in view["text"]
+    assert view["attributes"][speakers[0]]["status"]  # the respondent's survey answer beside the roster's attributes
+    start = view["text"].index("Real cases")
+    coding = {"document": document, "start": start, "end": start + 10, "code": "open_practical"}
+    assert viewer.post(f"/s/{web.slug}/api/codings", json=coding).status_code == 403
+    assert anonymous.get(f"/s/{web.slug}/api/documents/{document}").status_code == 401
+    made = coder.post(f"/s/{web.slug}/api/codings", json=coding)
+    assert made.status_code == 201
+    assert [c["code"] for c in codings(coder, web, document)] == ["open_practical"]  # blind: own codings only
+    page = viewer.get(f"/s/{web.slug}/documents/{document}")
+    assert page.status_code == 200 and "each under its respondent" in page.text

@@ -33,6 +33,7 @@ app.add_typer(fieldwork.app)
 app.add_typer(align.app)
 app.add_typer(qual.transcripts_app, name="transcripts")
 app.add_typer(qual.codebook_app, name="codebook")
+app.add_typer(qual.documents_app, name="documents")
 app.add_typer(web.users_app, name="users")
 app.add_typer(align.catalogue_app, name="catalogue")
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 transcripts_app = typer.Typer(help="Focus-group transcripts.", no_args_is_help=True)
 codebook_app = typer.Typer(help="The codebook (codebook.yaml and the store).", no_args_is_help=True)
+documents_app = typer.Typer(help="Documents: transcripts and open questions' answers.", no_args_is_help=True)
 
 
 def open_qual(study: Path) -> tuple[Study, QualStore]:
@@ -145,14 +146,21 @@ def transcripts_speakers(
 
 @transcripts_app.command("list")
 def transcripts_list(study: StudyArg, format: FormatOpt = "table") -> None:
-    """The documents in the study with their turns and speakers."""
+    """The documents in the study (transcripts and open answers) with their turns and speakers; also `documents list`."""
+    documents_list(study, format)
+
+
+@documents_app.command("list")
+def documents_list(study: StudyArg, format: FormatOpt = "table") -> None:
+    """Every document: transcripts (turns, speakers) and open questions' answers (open:<question>: answers,
+    respondents), with their codings."""
     import pandas as pd
 
-    from ..qual.queries import document_counts
+    from ..qual.queries import document_listing
 
     s, store = open_qual(study)
-    rows = [(d.name, d.turns, d.speakers) for d in document_counts(store)]
-    print_frame(pd.DataFrame(rows, columns=["document", "turns", "speakers"]), format, s)
+    columns = ["document", "kind", "turns", "speakers", "codings"]
+    print_frame(pd.DataFrame(document_listing(store), columns=columns), format, s)
 
 
 @transcripts_app.command("review")
@@ -364,6 +372,8 @@ def agreement(
                                                 "disagree on.")] = False,
     context: Annotated[int, typer.Option("--context", min=0, max=100, help="Words of context around each "
                                          "disagreement's words.")] = 0,
+    document: Annotated[list[str] | None, typer.Option("--document", help="Only this document (a name or a pattern: "
+                                                       "'open:*' for the open answers, where the unit is the answer); repeat for several.")] = None,
     format: FormatOpt = "table",
 ) -> None:
     """Agreement between coders: percent, Krippendorff's alpha (95% CI), Cohen's and Fleiss' kappa."""
@@ -373,15 +383,15 @@ def agreement(
     s, store = open_qual(study)
     languages = [s.config.language]
     if disagreements:
-        frame = differing(store, coders=coder, unit=unit, context=context, languages=languages)
+        frame = differing(store, coders=coder, unit=unit, context=context, languages=languages, documents=document)
         if format == "table":
             typer.echo(f"Unit: {unit}; the words: {'the sentence' if unit == 'sentence' else 'the coded part of the turn'}"
                        f" with {context} word(s) of context each side, … where a sentence is cut")
         print_frame(frame, format, s)
         return
-    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap, languages=languages)
+    frame = measure(store, unit=unit, coders=coder, bootstrap=bootstrap, languages=languages, documents=document)
     if format == "table":
-        typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}")
+        typer.echo(f"Unit: {unit}; coders: {', '.join(frame.attrs['coders'])}" + (f"; documents: {', '.join(document)}" if document else ""))
     print_frame(frame, format, s)
 
 

@@ -16,7 +16,8 @@ from ..stats.intervals import wilson_interval
 from ..store import QualStore
 from ..store import codebook as codes_db
 from ..study.load import Study
-from ..study.model import QuantitisedVariable
+from ..stats.variables import Variable
+from ..study.model import Option, QuantitisedVariable
 from ..study.roster import load_roster
 
 
@@ -83,10 +84,65 @@ def _count_table(study: Study, store: QualStore, variable: QuantitisedVariable) 
     return FrequencyTable(variable.id, variable.text, "quantitised", "participants", tuple(rows), base, 0, 0, base, notes=notes)
 
 
+CODED_OPTIONS = (Option(code="yes", label="Yes"), Option(code="no", label="No"))
+
+
+def respondent_variable(study: Study, store: QualStore, variable: QuantitisedVariable, labels: dict[str, str]) -> Variable:
+    """A quantitised variable of an open question's respondents as SQL over the responses: each respondent's
+    category picked out by respondent id, so that the survey's engine tabulates it, splits by it and weighs it."""
+    from ..qual.quantitise import respondent_values
+    from ..stats.variables import literal
+    from ..survey.store import quote
+
+    unknown = [c for c in variable.codes if c not in labels]
+    if unknown:
+        raise TableError(f"quantitised variable {variable.id!r}: no code(s) {unknown} in the codebook")
+    values, answered, several = respondent_values(study, store, variable)
+    options = {"coded": CODED_OPTIONS, "count": tuple(Option(code=c, label=label) for c, label, _, _ in COUNT_BANDS),
+               "predominant": variable.options}.get(variable.rule) or tuple(Option(code=c, label=labels[c]) for c in variable.codes)
+    whens = []
+    for option in options:
+        ids = sorted(answered[p] for p, value in values.items() if value == option.code)
+        if ids:
+            whens.append(f"WHEN {quote('respondent_id')} IN ({', '.join(literal(i) for i in ids)}) THEN {literal(option.code)}")
+    sql = f"CASE {' '.join(whens)} END" if whens else "CAST(NULL AS VARCHAR)"
+    return Variable(variable.id, variable.text, "quantitised", options, "true", sql, notes=_respondent_notes(variable, several))
+
+
+def _respondent_notes(variable: QuantitisedVariable, several: int) -> tuple[str, ...]:
+    by = f" by {variable.coder}" if variable.coder else ""
+    rule = {"coded": f"Yes: the answer is coded {', '.join(variable.codes)}; No: it is not",
+            "count": "segments coded " + ", ".join(variable.codes) + " in the answer",
+            "predominant": "the group of codes the answer holds most of",
+            "exclusive": "the one code of the set the answer holds"}[variable.rule]
+    notes: tuple[str, ...] = (f"From the answers to the open question {variable.question!r}, coded{by}: {rule}. "
+                              "Respondents who left it blank are missing.",)
+    if several:
+        notes += (f"{several} respondent(s) whose answer holds more than one code of this set are left out.",)
+    return notes
+
+
+def respondent_variables(study: Study, store: QualStore | None, ids: list[str] | None = None) -> list[Variable]:
+    """The study's quantitised variables of open questions' respondents (those named, or all) as variables."""
+    wanted = [v for v in study.config.quantitised if v.question is not None and (ids is None or v.id in ids)]
+    if not wanted:
+        return []
+    opened = store is None
+    store = store if store is not None else QualStore.for_study(study)
+    try:
+        with store.read() as conn:
+            labels = codes_db.labels(conn)
+        return [respondent_variable(study, store, v, labels) for v in wanted]
+    finally:
+        if opened:
+            store.close()
+
+
 def quantitised_tables(study: Study, ids: list[str] | None = None, *, store: QualStore | None = None) -> list[FrequencyTable]:
-    """The study's quantitised variables as tables (empty when the study declares none); reads the coding
+    """The study's quantitised variables of focus-group participants as tables (empty when the study declares
+    none; those of open questions' respondents are survey variables: `respondent_variables`); reads the coding
     store as the workspace left it."""
-    wanted = [v for v in study.config.quantitised if ids is None or v.id in ids]
+    wanted = [v for v in study.config.quantitised if (ids is None or v.id in ids) and v.question is None]
     if not wanted:
         return []
     opened = store is None

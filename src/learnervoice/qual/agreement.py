@@ -1,8 +1,9 @@
 """Agreement between coders on a study's codings, per code and pooled, at a stated unit.
 
-Units: `turn` (did the coder code any part of this speaker turn with the code?),
-`sentence` (… any part of this sentence? sentences as `sentences.py` finds them, never
-across turns) or `character` (was this character inside one of the coder's segments?). A
+Units: `turn` (did the coder code any part of this speaker turn with the code? In an open question's
+document a turn is one respondent's answer), `sentence` (… any part of this sentence? sentences as
+`sentences.py` finds them, never across turns) or `character` (was this character inside one of the
+coder's segments?). A
 coder who coded nothing in a document is missing for that document's units,
 not a "no". Character units are counted by sweeping segment boundaries, so a
 long transcript costs as many steps as it has codings, not characters.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,14 +52,18 @@ class _Data:
     texts: dict[int, str]
 
 
-def _load(store: QualStore, coders: list[str] | None, unit: str = "turn", languages: Iterable[str] | None = None) -> _Data:
+def _load(store: QualStore, coders: list[str] | None, unit: str = "turn", languages: Iterable[str] | None = None,
+          documents: list[str] | None = None) -> _Data:
     with store.read() as conn:
-        rows = codings_db.spans(conn)
-        stored = documents_db.all_texts(conn)
+        stored = [d for d in documents_db.all_texts(conn)
+                  if documents is None or any(fnmatchcase(d.name, pattern) for pattern in documents)]
         texts = {d.id: d.text for d in stored}
         docs = {d.id: (d.name, len(d.text)) for d in stored}
+        rows = [r for r in codings_db.spans(conn) if r.document_id in docs]
         spans: dict[int, list[tuple[int, int, int, int]]] = {}
         for t in documents_db.turn_spans(conn):
+            if t.document_id not in docs:
+                continue
             parts = [(t.start, t.end)] if unit != "sentence" else sentence_spans(texts[t.document_id], t.start, t.end,
                                                                                   languages=languages)
             spans.setdefault(t.document_id, []).extend(
@@ -69,7 +75,8 @@ def _load(store: QualStore, coders: list[str] | None, unit: str = "turn", langua
     if unknown:
         raise CodingError(f"no codings by {', '.join(unknown)}; coders are: {', '.join(found) or 'none'}")
     if len(chosen) < 2:
-        raise CodingError("agreement needs codings by at least two coders")
+        where = f" in {', '.join(documents)}" if documents else ""
+        raise CodingError(f"agreement needs codings by at least two coders{where}")
     segments: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
     coded: dict[str, set[int]] = {c: set() for c in chosen}
     for r in rows:
@@ -142,14 +149,16 @@ def _figures(code: str, unit: str, units: Units, bootstrap: int) -> Agreement:
 
 def agreement(
     store: QualStore, *, unit: str = "turn", coders: list[str] | None = None, bootstrap: int = 1000,
-    languages: Iterable[str] | None = None,
+    languages: Iterable[str] | None = None, documents: list[str] | None = None,
 ) -> pd.DataFrame:
     """Per code and pooled: percent agreement, Krippendorff's alpha (with a bootstrap 95% interval),
-    Cohen's kappa (two coders) and Fleiss' kappa, at the stated unit (`frame.attrs["unit"]`)."""
+    Cohen's kappa (two coders) and Fleiss' kappa, at the stated unit (`frame.attrs["unit"]`), over every
+    document or those named in `documents` (names or patterns: ``open:*`` is every open question's answers,
+    where a turn is an answer)."""
     import pandas as pd
 
     _check_unit(unit)
-    data = _load(store, coders, unit, languages)
+    data = _load(store, coders, unit, languages, documents)
     rows = []
     pooled: dict[Pattern, float] = {}
     used = {key for key, _, _ in data.segments}
@@ -184,14 +193,15 @@ def _strip_code(pooled: dict[Pattern, float]) -> dict[Pattern, float]:
 
 
 def disagreements(store: QualStore, *, coders: list[str] | None = None, unit: str = "turn", context: int = 0,
-                  languages: Iterable[str] | None = None) -> pd.DataFrame:
-    """Units (turns or sentences) where coders differ on a code: who coded it and who did not, with the words:
-    a sentence, or the coded part of a turn, with `context` words each side ("…" where a sentence is cut)."""
+                  languages: Iterable[str] | None = None, documents: list[str] | None = None) -> pd.DataFrame:
+    """Units (turns or sentences; in open questions' documents a turn is an answer) where coders differ on a code:
+    who coded it and who did not, with the words: a sentence, or the coded part of a turn, with `context` words
+    each side ("…" where a sentence is cut)."""
     import pandas as pd
 
     if unit not in ("turn", "sentence"):
         raise CodingError(f"disagreements are listed by 'turn' or 'sentence', not {unit!r}")
-    data = _load(store, coders, unit, languages)
+    data = _load(store, coders, unit, languages, documents)
     rows = []
     for code in data.code_keys:
         for doc_id, (name, _) in data.docs.items():

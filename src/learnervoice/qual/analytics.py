@@ -197,3 +197,13 @@ def _participant_rows(study: Study, store: QualStore, select: str, codes: list[s
             f"SELECT {select} FROM coded WHERE participant IS NOT NULL AND role = 'participant' "
             "AND list_contains(?, code) GROUP BY ALL", [codes],
         ).fetchall()
+
+
+def respondent_codes(study: Study, store: QualStore, document: str, codes: list[str], *, coder: str | None) -> list[tuple[str, str, int]]:
+    """(respondent pseudonym, code, segments) for each of these codes in an open question's document."""
+    with analytic(study, store, coder=coder) as con:
+        rows = con.execute(
+            "SELECT participant, code, count(*) FROM coded WHERE document = ? AND role = 'respondent' "
+            "AND list_contains(?, code) GROUP BY ALL", [document, codes],
+        ).fetchall()
+    return [(str(p), str(c), int(n)) for p, c, n in rows]

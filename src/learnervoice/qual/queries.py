@@ -21,6 +21,8 @@ from ..study.load import Study
 from ..study.roster import load_roster
 from . import analytics
 from .sentences import excerpt, joined
+from .open_answers import FORMAT as OPEN_FORMAT
+from .open_answers import ROLE, respondent_attributes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,12 +44,44 @@ def written_texts(store: QualStore) -> list[tuple[str, str]]:
 
 
 def coded_segments(study: Study, store: QualStore, *, coder: str | None = None, codes_in: list[str] | None = None) -> pd.DataFrame:
-    """Every coding with its code, document, the turn it starts in, the speaker and their attributes."""
+    """Every coding with its code, document, the turn it starts in, the speaker and their attributes: the
+    roster's, and, for segments of open answers, the respondent's survey answers where the roster has none."""
     frame = analytics.coded_frame(study, store, coder=coder, codes_in=codes_in)
+    if frame.empty:
+        return frame
     attributes = _attributes(study)
-    if not attributes.empty and not frame.empty:
+    if not attributes.empty:
         frame = frame.merge(attributes, on="participant", how="left")
+    if (frame["role"] == ROLE).any():
+        frame = _with_survey_answers(frame, respondent_attributes(study, store))
     return frame
+
+
+def _with_survey_answers(frame: pd.DataFrame, answers: list[dict[str, str]]) -> pd.DataFrame:
+    """Respondents' segments given their survey answers (a roster attribute, where there is one, wins)."""
+    import pandas as pd
+
+    if not answers:
+        return frame
+    survey = pd.DataFrame(answers).set_index("participant")
+    rows = frame["role"] == ROLE
+    for column in survey.columns:
+        values = frame.loc[rows, "participant"].map(survey[column])
+        if column in frame.columns:
+            kept = frame.loc[rows, column]
+            values = kept.where(kept.notna() & (kept.astype(str) != ""), values)
+        frame.loc[rows, column] = values
+    return frame
+
+
+def _people_with_answers(attributes: pd.DataFrame, answers: list[dict[str, str]]) -> pd.DataFrame:
+    """Roster attributes and respondents' survey answers, one row per pseudonym (the roster's value first)."""
+    import pandas as pd
+
+    survey = pd.DataFrame(answers).set_index("participant")
+    roster = attributes.set_index("participant") if not attributes.empty else pd.DataFrame(index=pd.Index([], name="participant"))
+    roster = roster.replace("", None)
+    return roster.combine_first(survey).rename_axis("participant").reset_index()
 
 
 def _attributes(study: Study) -> pd.DataFrame:
@@ -158,9 +192,13 @@ def _ancestry(rows: list[codes_db.Code]) -> list[tuple[str, str]]:
 
 
 def code_by_attribute(study: Study, store: QualStore, attribute: str, *, coder: str | None = None) -> pd.DataFrame:
-    """Participants who voiced each code (a code with sub-codes: it or any of them), by a participant attribute
-    (codes × attribute values)."""
+    """Participants (and respondents, for codes of open answers) who voiced each code (a code with sub-codes: it or
+    any of them), by an attribute (codes × attribute values): a roster attribute, or a survey answer of a
+    respondent the roster says nothing of."""
     attributes = _attributes(study)
+    answers = respondent_attributes(study, store)
+    if answers:
+        attributes = _people_with_answers(attributes, answers)
     if attribute not in attributes.columns:
         raise CodingError(f"participants have no attribute {attribute!r}")
     people = attributes[["participant", attribute]].rename(columns={attribute: "value"})
@@ -211,6 +249,14 @@ def document_counts(store: QualStore) -> list[documents_db.DocumentCounts]:
     """Each document (with turns) by name, with its numbers of turns and of distinct speakers."""
     with store.read() as conn:
         return documents_db.turn_counts(conn)
+
+
+def document_listing(store: QualStore) -> list[tuple[str, str, int, int, int]]:
+    """Each document by name: (name, kind — 'open answers' or the transcript's format —, turns or answers,
+    speakers or respondents, codings)."""
+    with store.read() as conn:
+        rows = documents_db.listing(conn)
+    return [(name, "open answers" if fmt == OPEN_FORMAT else fmt, n, speakers, codings) for name, fmt, n, speakers, codings in rows]
 
 
 def codebook_rows(store: QualStore) -> list[CodeRow]:

@@ -25,11 +25,22 @@ from .speakers import SPEAKERS_DIR, apply_file, speakers_file
 
 
 def sync_declared(study: Study, store: QualStore) -> None:
+    """Transcripts and speakers, then the codebook and the coding files."""
+    sync_documents(study, store)
+    sync_coding_files(study, store)
+
+
+def sync_documents(study: Study, store: QualStore) -> None:
+    """The declared transcripts (all or nothing) and the speakers files."""
     sources = [Source(study.resolve(t.file), t.name or study.resolve(t.file).stem, t.format, t.max_turn_words)
                for t in study.config.transcripts]
     if sources:
         import_transcripts(study, sources, store=store)
     _sync_speakers(study, store)
+
+
+def sync_coding_files(study: Study, store: QualStore) -> None:
+    """The codebook and the coding files, when their content changed (after every document is in)."""
     codebook = study.folder / CODEBOOK_FILE
     if codebook.is_file():
         _when_changed(study, store, codebook, lambda: sync_codebook(study, store, who="study.yaml"))

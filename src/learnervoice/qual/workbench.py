@@ -82,6 +82,21 @@ def participant_attributes(study: Study) -> dict[str, dict[str, str]]:
     return {p.pseudonym: dict(p.attributes) for p in load_roster(study).participants}
 
 
+def speaker_attributes(study: Study, store: QualStore, view: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Pseudonym -> attributes of each speaker of a document's view: the roster's, and for the respondents
+    of an open question's answers, their categorical survey answers (option codes) where the roster says nothing."""
+    from .open_answers import is_open_document, respondent_attributes
+
+    people = participant_attributes(study)
+    out = {t["participant"]: dict(people.get(t["participant"], {})) for t in view["turns"] if t["participant"]}
+    if is_open_document(view["name"]):
+        for answers in respondent_attributes(study, store):
+            own = out.get(answers["participant"])
+            if own is not None:
+                own |= {k: v for k, v in answers.items() if k != "participant" and v and not own.get(k)}
+    return out
+
+
 def document_view(store: QualStore, name: str) -> dict[str, Any]:
     with store.read() as conn:
         doc = documents_db.by_name(conn, name)

@@ -150,25 +150,40 @@ def _instrument_block(study: Study) -> Block:
 
 
 def _agreement_paragraphs(store: QualStore, rule: Rounding = "half_up") -> list[str]:
+    """Agreement on the transcripts (unit: the speaker turn) and, apart, on the open answers (unit: the answer)."""
+    from ..qual.open_answers import PREFIX
+    from ..qual.queries import document_listing
+
+    names = [row[0] for row in document_listing(store)]
+    opened = [n for n in names if n.startswith(PREFIX)]
+    if not opened:
+        return [_agreement_paragraph(store, None, "speaker turn", "Agreement between coders", rule)]
+    out = [_agreement_paragraph(store, [n for n in names if not n.startswith(PREFIX)], "speaker turn",
+                                "Agreement between coders on the transcripts", rule)] if len(opened) < len(names) else []
+    return out + [_agreement_paragraph(store, opened, "the answer", "Agreement between coders on the open answers "
+                                       f"({', '.join(opened)})", rule)]
+
+
+def _agreement_paragraph(store: QualStore, documents: list[str] | None, unit: str, lead: str, rule: Rounding) -> str:
     from ..errors import CodingError
     from ..qual.agreement import agreement
 
     try:
-        frame = agreement(store, unit="turn", bootstrap=1000)
+        frame = agreement(store, unit="turn", bootstrap=1000, documents=documents)
     except CodingError:
-        return ["Agreement between coders: fewer than two coders' codings."]
+        return f"{lead}: fewer than two coders' codings."
     pooled = frame[frame["code"] == "(all codes)"].iloc[0]
 
     def num(value: float, decimals: int = 3) -> str:
         return rounded_text(value, decimals, rule) or "–"
 
-    return [
-        f"Agreement between coders ({', '.join(frame.attrs['coders'])}), unit: speaker turn, each code × turn a "
+    return (
+        f"{lead} ({', '.join(frame.attrs['coders'])}), unit: {unit}, each code × {unit.split()[-1]} a "
         f"unit ({int(pooled['units']):,} units): percent agreement {num(100 * pooled['percent'], 1)}%, Krippendorff's "
         f"alpha {num(pooled['alpha'])} (95% bootstrap interval {num(pooled['alpha_low'])}–{num(pooled['alpha_high'])}, "
         f"1,000 draws, seeded), {_kappa(pooled, num)}. Per code: "
         + "; ".join(f"{r.code} α={num(r.alpha, 2)}" for r in frame.itertuples() if r.code != "(all codes)") + "."
-    ]
+    )
 
 
 def _kappa(pooled: Any, num: Callable[[float], str]) -> str:

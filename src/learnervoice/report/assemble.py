@@ -92,7 +92,7 @@ def _section(
     elif spec.kind == "appendix":
         appendix(study, section, tables, qual, config)
     elif spec.kind == "subgroups":
-        _subgroups(study, section, spec, config, disclosure)
+        _subgroups(study, section, spec, config, disclosure, qual)
     elif spec.kind == "alignment":
         section.tables = alignment_blocks(study, config, tables.decimal_comma)
     elif spec.kind == "joint":
@@ -146,18 +146,22 @@ def qual_store(study: Study) -> QualStore | None:
     return QualStore.for_study(study)
 
 
-def _subgroups(study: Study, section: Section, spec: SectionSpec, config: ReportConfig, disclosure: list[str]) -> None:
-    """Cross-tabs by a subgroup, with grouped charts; small cells of person-describing tables suppressed; numbers
-    by group with their test (`numeric.py`)."""
+def _subgroups(
+    study: Study, section: Section, spec: SectionSpec, config: ReportConfig, disclosure: list[str],
+    qual: QualStore | None = None,
+) -> None:
+    """Cross-tabs by a subgroup (open answers' coded variables among them), with grouped charts; small cells of
+    person-describing tables suppressed; numbers by group with their test (`numeric.py`)."""
     from ..errors import ReportError
-    from ..stats.tables import crosstab_tables
+    from ..mixed.tables import crosstab_tables
 
     by = spec.by
     if by is None:
         raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
     ids = list(spec.tables) + [i for i in spec.summarise if i not in spec.tables]
     personal = {i: config.k for i in ids if by in config.personal and i in config.personal}
-    result = crosstab_tables(study, by, questions=ids, summarise=spec.summarise, test=config.numeric_test, k=personal)
+    result = crosstab_tables(study, by, questions=ids, summarise=spec.summarise, test=config.numeric_test, k=personal,
+                             qual=qual)
     blocks = table_blocks(replace(result, numbers=()))
     style = Style.of(result)
     for ct, block in zip(result.crosstabs, blocks):

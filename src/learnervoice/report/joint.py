@@ -19,6 +19,7 @@ from .blocks import Block
 from .config import JointDisplay, ReportConfig
 from ..stats.rounding import Rounding
 from .numbers import fmt_percent
+from .themes import SPEAKING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,16 +32,16 @@ def joint_displays(
 ) -> list[Block]:
     """The blocks of a joint section: one per joint display of report.yaml, overall or by subgroup."""
     from ..qual.queries import code_names, coded_segments
-    from ..stats.tables import crosstab_tables
+    from ..mixed.tables import crosstab_tables
     from .themes import participants, pick_quotes
 
     segments = coded_segments(study, store, coder=config.quotes.coder)
     labels = code_names(store)
-    people = participants(study)
+    people = participants(study, store)
     one = config.model_copy(update={"quotes": config.quotes.model_copy(update={"per_code": 1})})
 
     def quote_of(code: str) -> str:
-        picked = pick_quotes(study, store, segments[(segments["code"] == code) & (segments["role"] == "participant")],
+        picked = pick_quotes(study, store, segments[(segments["code"] == code) & segments["role"].isin(SPEAKING)],
                              one, people, disclosure)
         return f"“{picked[0].text}” ({picked[0].attribution})" if picked else ""
 
@@ -52,7 +53,7 @@ def joint_displays(
         if display.by is None:
             blocks.append(joint_block(display, by_id[display.question], segments, labels, quote_of, comma, rounding))
         else:
-            crosstab = crosstab_tables(study, display.by, questions=[display.question]).crosstabs[0]
+            crosstab = crosstab_tables(study, display.by, questions=[display.question], qual=store).crosstabs[0]
             grouped = _participants_grouped(study, store, display, segments, {code for code, _ in crosstab.groups})
             blocks.append(subgroup_block(display, crosstab, grouped, labels, comma, rounding))
     return blocks
@@ -62,12 +63,14 @@ def _participants_grouped(
     study: Study, store: QualStore, display: JointDisplay, segments: pd.DataFrame, survey_codes: set[str]
 ) -> pd.DataFrame:
     """Segments with the focus-group side of a joint display's `by` in a column named `by`."""
-    from ..qual.quantitise import participant_groups
+    from ..qual.quantitise import participant_groups, respondent_values
 
     assert display.by is not None
     source = display.participants_by or display.by
     variable = next((v for v in study.config.quantitised if v.id == source), None)
-    if variable is not None:
+    if variable is not None and variable.question is not None:  # people by their open answer's codes
+        values = segments["participant"].map(respondent_values(study, store, variable)[0])
+    elif variable is not None:
         if variable.rule != "predominant":
             raise ReportError(f"joint display {display.topic!r}: {source!r} must have rule 'predominant' to group participants")
         groups = participant_groups(study, store, variable)
@@ -92,7 +95,7 @@ def joint_block(
     unknown = [o for codes in display.codes.values() for o in codes if o not in options]
     if unknown:
         raise ReportError(f"joint display {display.topic!r}: {table.variable_id!r} has no option(s) {unknown}")
-    voiced = segments[segments["code"].isin(list(display.codes)) & (segments["role"] == "participant")]
+    voiced = segments[segments["code"].isin(list(display.codes)) & segments["role"].isin(SPEAKING)]
     speakers = voiced["participant"].nunique()
     rows = []
     survey_share: dict[str, float] = {}
@@ -124,7 +127,7 @@ def subgroup_block(
         raise ReportError(f"joint display {display.topic!r}: {crosstab.variable.id!r} has no option(s) {unknown}")
     if display.by not in segments.columns:
         raise ReportError(f"joint display {display.topic!r}: participants have no attribute {display.by!r}")
-    voiced = segments[segments["code"].isin(list(display.codes)) & (segments["role"] == "participant")]
+    voiced = segments[segments["code"].isin(list(display.codes)) & segments["role"].isin(SPEAKING)]
     header: tuple[str, ...] = ("Focus-group code",)
     for _, label in crosstab.groups:
         header += (f"{label}: survey %", f"{label}: participants")

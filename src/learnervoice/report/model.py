@@ -27,11 +27,14 @@ class Theme:
     quotes: tuple[Quote, ...]
     level: int
     rolled_up: bool = False  # the code has sub-codes: its participants are those who voiced it or any of them
+    unit: str = "participant"  # who is counted: participant (focus groups), respondent (open answers), or person (both)
 
     @property
     def voiced(self) -> str:
-        """ "Voiced by N participant(s)", saying when sub-codes are counted in."""
-        return f"Voiced by {self.participants} participant(s)" + (", incl. sub-codes" if self.rolled_up else "")
+        """ "Voiced by 12 participant(s)", for open answers "Written by 9 respondent(s)", saying when sub-codes are
+        counted in; without the groups."""
+        verb = "Written by" if self.unit == "respondent" else "Voiced by"
+        return f"{verb} {self.participants} {self.unit}(s)" + (", incl. sub-codes" if self.rolled_up else "")
 
 
 @dataclass

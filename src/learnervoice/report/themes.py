@@ -23,29 +23,44 @@ if TYPE_CHECKING:
     from ..store import QualStore
 
 
-def participants(study: Study) -> list[dict[str, str]]:
-    """The roster's participants (moderators left out) as attribute dicts with their pseudonym."""
+SPEAKING = ("participant", "respondent")  # the roles quoted and counted: focus-group participants, respondents' open answers
+
+
+def participants(study: Study, store: QualStore | None = None) -> dict[str, list[dict[str, str]]]:
+    """Who an attribution is coarsened among, by role: the roster's participants (moderators left out), and
+    the respondents who answered an open question (their survey answers, with roster attributes first)."""
+    from ..qual.open_answers import answering, respondent_attributes
     from ..study.roster import load_roster
 
-    return [dict(p.attributes, pseudonym=p.pseudonym) for p in load_roster(study).participants if not p.is_moderator]
+    roster = [dict(p.attributes, pseudonym=p.pseudonym) for p in load_roster(study).participants if not p.is_moderator]
+    by_pseudonym = {p["pseudonym"]: p for p in roster}
+    known = respondent_attributes(study, store) if store is not None else []
+    wrote = answering(store) if known and store is not None else set()
+    respondents = [{k: v for k, v in r.items() if k != "participant"}
+                   | {k: v for k, v in by_pseudonym.get(r["participant"], {}).items() if v} | {"pseudonym": r["participant"]}
+                   for r in known if r["participant"] in wrote]
+    return {"participant": roster, "respondent": respondents}
 
 
 def themes(study: Study, store: QualStore, roots: tuple[str, ...], config: ReportConfig, disclosure: list[str]) -> list[Theme]:
-    """Each root code and its sub-codes, depth first, with participants who voiced them and quotes."""
+    """Each root code and its sub-codes, depth first, with participants (or respondents, for open answers)
+    who voiced them and quotes."""
     from ..qual.queries import codebook_rows, coded_segments
 
     rows = codebook_rows(store)
     children = _children(rows)
     segments = coded_segments(study, store, coder=config.quotes.coder)
-    people = participants(study)
+    people = participants(study, store)
     out: list[Theme] = []
 
     def walk(row: CodeRow, level: int) -> None:
         keys = _descendants(row, children)
-        mine = segments[segments["code"].isin(keys) & (segments["role"] == "participant")]
+        mine = segments[segments["code"].isin(keys) & segments["role"].isin(SPEAKING)] if not segments.empty else segments
         quotes = pick_quotes(study, store, mine[mine["code"] == row.key], config, people, disclosure)
+        roles = set(mine["role"]) if not mine.empty else {"participant"}
+        unit = "person" if len(roles) > 1 else roles.pop()
         out.append(Theme(row.key, row.name, row.description, int(mine["participant"].nunique()),
-                         _by_group(mine, config.quotes.per), quotes, level, rolled_up=bool(children.get(row.id))))
+                         _by_group(mine, config.quotes.per), quotes, level, rolled_up=bool(children.get(row.id)), unit=unit))
         for child in children.get(row.id, []):
             walk(child, level + 1)
 
@@ -77,7 +92,7 @@ def _by_group(frame: pd.DataFrame, attribute: str | None) -> str:
 
 
 def pick_quotes(
-    study: Study, store: QualStore, frame: pd.DataFrame, config: ReportConfig, people: list[dict[str, str]],
+    study: Study, store: QualStore, frame: pd.DataFrame, config: ReportConfig, people: dict[str, list[dict[str, str]]],
     disclosure: list[str],
 ) -> tuple[Quote, ...]:
     """Up to `per_code` quotes of one code's segments: pinned first, then one per value of `per`, longest first."""
@@ -100,7 +115,7 @@ def pick_quotes(
         pool = pool[~pool["participant"].isin([c["participant"] for c in chosen])]
         if len(chosen) < rule.per_code and not pool.empty:
             chosen.append(pool.iloc[0])
-    return tuple(Quote(_sentence(str(c["excerpt"])), attribute_label(c, config, people, disclosure))
+    return tuple(Quote(_sentence(str(c["excerpt"])), attribute_label(c, config, people.get(str(c["role"]), []), disclosure))
                  for c in chosen[: rule.per_code])
 
 

@@ -106,7 +106,7 @@ def _categorical_table(v: Variable, counts: dict[str, tuple[int, float, float]],
         )
     table = FrequencyTable(
         v.id, v.label, v.kind, "valid", tuple(rows), base, missing, not_asked, base,
-        weighted_base=w_base if weighted else None, effective_n=n_eff if weighted else None,
+        weighted_base=w_base if weighted else None, effective_n=n_eff if weighted else None, notes=v.notes,
     )
     return replace(table, median=ordinal_median(table, weighted=weighted)) if v.ordinal else table
 

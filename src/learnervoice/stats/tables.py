@@ -76,9 +76,11 @@ def frequency_tables(
     engine: EngineSettings | None = None,
     responses: Path | str | None = None,
     summarise: Sequence[str] = (),
+    extra: Sequence[Variable] = (),
 ) -> TableSet:
     """Frequency tables of the survey's items (or the ones named), computed on the study's store
-    (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes); binned questions named in
+    (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes; `extra` are variables
+    made elsewhere, as SQL over the responses, tabulated after the questions); binned questions named in
     `summarise` are summarised as numbers beside their bands.
 
     >>> tables = frequency_tables(open_study("examples/microcredentials-2023"))  # doctest: +SKIP
@@ -86,7 +88,7 @@ def frequency_tables(
     """
     with open_engine(study, engine, responses) as running:
         return frequencies_on(running, study.config, questions=questions, base=base, weighted=weighted,
-                              summarise=summarise)
+                              summarise=summarise, extra=extra)
 
 
 def frequencies_on(
@@ -97,8 +99,9 @@ def frequencies_on(
     base: BaseChoice = "declared",
     weighted: bool = True,
     summarise: Sequence[str] = (),
+    extra: Sequence[Variable] = (),
 ) -> TableSet:
-    variables = _select(config, questions, summarise)
+    variables = _select(config, questions, summarise, extra)
     weight = config.weight if weighted else None
     aggregates = engine.aggregate(variables, weight=weight)
     tables = build_tables(variables, aggregates, base=base, weighted=weight is not None)
@@ -118,13 +121,15 @@ def crosstab_tables(
     summarise: Sequence[str] = (),
     test: TestChoice = "auto",
     k: int | Mapping[str, int] = 0,
+    extra: Sequence[Variable] = (),
 ) -> TableSet:
     """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V; numeric items (and the
     binned ones named in `summarise`) as a summary per group with Welch's or a rank test (`stats/comparisons.py`),
-    groups under `k` respondents (per variable id when a mapping) hidden from those."""
+    groups under `k` respondents (per variable id when a mapping) hidden from those (`by` and the items may be
+    among `extra`, variables made elsewhere)."""
     with open_engine(study, engine, responses) as running:
         return crosstabs_on(running, study.config, by, questions=questions, base=base, weighted=weighted,
-                            summarise=summarise, test=test, k=k)
+                            summarise=summarise, test=test, k=k, extra=extra)
 
 
 def crosstabs_on(
@@ -138,11 +143,12 @@ def crosstabs_on(
     summarise: Sequence[str] = (),
     test: TestChoice = "auto",
     k: int | Mapping[str, int] = 0,
+    extra: Sequence[Variable] = (),
 ) -> TableSet:
-    group_var = find_variable(config, by)
+    group_var = find_variable(config, by, extra)
     if group_var.category_sql is None or not group_var.options:
         raise TableError(f"{by!r} cannot define subgroups: use a single-choice, Likert, binned or derived variable")
-    chosen = [v for v in _select(config, questions, summarise) if v.id != group_var.id]
+    chosen = [v for v in _select(config, questions, summarise, extra) if v.id != group_var.id]
     variables = [v for v in chosen if v.options and not v.summary]
     numbers = [v for v in chosen if v.summary]
     weight = config.weight if weighted else None
@@ -178,13 +184,16 @@ def _numbers_by_group(
     return tuple(out)
 
 
-def _select(config: StudyConfig, questions: list[str] | None, summarise: Sequence[str] = ()) -> list[Variable]:
-    """The variables asked for (every question without a list; those named in `summarise` too), those named in
-    `summarise` as numbers."""
+def _select(
+    config: StudyConfig, questions: list[str] | None, summarise: Sequence[str] = (), extra: Sequence[Variable] = ()
+) -> list[Variable]:
+    """The variables asked for (every question and `extra` without a list; those named in `summarise` too), those
+    named in `summarise` as numbers."""
     named = list(questions or []) + [qid for qid in summarise if questions and qid not in questions]
-    variables = all_variables(config) if not questions else [v for qid in named for v in find_variables(config, qid)]
+    variables = (all_variables(config) + list(extra) if not questions
+                 else [v for qid in named for v in find_variables(config, qid, extra)])
     for qid in summarise:
-        v = find_variable(config, qid)
+        v = find_variable(config, qid, extra)
         if v.value_sql is None or v.kind == "derived":
             raise TableError(f"{qid!r} holds no numbers to summarise: name a numeric or binned question")
     return [replace(v, summary=True) if v.id in summarise else v for v in variables]

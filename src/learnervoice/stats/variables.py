@@ -8,6 +8,7 @@ cheap as a hand-written query; GROUPING_ID tells the result rows apart.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import TableError
@@ -36,6 +37,7 @@ class Variable:
     answered_only: bool = False  # no option rows: the table counts who answered (numbers, free text)
     ordinal: bool = False  # an ordered scale: the table gives its median category
     summary: bool = False  # numbers summarised beside the table (n, mean, SD, median, range)
+    notes: tuple[str, ...] = ()  # said under its table (how a variable made outside the survey was made)
 
     @property
     def is_multiple(self) -> bool:
@@ -111,16 +113,19 @@ def all_variables(config: StudyConfig) -> list[Variable]:
     return [v for q in config.questions for v in question_variables(config, q)]
 
 
-def find_variables(config: StudyConfig, variable_id: str) -> list[Variable]:
-    """A question's variables (a grid's items), or the one variable of that id."""
+def find_variables(config: StudyConfig, variable_id: str, extra: Sequence[Variable] = ()) -> list[Variable]:
+    """A question's variables (a grid's items), or the one variable of that id (perhaps one of `extra`)."""
     for q in config.questions:
         if q.id == variable_id:
             return question_variables(config, q)
-    return [find_variable(config, variable_id)]
+    return [find_variable(config, variable_id, extra)]
 
 
-def find_variable(config: StudyConfig, variable_id: str) -> Variable:
-    """A question or derived variable by id, for tables and `--by`."""
+def find_variable(config: StudyConfig, variable_id: str, extra: Sequence[Variable] = ()) -> Variable:
+    """A question or derived variable by id (or one of `extra`, variables made elsewhere), for tables and `--by`."""
+    for v in extra:
+        if v.id == variable_id:
+            return v
     for q in config.questions:
         if q.id == variable_id:
             return question_variable(config, q)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .schema import codes, codings, documents
+from .schema import codes, codings, documents, memos
 from .sql import insert_id, insert_or_ignore
 
 
@@ -224,3 +224,31 @@ def quote_texts(conn: Connection, ids: Collection[int], context: int) -> list[tu
 
 def count(conn: Connection) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(codings)).scalar_one())
+
+
+def of_document(conn: Connection, document_id: int) -> list[PlacedCoding]:
+    """The document's codings with their row numbers in place of GUIDs (for moving them inside the store)."""
+    query = (sa.select(codings.c.id, codings.c.start, codings.c.end, codes.c.key, codings.c.coder)
+             .join(codes, codes.c.id == codings.c.code_id).where(codings.c.document_id == document_id)
+             .order_by(codings.c.start, codings.c.id))
+    return [PlacedCoding(str(r.id), r.start, r.end, r.key, r.coder) for r in conn.execute(query)]
+
+
+SHIFT = 1_000_000_000  # past any text (and inside PostgreSQL's integers): codings moved there first meet none not moved yet
+
+
+def relocate(conn: Connection, places: dict[int, tuple[int, int]]) -> None:
+    """Move codings to new (start, end) in two steps, so that no step repeats another coding's place."""
+    if not places:
+        return
+    moved = [{"row": i, "a": a, "b": b} for i, (a, b) in places.items()]
+    away = codings.update().where(codings.c.id == sa.bindparam("row"))
+    conn.execute(away.values(start=codings.c.start + SHIFT, end=codings.c.end + SHIFT), moved)
+    conn.execute(away.values(start=sa.bindparam("a"), end=sa.bindparam("b")), moved)
+
+
+def delete_many(conn: Connection, ids: Collection[int]) -> None:
+    """Codings gone, with the memos written on them."""
+    if ids:
+        conn.execute(memos.delete().where(memos.c.target_kind == "coding", memos.c.target_id.in_(list(ids))))
+        conn.execute(codings.delete().where(codings.c.id.in_(list(ids))))

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .schema import documents, now, turns
+from .schema import codings, documents, now, turns
 from .sql import insert_id
 
 TURN_FIELDS = ("idx", "speaker", "participant", "role", "start", "end", "start_time", "end_time", "flagged")
@@ -60,6 +60,14 @@ def add_turns(conn: Connection, document_id: int, rows: Sequence[Mapping[str, An
     """The document's turns: each with the fields of `TURN_FIELDS`."""
     if rows:
         conn.execute(turns.insert(), [{k: row[k] for k in TURN_FIELDS} | {"document_id": document_id} for row in rows])
+
+
+def replace_content(conn: Connection, document_id: int, *, text: str, sha256: str,
+                    rows: Sequence[Mapping[str, Any]]) -> None:
+    """A document's text and turns made new (its codings are the caller's to move first)."""
+    conn.execute(documents.update().where(documents.c.id == document_id).values(text=text, sha256=sha256, imported_at=now()))
+    conn.execute(turns.delete().where(turns.c.document_id == document_id))
+    add_turns(conn, document_id, rows)
 
 
 def digest(conn: Connection, name: str) -> str | None:
@@ -134,6 +142,17 @@ def turn_counts(conn: Connection) -> list[DocumentCounts]:
         .join(turns, turns.c.document_id == documents.c.id).group_by(documents.c.name).order_by(documents.c.name)
     ).all()
     return [DocumentCounts(r.name, int(r.turns), int(r.speakers)) for r in rows]
+
+
+def listing(conn: Connection) -> list[tuple[str, str, int, int, int]]:
+    """(name, format, turns, distinct speakers, codings) of every document, by name."""
+    turn_count = sa.select(sa.func.count()).where(turns.c.document_id == documents.c.id).scalar_subquery()
+    speaker_count = (sa.select(sa.func.count(sa.distinct(turns.c.speaker))).where(turns.c.document_id == documents.c.id)
+                     .scalar_subquery())
+    coding_count = sa.select(sa.func.count()).where(codings.c.document_id == documents.c.id).scalar_subquery()
+    rows = conn.execute(sa.select(documents.c.name, documents.c.format, turn_count, speaker_count, coding_count)
+                        .order_by(documents.c.name)).all()
+    return [(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 
 def turns_of(conn: Connection, document_id: int) -> list[dict[str, Any]]:

@@ -173,6 +173,11 @@ exchange_objects = sa.Table(  # what a REFI-QDA project holds that the study's o
     sa.Column("detail", sa.Text, nullable=False, default="{}"),  # JSON: what else the project said of it
     sa.Index("exchange_objects_by_kind", "kind", "name"),
 )
+respondents = sa.Table(  # pseudonyms of survey respondents outside the roster, kept once given (open answers)
+    "respondents", metadata,
+    sa.Column("respondent_id", sa.String(200), primary_key=True),
+    sa.Column("pseudonym", sa.String(20), nullable=False, unique=True),
+)
 CORE_INDEXES = (
     sa.Index("codings_by_code", codings.c.code_id, codings.c.document_id),
     sa.Index("codings_by_document", codings.c.document_id, codings.c.start),
@@ -253,4 +258,5 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0005_session_secrets", _session_secrets),
     ("0006_blind_coding_ids", _blind_coding_ids),
     ("0007_exchange_objects", lambda conn: exchange_objects.create(conn, checkfirst=True)),
+    ("0008_respondent_pseudonyms", lambda conn: respondents.create(conn, checkfirst=True)),
 ]

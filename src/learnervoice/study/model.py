@@ -229,6 +229,11 @@ class QuantitisedVariable(Strict):
     ``predominant``: each participant goes to the group of codes of which they voiced the most
     distinct codes (``groups``), equal numbers to ``tie``: a participant variable that can split
     joint displays, like a derived variable of the survey.
+
+    With ``question`` (an open question), the variable is one of the question's respondents, from
+    the codings of their answers, computed by the survey's engine (so it splits tables with --by):
+    ``coded``: Yes when the answer is coded with any of ``codes``, No otherwise (base: who answered);
+    ``exclusive``, ``count`` and ``predominant`` as above, per respondent.
     """
 
     id: Identifier
@@ -236,8 +241,11 @@ class QuantitisedVariable(Strict):
     codes: tuple[CodeKey, ...] = ()
     groups: tuple[CodeGroup, ...] = ()
     tie: Option | None = None
-    rule: Literal["exclusive", "presence", "count", "predominant"] = "exclusive"
+    rule: Literal["exclusive", "presence", "count", "predominant", "coded"] = "exclusive"
     coder: str | None = Field(default=None, description="Whose codings count; all coders' when absent.")
+    question: Identifier | None = Field(default=None, description="An open (text) question: the variable is one of "
+                                        "its respondents, from the codes of their answers (document open:<question>), "
+                                        "and can be tabulated, split tables (--by) and joint displays like a survey item.")
 
     @model_validator(mode="after")
     def _codes_or_groups(self) -> QuantitisedVariable:
@@ -247,6 +255,12 @@ class QuantitisedVariable(Strict):
                                  "and no 'codes'")
             _require_unique([g.code for g in self.groups] + ([self.tie.code] if self.tie else []),
                             f"quantitised variable {self.id!r} group codes")
+        elif self.rule == "coded" and self.question is None:
+            raise ValueError(f"quantitised variable {self.id!r}: rule 'coded' (coded or not) is for the answers to an "
+                             "open question; name it with 'question'")
+        elif self.rule == "presence" and self.question is not None:
+            raise ValueError(f"quantitised variable {self.id!r}: for an open question's respondents use rule 'coded' "
+                             "(coded with any of the codes, or not), one variable per code to count them apart")
         elif not self.codes or self.groups or self.tie:
             raise ValueError(f"quantitised variable {self.id!r}: rule {self.rule!r} needs 'codes' "
                              "(and no 'groups' or 'tie')")
@@ -367,6 +381,9 @@ class StudyConfig(Strict):
             _check_derived(d, by_id)
         for rule in self.alignment:
             _check_alignment(rule, by_id)
+        for v in self.quantitised:
+            if v.question is not None and not isinstance(by_id.get(v.question), OpenText):
+                raise ValueError(f"quantitised variable {v.id!r}: question {v.question!r} is not an open (text) question")
         unknown = [q for q in self.questionnaire.required if q not in by_id]
         if unknown:
             raise ValueError(f"questionnaire: required question(s) {unknown} are not questions")

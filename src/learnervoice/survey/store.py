@@ -164,6 +164,22 @@ def count_responses(study: Study) -> int:
     return 0 if row is None else int(row[0])
 
 
+def text_answers(study: Study, question_id: str) -> list[tuple[str, str]]:
+    """(respondent id, answer) of every respondent who wrote an answer to an open question, in the order
+    of the response files and their rows (a respondent twice: the first answer)."""
+    if not study.store_path.exists():
+        return []
+    column = quote(question_id)
+    with connect(study, read_only=True) as con:
+        if question_id not in {row[0] for row in con.execute("DESCRIBE responses").fetchall()}:
+            return []
+        rows = con.execute(
+            f"SELECT respondent_id, {column} FROM responses WHERE trim(coalesce({column}, '')) <> '' "
+            "QUALIFY row_number() OVER (PARTITION BY respondent_id ORDER BY _source, _row) = 1 ORDER BY _source, _row"
+        ).fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
 def replace_source(study: Study, source: str, rows: list[dict[str, Any]], *, sha256: str, format: str) -> None:
     """Put `rows` (respondent_id, _source, _row and the store's columns, as Python values) in place of the
     source's rows and record the import, in one transaction; waits for another writer to finish first."""

@@ -98,10 +98,10 @@ def list_documents(member: Member = Depends(viewer)) -> list[dict[str, Any]]:
 
 @router.get("/s/{slug}/api/documents/{name}", tags=["coding"])
 def get_document(name: str, member: Member = Depends(viewer)) -> dict[str, Any]:
-    """The text, its turns with speakers (pseudonyms) and the speakers' attributes."""
+    """The text, its turns with speakers (pseudonyms) and the speakers' attributes (in an open question's document,
+    each answer is a turn, its respondent's survey answers among the attributes)."""
     view = wb.document_view(member.site.store, name)
-    people = wb.participant_attributes(member.site.study)
-    view["attributes"] = {t["participant"]: people.get(t["participant"], {}) for t in view["turns"] if t["participant"]}
+    view["attributes"] = wb.speaker_attributes(member.site.study, member.site.store, view)
     return view
 
 

@@ -94,7 +94,7 @@ def _section(section: Section) -> str:
         if theme.description:
             parts.append(f"<p>{e(theme.description)}</p>")
         groups = f" ({e(theme.by_group)})" if theme.by_group else ""
-        parts.append(f"<p class=\"count\">{theme.voiced}{groups}.</p>")
+        parts.append(f"<p class=\"count\">{e(theme.voiced)}{groups}.</p>")
         parts += [f"<blockquote><p>“{e(q.text)}”</p><p class=\"who\">— {e(q.attribution)}</p></blockquote>" for q in theme.quotes]
     parts.append("</section>")
     return "\n".join(parts)
