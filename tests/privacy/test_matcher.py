@@ -170,6 +170,10 @@ def test_identifiers_made_by_programs_are_left_alone(matcher: Matcher) -> None:
         assert matcher.redact(f"coding {made} and {made.replace('-', '')}")[0] == f"coding {made} and {made.replace('-', '')}"
     text = "uuid 41236b1e-4123-8456-1234-567890123456 sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
     assert matcher.redact(text)[0] == text
+    # the methods appendix prints the first 12 characters of each input's SHA-256: digits glued to letters
+    short = "Inputs (SHA-256, first 12): focus_groups/fg4.vtt 6490140150a2, study.yaml 78a71400b1aa."
+    assert matcher.redact(short)[0] == short
+    assert matcher.redact("call 649014015, or 649 014 015.")[0] == "call [phone], or [phone]."
 
 
 def test_a_damaged_dictionary_cache_is_read_as_empty_and_written_anew(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -2,10 +2,14 @@
 
 Seeded and documented. 37 of the 41 fictional questionnaire respondents take
 part, in five online groups led by two moderators; what each says follows
-their questionnaire answers (motivations, format, length, hours) from
-`data/responses.csv`. Sentences come from `bank.py`, written for this project.
-Names are fictional and appear in the transcripts as Zoom writes them; the
-import replaces them with pseudonyms.
+their questionnaire answers (familiarity, motivations, format, length,
+schedule, hours) from `data/responses.csv`, and their own life (`lives.py`:
+field, job, family). Every participant's words are their own: each phrasing of
+`bank_codes.py` (coded) and `bank.py` (asides) is said once in the study, its
+slots filled from the speaker's answers (`talk.py`), and the script fails if
+any participant's sentence is said twice by anyone. All written for this
+project, none taken from the paper. Names are fictional and appear in the
+transcripts as Zoom writes them; the import replaces them with pseudonyms.
 
 Codings: `coder_a` marks each coded sentence; `coder_b` works from the
 same transcripts with realistic disagreement (he misses some passages, reads a
@@ -28,7 +32,8 @@ HERE = Path(__file__).resolve().parent
 STUDY = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bank import AGREE, ASK, CORE, EXTRA, EXTRA_GENERAL, OPENERS, THANKS  # noqa: E402
+from bank import ASK, LEADS, THANKS  # noqa: E402
+from talk import BANDS_LONGER, Phrasebook, after_lead, check_nobody_repeats, takes_lead, voice  # noqa: E402
 
 SEED = 2022
 GROUP_SIZES = (8, 8, 7, 7, 7)
@@ -57,6 +62,7 @@ MOTIVATION_CODES = {
     "Meet new people": "meet_people",
     'Enter a "long" training': "academic",
 }
+PROFESSIONAL = {"keep_up", "promotion", "show_skills", "find_job"}
 SIBLINGS = {  # the neighbouring code a second coder sometimes reads instead
     "pleasure": "curiosity", "curiosity": "pleasure", "keep_up": "promotion", "promotion": "keep_up",
     "show_skills": "find_job", "find_job": "show_skills", "asynchronous": "online", "online": "asynchronous",
@@ -101,9 +107,7 @@ def answer_codes(p: dict, section: str, rng: random.Random) -> list[str]:
     if section == "familiarity":
         return ["familiarity"]
     if section == "motivation":
-        ticked = [MOTIVATION_CODES[m] for m in row["Motivations to participate in micro-credentials"].split(", ") if m in MOTIVATION_CODES]
-        unique = list(dict.fromkeys(ticked)) or ["curiosity"]
-        return rng.sample(unique, min(2, len(unique)))
+        return _motivation_codes(p, rng)
     if section == "format":
         codes = ["online"] if "Online" in row["Do you prefer a course..."] else ["face_to_face"]
         sync = row["If online, do you prefer a course..."]
@@ -113,8 +117,9 @@ def answer_codes(p: dict, section: str, rng: random.Random) -> list[str]:
             codes.append("live_sessions")
         return codes
     if section == "length":
-        longer = any(b in row["Ideal length (months)"] for b in ("From 3 to 4", "From 4 to 5", "From 5 to 6", "More than 6"))
-        return ["length_longer" if longer else "length_short", "part_time"]
+        longer = bool(BANDS_LONGER & set(row["Ideal length (months)"].split(", ")))
+        weekly = [] if row["Ideal dedication"] == "Full time" else ["part_time"]
+        return ["length_longer" if longer else "length_short", *weekly]
     if section == "schedule":
         return ["schedule"]
     if section == "modular":
@@ -122,6 +127,27 @@ def answer_codes(p: dict, section: str, rng: random.Random) -> list[str]:
     if section == "credentials":
         return [p["credentials"]]
     return ["price"]
+
+
+SECTIONS = ("familiarity", "motivation", "format", "length", "schedule", "modular", "credentials", "price")
+TAKE_PART = {"familiarity": 0.9, "motivation": 1.0, "format": 0.9, "length": 0.9, "schedule": 0.8,
+             "modular": 0.75, "credentials": 1.0, "price": 0.75}  # each participant's chance to answer a question
+EMAIL_IN_PRICE = "P07"  # shares a course list with the group, giving her e-mail address (the import masks it)
+
+
+def _motivation_codes(p: dict, rng: random.Random) -> list[str]:
+    """Two or three of the motivations a participant ticked. Talk mostly turns to work first (as in the paper):
+    a professional reason they ticked often leads (showing skills for juniors, promotion or keeping up for
+    seniors); the rare reasons (meeting people, a longer training) are always voiced; the rest at random."""
+    ticked = p["row"]["Motivations to participate in micro-credentials"].split(", ")
+    unique = list(dict.fromkeys(MOTIVATION_CODES[m] for m in ticked if m in MOTIVATION_CODES)) or ["curiosity"]
+    preferred = ["show_skills"] if p["career_stage"] == "junior" else ["promotion", "keep_up"]
+    leading = [c for c in unique if c in preferred] or [c for c in unique if c in PROFESSIONAL]
+    first = [rng.choice(leading)] if leading and rng.random() < 0.75 else []
+    rare = [c for c in unique if c in ("meet_people", "academic") and c not in first]
+    rest = [c for c in unique if c not in first and c not in rare]
+    wanted = rng.choice((1, 1, 2)) + (not first) - len(rare)
+    return first + rare + rng.sample(rest, max(0, min(wanted, len(rest))))
 
 
 class Transcript:
@@ -133,12 +159,15 @@ class Transcript:
         self.clock = 2.0
         self.codings: list[dict] = []
         self.spoken = ""  # everything said so far, to anchor a quote at its n-th occurrence
+        self.participants: list[tuple[str, str]] = []  # (speaker, text) of every participant's turn
         self.words = 0
 
-    def say(self, speaker: str, text: str) -> None:
+    def say(self, speaker: str, text: str, participant: bool = False) -> None:
         words = text.split()
         self.words += len(words)
         self.spoken += " ".join(words) + "\n"
+        if participant:
+            self.participants.append((speaker, text))
         for start in range(0, len(words), 18):
             chunk = " ".join(words[start : start + 18])
             length = max(1.2, len(chunk.split()) / 2.6)
@@ -161,69 +190,94 @@ def _ts(seconds: float) -> str:
     return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
 
 
-def run_group(number: int, members: list[dict], moderator: tuple[str, str], rng: random.Random, used: set[str]) -> Transcript:
+def _first_name(p: dict) -> str:
+    return str(p["name"].split()[0])
+
+
+def run_group(number: int, members: list[dict], moderator: tuple[str, str], rng: random.Random, book: Phrasebook) -> Transcript:
     t = Transcript(f"FG{number}", rng)
     mod = moderator[1]
     t.say(mod, rng.choice(ASK["welcome"]))
-    for section in ("familiarity", "motivation", "format", "length", "schedule", "modular", "credentials", "price"):
+    for section in SECTIONS:
         t.say(mod, rng.choice(ASK[section]))
-        speakers = members if section == "credentials" else [p for p in members if rng.random() < 0.95]
+        speakers = [p for p in members if rng.random() < TAKE_PART[section]
+                    or (section == "price" and p["pseudonym"] == EMAIL_IN_PRICE)]
+        rng.shuffle(speakers)  # whoever speaks first, as in any group
         previous = None
         for p in speakers:
-            codes = answer(t, p, section, previous, rng, used)
-            if section not in ("familiarity", "credentials") and rng.random() < 0.3:
+            codes = answer_codes(p, section, rng)
+            agrees = previous is not None and bool(_stance(previous, section, previous["voiced"]) & _stance(p, section, codes))
+            answer(t, p, section, previous if agrees else None, rng, book, codes=codes)
+            if section not in ("familiarity", "credentials") and rng.random() < 0.18:
                 t.say(mod, rng.choice(ASK["probe"]))
-                answer(t, p, section, None, rng, used, codes=codes[:1])
+                answer(t, p, section, None, rng, book, codes=codes[:1])
             elif rng.random() < 0.25:
-                t.say(mod, rng.choice(THANKS).format(name=p["name"].split()[0]))
+                t.say(mod, rng.choice(THANKS).format(name=_first_name(p)))
             previous = p
+            p["voiced"] = codes
     t.say(mod, rng.choice(ASK["close"]))
     return t
 
 
+def _stance(p: dict, section: str, codes: list[str]) -> set[str]:
+    """What a participant says on a question, as far as agreeing with them goes: a nod to the previous
+    speaker needs one thing in common (a code; for familiarity and schedule, the same answer)."""
+    if section == "familiarity":
+        return {p["row"]["Are you familiar with micro-credentials?"]}
+    if section == "schedule":
+        return {p["row"]["Ideal schedule"]}
+    return set(codes)
+
+
 def answer(
-    t: Transcript, p: dict, section: str, previous: dict | None, rng: random.Random, used: set[str],
+    t: Transcript, p: dict, section: str, previous: dict | None, rng: random.Random, book: Phrasebook,
     codes: list[str] | None = None,
 ) -> list[str]:
-    """One participant's answer: an opener, a coded sentence per code, some colour. Returns the codes voiced."""
-    extra_key = "motivation" if section in ("motivation",) else section
-    opener = rng.choice(OPENERS)
-    parts = [opener]
-    coded = []
+    """One participant's turn: a sentence per code voiced, maybe something of their own life, an aside, a nod
+    to the previous speaker. Returns the codes voiced."""
     codes = codes or answer_codes(p, section, rng)
+    own = p["says"].get(section) if rng.random() < 0.8 else None
+    if own is not None and own[1] is not None and own[1] not in codes:
+        own = None  # it voices a code this answer is not about; kept for later
+    if own is not None:
+        del p["says"][section]
+    parts: list[tuple[str, str | None]] = []
     for code in codes:
-        sentence = _fresh(CORE[code], used, rng)
-        if len(parts) == 1 and opener[-1] not in ".:" and not sentence.startswith(("I ", "I'")):
-            sentence = sentence[0].lower() + sentence[1:]
-        parts.append(sentence)
-        coded.append((sentence, code))
-    extras = EXTRA.get(extra_key, EXTRA["motivation"])
-    extra = rng.choice(extras)
-    parts.append(extra)
-    if rng.random() < 0.5:
-        parts.append(rng.choice([e for e in extras if e != extra] + EXTRA_GENERAL))
-    if previous is not None and rng.random() < 0.2:
-        parts.append(rng.choice(AGREE).format(name=previous["name"].split()[0]))
-    if section == "price" and p["pseudonym"] == "P07":
-        parts.append(f"If anyone wants the course list, write to me at {p['name'].split()[0].lower()}.{p['name'].split()[1].lower()}@example.org.")
-    t.say(p["name"], " ".join(parts))
-    for sentence, code in coded:
-        t.code(sentence, code, "coder_a")
-        draw = rng.random()
-        if draw < 0.12:
-            continue  # the second coder missed it
-        other = SIBLINGS.get(code) if draw < 0.18 else None
-        span = f"{sentence} {extra}" if rng.random() < 0.3 and sentence == coded[-1][0] else sentence
-        t.code(span, other or code, "coder_b")
+        said_field = any(p["slots"]["field"] in text for text, _ in parts)  # a speaker names their field once a turn
+        parts.append(own if own is not None and code == own[1] else
+                     (book.coded(p, code, frozenset({"field"}) if said_field else frozenset()), code))
+    if own is not None and own[1] is None:
+        parts.insert(0 if rng.random() < 0.6 else len(parts), own)
+    for chance in (0.35 if own else 0.55, 0.25):  # a talkative speaker adds an aside, sometimes two
+        aside = book.aside(section) if rng.random() < chance * p["talkative"] else None
+        if aside is None:
+            break
+        parts.append((aside, None))
+    if section == "price" and p["pseudonym"] == EMAIL_IN_PRICE and not p.get("gave_email"):
+        p["gave_email"] = True
+        first, last = p["name"].lower().split()
+        parts.append((f"If anyone wants it, write to me at {first}.{last}@example.org.", None))
+    lead = ""
+    if parts[0][1] is not None and takes_lead(parts[0][0]) and rng.random() < 0.4:
+        lead = rng.choice(LEADS) + " "
+        parts[0] = (after_lead(parts[0][0]), parts[0][1])
+    nod = book.nod(_first_name(previous)) if previous is not None and rng.random() < 0.3 else None
+    t.say(p["name"], (nod + " " if nod else "") + lead + " ".join(text for text, _ in parts), participant=True)
+    for i, (text, code) in enumerate(parts):
+        if code is not None:
+            _mark(t, text, code, parts[i + 1][0] if i + 1 < len(parts) else None, rng)
     return codes
 
 
-def _fresh(options: list[str], used: set[str], rng: random.Random) -> str:
-    """A sentence not yet used in this study if one is left; a reused one otherwise."""
-    unused = [o for o in options if o not in used]
-    choice = rng.choice(unused or options)
-    used.add(choice)
-    return choice
+def _mark(t: Transcript, text: str, code: str, following: str | None, rng: random.Random) -> None:
+    """coder_a marks the sentence; coder_b misses some, reads a few as a neighbouring code, and often takes more."""
+    t.code(text, code, "coder_a")
+    draw = rng.random()
+    if draw < 0.12:
+        return  # the second coder missed it
+    other = SIBLINGS.get(code) if draw < 0.18 else None
+    span = f"{text} {following}" if following is not None and rng.random() < 0.3 else text
+    t.code(span, other or code, "coder_b")
 
 
 def write(path: Path, text: str) -> None:
@@ -237,18 +291,23 @@ def generate(seed: int = SEED) -> dict[str, str]:
     members = people(rng)
     credential_stances(members)
     rng.shuffle(members)
+    for p in members:
+        voice(p, rng)
     files: dict[str, str] = {}
     codings: list[dict] = []
-    used: set[str] = set()
+    book = Phrasebook(rng)
+    said: list[tuple[str, str]] = []
     start = 0
     for number, size in enumerate(GROUP_SIZES, start=1):
         group = sorted(members[start : start + size], key=lambda p: p["pseudonym"])
         start += size
         for p in group:
             p["focus_group"] = f"FG{number}"
-        t = run_group(number, group, MODERATORS[(number - 1) % 2], rng, used)
+        t = run_group(number, group, MODERATORS[(number - 1) % 2], rng, book)
         files[f"focus_groups/fg{number}.vtt"] = t.vtt()
         codings += t.codings
+        said += t.participants
+    check_nobody_repeats(said)
     files["focus_groups/codings.csv"] = _csv(["document", "quote", "occurrence", "code", "coder"], codings)
     roster = [{"pseudonym": code, "names": name, "role": "moderator", "respondent_id": "", "age_band": "",
                "gender": "", "status": "", "career_stage": "", "focus_group": ""} for code, name in MODERATORS]

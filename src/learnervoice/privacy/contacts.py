@@ -72,7 +72,7 @@ def phones(text: str, regions: Sequence[str] = (), known_phones: Iterable[str] =
         start, end = run.start(), _trimmed_digits(text, run.start(), run.end())
         candidate = text[start:end].replace("–", "-").replace("—", "-")
         digits = re.sub(r"\D", "", candidate)
-        if len(digits) < MIN_NATIONAL_DIGITS or "\n" in candidate:
+        if len(digits) < MIN_NATIONAL_DIGITS or "\n" in candidate or _glued_to_letters(text, end):
             continue
         if (digits[-KNOWN_DIGITS:] in known or len(digits) >= MIN_PHONE_DIGITS and candidate.startswith(("+", "00"))
                 or (len(digits) >= MIN_PHONE_DIGITS and candidate.isdigit() and len(digits) <= 15)):
@@ -85,6 +85,11 @@ def phones(text: str, regions: Sequence[str] = (), known_phones: Iterable[str] =
                 out += found
                 break
     return out
+
+
+def _glued_to_letters(text: str, end: int) -> bool:
+    """Digits ending right before a letter are part of a code (a digest prefix such as '6490140150a2'), not a phone."""
+    return end < len(text) and text[end].isalpha()
 
 
 def _trimmed_digits(text: str, start: int, end: int) -> int:

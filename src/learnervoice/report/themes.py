@@ -2,12 +2,13 @@
 sub-codes: who voiced it or any of them, said as "incl. sub-codes"), exemplar quotes.
 
 Quotes are chosen by report.yaml's rule (pinned ones first, then per value of an attribute the longest
-under a word limit) and attributed with attributes coarsened to k (`report/disclosure.py`). The codebook
+under a word limit; a text already quoted in the section is never quoted again, whoever said it) and attributed with attributes coarsened to k (`report/disclosure.py`). The codebook
 table of the methods appendix is laid out here too. Codes and quotes come from `qual/queries.py`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..study.load import Study
@@ -52,11 +53,12 @@ def themes(study: Study, store: QualStore, roots: tuple[str, ...], config: Repor
     segments = coded_segments(study, store, coder=config.quotes.coder)
     people = participants(study, store)
     out: list[Theme] = []
+    shown: set[str] = set()  # texts quoted so far in this section, as `same_text` gives them
 
     def walk(row: CodeRow, level: int) -> None:
         keys = _descendants(row, children)
         mine = segments[segments["code"].isin(keys) & segments["role"].isin(SPEAKING)] if not segments.empty else segments
-        quotes = pick_quotes(study, store, mine[mine["code"] == row.key], config, people, disclosure)
+        quotes = pick_quotes(study, store, mine[mine["code"] == row.key], config, people, disclosure, shown)
         roles = set(mine["role"]) if not mine.empty else {"participant"}
         unit = "person" if len(roles) > 1 else roles.pop()
         out.append(Theme(row.key, row.name, row.description, int(mine["participant"].nunique()),
@@ -93,30 +95,49 @@ def _by_group(frame: pd.DataFrame, attribute: str | None) -> str:
 
 def pick_quotes(
     study: Study, store: QualStore, frame: pd.DataFrame, config: ReportConfig, people: dict[str, list[dict[str, str]]],
-    disclosure: list[str],
+    disclosure: list[str], shown: set[str] | None = None,
 ) -> tuple[Quote, ...]:
-    """Up to `per_code` quotes of one code's segments: pinned first, then one per value of `per`, longest first."""
+    """Up to `per_code` quotes of one code's segments: pinned first, then one per value of `per`, longest first.
+
+    No two quotes have the same text (compared as `same_text` does), and none repeats a text in `shown`
+    (texts quoted elsewhere); the texts chosen are added to `shown`.
+    """
     from ..qual.queries import quote_texts
 
     rule: QuoteRule = config.quotes
     if frame.empty or rule.per_code == 0:
         return ()
+    seen = shown if shown is not None else set()
     texts = quote_texts(store, [int(i) for i in frame["coding_id"]], rule.context).set_index("coding_id")
     candidates = frame.assign(quote=[texts["quote"].get(int(i), "") for i in frame["coding_id"]],
                               excerpt=[texts["excerpt"].get(int(i), "") for i in frame["coding_id"]])
-    candidates = candidates.assign(words=candidates["quote"].str.split().str.len())
+    candidates = candidates.assign(words=candidates["quote"].str.split().str.len(),
+                                   same=candidates["quote"].map(same_text))
     pinned = rule.pinned.get(str(frame["code"].iloc[0]), [])
-    chosen = [r for _, r in candidates[candidates["coding_id"].isin(pinned)].iterrows()]
+    chosen: list[pd.Series] = []
+
+    def take(row: pd.Series) -> None:
+        if len(chosen) < rule.per_code and row["same"] not in seen:
+            chosen.append(row)
+            seen.add(row["same"])
+
+    for _, row in candidates[candidates["coding_id"].isin(pinned)].iterrows():
+        take(row)
     short = candidates[candidates["words"] <= rule.max_words].sort_values(
         ["words", "document", "start"], ascending=[False, True, True])
     groups = [None] if rule.per is None or rule.per not in short.columns else sorted(short[rule.per].dropna().unique())
     for value in groups:
         pool = short if value is None else short[short[rule.per] == value]
-        pool = pool[~pool["participant"].isin([c["participant"] for c in chosen])]
-        if len(chosen) < rule.per_code and not pool.empty:
-            chosen.append(pool.iloc[0])
+        pool = pool[~pool["participant"].isin([c["participant"] for c in chosen]) & ~pool["same"].isin(seen)]
+        if not pool.empty:
+            take(pool.iloc[0])
     return tuple(Quote(_sentence(str(c["excerpt"])), attribute_label(c, config, people.get(str(c["role"]), []), disclosure))
-                 for c in chosen[: rule.per_code])
+                 for c in chosen)
+
+
+def same_text(text: str) -> str:
+    """A quote's words, case-folded, without punctuation: two quotes are the same text when these are equal."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _sentence(text: str) -> str:
