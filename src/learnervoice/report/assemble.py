@@ -14,12 +14,12 @@ from ..study.load import Study
 from .alignment import alignment_blocks
 from .appendix import appendix
 from .blocks import table_blocks
-from .charts import bar_chart, grouped_chart
+from .charts import bar_chart
 from .config import ReportConfig, load_report_config
 from .config import Section as SectionSpec
-from .disclosure import bands_of, merge_small_rows, suppress_small_cells
 from .joint import joint_displays
 from .model import Report, Section
+from .subgroups import subgroup_tables
 from .themes import themes
 
 if TYPE_CHECKING:
@@ -131,30 +131,11 @@ def qual_store(study: Study) -> QualStore | None:
 def _subgroups(
     study: Study, section: Section, by: str | None, ids: tuple[str, ...], config: ReportConfig, disclosure: list[str]
 ) -> None:
-    """Cross-tabs by a subgroup, with grouped charts; small cells of person-describing tables suppressed."""
+    """Cross-tabs by a subgroup, with grouped charts; small cells of person-describing tables suppressed (`subgroups.py`)."""
     from ..errors import ReportError
-    from ..stats.tables import crosstab_tables
 
     if by is None:
         raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
-    result = crosstab_tables(study, by, questions=list(ids))
-    blocks = table_blocks(result)
-    for ct, block in zip(result.crosstabs, blocks):
-        if by in config.personal and ct.variable.id in config.personal and config.small_cells == "merge":
-            block, merged = merge_small_rows(ct, config.k, result.decimal_comma, bands_of(study, ct.variable.id))
-            if merged:
-                disclosure.append(f"{ct.variable.label} by {ct.by.label}: categories merged ({'; '.join(merged)}) so "
-                                  f"that no cell is under {config.k}; no chart drawn.")
-                section.tables.append(block)
-                section.charts.append(None)
-                continue
-        elif by in config.personal and ct.variable.id in config.personal:
-            block, hidden = suppress_small_cells(block, len(ct.groups), config.k, [c.respondents for c in ct.columns])
-            if hidden:
-                disclosure.append(f"{ct.variable.label} by {ct.by.label}: {hidden} cell(s) under {config.k} "
-                                  "suppressed (the table crosses two personal attributes); no chart drawn.")
-                section.tables.append(block)
-                section.charts.append(None)
-                continue
-        section.tables.append(block)
-        section.charts.append(grouped_chart(ct, result.decimal_comma))
+    tables, charts = subgroup_tables(study, by, ids, config, disclosure)
+    section.tables += tables
+    section.charts += charts
