@@ -169,7 +169,7 @@ def test_roles_and_blind_coding(web: Web) -> None:
 BAD = [
     ({"by": "nope"}, 400, "no question or derived variable 'nope'; the study has: age"),
     ({"by": "motivations"}, 400, "'motivations' cannot split the tables (a respondent must have one value of it); use one of: age"),
-    ({"question": "nope"}, 400, "no question or derived variable 'nope'"),
+    ({"question": "nope"}, 400, "no question or variable 'nope'; the study has: age, gender"),
     ({"question": ["age", "age"]}, 400, "a question is named twice"),
     ({"by": "career stage"}, 422, "query.by: String should match pattern"),
     ({"by": "x" * 101}, 422, "query.by: String should have at most 100 characters"),

@@ -122,17 +122,19 @@ def _grouping(study: Study, by: str) -> Variable:
 
 
 def _check_questions(study: Study, questions: list[str], codings: bool) -> None:
+    """Every item named is one the study tabulates (and the user may see); else an error naming those it has."""
     from ..errors import TableError
 
-    quantitised = {v.id for v in study.config.quantitised}
+    config = study.config
+    quantitised = {v.id for v in config.quantitised}
+    known = [q.id for q in config.questions] + [d.id for d in config.derived] + [v.id for v in config.quantitised]
     for q in questions:
-        if q in quantitised:
-            if not codings:
-                raise NotAllowedError(f"{q!r} is counted from the focus-group codings, which you see once the owner "
-                                      "opens coding to the team (coding is blind)")
-            continue
-        find_variable(study.config, q)  # a TableError naming what the study has
-    if questions and len(set(questions)) != len(questions):
+        if q not in known:
+            raise TableError(f"no question or variable {q!r}; the study has: {', '.join(known)}")
+        if q in quantitised and not codings:
+            raise NotAllowedError(f"{q!r} is counted from the focus-group codings, which you see once the owner "
+                                  "opens coding to the team (coding is blind)")
+    if len(set(questions)) != len(questions):
         raise TableError("a question is named twice")
 
 

@@ -35,21 +35,22 @@ MEDIA = {"html": "text/html; charset=utf-8",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
-def _results(member: Member, by: str | None, questions: list[str]) -> Results:
+def _results(member: Member, by: str | None, questions: list[str], codings: bool) -> Results:
     site = member.site
-    chosen = [q for q in questions if q]
-    return study_results(site.study, site.store, by=by or None, questions=chosen or None,
-                         codings=sees_all_codings(site.store, member.user), gate=gate_for(site.study))
+    chosen = [q for q in questions if q]  # the form's "All questions" sends an empty one
+    return study_results(site.study, site.store, by=by or None, questions=chosen or None, codings=codings,
+                         gate=gate_for(site.study))
 
 
 @router.get("/s/{slug}/results", include_in_schema=False)
 async def results_page(request: Request, member: Member = Depends(viewer), by: str | None = VariableId,
                        question: list[str] = QuestionIds) -> HTMLResponse:
-    results = await run_in_threadpool(_results, member, by, question)
+    codings = sees_all_codings(member.site.store, member.user)
+    results = await run_in_threadpool(_results, member, by, question, codings)
     context = {"site": member.site, "user": member.user, "title": f"Results · {member.site.study.config.title}",
                "results": results, "by": by or "", "question": next((q for q in question if q), ""),
                "shown": [(s, _data_url(s.chart) if s.chart is not None else None) for s in results.tables],
-               "report": sees_all_codings(member.site.store, member.user)}
+               "report": codings}
     return page(request, "results.html", context)
 
 
@@ -58,7 +59,7 @@ async def get_results(member: Member = Depends(viewer), by: str | None = Variabl
                       question: list[str] = QuestionIds) -> dict[str, Any]:
     """The tables as printed (title, header, rows, notes; by a subgroup with `by`), the joint displays, and what
     disclosure control hid. Charts are on the page and in the report."""
-    results = await run_in_threadpool(_results, member, by, question)
+    results = await run_in_threadpool(_results, member, by, question, sees_all_codings(member.site.store, member.user))
     return {
         "title": results.title, "by": results.by.id if results.by else None, "missing": results.missing,
         "tables": [_block(s.block) | {"chart": s.chart is not None} for s in results.tables],
