@@ -63,12 +63,13 @@ def study_results(
     study: Study, qual: QualStore | None, *, by: str | None = None, questions: list[str] | None = None,
     codings: bool = True, gate: Gate,
 ) -> Results:
-    """The tables (by a subgroup when `by` names one), their charts and the joint displays, released by `gate`.
+    """The tables (by a subgroup when `by` names one), their charts and the joint displays, released by `gate`,
+    read from the coding store given (a server's) or the study's own.
 
     An unknown question or grouping variable, or one that cannot define subgroups, is a TableError that
     names what the study has; a question made from codings the user may not see is refused.
     """
-    from .assemble import no_survey
+    from .assemble import no_survey, qual_store
 
     config = load_report_config(study)
     groupings = grouping_choices(study)
@@ -86,7 +87,13 @@ def study_results(
             tables = _frequencies(study, qual, questions, codings, gate)
             shown = tuple(Shown(b, bar_chart(t, tables.decimal_comma) if t.rows else None)
                           for t, b in zip(tables.frequencies, table_blocks(tables)))
-    joint, problem = _joint(study, qual, config, codings, missing, gate, disclosure)
+    opened = qual is None and codings
+    store = qual_store(study) if opened else qual  # the study's own, as the report opens it, unless one is given
+    try:
+        joint, problem = _joint(study, store, config, codings, missing, gate, disclosure)
+    finally:
+        if opened and store is not None:
+            store.close()
     label = Choice(group.id, gate.release(group.label)) if group is not None else None
     return Results(gate.release(study.config.title), label, shown, tuple(disclosure), joint, problem, missing,
                    study.config.weight is not None, groupings, choices)
