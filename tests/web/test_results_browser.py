@@ -23,17 +23,19 @@ def test_owner_reads_splits_and_downloads_a_coder_sees_the_survey(
 
     base, _, study = served
     slug = study.folder.name
+    slow = 120_000  # ms: a page of every table and chart, and a report built on request, on a busy test machine
     owner = Watched(browser, base, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    owner.page.set_default_timeout(slow)
     sign_in(owner, base, slug, "owner")
     page = owner.page
     page.get_by_role("navigation", name="Study").get_by_role("link", name="Results").click()
-    expect(page.get_by_role("heading", name="Results", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Results", exact=True)).to_be_visible(timeout=slow)
     familiar = page.get_by_role("table", name="Are you familiar with micro-credentials?", exact=True)
     expect(familiar.get_by_role("row", name="No 22 55.0%")).to_be_visible()  # the paper's Table 2
     charts = page.locator("figure.chart img")
     assert charts.count() > 10
     charts.first.scroll_into_view_if_needed()
-    assert page.evaluate("[...document.querySelectorAll('figure.chart img')].every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function("[...document.querySelectorAll('figure.chart img')].every(i => i.complete && i.naturalWidth > 0)")
     expect(page.get_by_role("table", name="Joint display: Course length", exact=True)).to_be_visible()
     owner.shot("results")
 
@@ -42,17 +44,17 @@ def test_owner_reads_splits_and_downloads_a_coder_sees_the_survey(
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/results?by=career_stage&question=familiar")
     split = page.get_by_role("table", name="Are you familiar with micro-credentials? by Career stage", exact=True)
-    expect(split).to_be_visible()
+    expect(split).to_be_visible(timeout=slow)
     expect(page.get_by_label("Split by")).to_have_value("career_stage")
     owner.shot("results-by")
 
-    with page.expect_download() as html_download:
+    with page.expect_download(timeout=slow) as html_download:
         page.get_by_role("link", name="Download the report (HTML)").click()
     assert html_download.value.suggested_filename == f"{slug}-report.html"
     saved = tmp_path / "report.html"
     html_download.value.save_as(saved)
     assert "preferences for micro-credentials — a re-analysis</h1>" in saved.read_text(encoding="utf-8")
-    with page.expect_download() as docx_download:
+    with page.expect_download(timeout=slow) as docx_download:
         page.get_by_role("link", name="Download the report (Word, DOCX)").click()
     assert docx_download.value.suggested_filename == f"{slug}-report.docx"
     docx_download.value.save_as(tmp_path / "report.docx")
@@ -60,10 +62,11 @@ def test_owner_reads_splits_and_downloads_a_coder_sees_the_survey(
                for t in Document(str(tmp_path / "report.docx")).tables)
 
     coder = Watched(browser, base, viewport={"width": 390, "height": 844}, is_mobile=True)
+    coder.page.set_default_timeout(slow)
     sign_in(coder, base, slug, "coder")
     coder.page.goto(f"{base}/s/{slug}/results?by=status&question=age")
     age = coder.page.get_by_role("table", name="Age (years) by Professional status", exact=True)
-    expect(age).to_be_visible()
+    expect(age).to_be_visible(timeout=slow)
     expect(coder.page.get_by_text("fewer than 3 respondents, so every count of the group is hidden")).to_be_visible()
     expect(coder.page.get_by_text("The joint displays are made from the focus-group codings")).to_be_visible()
     assert coder.page.get_by_role("link", name="Download the report (HTML)").count() == 0
