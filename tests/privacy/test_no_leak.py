@@ -250,24 +250,40 @@ def test_no_page_or_api_answer_shows_a_planted_name(salted: Path) -> None:
     documents = [d["name"] for d in client.get(f"/s/{web.slug}/api/documents").json()]
     visited: set[str] = set()
     found: dict[str, list[str]] = {}
+    reports: dict[str, int] = {}
     for route in flat(web.app.routes):  # type: ignore[attr-defined]
         if "GET" not in getattr(route, "methods", ()) or not route.path.startswith("/s/{slug}/"):
             continue
         if "{token}" in route.path or route.path.endswith(("/login", "/open")):
             continue  # a participant's own questionnaire, sign-in and the open link: no study data
         visited.add(route.path)
+        queries = ("",) if "{format}" in route.path else (
+            "", "?code=pleasure", "?code=online&attribute=career_stage&value=senior", "?by=career_stage")
         for path in _fill(route.path, web.slug, documents):
-            for query in ("", "?code=pleasure", "?code=online&attribute=career_stage&value=senior"):
+            for query in queries:
                 answer = client.get(path + query)
                 assert answer.status_code < 500, (path, answer.text)
-                if leaks(answer.content):
-                    found[path + query] = leaks(answer.content)
+                if "/results/report." in path and answer.status_code != 200:  # the report refuses, as `report` does
+                    reports[path] = answer.status_code if "would disclose" not in answer.text else 0
+                content = _docx_text(answer.content) if answer.headers["content-type"].endswith("document") else answer.content
+                if leaks(content):
+                    found[path + query] = leaks(content)
     assert not found
-    assert {"/s/{slug}/api/documents/{name}", "/s/{slug}/quotes", "/s/{slug}/api/quotes"} <= visited, visited
+    assert set(reports.values()) <= {0}, reports
+    assert {"/s/{slug}/api/documents/{name}", "/s/{slug}/quotes", "/s/{slug}/api/quotes", "/s/{slug}/results",
+            "/s/{slug}/results/report.{format}"} <= visited, visited
+
+
+def _docx_text(content: bytes) -> bytes:
+    """The XML of a Word document's parts (its text is zipped)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
 
 
 def _fill(path: str, slug: str, documents: list[str]) -> list[str]:
     path = path.replace("{slug}", slug)
+    if "{format}" in path:  # the report to download
+        return [path.replace("{format}", f) for f in ("html", "docx")]
     if "{name}" in path:
         return [path.replace("{name}", d) for d in documents]
     return [path]

@@ -93,6 +93,22 @@ def a_link(consent: bool, kind: str = "json", body: dict[str, Any] | None = None
     return prepare
 
 
+def codings_opened(params: dict[str, str]) -> Callable[[Web, TestClient, str | None], Prepared]:
+    """Coding opened to the team: the report (made from everyone's codings) is then every member's to read."""
+
+    def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
+        from learnervoice.qual.accounts import get_user
+        from learnervoice.qual.workbench import open_codings
+
+        store = web.app.state.sites[web.slug].store  # type: ignore[attr-defined]
+        owner = get_user(store, "owner")
+        assert owner is not None
+        open_codings(store, True, owner)
+        return dict(params), {}
+
+    return prepare
+
+
 def sign_in_form(web: Web, client: TestClient, role: str | None) -> Prepared:
     return {}, {"data": {"name": role or "nobody", "password": PASSWORD if role else "wrong password"}, "follow_redirects": False}
 
@@ -165,6 +181,9 @@ ROUTES = [
     Route("POST", "/s/{slug}/open", "public", form_body({"agree": "yes"}), ok=(404,)),
     Route("GET", "/s/{slug}/responses", "owner"),
     Route("POST", "/s/{slug}/responses/invites", "owner", form_body({"count": "2"})),
+    Route("GET", "/s/{slug}/results", "viewer", lambda w, c, r: ({}, {"params": {"by": "career_stage", "question": "age"}})),
+    Route("GET", "/s/{slug}/api/results", "viewer", lambda w, c, r: ({}, {"params": {"question": "familiar"}})),
+    Route("GET", "/s/{slug}/results/report.{format}", "viewer", codings_opened({"format": "html"})),
 ]
 STATIC = "/static/style.css"
 
@@ -229,7 +248,7 @@ def test_unknown_study_is_404_everywhere(web: Web) -> None:
     for route in ROUTES:
         if "{slug}" not in route.path:
             continue
-        path = route.path.format(slug="nope", name="FG1", coding_id="1", key="price", token="x" * 32)
+        path = route.path.format(slug="nope", name="FG1", coding_id="1", key="price", token="x" * 32, format="html")
         assert client.request(route.method, path, follow_redirects=False).status_code in (404, 422), path
 
 

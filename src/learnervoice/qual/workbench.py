@@ -256,3 +256,12 @@ def add_code(study: Study, store: QualStore, key: str, name: str, parent: str | 
         codes_db.add(conn, key, name.strip(), parent_id=parent_id, description=description,
                      position=codes_db.next_position(conn))
     write_codebook(study, store)
+
+
+def sees_all_codings(store: QualStore, user: User) -> bool:
+    """Whether results made from everyone's codings (quantitised codes, joint displays, the report) may be shown
+    to the user: the owner, anyone once coding is open, and anyone while the study has no codings at all."""
+    if visible_coders(store, user) is None:
+        return True
+    with store.read() as conn:
+        return codings_db.count(conn) == 0

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from ..study.load import Study
 from .alignment import alignment_blocks
 from .appendix import appendix
-from .blocks import Style, table_blocks
-from .charts import bar_chart, grouped_chart
+from .blocks import table_blocks
+from .charts import bar_chart
 from .config import ReportConfig, load_report_config
 from .config import Section as SectionSpec
-from .disclosure import bands_of, merge_small_rows, numeric_subgroup_block, suppress_small_cells
 from .joint import joint_displays
 from .model import Report, Section
+from .subgroups import subgroup_tables
 from .themes import themes
 
 if TYPE_CHECKING:
@@ -151,39 +151,12 @@ def _subgroups(
     qual: QualStore | None = None,
 ) -> None:
     """Cross-tabs by a subgroup (open answers' coded variables among them), with grouped charts; small cells of
-    person-describing tables suppressed; numbers by group with their test (`numeric.py`)."""
+    person-describing tables suppressed; numbers by group with their test (`subgroups.py`)."""
     from ..errors import ReportError
-    from ..mixed.tables import crosstab_tables
 
     by = spec.by
     if by is None:
         raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
-    ids = list(spec.tables) + [i for i in spec.summarise if i not in spec.tables]
-    personal = {i: config.k for i in ids if by in config.personal and i in config.personal}
-    result = crosstab_tables(study, by, questions=ids, summarise=spec.summarise, test=config.numeric_test, k=personal,
-                             qual=qual)
-    blocks = table_blocks(replace(result, numbers=()))
-    style = Style.of(result)
-    for ct, block in zip(result.crosstabs, blocks):
-        if by in config.personal and ct.variable.id in config.personal and config.small_cells == "merge":
-            block, merged = merge_small_rows(ct, config.k, style, bands_of(study, ct.variable.id), result.weighted)
-            if merged:
-                disclosure.append(f"{ct.variable.label} by {ct.by.label}: categories merged ({'; '.join(merged)}) so "
-                                  f"that no cell is under {config.k}; no chart drawn.")
-                section.tables.append(block)
-                section.charts.append(None)
-                continue
-        elif by in config.personal and ct.variable.id in config.personal:
-            block, hidden = suppress_small_cells(block, len(ct.groups), config.k, [c.respondents for c in ct.columns],
-                                                 [label for _, label in ct.groups])
-            if hidden:
-                disclosure.append(f"{ct.variable.label} by {ct.by.label}: {hidden} cell(s) under {config.k} "
-                                  "suppressed (the table crosses two personal attributes); no chart drawn.")
-                section.tables.append(block)
-                section.charts.append(None)
-                continue
-        section.tables.append(block)
-        section.charts.append(grouped_chart(ct, result.decimal_comma, style.rounding))
-    for nt in result.numbers:
-        section.tables.append(numeric_subgroup_block(nt, result.decimal_comma, disclosure))
-        section.charts.append(None)
+    tables, charts = subgroup_tables(study, by, spec.tables, config, disclosure, summarise=spec.summarise, qual=qual)
+    section.tables += tables
+    section.charts += charts

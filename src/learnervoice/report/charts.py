@@ -7,9 +7,13 @@ carries alt text that states its figures; SVG output is made reproducible
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 from ..stats.frequencies import FrequencyTable
 from ..stats.tables import CrossTab
@@ -17,6 +21,20 @@ from ..stats.rounding import Rounding
 from .numbers import fmt_percent
 
 BLUE = "#0072B2"
+_PYPLOT = threading.Lock()  # pyplot's figures are global state: a server draws for several requests at once
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_at_a_time(draw: Callable[P, R]) -> Callable[P, R]:
+    """A chart function that never runs beside another (pyplot is not thread-safe)."""
+
+    @functools.wraps(draw)
+    def drawing(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _PYPLOT:
+            return draw(*args, **kwargs)
+
+    return drawing
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,7 @@ def alt_text(table: FrequencyTable, decimal_comma: bool, rounding: Rounding = "h
     return f"Bar chart of {table.label}: " + "; ".join(parts) + f". {table.base_label}."
 
 
+@one_at_a_time
 def bar_chart(table: FrequencyTable, decimal_comma: bool, rounding: Rounding = "half_up") -> Chart:
     """A horizontal bar per option, in instrument order, labelled with its percentage."""
     import matplotlib
@@ -63,6 +82,7 @@ def bar_chart(table: FrequencyTable, decimal_comma: bool, rounding: Rounding = "
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 
 
+@one_at_a_time
 def grouped_chart(ct: CrossTab, decimal_comma: bool, rounding: Rounding = "half_up") -> Chart:
     """Column percentages of one item, a bar per subgroup for each option."""
     import matplotlib

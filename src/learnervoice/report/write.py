@@ -7,6 +7,7 @@ however spelt, handle, e-mail address and phone number; nothing is written if an
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,30 +32,39 @@ def write_report(study: Study, out: Path | str, *, format: str | None = None, al
     """
     out = Path(out)
     fmt = format or {".htm": "html", ".markdown": "md"}.get(out.suffix.lower(), out.suffix.lower().lstrip("."))
+    content = report_document(study, fmt, allow_unreviewed=allow_unreviewed)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def report_document(study: Study, fmt: str, *, qual: QualStore | None = None, allow_unreviewed: bool = False) -> bytes:
+    """The report in a format (html, md, docx) as bytes, checked as `write_report` checks it: what a server
+    sends for download. The coding store given is read (a team server's); else the study's is opened and closed."""
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r}; use .html, .md or .docx")
-    qual = qual_store(study)  # opened once for the whole report
+    opened = qual is None
+    qual = qual_store(study) if opened else qual  # opened once for the whole report
     try:
         if not allow_unreviewed:
             check_reviewed(study, qual)
         report = build_report(study, qual)
     finally:
-        if qual is not None:
+        if opened and qual is not None:
             qual.close()
     text = md.render_report(report)
     check_disclosure(study, text)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        if fmt == "html":
-            tmp.write_text(html.render_report(report), encoding="utf-8")
-        elif fmt == "md":
-            tmp.write_text(text, encoding="utf-8")
-        else:
-            docx.save_report(report, tmp)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    if fmt == "html":
+        return html.render_report(report).encode("utf-8")
+    if fmt == "md":
+        return text.encode("utf-8")
+    buffer = io.BytesIO()
+    docx.save_report(report, buffer)
+    return buffer.getvalue()
 
 
 def check_reviewed(study: Study, store: QualStore | None) -> None:

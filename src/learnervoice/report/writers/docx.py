@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from ...stats.tables import TableSet
 from ..blocks import Block, table_blocks
@@ -43,8 +43,8 @@ def save_tables(tables: TableSet, path: Path, intervals: bool = False) -> None:
     doc.save(str(path))
 
 
-def save_report(report: Report, path: Path) -> None:
-    """The report as a Word document; themes' quotes in the Quote style."""
+def save_report(report: Report, path: Path | IO[bytes]) -> None:
+    """The report as a Word document (to a path or a binary stream); themes' quotes in the Quote style."""
     from docx import Document
 
     doc = Document()
@@ -56,7 +56,7 @@ def save_report(report: Report, path: Path) -> None:
         doc.add_heading("Disclosure control", level=1)
         for d in report.disclosure:
             doc.add_paragraph(d, style="List Bullet")
-    doc.save(str(path))
+    doc.save(str(path) if isinstance(path, Path) else path)
 
 
 def _section(doc: DocxDocument, section: Section) -> None:
