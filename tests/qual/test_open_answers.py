@@ -191,8 +191,8 @@ def test_report_quotes_answers_coarsened_among_respondents(open_study: Study) ->
     config = ReportConfig(attribution=("status",), k=2, quotes=QuoteRule(per="status", per_code=3))
     disclosure: list[str] = []
     with open_workspace(open_study) as ws:
-        autocode(ws.qual, "price", coder="ann", pattern=r"price|fees", who="t")
-        autocode(ws.qual, "support", coder="ann", pattern=r"support|mail", who="t")
+        autocode(ws.qual, "price", coder="ann", pattern=r"price|fees", unit="turn", who="t")  # a whole answer each
+        autocode(ws.qual, "support", coder="ann", pattern=r"support|mail", unit="turn", who="t")
         found = {t.key: t for t in themes(open_study, ws.qual, ("price", "support"), config, disclosure)}
     price = found["price"]
     assert (price.participants, price.unit, price.voiced) == (2, "respondent", "Written by 2 respondent(s)")

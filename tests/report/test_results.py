@@ -16,12 +16,14 @@ from learnervoice.study.load import Study
 
 def test_the_tables_are_the_tablesets_with_a_chart_each(example: Study) -> None:
     from learnervoice.mixed.tables import frequency_tables
+    from learnervoice.report.assemble import question_tables
     from learnervoice.report.blocks import table_blocks
 
     shown = study_results(example, None, gate=gate_for(example))
     expected = frequency_tables(example)
     assert [s.block for s in shown.tables] == table_blocks(expected)  # what `tables` and the report lay out
-    assert [s.chart is not None for s in shown.tables] == [bool(t.rows) for t in expected.frequencies]
+    blocks, charts = question_tables(expected)  # a grid as one table, with its diverging bars
+    assert [s.chart is not None for s in shown.tables] == [c is not None for c in charts] and blocks == table_blocks(expected)
     assert shown.joint and shown.joint[0].title == "Joint display: Course length" and shown.joint_problem is None
     assert "career_stage" in [c.id for c in shown.groupings] and "motivations" not in [c.id for c in shown.groupings]
 

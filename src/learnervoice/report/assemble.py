@@ -8,14 +8,15 @@ render. Nothing here depends on time or machine, so the same study gives the sam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..study.load import Study
 from .alignment import alignment_blocks
 from .appendix import appendix
-from .blocks import table_blocks
-from .charts import bar_chart
+from .blocks import Block, table_blocks
+from .charts import Chart, bar_chart
 from .config import ReportConfig, load_report_config
 from .config import Section as SectionSpec
 from .joint import joint_displays
@@ -24,6 +25,7 @@ from .subgroups import subgroup_tables
 from .themes import themes
 
 if TYPE_CHECKING:
+    from ..stats.tables import TableSet
     from ..store import QualStore
 
 
@@ -71,7 +73,6 @@ def no_survey(study: Study) -> str | None:
 def _tables(study: Study, qual: QualStore | None, *, survey: bool) -> Any:
     """The survey's tables and the quantitised codes; without a survey, the quantitised codes alone."""
     from ..mixed.tables import frequency_tables
-    from ..stats.tables import TableSet
 
     if survey:
         return frequency_tables(study, qual=qual)
@@ -99,30 +100,37 @@ def _section(
         if qual is not None:
             section.tables = joint_displays(study, qual, config, by_id, tables.decimal_comma, disclosure)
     else:
-        _question_tables(section, spec.tables, tables, by_id)
+        section.tables, section.charts = question_tables(tables, spec.tables)
         if qual is not None:
             section.themes = themes(study, qual, spec.themes, config, disclosure)
     return section
 
 
-def _question_tables(section: Section, ids: tuple[str, ...], tables: Any, by_id: dict[str, Any]) -> None:
-    """The tables named, each with its chart: a grid's or ranking's summary in place of its items' tables."""
+def question_tables(tables: TableSet, ids: Sequence[str] | None = None) -> tuple[list[Block], list[Chart | None]]:
+    """The tables named (every item of `tables` when None), each with its chart (None: no chart): a grid's or
+    ranking's summary in place of its items' tables."""
     from ..stats.batteries import GridTable
     from .battery_blocks import battery_block
     from .diverging import grid_chart, ranking_chart
 
+    by_id = {t.variable_id: t for t in tables.frequencies}
     batteries = {b.question_id: b for b in tables.batteries}
+    if ids is None:
+        item_of = {item: b.question_id for b in tables.batteries for item in b.item_ids}
+        ids = list(dict.fromkeys(item_of.get(t.variable_id, t.variable_id) for t in tables.frequencies))
+    blocks: list[Block] = []
+    charts: list[Chart | None] = []
+    comma = tables.decimal_comma
     for i in ids:
         battery = batteries.get(i)
         if battery is not None:
-            section.tables.append(battery_block(battery, tables.decimal_comma))
-            comma = tables.decimal_comma
-            section.charts.append(grid_chart(battery, comma) if isinstance(battery, GridTable)
-                                  else ranking_chart(battery, comma))
+            blocks.append(battery_block(battery, comma))
+            charts.append(grid_chart(battery, comma) if isinstance(battery, GridTable) else ranking_chart(battery, comma))
         elif i in by_id:
             table = by_id[i]
-            section.tables += table_blocks(replace(tables, frequencies=(table,), crosstabs=(), batteries=()))
-            section.charts.append(bar_chart(table, tables.decimal_comma, tables.settings.rounding) if table.rows else None)
+            blocks += table_blocks(replace(tables, frequencies=(table,), crosstabs=(), batteries=()))
+            charts.append(bar_chart(table, comma, tables.settings.rounding) if table.rows else None)
+    return blocks, charts
 
 
 def _with_alignment(config: ReportConfig) -> tuple[SectionSpec, ...]:

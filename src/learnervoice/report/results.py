@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import NotAllowedError, ReportError
-from ..stats.variables import Variable, find_variable
+from ..stats.variables import Variable, find_variable, find_variables
 from ..study.load import Study
-from .blocks import Block, table_blocks
-from .charts import Chart, bar_chart
+from .blocks import Block
+from .charts import Chart
 from .config import ReportConfig, load_report_config
 from .subgroups import subgroup_tables
 
@@ -69,7 +69,7 @@ def study_results(
     An unknown question or grouping variable, or one that cannot define subgroups, is a TableError that
     names what the study has; a question made from codings the user may not see is refused.
     """
-    from .assemble import no_survey, qual_store
+    from .assemble import no_survey, qual_store, question_tables
 
     config = load_report_config(study)
     groupings = grouping_choices(study)
@@ -84,9 +84,8 @@ def study_results(
             blocks, charts = subgroup_tables(study, group.id, questions or [], config, disclosure, gate=gate)
             shown = tuple(Shown(b, c) for b, c in zip(blocks, charts))
         else:
-            tables = _frequencies(study, qual, questions, codings, gate)
-            shown = tuple(Shown(b, bar_chart(t, tables.decimal_comma) if t.rows else None)
-                          for t, b in zip(tables.frequencies, table_blocks(tables)))
+            blocks, charts = question_tables(_frequencies(study, qual, questions, codings, gate))
+            shown = tuple(Shown(b, c) for b, c in zip(blocks, charts))
     opened = qual is None and codings
     store = qual_store(study) if opened else qual  # the study's own, as the report opens it, unless one is given
     try:
@@ -103,7 +102,7 @@ def grouping_choices(study: Study) -> tuple[Choice, ...]:
     """The questions and derived variables that can split the tables (`tables --by`): one answer from a list."""
     config = study.config
     ids = [q.id for q in config.questions] + [d.id for d in config.derived]
-    found = [find_variable(config, i) for i in ids]
+    found = [v for i in ids for v in find_variables(config, i)]  # a grid's items, each on its own
     return tuple(Choice(v.id, v.label) for v in found if _can_group(v))
 
 
