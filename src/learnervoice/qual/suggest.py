@@ -100,11 +100,14 @@ def _examples(store: QualStore, found: Corpus, spec: codes_db.Code, coder: str) 
         if span.code == spec.key:
             mine.setdefault(span.document, []).append((span.start, span.end))
     seen = {span.document for span in spans}
-    positive, negative, candidates = [], [], []
+    positive = [i for i, s in enumerate(found.segments) if covered(s, mine.get(s.document, ()))]
+    moderators = any(found.segments[i].role == "moderator" for i in positive)  # else their words are never offered
+    negative, candidates = [], []
+    taken = set(positive)
     for i, s in enumerate(found.segments):
-        if covered(s, mine.get(s.document, ())):
-            positive.append(i)
-        elif any(covered(s, [(a, b)]) for d, a, b in rejected if d == s.document):
+        if i in taken or (s.role == "moderator" and not moderators):
+            continue
+        if any(covered(s, [(a, b)]) for d, a, b in rejected if d == s.document):
             negative.append(i)
         else:
             candidates.append(i)
