@@ -307,7 +307,7 @@ def report(rows: list[dict[str, object]], seed: int, folds: int, what: str) -> l
         return statistics.median(float(r[key]) for r in rows)  # type: ignore[arg-type]
 
     out = [f"{what}: {len(rows)} (coder, code) pairs with 10+ coded segments, {folds} folds of turns "
-           f"({'the protocol stated beforehand' if folds == FOLDS else 'half hidden: more positives per pool'}), "
+           f"({'the protocol as first written' if folds == FOLDS else 'half hidden: more positives per pool'}), "
            f"seed {seed}. Median over the pairs:", "",
            "| ranking | precision@10 | recall@50 | average precision |", "|---|---|---|---|"]
     for method, label in (("suggest", "suggestions (TF-IDF + logistic regression)"), ("keyword", "keyword auto-coder"),

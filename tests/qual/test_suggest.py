@@ -178,6 +178,8 @@ def test_cli_formats_and_exit_codes(coded: QualStore, qual_study: Study) -> None
     made = runner.invoke(app, ["themes", "suggest", folder, "--k", "3", "--make", "2", "--name", "Cost worries"])
     assert made.exit_code == 0 and "cost_worries" in made.stdout
     assert runner.invoke(app, ["themes", "suggest", folder, "--k", "3", "--make", "9", "--name", "X"]).exit_code == 2
+    assert runner.invoke(app, ["themes", "suggest", folder, "--documents", "nope"]).exit_code == 2
+    assert runner.invoke(app, ["code", "suggest", folder, "career", "--coder", "a", "--unit", "page"]).exit_code == 2
 
 
 def test_the_same_on_postgresql(qual_study: Study, tmp_path: Path, pg_database: str) -> None:
