@@ -256,7 +256,6 @@ def codebook_delete(
     delete_code(s, store, key, who, codings_to=codings_to, drop_codings=drop_codings)
 
 
-@app.command()
 def code(
     study: StudyArg,
     file: Annotated[Path | None, typer.Option("--file", help="CSV or YAML: document, code, coder, and start/end or quote.")] = None,
