@@ -249,7 +249,11 @@ def test_no_page_or_api_answer_shows_a_planted_name(salted: Path) -> None:
     from ..web.conftest import make_web
     from ..web.test_security import flat
 
+    from ..web.test_suggest import learn
+
     web = make_web(open_study(salted))
+    for code in ("pleasure", "online"):  # the owner's own codings: suggestions of them show uncoded words in context
+        learn(web, "owner", code)
     client = web.client("owner")
     documents = [d["name"] for d in client.get(f"/s/{web.slug}/api/documents").json()]
     visited: set[str] = set()
@@ -275,7 +279,8 @@ def test_no_page_or_api_answer_shows_a_planted_name(salted: Path) -> None:
     assert not found
     assert set(reports.values()) <= {0}, reports
     assert {"/s/{slug}/api/documents/{name}", "/s/{slug}/quotes", "/s/{slug}/api/quotes", "/s/{slug}/results",
-            "/s/{slug}/results/report.{format}"} <= visited, visited
+            "/s/{slug}/results/report.{format}", "/s/{slug}/suggest", "/s/{slug}/api/suggestions", "/s/{slug}/themes",
+            "/s/{slug}/api/themes"} <= visited, visited
 
 
 def _docx_text(content: bytes) -> bytes:

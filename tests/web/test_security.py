@@ -109,6 +109,30 @@ def codings_opened(params: dict[str, str]) -> Callable[[Web, TestClient, str | N
     return prepare
 
 
+def learned(params: dict[str, str]) -> Callable[[Web, TestClient, str | None], Prepared]:
+    """Codings of the user's own to learn suggestions from (coders and owners)."""
+
+    def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
+        from .test_suggest import learn
+
+        if role in ("coder", "owner"):
+            learn(web, role, "price", every=2)
+        return {}, {"params": params}
+
+    return prepare
+
+
+def a_decision(kind: str) -> Callable[[Web, TestClient, str | None], Prepared]:
+    def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
+        n = next(counter)
+        if kind == "json":
+            return {}, {"json": {"code": "price", "document": "FG1", "start": n, "end": n + 5, "accepted": False}}
+        return {}, {"data": {"code": "price", "document": "FG1", "start": str(n), "end": str(n + 5), "decision": "reject",
+                             "skip": "0"}, "follow_redirects": False}
+
+    return prepare
+
+
 def sign_in_form(web: Web, client: TestClient, role: str | None) -> Prepared:
     return {}, {"data": {"name": role or "nobody", "password": PASSWORD if role else "wrong password"}, "follow_redirects": False}
 
@@ -184,6 +208,14 @@ ROUTES = [
     Route("GET", "/s/{slug}/results", "viewer", lambda w, c, r: ({}, {"params": {"by": "career_stage", "question": "age"}})),
     Route("GET", "/s/{slug}/api/results", "viewer", lambda w, c, r: ({}, {"params": {"question": "familiar"}})),
     Route("GET", "/s/{slug}/results/report.{format}", "viewer", codings_opened({"format": "html"})),
+    Route("GET", "/s/{slug}/api/suggestions", "coder", learned({"code": "price", "top": "5"})),
+    Route("POST", "/s/{slug}/api/suggestions/decide", "coder", a_decision("json")),
+    Route("GET", "/s/{slug}/suggest", "coder", learned({"code": "price"})),
+    Route("POST", "/s/{slug}/suggest", "coder", a_decision("form"), ok=(303,)),
+    Route("GET", "/s/{slug}/api/themes", "owner", lambda w, c, r: ({}, {"params": {"k": "3"}})),
+    Route("GET", "/s/{slug}/themes", "owner", lambda w, c, r: ({}, {"params": {"k": "3"}})),
+    Route("POST", "/s/{slug}/themes", "owner", form_body(lambda: {"key": f"theme_{next(counter)}", "name": "A theme"}),
+          ok=(303,)),
 ]
 STATIC = "/static/style.css"
 
