@@ -276,6 +276,10 @@ def test_no_page_or_api_answer_shows_a_planted_name(salted: Path) -> None:
                 content = _docx_text(answer.content) if answer.headers["content-type"].endswith("document") else answer.content
                 if leaks(content):
                     found[path + query] = leaks(content)
+    wide = client.get(f"/s/{web.slug}/api/suggestions", params={"code": "online", "top": 200})
+    assert any(s["document"].startswith("leak_") for s in wide.json()), "the salted transcript is among the suggestions"
+    if leaks(wide.content):
+        found["suggestions, top 200"] = leaks(wide.content)
     assert not found
     assert set(reports.values()) <= {0}, reports
     assert {"/s/{slug}/api/documents/{name}", "/s/{slug}/quotes", "/s/{slug}/api/quotes", "/s/{slug}/results",
