@@ -7,7 +7,8 @@ has coded (seen and left uncoded) and the suggestions they rejected. The codeboo
 inclusion criteria and example join the positives, its exclusion criteria the negatives. A logistic
 regression over word and character n-grams (see `qual/segments`) ranks the candidates by the
 probability it gives; with fewer than three positives or negatives it ranks them by their cosine
-similarity to the positives and the codebook's words instead. Nobody else's codings are read (blind
+similarity to the positives and the codebook's words instead. Moderators' words are neither offered
+nor negatives unless the coder coded some with the code. Nobody else's codings are read (blind
 coding holds), nothing leaves the machine, and the same store gives the same ranking.
 
 Accepting adds a coding by the coder (an ``add_codings`` audit record with source ``suggestion``, so
@@ -95,16 +96,25 @@ def _examples(store: QualStore, found: Corpus, spec: codes_db.Code, coder: str) 
     with store.read() as conn:
         spans = suggestions_db.coder_spans(conn, coder)
         rejected = suggestions_db.rejected(conn, spec.key, coder)
+    return examples_from(found, spec, spans, rejected)
+
+
+def examples_from(found: Corpus, spec: codes_db.Code, spans: list[suggestions_db.Span],
+                  rejected: set[tuple[str, int, int]]) -> Examples:
+    """Positives, negatives and candidates given one coder's spans (of every code) and rejected suggestions."""
     mine: dict[str, list[tuple[int, int]]] = {}
     for span in spans:
         if span.code == spec.key:
             mine.setdefault(span.document, []).append((span.start, span.end))
     seen = {span.document for span in spans}
-    positive, negative, candidates = [], [], []
+    positive = [i for i, s in enumerate(found.segments) if covered(s, mine.get(s.document, ()))]
+    moderators = any(found.segments[i].role == "moderator" for i in positive)  # else their words are never offered
+    negative, candidates = [], []
+    taken = set(positive)
     for i, s in enumerate(found.segments):
-        if covered(s, mine.get(s.document, ())):
-            positive.append(i)
-        elif any(covered(s, [(a, b)]) for d, a, b in rejected if d == s.document):
+        if i in taken or (s.role == "moderator" and not moderators):
+            continue
+        if any(covered(s, [(a, b)]) for d, a, b in rejected if d == s.document):
             negative.append(i)
         else:
             candidates.append(i)
