@@ -143,13 +143,18 @@ def test_the_page_shows_one_at_a_time_and_moves_on_after_a_decision(web: Web) ->
     form = {"code": CODE, "document": found[0]["document"], "start": found[0]["start"], "end": found[0]["end"],
             "skip": 0, "decision": "reject"}
     moved = client.post(f"/s/{web.slug}/suggest", data=form, follow_redirects=False)
-    assert moved.status_code == 303 and moved.headers["location"].endswith(f"/suggest?code={CODE}&skip=0&done=reject")
+    assert moved.status_code == 303 and moved.headers["location"].endswith(f"/suggest?code={CODE}&unit=sentence&skip=0&done=reject")
     after = client.get(moved.headers["location"])
     assert "Rejected: it will not be suggested to you again." in after.text
     assert f'name="start" value="{found[0]["start"]}"' not in after.text or found[1]["start"] == found[0]["start"]
     assert client.post(f"/s/{web.slug}/suggest", data=form | {"decision": "maybe"}, follow_redirects=False).status_code == 422
     skipped = client.get(f"/s/{web.slug}/suggest", params={"code": CODE, "skip": 1})
     assert "Suggestion 2 of the" in skipped.text
+    turns = client.get(f"/s/{web.slug}/api/suggestions", params={"code": CODE, "unit": "turn"}).json()
+    whole = client.get(f"/s/{web.slug}/suggest", params={"code": CODE, "unit": "turn"})
+    assert f'name="end" value="{turns[0]["end"]}"' in whole.text and 'name="unit" value="turn"' in whole.text
+    assert max(s["end"] - s["start"] for s in turns) > max(s["end"] - s["start"] for s in found)  # turns, not sentences
+    assert client.get(f"/s/{web.slug}/api/suggestions", params={"code": CODE, "unit": "page"}).status_code == 422
     nothing = web.client("coder2").get(f"/s/{web.slug}/suggest")  # no code chosen yet: the form only
     assert nothing.status_code == 200 and "<mark>" not in nothing.text
     codebook = client.get(f"/s/{web.slug}/codebook").text

@@ -12,7 +12,7 @@ tell a coder where the others coded) and turning one into a code is a change to 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -37,6 +37,8 @@ MAX_OFFSET = 2**31 - 1
 MAX_TOP = 200
 CodeParam = Query(pattern=KEY, max_length=100, description="The code's key.")
 TopParam = Query(default=20, ge=1, le=MAX_TOP, description="How many suggestions, best first.")
+Unit = Literal["sentence", "turn"]
+UnitParam = Query(default="sentence", description="What is suggested: a sentence, or a whole turn (an open answer).")
 DocumentsParam = Query(default=[], max_length=200, description="Only these documents (names; repeat the parameter).")
 DONE = {"accept": "Accepted: coded as yours.", "reject": "Rejected: it will not be suggested to you again."}
 KParam = Query(default=None, ge=2, le=30, description="How many themes (chosen from the segments when absent).")
@@ -55,9 +57,10 @@ def _languages(member: Member) -> tuple[str, ...]:
     return (member.site.study.config.language,)
 
 
-def _suggestions(member: Member, code: str, top: int) -> list[dict[str, Any]]:
+def _suggestions(member: Member, code: str, top: int, unit: str) -> list[dict[str, Any]]:
     """The coder's own suggestions of a code, best first, each with its speaker and context."""
-    found = sg.suggest_codings(member.site.store, code, member.user.name, top=top, languages=_languages(member))
+    found = sg.suggest_codings(member.site.store, code, member.user.name, top=top, languages=_languages(member),
+                               unit=unit)
     shown = wb.segments_in_context(member.site.store, [(s.document, s.start, s.end) for s in found], CONTEXT_WORDS)
     return [view | {"score": s.score, "text": s.text} for s, view in zip(found, shown)]
 
@@ -86,10 +89,11 @@ def _themes(member: Member, documents: list[str], k: int | None) -> list[dict[st
 
 
 @router.get("/s/{slug}/api/suggestions", tags=["coding"])
-def get_suggestions(member: Member = Depends(coder), code: str = CodeParam, top: int = TopParam) -> list[dict[str, Any]]:
+def get_suggestions(member: Member = Depends(coder), code: str = CodeParam, top: int = TopParam,
+                    unit: Unit = UnitParam) -> list[dict[str, Any]]:
     """Segments you have not coded with the code, ranked by how much they resemble what you did code with it
     (learned from your own codings and decisions only), each with its speaker and the words around it."""
-    return _suggestions(member, code, top)
+    return _suggestions(member, code, top, unit)
 
 
 @router.post("/s/{slug}/api/suggestions/decide", tags=["coding"], dependencies=changes)
@@ -115,14 +119,15 @@ def _context(member: Member, **more: Any) -> dict[str, Any]:
 
 @router.get("/s/{slug}/suggest", include_in_schema=False)
 def suggest_page(request: Request, member: Member = Depends(coder), code: str = Query("", max_length=100),
-                 skip: int = Query(0, ge=0, le=MAX_TOP - 1), done: str = Query("", max_length=10)) -> HTMLResponse:
+                 skip: int = Query(0, ge=0, le=MAX_TOP - 1), done: str = Query("", max_length=10),
+                 unit: Unit = UnitParam) -> HTMLResponse:
     """The next suggestion of a code (the one after `skip` the coder passed over), with accept and reject."""
     codes = wb.code_list(member.site.store)
-    found = _suggestions(member, code, top=min(MAX_TOP, max(20, skip + 1))) if code else []
+    found = _suggestions(member, code, min(MAX_TOP, max(20, skip + 1)), unit) if code else []
     current = found[skip] if skip < len(found) else None
     name = next((c["name"] for c in codes if c["key"] == code), code)
     return page(request, "suggest.html", _context(member, codes=codes, code=code, name=name, current=current,
-                                                  skip=skip, found=len(found), words=CONTEXT_WORDS,
+                                                  skip=skip, found=len(found), words=CONTEXT_WORDS, unit=unit,
                                                   done=DONE.get(done, "")))
 
 
@@ -130,12 +135,12 @@ def suggest_page(request: Request, member: Member = Depends(coder), code: str = 
 def suggest_form(member: Member = Depends(coder), code: str = Form(..., max_length=100),
                  document: str = Form(..., max_length=200), start: int = Form(..., ge=0, le=MAX_OFFSET),
                  end: int = Form(..., ge=1, le=MAX_OFFSET), decision: str = Form(...),
-                 skip: int = Form(0, ge=0, le=MAX_TOP - 1)) -> Response:
+                 skip: int = Form(0, ge=0, le=MAX_TOP - 1), unit: Unit = Form("sentence")) -> Response:
     """Accept or reject the suggestion shown, then back to the next one."""
     if decision not in ("accept", "reject"):
         raise InvalidInputError(f"a suggestion is accepted or rejected: not {decision!r}")
     _decide(member, DecisionIn(code=code, document=document, start=start, end=end, accepted=decision == "accept"))
-    query = urlencode({"code": code, "skip": skip, "done": decision})
+    query = urlencode({"code": code, "unit": unit, "skip": skip, "done": decision})
     return RedirectResponse(f"/s/{member.site.slug}/suggest?{query}", status_code=303)
 
 
