@@ -63,6 +63,10 @@ def test_coder_accepts_one_rejects_one_and_sees_the_next(served: tuple[str, str,
     document = where.rsplit(" · ", 1)[1]  # the accepted one is the coder's coding in the reader now
     page.goto(f"{base}/s/{slug}/documents/{document}")
     expect(page.locator("#codings li").filter(has_text=f"price · coder · “{first[:30]}")).to_have_count(1)
+    page.get_by_label("Code", exact=True).select_option("modular")  # the reader's way in: the code chosen there
+    page.get_by_role("link", name="Suggestions for this code").click()
+    page.wait_for_url("**/suggest?code=modular")
+    expect(page.get_by_label("Code", exact=True)).to_have_value("modular")
     assert coder.errors == [] and coder.elsewhere == []
 
 
