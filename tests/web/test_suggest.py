@@ -159,6 +159,7 @@ def test_the_page_shows_one_at_a_time_and_moves_on_after_a_decision(web: Web) ->
     assert nothing.status_code == 200 and "<mark>" not in nothing.text
     codebook = client.get(f"/s/{web.slug}/codebook").text
     assert f'/suggest?code={CODE}"' in codebook  # the codebook's "Suggest" action
+    assert '/themes"' not in codebook and '/themes"' in web.client("owner").get(f"/s/{web.slug}/codebook").text
     assert "/suggest\"" not in web.client("viewer").get(f"/s/{web.slug}/codebook").text
 
 
