@@ -81,7 +81,7 @@ def norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def evaluate(store: object, languages: tuple[str, ...], seed: int) -> list[dict[str, object]]:
+def evaluate(store: object, languages: tuple[str, ...], seed: int, folds: int = FOLDS) -> list[dict[str, object]]:
     """One row per (coder, code) with 10+ coded segments: the three rankings' mean scores over folds."""
     from learnervoice.qual.segments import corpus, covered
     from learnervoice.store import codebook as codes_db
@@ -102,22 +102,22 @@ def evaluate(store: object, languages: tuple[str, ...], seed: int) -> list[dict[
                     mine.setdefault(s.document, []).append((s.start, s.end))
             positive = {i for i in talk if covered(found.segments[i], mine.get(found.segments[i].document, ()))}
             if len(positive) >= 10:
-                rows.append(_code_row(found, talk, positive, spans[coder], codes[key], coder, languages, seed))
+                rows.append(_code_row(found, talk, positive, spans[coder], codes[key], coder, languages, seed, folds))
     return [r for r in rows if r]
 
 
-def _code_row(found, talk, positive, spans, code, coder, languages, seed):  # type: ignore[no-untyped-def]
+def _code_row(found, talk, positive, spans, code, coder, languages, seed, folds):  # type: ignore[no-untyped-def]
     from learnervoice.qual.suggest import Examples, rank
 
     seen = {s.document for s in spans}
     turn = _turn_index(found)
     turns = sorted({turn[i] for i in talk})
     random.Random(f"{seed}:{coder}:{code.key}").shuffle(turns)
-    fold_of = {t: n % FOLDS for n, t in enumerate(turns)}
+    fold_of = {t: n % folds for n, t in enumerate(turns)}
     described = [t for t in (code.name, code.description, code.inclusion, code.example) if t.strip()]
     pattern = keyword_pattern(code, languages)
-    results: dict[str, list[Scores]] = {"suggest": [], "keyword": [], "random": []}
-    for fold in range(FOLDS):
+    results: dict[str, list[Scores]] = {"suggest": [], "keyword": [], "random": [], "ceiling": []}
+    for fold in range(folds):
         hidden = [i for i in talk if fold_of[turn[i]] == fold]
         hidden_set = set(hidden)
         train = [i for i in talk if i not in hidden_set and found.segments[i].document in seen]
@@ -133,6 +133,7 @@ def _code_row(found, talk, positive, spans, code, coder, languages, seed):  # ty
         results["suggest"].append(metrics(order, wanted))
         texts = [found.segments[i].text for i in pool]
         results["keyword"].append(metrics(keyword_order(texts, pattern, seed + fold), wanted))
+        results["ceiling"].append(metrics(sorted(range(len(pool)), key=lambda n: n not in wanted), wanted))
         for r in range(10):
             shuffled = list(range(len(pool)))
             random.Random(seed * 100 + r).shuffle(shuffled)
@@ -209,6 +210,62 @@ def speed(repeats: int = 5) -> tuple[float, float]:
     return first, statistics.median(later)
 
 
+def corpus_store(folder: Path) -> object:
+    """A store built from coded free-text answers in CSV files named `… - Q8 (primary).csv` / `(secondary)`: the
+    first column a response id, the second the answer, then `Code 1`, `Code 2`… (`parent->child`; the top-level
+    code counts, `NA` is no code). One document `open:<question>` per question, an answer per turn, a code
+    `<question>_<code>` per question and top-level code, the file's coder (primary, secondary) coding whole answers."""
+    import csv as csvlib
+
+    from learnervoice.store import QualStore, new_guid, now
+    from learnervoice.store import codebook as codes_db
+    from learnervoice.store import codings as codings_db
+    from learnervoice.store import documents as documents_db
+    from learnervoice.store.engine import sqlite_engine
+
+    files = sorted(folder.glob("*(*).csv"))
+    answers: dict[str, dict[str, str]] = {}
+    coded: list[tuple[str, str, str, str]] = []  # question, response, code, coder
+    for file in files:
+        match = re.search(r"- (\w+) \((\w+)\)\.csv$", file.name)
+        if not match:
+            continue
+        question, coder = match.groups()
+        with file.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csvlib.reader(fh))[1:]
+        for row in rows:
+            if len(row) < 3 or not row[1].strip():
+                continue
+            answers.setdefault(question, {})[row[0]] = " ".join(row[1].split())
+            for code in {c.split("->")[0].strip() for c in row[2:] if c.strip() and c.strip() != "NA"}:
+                coded.append((question, row[0], re.sub(r"\W+", "_", code.lower()).strip("_"), coder))
+    where = Path(tempfile.mkdtemp(prefix="lv-suggest-corpus-"))
+    store = QualStore(sqlite_engine(f"sqlite:///{where / 'qual.sqlite'}"))
+    store.migrate()
+    with store.write() as conn:
+        code_ids: dict[str, int] = {}
+        for question, code in sorted({(q, c) for q, _, c, _ in coded}):
+            code_ids[f"{question}_{code}"] = codes_db.add(conn, f"{question.lower()}_{code}"[:100], code.replace("_", " "))
+        for question, by_id in sorted(answers.items()):
+            ids = sorted(by_id)
+            text = "\n".join(by_id[r] for r in ids)
+            doc = documents_db.add(conn, name=f"open:{question}", source="corpus", sha256=f"{abs(hash(text)):064}"[:64],
+                                   format="txt", text=text)
+            at, turns, place = 0, [], {}
+            for n, r in enumerate(ids):
+                words = by_id[r]
+                turns.append({"idx": n, "speaker": f"R{n + 1:04}", "participant": None, "role": "participant",
+                              "start": at, "end": at + len(words), "start_time": None, "end_time": None, "flagged": False})
+                place[r] = (at, at + len(words))
+                at += len(words) + 1
+            documents_db.add_turns(conn, doc, turns)
+            for q, r, code, coder in coded:
+                if q == question and r in place and place[r][1] > place[r][0]:
+                    codings_db.add_if_new(conn, document_id=doc, start=place[r][0], end=place[r][1],
+                                          code_id=code_ids[f"{q}_{code}"], coder=coder, created_at=now(), guid=new_guid())
+    return store
+
+
 def example_store() -> tuple[object, tuple[str, ...], Path]:
     from learnervoice.workspace import open_workspace
 
@@ -221,41 +278,48 @@ def example_store() -> tuple[object, tuple[str, ...], Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", type=Path, help="A folder of coded free-text answers (see corpus_store).")
+    parser.add_argument("--corpus-name", default="a public coded corpus")
     args = parser.parse_args()
     store, languages, folder = example_store()
-    rows = evaluate(store, languages, args.seed)
     first, later = speed()
-    lines = report(rows, first, later, args.seed)
+    lines = ["## Suggested codings (`bench/suggest.py`)", ""]
+    for folds in (FOLDS, 2):
+        lines += report(evaluate(store, languages, args.seed, folds), args.seed, folds,
+                        "Example study (`examples/microcredentials-2023`)")
+    if args.corpus is not None:
+        corpus = corpus_store(args.corpus)
+        for folds in (FOLDS, 2):
+            lines += report(evaluate(corpus, ("en",), args.seed, folds), args.seed, folds, args.corpus_name)
+    lines += ["Reading: with 5 folds a hidden pool holds few of a code's sentences, so even a perfect ranking reaches "
+              "a median precision@10 near 0.5 and the suggestions and keywords both sit near that ceiling for the "
+              "easier codes; average precision and recall@50, which look further down the list, separate them more. "
+              "The target (median precision@10 ≥ 1.5× keywords) is met with 2 folds, not with 5.", "",
+              f"Speed: one code over 10,000 synthetic sentence segments: first call {first:.2f} s (features fitted), "
+              f"later calls {later:.3f} s (median of 5).", "",
+              "Protocol: see the docstring of `bench/suggest.py` and docs/suggestions.md."]
     print("\n".join(lines))
     replace_section(DOC, "suggest", lines)
     shutil.rmtree(folder.parent, ignore_errors=True)
 
 
-def report(rows: list[dict[str, object]], first: float, later: float, seed: int) -> list[str]:
+def report(rows: list[dict[str, object]], seed: int, folds: int, what: str) -> list[str]:
     def med(key: str) -> float:
         return statistics.median(float(r[key]) for r in rows)  # type: ignore[arg-type]
 
-    out = ["## Suggested codings (`bench/suggest.py`)", "",
-           f"Example study (`examples/microcredentials-2023`), {len(rows)} (coder, code) pairs with 10+ coded "
-           f"sentences, 5 folds of turns, seed {seed}. Median over the pairs:", "",
+    out = [f"{what}: {len(rows)} (coder, code) pairs with 10+ coded segments, {folds} folds of turns "
+           f"({'the protocol stated beforehand' if folds == FOLDS else 'half hidden: more positives per pool'}), "
+           f"seed {seed}. Median over the pairs:", "",
            "| ranking | precision@10 | recall@50 | average precision |", "|---|---|---|---|"]
     for method, label in (("suggest", "suggestions (TF-IDF + logistic regression)"), ("keyword", "keyword auto-coder"),
-                          ("random", "random (mean of 10)")):
+                          ("random", "random (mean of 10)"), ("ceiling", "perfect ranking (ceiling)")):
         out.append(f"| {label} | {med(method + '_p10'):.3f} | {med(method + '_r50'):.3f} | {med(method + '_ap'):.3f} |")
-    ratio = [float(r["suggest_p10"]) / max(float(r["keyword_p10"]), 1e-9) for r in rows]  # type: ignore[arg-type]
+    better = sum(float(r["suggest_p10"]) > float(r["keyword_p10"]) for r in rows)  # type: ignore[arg-type]
+    worse = sum(float(r["suggest_p10"]) < float(r["keyword_p10"]) for r in rows)  # type: ignore[arg-type]
     out += ["", f"Median precision@10: {med('suggest_p10') / max(med('keyword_p10'), 1e-9):.2f}× the keyword "
             f"baseline's, {med('suggest_p10') / max(med('random_p10'), 1e-9):.2f}× random's (targets 1.5× and 3×); "
-            f"suggestions beat keywords on {sum(x > 1 for x in ratio)} of {len(rows)} pairs.", "",
-            f"Speed: one code over 10,000 synthetic sentence segments: first call {first:.2f} s (features fitted), "
-            f"later calls {later:.3f} s (median of 5).", "",
-            "Protocol: see the docstring of `bench/suggest.py` and docs/suggestions.md.", "",
-            "<details><summary>Per pair</summary>", "", "| coder | code | coded | P@10 sugg. | P@10 kw | P@10 rnd | AP sugg. | AP kw |",
-            "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        out.append(f"| {r['coder']} | {r['code']} | {r['positives']} | {float(r['suggest_p10']):.2f} | "  # type: ignore[arg-type]
-                   f"{float(r['keyword_p10']):.2f} | {float(r['random_p10']):.2f} | {float(r['suggest_ap']):.2f} | "  # type: ignore[arg-type]
-                   f"{float(r['keyword_ap']):.2f} |")  # type: ignore[arg-type]
-    return out + ["", "</details>"]
+            f"precision@10 above the keywords' on {better} pairs, below on {worse}, of {len(rows)}.", ""]
+    return out
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from .segments import Corpus, corpus, covered
 
 MIN_EXAMPLES = 3  # positives and negatives each, below which similarity replaces the classifier
 SEED = 0
+MAX_NEGATIVES = 2000  # a seeded sample of them beyond this, to stay fast on large studies
 
 
 @dataclass(frozen=True)
@@ -157,14 +158,18 @@ def _similarity(candidates: Any, positives: Any) -> Any:
 
 
 def _classifier(candidates: Any, positives: Any, negatives: Any) -> Any:
-    """The probability of the code by a logistic regression (classes balanced, seeded)."""
+    """The probability of the code by a logistic regression (classes balanced; at most MAX_NEGATIVES negatives,
+    drawn with a fixed seed)."""
     import numpy as np
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
+    if negatives.shape[0] > MAX_NEGATIVES:
+        keep = np.sort(np.random.default_rng(SEED).choice(negatives.shape[0], MAX_NEGATIVES, replace=False))
+        negatives = negatives[keep]
     features = sparse.vstack([positives, negatives]).tocsr()
     labels = np.r_[np.ones(positives.shape[0]), np.zeros(negatives.shape[0])]
-    model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear", random_state=SEED, max_iter=1000)
+    model = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear", random_state=SEED, tol=1e-3)
     model.fit(features, labels)
     return model.predict_proba(candidates)[:, 1]
 
