@@ -173,17 +173,26 @@ def test_owner_turns_a_candidate_theme_into_a_code_that_can_be_undone(web: Web) 
     assert owner.get(f"/s/{web.slug}/api/themes", params={"k": 4}).json() == themes  # seeded: the same again
     page = owner.get(f"/s/{web.slug}/themes", params={"k": 4})
     assert page.status_code == 200 and page.text.count("Make it a code") == 4
-    made = owner.post(f"/s/{web.slug}/themes", data={"key": "theme_new", "name": themes[0]["label"],
-                                                    "description": "Candidate theme"}, follow_redirects=False)
+    chosen = {"number": 1, "label": themes[0]["label"], "k": 4, "name": "Fees and money", "key": "theme_new"}
+    made = owner.post(f"/s/{web.slug}/themes", data=chosen, follow_redirects=False)
     assert made.status_code == 303 and made.headers["location"].endswith("/codebook")
-    assert "theme_new" in [c["key"] for c in owner.get(f"/s/{web.slug}/api/codes").json()]
+    code = next(c for c in owner.get(f"/s/{web.slug}/api/codes").json() if c["key"] == "theme_new")
+    assert code["name"] == "Fees and money" and ", ".join(themes[0]["terms"]) in code["description"]
     assert "add code theme_new" in [h["what"] for h in owner.get(f"/s/{web.slug}/api/history").json()]
-    again = owner.post(f"/s/{web.slug}/themes", data={"key": "theme_new", "name": "x"}, follow_redirects=False)
+    assert owner.get(f"/s/{web.slug}/api/documents/FG1/codings").json() == [
+        c for c in owner.get(f"/s/{web.slug}/api/documents/FG1/codings").json() if c["code"] != "theme_new"]  # nothing coded
+    again = owner.post(f"/s/{web.slug}/themes", data=chosen, follow_redirects=False)
     assert again.status_code == 400 and "already" in again.text
+    stale = owner.post(f"/s/{web.slug}/themes", data=chosen | {"label": "what the page showed before", "key": "t2"},
+                       follow_redirects=False)
+    assert stale.status_code == 409 and "reload the page" in stale.text
     assert owner.post(f"/s/{web.slug}/api/undo", json={}).json()["what"] == "add code theme_new"
     assert "theme_new" not in [c["key"] for c in owner.get(f"/s/{web.slug}/api/codes").json()]
-    bad_key = owner.post(f"/s/{web.slug}/themes", data={"key": "Bad Key", "name": "x"}, follow_redirects=False)
+    bad_key = owner.post(f"/s/{web.slug}/themes", data=chosen | {"key": "Bad Key"}, follow_redirects=False)
     assert bad_key.status_code == 400 and "lower-case" in bad_key.text
+    named = owner.post(f"/s/{web.slug}/themes", data=chosen | {"key": "", "name": "Año de trabajo"}, follow_redirects=False)
+    assert named.status_code == 303 and "ano_de_trabajo" in [c["key"] for c in owner.get(f"/s/{web.slug}/api/codes").json()]
+    assert owner.post(f"/s/{web.slug}/themes", data=chosen | {"number": 9}, follow_redirects=False).status_code == 400
     assert owner.get(f"/s/{web.slug}/api/themes", params={"k": 99}).status_code == 422
-    assert web.client("coder").post(f"/s/{web.slug}/themes", data={"key": "x", "name": "x"},
+    assert web.client("coder").post(f"/s/{web.slug}/themes", data=chosen | {"key": "x"},
                                     follow_redirects=False).status_code == 403

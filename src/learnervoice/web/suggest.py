@@ -11,7 +11,6 @@ tell a coder where the others coded) and turning one into a code is a change to 
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -19,10 +18,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from ..errors import InvalidInputError
+from ..errors import ConflictError, InvalidInputError
 from ..privacy.gate import gate_for
 from ..qual import suggest as sg
-from ..qual.themes import suggest_themes
+from ..qual.themes import make_theme_code, suggest_themes
 from ..qual import workbench as wb
 from ..qual.queries import CONTEXT_WORDS
 from .pages import page
@@ -147,29 +146,24 @@ def suggest_form(member: Member = Depends(coder), code: str = Form(..., max_leng
 @router.get("/s/{slug}/themes", include_in_schema=False)
 def themes_page(request: Request, member: Member = Depends(owner), document: list[str] = DocumentsParam,
                 k: int | None = KParam) -> HTMLResponse:
-    themes = [t | {"key": _key_for(t["terms"], n)} for n, t in enumerate(_themes(member, document, k), start=1)]
+    themes = _themes(member, document, k)
     documents = [d["name"] for d in wb.document_list(member.site.store)]
     return page(request, "themes.html", _context(member, themes=themes, documents=documents,
                                                  chosen=[d for d in document if d], k=k))
 
 
-def _key_for(terms: list[str], n: int) -> str:
-    """A code key to start from: the first term in lower-case ASCII letters, digits and _.
-
-    >>> _key_for(["próxima cita", "x"], 1), _key_for(["2023"], 4)
-    ('theme_proxima_cita', 'theme_2023')
-    """
-    import unicodedata
-
-    first = unicodedata.normalize("NFKD", terms[0] if terms else "").encode("ascii", "ignore").decode().lower()
-    word = re.sub(r"[^a-z0-9]+", "_", first).strip("_")[:60]
-    return f"theme_{word or n}"
-
-
 @router.post("/s/{slug}/themes", include_in_schema=False, dependencies=changes)
-def theme_to_code(member: Member = Depends(owner), key: str = Form(..., max_length=100),
-                  name: str = Form(..., max_length=200), description: str = Form("", max_length=5000)) -> Response:
-    """A candidate theme, named, becomes a code (through the codebook, so it is in the history and can be undone)."""
+def theme_to_code(member: Member = Depends(owner), number: int = Form(..., ge=1, le=30),
+                  label: str = Form(..., max_length=1000), name: str = Form(..., max_length=200),
+                  key: str = Form("", max_length=100), document: list[str] = Form([], max_length=200),
+                  k: int | None = Form(None, ge=2, le=30)) -> Response:
+    """Theme `number` of the page (the same documents and k) becomes a code with the owner's name for it: through
+    the codebook, so it is in the history and can be undone. Nothing is coded."""
     site = member.site
-    wb.add_code(site.study, site.store, key.strip(), name, None, description, member.user.name)
+    themes = suggest_themes(site.store, documents=[d for d in document if d] or None, k=k, seed=0,
+                            languages=_languages(member))
+    if number <= len(themes) and gate_for(site.study).release(themes[number - 1].label) != label:
+        raise ConflictError("the candidate themes changed since the page was shown (someone coded, or a document "
+                            "changed): reload the page and choose again")
+    make_theme_code(site.study, site.store, themes, number, name=name, key=key.strip() or None, who=member.user.name)
     return RedirectResponse(f"/s/{site.slug}/codebook", status_code=303)
