@@ -133,15 +133,19 @@ def a_decision(kind: str) -> Callable[[Web, TestClient, str | None], Prepared]:
     return prepare
 
 
-def a_theme(web: Web, client: TestClient, role: str | None) -> Prepared:
-    """Theme 1 of three, as the themes page shows it, to make a code of."""
-    from learnervoice.privacy.gate import gate_for
-    from learnervoice.qual.themes import suggest_themes
+def a_theme(kind: str) -> Callable[[Web, TestClient, str | None], Prepared]:
+    """Theme 1 of three, as the themes page lists it, to make a code of."""
 
-    store = web.app.state.sites[web.slug].store  # type: ignore[attr-defined]
-    label = gate_for(web.study).release(suggest_themes(store, k=3, languages=["en"])[0].label)
-    body = {"number": "1", "label": label, "k": "3", "name": "A theme", "key": f"theme_{next(counter)}"}
-    return {}, {"data": body, "follow_redirects": False}
+    def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
+        from learnervoice.privacy.gate import gate_for
+        from learnervoice.qual.themes import suggest_themes
+
+        store = web.app.state.sites[web.slug].store  # type: ignore[attr-defined]
+        label = gate_for(web.study).release(suggest_themes(store, k=3, languages=["en"])[0].label)
+        body = {"number": 1, "label": label, "k": 3, "name": "A theme", "key": f"theme_{next(counter)}"}
+        return {}, ({"json": body} if kind == "json" else {"data": body, "follow_redirects": False})
+
+    return prepare
 
 
 def sign_in_form(web: Web, client: TestClient, role: str | None) -> Prepared:
@@ -225,7 +229,8 @@ ROUTES = [
     Route("POST", "/s/{slug}/suggest", "coder", a_decision("form"), ok=(303,)),
     Route("GET", "/s/{slug}/api/themes", "owner", lambda w, c, r: ({}, {"params": {"k": "3"}})),
     Route("GET", "/s/{slug}/themes", "owner", lambda w, c, r: ({}, {"params": {"k": "3"}})),
-    Route("POST", "/s/{slug}/themes", "owner", a_theme, ok=(303,)),
+    Route("POST", "/s/{slug}/themes", "owner", a_theme("form"), ok=(303,)),
+    Route("POST", "/s/{slug}/api/themes/code", "owner", a_theme("json"), ok=(201,)),
 ]
 STATIC = "/static/style.css"
 

@@ -193,6 +193,13 @@ def test_owner_turns_a_candidate_theme_into_a_code_that_can_be_undone(web: Web) 
     named = owner.post(f"/s/{web.slug}/themes", data=chosen | {"key": "", "name": "Año de trabajo"}, follow_redirects=False)
     assert named.status_code == 303 and "ano_de_trabajo" in [c["key"] for c in owner.get(f"/s/{web.slug}/api/codes").json()]
     assert owner.post(f"/s/{web.slug}/themes", data=chosen | {"number": 9}, follow_redirects=False).status_code == 400
+    nameless = owner.post(f"/s/{web.slug}/themes", data=chosen | {"name": "", "key": "t3"}, follow_redirects=False)
+    assert nameless.status_code == 422 and "name: Field required" in nameless.text
+    blank = owner.post(f"/s/{web.slug}/api/themes/code", json=chosen | {"name": " ", "key": "t3"})
+    assert blank.status_code == 400 and "name the new code" in blank.json()["detail"]
+    api = owner.post(f"/s/{web.slug}/api/themes/code", json=chosen | {"key": None, "name": "Second try"})
+    assert api.status_code == 201 and api.json() == {"key": "second_try"}
+    assert owner.post(f"/s/{web.slug}/api/themes/code", json=chosen | {"label": "old"}).status_code == 409
     assert owner.get(f"/s/{web.slug}/api/themes", params={"k": 99}).status_code == 422
     assert web.client("coder").post(f"/s/{web.slug}/themes", data=chosen | {"key": "x"},
                                     follow_redirects=False).status_code == 403

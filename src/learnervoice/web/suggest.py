@@ -84,6 +84,28 @@ def _themes(member: Member, documents: list[str], k: int | None) -> list[dict[st
     return out
 
 
+class ThemeChoice(BaseModel):
+    number: int = Field(ge=1, le=30, description="The theme's number as listed (1 = first), with the same document and k.")
+    label: str = Field(max_length=1000, description="The theme's label as listed: refused (409) if the themes changed.")
+    name: str = Field(max_length=200, description="The new code's name.")
+    key: str | None = Field(default=None, max_length=100, description="The new code's key (else from the name).")
+    document: list[str] = Field(default=[], max_length=200)
+    k: int | None = Field(default=None, ge=2, le=30)
+
+
+def _make_theme(member: Member, choice: ThemeChoice) -> str:
+    """Theme `number` of the same documents and k becomes a code, through the codebook (so it is in the history and
+    can be undone); nothing is coded. The code's key."""
+    site = member.site
+    themes = suggest_themes(site.store, documents=[d for d in choice.document if d] or None, k=choice.k, seed=0,
+                            languages=_languages(member))
+    if choice.number <= len(themes) and gate_for(site.study).release(themes[choice.number - 1].label) != choice.label:
+        raise ConflictError("the candidate themes changed since they were listed (someone coded, or a document "
+                            "changed): reload the page and choose again")
+    return make_theme_code(site.study, site.store, themes, choice.number, name=choice.name, key=choice.key,
+                           who=member.user.name)
+
+
 # --- JSON API ----------------------------------------------------------------------------------
 
 
@@ -107,6 +129,12 @@ def get_themes(member: Member = Depends(owner), document: list[str] = DocumentsP
                k: int | None = KParam) -> list[dict[str, Any]]:
     """Candidate themes among the segments nobody has coded: distinctive terms, people, segments, three quotes."""
     return _themes(member, document, k)
+
+
+@router.post("/s/{slug}/api/themes/code", tags=["codebook"], status_code=201, dependencies=changes)
+def post_theme_code(choice: ThemeChoice, member: Member = Depends(owner)) -> dict[str, str]:
+    """Make a listed candidate theme a code (its terms as the definition); nothing is coded."""
+    return {"key": _make_theme(member, choice)}
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -157,13 +185,6 @@ def theme_to_code(member: Member = Depends(owner), number: int = Form(..., ge=1,
                   label: str = Form(..., max_length=1000), name: str = Form(..., max_length=200),
                   key: str = Form("", max_length=100), document: list[str] = Form([], max_length=200),
                   k: int | None = Form(None, ge=2, le=30)) -> Response:
-    """Theme `number` of the page (the same documents and k) becomes a code with the owner's name for it: through
-    the codebook, so it is in the history and can be undone. Nothing is coded."""
-    site = member.site
-    themes = suggest_themes(site.store, documents=[d for d in document if d] or None, k=k, seed=0,
-                            languages=_languages(member))
-    if number <= len(themes) and gate_for(site.study).release(themes[number - 1].label) != label:
-        raise ConflictError("the candidate themes changed since the page was shown (someone coded, or a document "
-                            "changed): reload the page and choose again")
-    make_theme_code(site.study, site.store, themes, number, name=name, key=key.strip() or None, who=member.user.name)
-    return RedirectResponse(f"/s/{site.slug}/codebook", status_code=303)
+    """Theme `number` of the page (the same documents and k) becomes a code with the owner's name for it."""
+    _make_theme(member, ThemeChoice(number=number, label=label, name=name, key=key or None, document=document, k=k))
+    return RedirectResponse(f"/s/{member.site.slug}/codebook", status_code=303)
