@@ -178,6 +178,8 @@ def test_cli_formats_and_exit_codes(coded: QualStore, qual_study: Study) -> None
     made = runner.invoke(app, ["themes", "suggest", folder, "--k", "3", "--make", "2", "--name", "Cost worries"])
     assert made.exit_code == 0 and "cost_worries" in made.stdout
     assert runner.invoke(app, ["themes", "suggest", folder, "--k", "3", "--make", "9", "--name", "X"]).exit_code == 2
+    assert runner.invoke(app, ["themes", "suggest", folder, "--documents", "nope"]).exit_code == 2
+    assert runner.invoke(app, ["code", "suggest", folder, "career", "--coder", "a", "--unit", "page"]).exit_code == 2
 
 
 def test_the_same_on_postgresql(qual_study: Study, tmp_path: Path, pg_database: str) -> None:
@@ -194,3 +196,12 @@ def test_the_same_on_postgresql(qual_study: Study, tmp_path: Path, pg_database: 
     assert {s.text for s in suggest_codings(store, "career", "a", top=30)}.isdisjoint({found[0].text, found[1].text})
     assert accepted_suggestions(store)[0]["start"] == found[1].start
     store.close()
+
+
+def test_kept_features_follow_a_change_of_speakers(coded: QualStore, qual_study: Study) -> None:
+    from learnervoice.qual.speakers import assign_speakers, parse_assignments
+
+    assert len(suggest_codings(coded, "career", "a", top=40)) == 24  # the features are kept from here on
+    assign_speakers(qual_study, coded, "fg", parse_assignments(["2-31=M1"]))
+    # every turn is a moderator's now, a's codings among them: the moderator's question is offered too
+    assert len(suggest_codings(coded, "career", "a", top=40)) == 25

@@ -47,10 +47,17 @@ def turns_with_words(conn: Connection) -> list[Turn]:
     return sorted(out, key=lambda t: (t.document, t.start))
 
 
-def signature(conn: Connection) -> tuple[tuple[str, str], ...]:
-    """(name, sha256) of every document: it changes when any document's text does."""
+def signature(conn: Connection) -> tuple[object, ...]:
+    """(name, sha256) of every document and a digest of every turn's place, speaker and role: it changes when a
+    document's text does, or a turn's speaker."""
+    import hashlib
+
     rows = conn.execute(sa.select(documents.c.name, documents.c.sha256).order_by(documents.c.name)).all()
-    return tuple((str(r.name), str(r.sha256)) for r in rows)
+    digest = hashlib.sha256()
+    for r in conn.execute(sa.select(turns.c.document_id, turns.c.idx, turns.c.start, turns.c.end, turns.c.speaker,
+                                    turns.c.role).order_by(turns.c.document_id, turns.c.idx)):
+        digest.update(repr(tuple(r)).encode())
+    return (*((str(r.name), str(r.sha256)) for r in rows), digest.hexdigest())
 
 
 def coder_spans(conn: Connection, coder: str) -> list[Span]:
