@@ -201,5 +201,9 @@ def test_owner_turns_a_candidate_theme_into_a_code_that_can_be_undone(web: Web) 
     assert api.status_code == 201 and api.json() == {"key": "second_try"}
     assert owner.post(f"/s/{web.slug}/api/themes/code", json=chosen | {"label": "old"}).status_code == 409
     assert owner.get(f"/s/{web.slug}/api/themes", params={"k": 99}).status_code == 422
+    some = owner.get(f"/s/{web.slug}/api/themes", params={"k": 2, "document": ["FG1", "FG2"]}).json()
+    assert {q["document"] for t in some for q in t["quotes"]} <= {"FG1", "FG2"}
+    unknown = owner.get(f"/s/{web.slug}/api/themes", params={"document": "FG99"})
+    assert 400 <= unknown.status_code < 500 and "FG99" in unknown.json()["detail"]
     assert web.client("coder").post(f"/s/{web.slug}/themes", data=chosen | {"key": "x"},
                                     follow_redirects=False).status_code == 403
