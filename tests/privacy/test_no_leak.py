@@ -249,7 +249,11 @@ def test_no_page_or_api_answer_shows_a_planted_name(salted: Path) -> None:
     from ..web.conftest import make_web
     from ..web.test_security import flat
 
+    from ..web.test_suggest import learn
+
     web = make_web(open_study(salted))
+    for code in ("pleasure", "online"):  # the owner's own codings: suggestions of them show uncoded words in context
+        learn(web, "owner", code)
     client = web.client("owner")
     documents = [d["name"] for d in client.get(f"/s/{web.slug}/api/documents").json()]
     visited: set[str] = set()
@@ -272,10 +276,15 @@ def test_no_page_or_api_answer_shows_a_planted_name(salted: Path) -> None:
                 content = _docx_text(answer.content) if answer.headers["content-type"].endswith("document") else answer.content
                 if leaks(content):
                     found[path + query] = leaks(content)
+    wide = client.get(f"/s/{web.slug}/api/suggestions", params={"code": "online", "top": 200})
+    assert any(s["document"].startswith("leak_") for s in wide.json()), "the salted transcript is among the suggestions"
+    if leaks(wide.content):
+        found["suggestions, top 200"] = leaks(wide.content)
     assert not found
     assert set(reports.values()) <= {0}, reports
     assert {"/s/{slug}/api/documents/{name}", "/s/{slug}/quotes", "/s/{slug}/api/quotes", "/s/{slug}/results",
-            "/s/{slug}/results/report.{format}"} <= visited, visited
+            "/s/{slug}/results/report.{format}", "/s/{slug}/suggest", "/s/{slug}/api/suggestions", "/s/{slug}/themes",
+            "/s/{slug}/api/themes"} <= visited, visited
 
 
 def _docx_text(content: bytes) -> bytes:

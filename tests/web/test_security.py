@@ -109,6 +109,45 @@ def codings_opened(params: dict[str, str]) -> Callable[[Web, TestClient, str | N
     return prepare
 
 
+def learned(params: dict[str, str]) -> Callable[[Web, TestClient, str | None], Prepared]:
+    """Codings of the user's own to learn suggestions from (coders and owners)."""
+
+    def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
+        from .test_suggest import learn
+
+        if role in ("coder", "owner"):
+            learn(web, role, "price", every=2)
+        return {}, {"params": params}
+
+    return prepare
+
+
+def a_decision(kind: str) -> Callable[[Web, TestClient, str | None], Prepared]:
+    def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
+        n = next(counter)
+        if kind == "json":
+            return {}, {"json": {"code": "price", "document": "FG1", "start": n, "end": n + 5, "accepted": False}}
+        return {}, {"data": {"code": "price", "document": "FG1", "start": str(n), "end": str(n + 5), "decision": "reject",
+                             "skip": "0"}, "follow_redirects": False}
+
+    return prepare
+
+
+def a_theme(kind: str) -> Callable[[Web, TestClient, str | None], Prepared]:
+    """Theme 1 of three, as the themes page lists it, to make a code of."""
+
+    def prepare(web: Web, client: TestClient, role: str | None) -> Prepared:
+        from learnervoice.privacy.gate import gate_for
+        from learnervoice.qual.themes import suggest_themes
+
+        store = web.app.state.sites[web.slug].store  # type: ignore[attr-defined]
+        label = gate_for(web.study).release(suggest_themes(store, k=3, languages=["en"])[0].label)
+        body = {"number": 1, "label": label, "k": 3, "name": "A theme", "key": f"theme_{next(counter)}"}
+        return {}, ({"json": body} if kind == "json" else {"data": body, "follow_redirects": False})
+
+    return prepare
+
+
 def sign_in_form(web: Web, client: TestClient, role: str | None) -> Prepared:
     return {}, {"data": {"name": role or "nobody", "password": PASSWORD if role else "wrong password"}, "follow_redirects": False}
 
@@ -184,6 +223,14 @@ ROUTES = [
     Route("GET", "/s/{slug}/results", "viewer", lambda w, c, r: ({}, {"params": {"by": "career_stage", "question": "age"}})),
     Route("GET", "/s/{slug}/api/results", "viewer", lambda w, c, r: ({}, {"params": {"question": "familiar"}})),
     Route("GET", "/s/{slug}/results/report.{format}", "viewer", codings_opened({"format": "html"})),
+    Route("GET", "/s/{slug}/api/suggestions", "coder", learned({"code": "price", "top": "5"})),
+    Route("POST", "/s/{slug}/api/suggestions/decide", "coder", a_decision("json")),
+    Route("GET", "/s/{slug}/suggest", "coder", learned({"code": "price"})),
+    Route("POST", "/s/{slug}/suggest", "coder", a_decision("form"), ok=(303,)),
+    Route("GET", "/s/{slug}/api/themes", "owner", lambda w, c, r: ({}, {"params": {"k": "3"}})),
+    Route("GET", "/s/{slug}/themes", "owner", lambda w, c, r: ({}, {"params": {"k": "3"}})),
+    Route("POST", "/s/{slug}/themes", "owner", a_theme("form"), ok=(303,)),
+    Route("POST", "/s/{slug}/api/themes/code", "owner", a_theme("json"), ok=(201,)),
 ]
 STATIC = "/static/style.css"
 

@@ -265,3 +265,26 @@ def sees_all_codings(store: QualStore, user: User) -> bool:
         return True
     with store.read() as conn:
         return codings_db.count(conn) == 0
+
+
+def segments_in_context(store: QualStore, spans: list[tuple[str, int, int]], words: int) -> list[dict[str, Any]]:
+    """Each (document, start, end) with its speaker and `words` words either side inside the speaker's turn
+    ("…" where a sentence is cut), as the quotes show them; each document is read once."""
+    from .sentences import excerpt
+
+    read: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    with store.read() as conn:
+        for name in sorted({s[0] for s in spans}):
+            doc = documents_db.by_name(conn, name)
+            if doc is None:
+                raise NotFoundError(f"no document {name!r}")
+            read[name] = (doc.text, documents_db.turns_of(conn, doc.id))
+    out = []
+    for name, start, end in spans:
+        text, turns = read[name]
+        turn = next((t for t in turns if t["start"] <= start < t["end"]), None)
+        low, high = (turn["start"], max(turn["end"], end)) if turn else (0, len(text))
+        before, quote, after = excerpt(text[low:start], text[start:end], text[end:high], words)
+        out.append({"document": name, "start": start, "end": end, "speaker": turn["speaker"] if turn else None,
+                    "before": before, "text": quote, "after": after})
+    return out

@@ -57,7 +57,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def create_app(studies: list[Study], settings: Settings, *, clock: Callable[[], float] = default_clock) -> FastAPI:
     """The web app for these studies (one with a team database)."""
-    from . import coding, questionnaire, results
+    from . import coding, questionnaire, results, suggest
 
     sites = open_sites(studies, settings.database_url)
     app = FastAPI(title="learnervoice", version=__version__, docs_url=None, redoc_url=None,
@@ -82,6 +82,7 @@ def create_app(studies: list[Study], settings: Settings, *, clock: Callable[[], 
     app.include_router(coding.router)
     app.include_router(questionnaire.router)
     app.include_router(results.router)
+    app.include_router(suggest.router)
     return app
 
 

@@ -168,6 +168,12 @@
       .catch(function (e) { say(e.message); });
   });
 
+  // "Suggestions for this code": the suggestions page of the code chosen in the list.
+  var suggestLink = document.getElementById("suggest-link"), codeSelect = document.getElementById("code-select");
+  if (suggestLink && codeSelect) codeSelect.addEventListener("change", function () {
+    suggestLink.href = "/s/" + encodeURIComponent(study) + "/suggest?code=" + encodeURIComponent(codeSelect.value);
+  });
+
   var undoButton = document.getElementById("undo-button");
   if (undoButton) undoButton.addEventListener("click", function () {
     request("POST", "/undo", {})
