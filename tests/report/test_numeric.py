@@ -164,3 +164,17 @@ def test_numbers_crossing_two_personal_attributes_in_the_report(example: Study) 
     assert "No test: fewer than two groups with answers, or no answers that differ." in age.notes
     assert any("Junior (under 10 years): fewer than 13 respondents" in n for n in age.notes)
     assert any("Age (years) by Career stage: minimum and maximum left out" in d for d in report.disclosure)
+
+
+def test_a_numbers_summary_rounds_by_the_studys_rule() -> None:
+    """Mean of 1, 1, 1, 2 is 1.25 exactly, printed with one decimal: 1.3 half up, 1.2 half to even (decimal.Decimal)."""
+    from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+    from learnervoice.report.numeric import mean_sd
+    from learnervoice.stats.summaries import Distribution, summarise
+
+    summary = summarise(Distribution.of([(1.0, 3, 3.0, 3.0), (2.0, 1, 1.0, 1.0)]))
+    assert summary.mean == 1.25
+    for rule, decimal_rule in (("half_up", ROUND_HALF_UP), ("half_even", ROUND_HALF_EVEN)):
+        expected = str(Decimal("1.25").quantize(Decimal("0.1"), rounding=decimal_rule))
+        assert mean_sd(summary, False, rule).startswith(f"{expected} (")  # type: ignore[arg-type]

@@ -124,7 +124,7 @@ def question_tables(tables: TableSet, ids: Sequence[str] | None = None) -> tuple
     for i in ids:
         battery = batteries.get(i)
         if battery is not None:
-            blocks.append(battery_block(battery, comma))
+            blocks.append(battery_block(battery, comma, tables.settings.rounding))
             charts.append(grid_chart(battery, comma) if isinstance(battery, GridTable) else ranking_chart(battery, comma))
         elif i in by_id:
             table = by_id[i]

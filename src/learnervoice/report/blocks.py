@@ -29,13 +29,13 @@ def table_blocks(tables: TableSet, *, intervals: bool = False) -> list[Block]:
     style = Style.of(tables)
     if tables.crosstabs or tables.numbers:
         return [_crosstab_block(ct, style, tables.weighted) for ct in tables.crosstabs] + [
-            numeric_block(nt, tables.decimal_comma, intervals=intervals) for nt in tables.numbers]
+            numeric_block(nt, style.comma, style.rounding, intervals=intervals) for nt in tables.numbers]
     first_item = {_first_listed(b.item_ids, tables): b for b in tables.batteries}
     in_battery = {item for b in tables.batteries for item in b.item_ids}
     blocks = []
     for t in tables.frequencies:  # a grid or ranking in its items' place, as one table
         if t.variable_id in first_item:
-            blocks.append(battery_block(first_item[t.variable_id], tables.decimal_comma))
+            blocks.append(battery_block(first_item[t.variable_id], style.comma, style.rounding))
         elif t.variable_id not in in_battery:
             blocks.append(_frequency_block(t, style, intervals, tables.weighted))
     return blocks
@@ -89,7 +89,7 @@ def _frequency_block(t: FrequencyTable, style: Style, intervals: bool, weighted:
         rows.append((words.answered, str(t.base), "") + ("",) * (len(header) - 3))
     from .numeric import summary_note
 
-    return Block(t.label, header, tuple(rows), _frequency_notes(t, style) + summary_note(t, style.comma, intervals))
+    return Block(t.label, header, tuple(rows), _frequency_notes(t, style) + summary_note(t, style.comma, intervals, style.rounding))
 
 
 def _frequency_notes(t: FrequencyTable, style: Style) -> tuple[str, ...]:

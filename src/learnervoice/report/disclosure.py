@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..stats.comparisons import NumericByGroup
+from ..stats.rounding import Rounding
 from ..study.load import Study
 from .blocks import Block, Style, crosstab_cells, crosstab_header
 from .config import ReportConfig
@@ -149,13 +150,15 @@ def _hide_bases(note: str, names: str, k: int) -> str:
     return note
 
 
-def numeric_subgroup_block(nt: NumericByGroup, comma: bool, disclosure: list[str]) -> Block:
+def numeric_subgroup_block(
+    nt: NumericByGroup, comma: bool, disclosure: list[str], rounding: Rounding = "half_up"
+) -> Block:
     """A number by a subgroup in the report. Crossing two personal attributes (`nt.k` set), groups under k are left
     out (by the table's builder) and so are the minimum and maximum, each one respondent's value."""
     from .numeric import numeric_block
 
     personal = nt.k > 0
-    block = numeric_block(nt, comma, extremes=not personal)
+    block = numeric_block(nt, comma, rounding, extremes=not personal)
     if not personal:
         return block
     title = f"{nt.variable.label} by {nt.by.label}"

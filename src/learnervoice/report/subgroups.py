@@ -52,7 +52,7 @@ def subgroup_tables(
         blocks.append(controlled or block)
         charts.append(None if controlled else grouped_chart(ct, result.decimal_comma, style.rounding))
     for nt in result.numbers:
-        blocks.append(numeric_subgroup_block(nt, result.decimal_comma, disclosure))
+        blocks.append(numeric_subgroup_block(nt, result.decimal_comma, disclosure, style.rounding))
         charts.append(None)
     return blocks, charts
 
