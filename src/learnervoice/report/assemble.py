@@ -73,6 +73,7 @@ def no_survey(study: Study) -> str | None:
 def _tables(study: Study, qual: QualStore | None, *, survey: bool) -> Any:
     """The survey's tables and the quantitised codes; without a survey, the quantitised codes alone."""
     from ..mixed.tables import frequency_tables
+    from ..stats.tables import TableSet
 
     if survey:
         return frequency_tables(study, qual=qual)
