@@ -82,3 +82,14 @@ def test_no_cli_function_is_longer_than_60_lines() -> None:
                 if node.end_lineno - node.lineno + 1 > 60:
                     long.append(f"{path.name}:{node.name}")
     assert not long, f"split these: {long}"
+
+
+def test_a_listing_prints_bracketed_words_as_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """'[email]' (what the gate leaves of an address) is text in a table, not console markup that vanishes."""
+    import pandas as pd
+
+    from learnervoice.cli.common import _print_table
+
+    _print_table(pd.DataFrame({"text": ["Contact me at [email] please"], "[who]": ["S01"]}))
+    out = capsys.readouterr().out
+    assert "Contact me at [email] please" in out and "[who]" in out

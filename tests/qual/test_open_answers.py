@@ -224,3 +224,16 @@ def test_count_exclusive_and_predominant_rules_per_respondent(open_study: Study)
     assert [(r.code, r.count) for r in one.rows] == [("price", 1), ("support", 1)]  # P01, S02; S01 holds both
     assert any("1 respondent(s) whose answer holds more than one code" in n for n in one.notes)
     assert [(r.code, r.count) for r in tables["leaning"].rows] == [("money", 1), ("help", 1), ("both", 1)]
+
+
+def test_respondent_ids_written_in_an_answer_are_masked(open_study: Study) -> None:
+    """'R006 was me' names a respondent: their pseudonym replaces the id (the roster's for R004; one with
+    neither a roster entry nor an answer: '[respondent]'); small numbers stay words."""
+    _write_responses(open_study.folder, ANSWERS | {"R004": "", "R008": "",
+                                                   "R006": "R006 was me, 2 hours late; ask R004 or R008.",
+                                                   "R007": "Give me 3 more weeks."})
+    with open_workspace(open_study) as ws:
+        text, turns = _document(ws.qual)
+    me = next(t["speaker"] for t in turns if text[t["start"]:t["end"]].endswith("or [respondent]."))
+    assert f"{me} was me, 2 hours late; ask P04 or [respondent]." in text and "Give me 3 more weeks." in text
+    assert not {"R004", "R006", "R008"} & set(text.replace(".", " ").replace(",", " ").split())

@@ -99,3 +99,15 @@ def test_help_does_not_load_heavy_libraries() -> None:
     code = "import sys, learnervoice.cli; print(any(m in sys.modules for m in ('duckdb', 'pandas', 'matplotlib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_each_sheet_is_named_for_its_table(example: Study, tmp_path: Path) -> None:
+    """A grid is one table: the sheets after it keep their own tables' names (they were shifted by its items)."""
+    tables = frequency_tables(example)
+    write_tables(tables, "xlsx", tmp_path / "t.xlsx")
+    wb = load_workbook(tmp_path / "t.xlsx")
+    blocks, names = table_blocks(tables), wb.sheetnames[1:-1]  # between Contents and Data
+    assert len(names) == len(blocks) and any(n.endswith(" importance") for n in names)
+    assert all(wb[name]["A1"].value == block.title for name, block in zip(names, blocks))
+    assert [n.split(" ", 1)[1] for n in names if not n.endswith(" importance")] == [
+        t.variable_id for t in tables.frequencies if not t.variable_id.startswith("importance__")]

@@ -88,11 +88,13 @@ def _print_table(frame: pd.DataFrame) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rich.text import Text
+
     table = Table(show_lines=False)
     for column in frame.columns:
-        table.add_column(str(column), overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
+        table.add_column(Text(str(column)), overflow="fold")
+    for row in frame.itertuples(index=False):  # as Text: '[email]' in a quote is words, not console markup
+        table.add_row(*[Text(_cell(v)) for v in row])
     Console(width=max(160, len(frame.columns) * 12)).print(table)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ PREFIX = "open:"
 FORMAT = "open"
 ROLE = "respondent"
 SYNC_KEY = "(open answers)"  # the key of the inputs' digest among the store's synced files
-VERSION = "1"  # bumped when the way documents are built changes, so that every study rebuilds them
+VERSION = "2"  # bumped when the way documents are built changes, so that every study rebuilds them
 
 
 def document_name(question_id: str) -> str:
@@ -83,7 +84,7 @@ class _Answer:
 
 def sync_open_answers(study: Study, store: QualStore, *, who: str = "responses") -> list[OpenAnswersReport]:
     """Bring the open-answer documents up to date with the survey store; nothing when nothing changed."""
-    from ..survey.store import text_answers
+    from ..survey.store import respondent_ids, text_answers
 
     questions = open_questions(study)
     if not questions:
@@ -97,8 +98,9 @@ def sync_open_answers(study: Study, store: QualStore, *, who: str = "responses")
     reports = []
     with store.write() as conn:
         pseudonyms = _pseudonyms(study, conn, [rid for rows in answers.values() for rid, _ in rows])
+        ids = {rid for rid in respondent_ids(study) if _looks_like_an_id(rid)}
         for q in questions:
-            report = _sync_question(conn, q, answers[q.id], pseudonyms, matcher, who)
+            report = _sync_question(conn, q, answers[q.id], pseudonyms, matcher, who, ids)
             if report is not None:
                 reports.append(report)
         sync_db.record(conn, SYNC_KEY, digest)
@@ -136,13 +138,40 @@ def _pseudonyms(study: Study, conn: Connection, respondent_ids: list[str]) -> di
     return given | new | linked
 
 
-def _prepared(rows: list[tuple[str, str]], pseudonyms: dict[str, str], matcher: Matcher) -> tuple[list[_Answer], dict[str, int]]:
+def _looks_like_an_id(rid: str) -> bool:
+    """A respondent id that, written in a comment, can only be that id: it holds a letter and a digit (R_004,
+    a UUID) or is a number of five digits or more; small numbers (1, 2, 3…) stay words like any other."""
+    has_letter = any(c.isalpha() for c in rid)
+    has_digit = any(c.isdigit() for c in rid)
+    return (has_letter and has_digit) or (rid.isdigit() and len(rid) >= 5)
+
+
+def _without_ids(text: str, ids: frozenset[str] | set[str], pseudonyms: dict[str, str]) -> tuple[str, int]:
+    """Respondent ids written in an answer, replaced by the respondent's pseudonym (or '[respondent]')."""
+    found = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal found
+        if match.group(0) not in ids:
+            return match.group(0)
+        found += 1
+        return pseudonyms.get(match.group(0), "[respondent]")
+
+    return re.sub(r"[\w-]+", swap, text), found
+
+
+def _prepared(
+    rows: list[tuple[str, str]], pseudonyms: dict[str, str], matcher: Matcher, ids: frozenset[str] | set[str] = frozenset()
+) -> tuple[list[_Answer], dict[str, int]]:
     answers = []
     replaced: dict[str, int] = {}
     for rid, raw in rows:
         words, findings = matcher.redact(" ".join(raw.split()))
         for finding in findings:
             replaced[finding.kind] = replaced.get(finding.kind, 0) + 1
+        words, found = _without_ids(words, ids, pseudonyms) if ids else (words, 0)
+        if found:
+            replaced["respondent id"] = replaced.get("respondent id", 0) + found
         answers.append(_Answer(pseudonyms[rid], words))
     return answers, replaced
 
@@ -161,9 +190,10 @@ def _text_and_turns(answers: list[_Answer]) -> tuple[str, list[dict[str, Any]]]:
 
 def _sync_question(
     conn: Connection, q: OpenText, rows: list[tuple[str, str]], pseudonyms: dict[str, str], matcher: Matcher, who: str,
+    ids: frozenset[str] | set[str] = frozenset(),
 ) -> OpenAnswersReport | None:
     name = document_name(q.id)
-    answers, replaced = _prepared(rows, pseudonyms, matcher)
+    answers, replaced = _prepared(rows, pseudonyms, matcher, ids)
     text, turns = _text_and_turns(answers)
     digest = hashlib.sha256(json.dumps([[a.pseudonym, a.words] for a in answers]).encode()).hexdigest()
     existing = documents_db.by_name(conn, name)

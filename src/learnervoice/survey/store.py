@@ -180,6 +180,14 @@ def text_answers(study: Study, question_id: str) -> list[tuple[str, str]]:
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
+def respondent_ids(study: Study) -> set[str]:
+    """Every respondent id in the survey store."""
+    if not study.store_path.exists():
+        return set()
+    with connect(study, read_only=True) as con:
+        return {str(r[0]) for r in con.execute("SELECT DISTINCT respondent_id FROM responses").fetchall()}
+
+
 def replace_source(study: Study, source: str, rows: list[dict[str, Any]], *, sha256: str, format: str) -> None:
     """Put `rows` (respondent_id, _source, _row and the store's columns, as Python values) in place of the
     source's rows and record the import, in one transaction; waits for another writer to finish first."""

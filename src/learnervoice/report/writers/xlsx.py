@@ -48,9 +48,13 @@ def save_xlsx(tables: TableSet, path: Path, intervals: bool = False) -> None:
 
 
 def _keys(tables: TableSet) -> list[str]:
-    if tables.crosstabs:
-        return [f"{ct.variable.id} by {ct.by.id}" for ct in tables.crosstabs]
-    return [t.variable_id for t in tables.frequencies]
+    """A key per block, in `table_blocks`' order: cross-tabs then numbers by group, else each item (a grid or
+    ranking once, in its first item's place)."""
+    if tables.crosstabs or tables.numbers:
+        return ([f"{ct.variable.id} by {ct.by.id}" for ct in tables.crosstabs]
+                + [f"{nt.variable.id} by {nt.by.id}" for nt in tables.numbers])
+    item_of = {item: b.question_id for b in tables.batteries for item in b.item_ids}
+    return list(dict.fromkeys(item_of.get(t.variable_id, t.variable_id) for t in tables.frequencies))
 
 
 def _short_name(number: int, key: str) -> str:
