@@ -149,7 +149,7 @@ def test_xlsx_sheet_per_table_with_contents(example: Study, tmp_path: Path) -> N
     write_tables(tables, "xlsx", tmp_path / "t.xlsx")
     wb = load_workbook(tmp_path / "t.xlsx")
     assert wb.sheetnames[0] == "Contents" and wb.sheetnames[-1] == "Data"
-    assert len(wb.sheetnames) == len(tables.crosstabs) + 2
+    assert len(wb.sheetnames) == len(tables.crosstabs) + len(tables.numbers) + 2  # numbers by group too
     names = wb.sheetnames[1:-1]
     assert all(len(n) <= 31 for n in names) and len({n.casefold() for n in names}) == len(names)
     contents = wb["Contents"]
