@@ -7,6 +7,8 @@ said it), with Wilson intervals, for every renderer that prints survey tables.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ..errors import TableError
 from ..qual import analytics
@@ -19,6 +21,8 @@ from ..study.load import Study
 from ..stats.variables import Variable
 from ..study.model import Option, QuantitisedVariable
 from ..study.roster import load_roster
+
+T = TypeVar("T")
 
 
 def quantitised_table(study: Study, store: QualStore, variable: QuantitisedVariable, labels: dict[str, str]) -> FrequencyTable:
@@ -125,17 +129,7 @@ def _respondent_notes(variable: QuantitisedVariable, several: int) -> tuple[str,
 def respondent_variables(study: Study, store: QualStore | None, ids: list[str] | None = None) -> list[Variable]:
     """The study's quantitised variables of open questions' respondents (those named, or all) as variables."""
     wanted = [v for v in study.config.quantitised if v.question is not None and (ids is None or v.id in ids)]
-    if not wanted:
-        return []
-    opened = store is None
-    store = store if store is not None else QualStore.for_study(study)
-    try:
-        with store.read() as conn:
-            labels = codes_db.labels(conn)
-        return [respondent_variable(study, store, v, labels) for v in wanted]
-    finally:
-        if opened:
-            store.close()
+    return _each_with_labels(study, store, wanted, respondent_variable)
 
 
 def quantitised_tables(study: Study, ids: list[str] | None = None, *, store: QualStore | None = None) -> list[FrequencyTable]:
@@ -143,6 +137,12 @@ def quantitised_tables(study: Study, ids: list[str] | None = None, *, store: Qua
     none; those of open questions' respondents are survey variables: `respondent_variables`); reads the coding
     store as the workspace left it."""
     wanted = [v for v in study.config.quantitised if (ids is None or v.id in ids) and v.question is None]
+    return _each_with_labels(study, store, wanted, quantitised_table)
+
+
+def _each_with_labels(study: Study, store: QualStore | None, wanted: list[Any], build: Callable[..., T]) -> list[T]:
+    """`build(study, store, variable, code labels)` for each variable wanted, on the store given or one opened
+    (and closed) for it; nothing opened when nothing is wanted."""
     if not wanted:
         return []
     opened = store is None
@@ -150,7 +150,7 @@ def quantitised_tables(study: Study, ids: list[str] | None = None, *, store: Qua
     try:
         with store.read() as conn:
             labels = codes_db.labels(conn)
-        return [quantitised_table(study, store, v, labels) for v in wanted]
+        return [build(study, store, v, labels) for v in wanted]
     finally:
         if opened:
             store.close()
