@@ -270,7 +270,7 @@ def example_store() -> tuple[object, tuple[str, ...], Path]:
     from learnervoice.workspace import open_workspace
 
     folder = Path(tempfile.mkdtemp(prefix="lv-suggest-ex-")) / "study"
-    shutil.copytree(EXAMPLE, folder)
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".learnervoice", "qual.sqlite*", "__pycache__"))
     workspace = open_workspace(folder)
     return workspace.qual, (workspace.study.config.language,), folder
 
