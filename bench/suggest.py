@@ -147,21 +147,9 @@ def _code_row(found, talk, positive, spans, code, coder, languages, seed, folds)
     return row
 
 
-_INDEX: dict[int, list[int]] = {}
-
-
 def _turn_index(found):  # type: ignore[no-untyped-def]
-    """Segment -> turn number: consecutive segments of one speaker in one document are one turn (an open answer is
-    one respondent's segments)."""
-    if id(found) not in _INDEX:
-        out, n, last = [], 0, None
-        for s in found.segments:
-            if last is None or (s.document, s.speaker) != (last.document, last.speaker):
-                n += 1
-            out.append(n)
-            last = s
-        _INDEX[id(found)] = out
-    return _INDEX[id(found)]
+    """Segment -> its turn's number (a focus-group turn, an open answer)."""
+    return [s.turn for s in found.segments]
 
 
 def speed(repeats: int = 5) -> tuple[float, float]:
@@ -278,8 +266,10 @@ def example_store() -> tuple[object, tuple[str, ...], Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--corpus", type=Path, help="A folder of coded free-text answers (see corpus_store).")
-    parser.add_argument("--corpus-name", default="a public coded corpus")
+    parser.add_argument("--corpus", type=Path, action="append", default=[],
+                        help="A folder of coded free-text answers (see corpus_store); may be repeated.")
+    parser.add_argument("--corpus-name", action="append", default=[],
+                        help="How the report names each --corpus, in the same order.")
     args = parser.parse_args()
     store, languages, folder = example_store()
     first, later = speed()
@@ -287,10 +277,11 @@ def main() -> None:
     for folds in (FOLDS, 2):
         lines += report(evaluate(store, languages, args.seed, folds), args.seed, folds,
                         "Example study (`examples/microcredentials-2023`)")
-    if args.corpus is not None:
-        corpus = corpus_store(args.corpus)
+    names = args.corpus_name + [f"coded corpus {n + 1}" for n in range(len(args.corpus_name), len(args.corpus))]
+    for folder_of_corpus, name in zip(args.corpus, names):
+        corpus = corpus_store(folder_of_corpus)
         for folds in (FOLDS, 2):
-            lines += report(evaluate(corpus, ("en",), args.seed, folds), args.seed, folds, args.corpus_name)
+            lines += report(evaluate(corpus, ("en",), args.seed, folds), args.seed, folds, name)
     lines += ["Reading: with 5 folds a hidden pool holds few of a code's sentences, so even a perfect ranking reaches "
               "a median precision@10 near 0.5 and the suggestions and keywords both sit near that ceiling for the "
               "easier codes; average precision and recall@50, which look further down the list, separate them more.", "",

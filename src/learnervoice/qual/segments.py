@@ -1,9 +1,12 @@
 """Segments to suggest or cluster — sentences or whole turns of transcripts and open answers — and their features.
 
 Features are word n-grams (1–2, the languages' stop words left out) and character n-grams (3–5, inside
-words), TF-IDF weighted with sublinear term frequency. The vectorisers are fitted on every segment of the
-store (no labels), so they are kept, per store and unit, until a document's text changes: later calls only
-read the coder's codings and fit a small classifier.
+words), TF-IDF weighted with sublinear term frequency. A sentence is read with the rest of its turn: its
+row holds its own features and, beside them at the same weight, those of the turn's other sentences
+(coders code what a speaker is talking about, which a short sentence — "Same for me." — does not say by
+itself). A whole turn, and a text from the codebook, is its own context. The vectorisers are fitted on
+every segment of the store (no labels), so they are kept, per store and unit, until a document's text
+changes: later calls only read the coder's codings and fit a small classifier.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from .sentences import sentence_spans
 from .stopwords import stop_words
 
 UNITS = ("sentence", "turn")
+CONTEXT_WEIGHT = 1.0  # the rest of the turn beside the sentence's own words (measured in bench/suggest.py)
 _CACHE: dict[tuple[Any, ...], Corpus] = {}
 _CACHE_SIZE = 4
 
@@ -30,6 +34,7 @@ class Segment:
     speaker: str
     role: str
     text: str
+    turn: int = 0  # the turn's number in the store's order: sentences of one turn share it
 
 
 @dataclass
@@ -43,7 +48,8 @@ class Corpus:
 
     def features(self, texts: Sequence[str]) -> Any:
         """Rows for other texts (a codebook's definition, a theme's name) in the same space."""
-        return _stack(self.vectorisers, texts, fit=False)
+        own = _stack(self.vectorisers, texts, fit=False)
+        return _beside(own, own)
 
 
 def segments_of(turns: Iterable[suggestions_db.Turn], unit: str, languages: Iterable[str]) -> list[Segment]:
@@ -54,9 +60,9 @@ def segments_of(turns: Iterable[suggestions_db.Turn], unit: str, languages: Iter
         raise InvalidInputError(f"unit {unit!r}: use sentence or turn")
     langs = list(languages)
     out = []
-    for t in turns:
+    for n, t in enumerate(turns):
         spans = [(0, len(t.words))] if unit == "turn" else sentence_spans(t.words, languages=langs)
-        out += [Segment(t.document, t.start + a, t.start + b, t.speaker, t.role, t.words[a:b])
+        out += [Segment(t.document, t.start + a, t.start + b, t.speaker, t.role, t.words[a:b], n)
                 for a, b in spans if t.words[a:b].strip()]
     return out
 
@@ -71,7 +77,8 @@ def corpus(store: QualStore, unit: str, languages: Iterable[str]) -> Corpus:
         turns = suggestions_db.turns_with_words(conn)
     segments = segments_of(turns, unit, langs)
     vectorisers = _vectorisers(langs)
-    matrix = _stack(vectorisers, [s.text for s in segments], fit=True)
+    own = _stack(vectorisers, [s.text for s in segments], fit=True)
+    matrix = _beside(own, own if unit == "turn" else _rest_of_turn(segments, own))
     by_document: dict[str, list[int]] = {}
     for i, s in enumerate(segments):
         by_document.setdefault(s.document, []).append(i)
@@ -106,6 +113,34 @@ def _stack(vectorisers: tuple[Any, Any], texts: Sequence[str], *, fit: bool) -> 
             v.set_params(min_df=1, stop_words=None)
             parts.append(v.fit_transform(texts) if fit else v.transform(texts))
     return normalize(sparse.hstack(parts).tocsr())
+
+
+def _rest_of_turn(segments: Sequence[Segment], own: Any) -> Any:
+    """Each segment's context: the sum of the other segments of its turn, scaled to unit length (zero when the turn
+    is one segment)."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    members: dict[int, list[int]] = {}
+    for i, s in enumerate(segments):
+        members.setdefault(s.turn, []).append(i)
+    rows, cols = [], []
+    for group in members.values():
+        for i in group:
+            others = [j for j in group if j != i]
+            rows += [i] * len(others)
+            cols += others
+    link = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(segments), len(segments)))
+    return normalize(link @ own)
+
+
+def _beside(own: Any, context: Any) -> Any:
+    """A segment's own features and its context's, side by side, the row scaled to unit length."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    return normalize(sparse.hstack([own, CONTEXT_WEIGHT * context]).tocsr())
 
 
 def overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
