@@ -154,6 +154,17 @@ def test_themes_are_reproducible_with_a_seed(coded: QualStore, qual_study: Study
     assert suggest_codings(coded, "cost_worries", "a", top=1)  # the theme's terms are the code's description
 
 
+def test_theme_terms_are_words_not_pseudonyms_or_masks(qual_study: Study, store: QualStore, tmp_path: Path) -> None:
+    lines = ["Melissa Ko: Tell us why you enrolled."]
+    for n, sentence in enumerate(CAREER + ONLINE + PLEASURE):
+        said = f"As P{16 + n % 2} said in {2020 + n % 3}, " if n % 3 == 0 else ""
+        lines.append(f"{SPEAKERS[n % 4]}: {said}{sentence} Write to [email]." if n % 2 else f"{SPEAKERS[n % 4]}: {said}{sentence}")
+    import_transcript(qual_study, write(tmp_path / "fg.txt", "\n".join(lines) + "\n"), store=store)
+    terms = {term for theme in suggest_themes(store, k=3) for term in theme.terms}
+    assert terms and not {t for t in terms if any(c.isdigit() for c in t)} and "email" not in terms
+    assert {"promotion", "online"} & terms
+
+
 def test_stop_words_per_language() -> None:
     assert {"the", "and"} <= stop_words(["en"]) and "que" not in stop_words(["en"])
     assert {"que", "los", "para"} <= stop_words(["es"]) and {"amb", "però", "els"} <= stop_words(["ca"])

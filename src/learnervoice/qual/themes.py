@@ -6,7 +6,8 @@ study's languages left out) are grouped by k-means (seeded, 10 starts). When k i
 from 2 to 10 (and at most a fifth of the segments) with the highest mean silhouette (cosine, on at most
 2,000 segments drawn with the seed). Each theme shows its most distinctive terms (the highest weights of
 its centre), how many people said something in it, and the three segments nearest its centre (one per
-person first). The same store, documents, k and seed give the same themes.
+person first). Terms are words of letters only: pseudonyms (P16), numbers and the privacy masks ([email])
+are not terms. The same store, documents, k and seed give the same themes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .suggest import Suggestion
 MIN_WORDS = 4
 MAX_K = 10
 TERMS = 8
+LETTERS_ONLY = r"(?u)\b[^\W\d_]{2,}\b"  # terms are words: pseudonyms (P16, S03) and numbers are not theme terms
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,20 @@ def _features(pool: list[Segment], languages: tuple[str, ...]) -> tuple[Any, lis
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectoriser = TfidfVectorizer(stop_words=sorted(stop_words(languages)) or None, sublinear_tf=True,
-                                 strip_accents="unicode", min_df=2 if len(pool) >= 50 else 1, max_df=0.5)
+                                 strip_accents="unicode", min_df=2 if len(pool) >= 50 else 1, max_df=0.5,
+                                 preprocessor=_without_placeholders, token_pattern=LETTERS_ONLY)
     try:
         matrix = vectoriser.fit_transform([s.text for s in pool])
     except ValueError:
         raise CodingError("the uncoded segments share no words beyond stop words: nothing to group") from None
     return matrix, list(vectoriser.get_feature_names_out())
+
+
+def _without_placeholders(text: str) -> str:
+    """Lower case, the privacy masks ([email], [name], [respondent]…) left out: they say nothing about a theme."""
+    import re
+
+    return re.sub(r"\[\w+\]", " ", text.lower())
 
 
 def choose_k(matrix: Any, seed: int) -> int:
