@@ -15,8 +15,8 @@ Protocol (written to docs/benchmarks.md with the figures):
 - Random: the pool shuffled, mean over 10 seeds.
 - Metrics per fold, averaged over a code's folds: precision@10, recall@50, average precision; the table
   gives the median over (coder, code).
-Speed: a synthetic store of 10,000 sentence segments (100 documents × 100 one-sentence turns), one code
-with 200 codings; the first call (features fitted) and the median of 5 later calls.
+Speed: a synthetic store of 10,000 sentence segments (100 documents × 50 turns of two sentences), one code
+with 209 codings; the first call (features fitted) and the median of 5 later calls.
 """
 
 from __future__ import annotations
@@ -171,17 +171,20 @@ def speed(repeats: int = 5) -> tuple[float, float]:
         code = codes_db.add(conn, "cost", "Cost")
         for d in range(100):
             lines = []
-            for t in range(100):
-                words = rng.sample(vocabulary, 12) + (rng.sample(topic, 2) if (d * 100 + t) % 25 == 0 else [])
-                lines.append(" ".join(rng.sample(words, len(words))).capitalize() + ".")
+            for t in range(50):  # two sentences a turn: the turn is each sentence's context
+                pair = []
+                for half in range(2):
+                    words = rng.sample(vocabulary, 12) + (rng.sample(topic, 2) if half == 0 and (d * 50 + t) % 12 == 0 else [])
+                    pair.append(" ".join(rng.sample(words, len(words))).capitalize() + ".")
+                lines.append(" ".join(pair))
             text = "\n".join(lines)
             doc = documents_db.add(conn, name=f"D{d:03}", source="synthetic", sha256=f"{d:064}", format="txt", text=text)
             at, turns = 0, []
             for t, line in enumerate(lines):
                 turns.append({"idx": t, "speaker": f"P{t % 8}", "participant": None, "role": "participant",
                               "start": at, "end": at + len(line), "start_time": None, "end_time": None, "flagged": False})
-                if t % 25 == 0 and d < 50:
-                    codings_db.add_if_new(conn, document_id=doc, start=at, end=at + len(line), code_id=code,
+                if (d * 50 + t) % 12 == 0 and d < 50:
+                    codings_db.add_if_new(conn, document_id=doc, start=at, end=at + line.index(".") + 1, code_id=code,
                                           coder="a", created_at=now(), guid=new_guid())
                 at += len(line) + 1
             documents_db.add_turns(conn, doc, turns)
