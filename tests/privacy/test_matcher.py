@@ -149,11 +149,23 @@ def test_turkish_dotless_i() -> None:
 
 @pytest.mark.parametrize("text", [
     "Más de la mitad", "a trip to Costa Rica", "the Total Cost", "we used Google Fonts", "at the UOC Campus", "Dr Smith came",
+    "Cost worries", "Cost was the reason.",  # an ordinary word one letter from a surname (Costa)
 ])
 def test_capitalised_words_in_runs_and_titles_are_not_names(text: str) -> None:
     m = Matcher([*ROSTER, Person("P13", ("Sílvia Mas",)), Person("P12", ("David Costa",)),
                  Person("P40", ("Dr. Melissa Ko",))], Lexicon(["en", "ca", "es"]), ("ES",))
     assert m.redact(text)[0] == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Marc and I signed up together.", "P14 and I signed up together."),  # "marc" is also an English word
+    ("Rosa y yo lo hicimos.", "P21 y yo lo hicimos."),
+    ("Sala or Font, I forget.", "P07 or P10, I forget."),
+    ("Later Mr Cost said so.", "Later P12 said so."),  # misspelt, but placed as a name
+])
+def test_a_name_that_is_also_a_word_at_a_sentence_start(text: str, expected: str) -> None:
+    m = Matcher([*ROSTER, Person("P14", ("Marc Riera",)), Person("P12", ("David Costa",))], Lexicon(["en", "ca", "es"]))
+    assert m.redact(text)[0] == expected
 
 
 def test_long_runs_without_spaces_stay_fast_enough_to_finish(matcher: Matcher) -> None:

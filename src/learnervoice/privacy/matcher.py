@@ -6,10 +6,11 @@ Latin; accents and case ignored), token by token: full names, first names,
 surnames and aliases; one-edit misspellings of name parts when either word has
 five letters or more; handles made of name parts (``@mireiasala``,
 ``anna_bosch``). A name part that is also an ordinary word of the study's
-languages ("rosa", "font", "camps") counts only where it reads as a name:
+languages ("rosa", "font", "camps") counts only where it reads as a name (and an ordinary word one letter
+from a name part, "Cost" beside "Costa", not at a sentence start):
 capitalised (not inside a run of capitalised words such as "Costa Rica" or
 "Google Fonts", and at the start of a sentence not before a function word:
-"Más de la mitad"), after a title (Mr, Dra, Sra…), or next to another part of
+"Más de la mitad", though "Marc and I" is a name), after a title (Mr, Dra, Sra…), or next to another part of
 a name. A title or an initial goes with the name it
 belongs to ("Mr Vila", "J. Vila", "Jordi V." all become the pseudonym). URLs
 that hold a name part are reported as such, so that outputs meant for
@@ -39,6 +40,9 @@ TITLES = frozenset(
 )
 PARTICLES = frozenset("de del la las los el i y e da das do dos van von der den le di du st".split())
 FUNCTION_WORDS = PARTICLES | frozenset("of the a an and or to in on at for with que en al por para con of per amb".split())
+# after a capitalised word at a sentence start these say it is a word ("Más de la mitad"); a conjunction does not:
+# "Marc and I", "Rosa y yo" name someone far more often than "Salt and pepper" does
+NOT_A_NAME_AFTER = FUNCTION_WORDS - frozenset("and or y i e o u".split())
 SENTENCE_END = ".!?…\n"
 OPENERS = "\"'“‘«([¿¡ \t"
 JOINERS = ("", " ", "-", "_", ".")  # what may stand between two parts of one name in a run
@@ -239,9 +243,12 @@ class Matcher:
         capital = folded.original[folded.original_span(token.start, token.end)[0]].isupper()
         if not capital or _in_capitalised_run(folded, tokens, i):
             return False
-        # at the start of a sentence a name and a word look alike: a name, unless a function word follows ("Más de")
-        return not _sentence_start(folded, token) or not (i + 1 < len(tokens) and tokens[i + 1].word in FUNCTION_WORDS
-                                                           and _gap(folded, token, tokens[i + 1]) == " ")
+        if not _sentence_start(folded, token):
+            return True
+        # at the start of a sentence a name and a word look alike: a name, unless a function word follows ("Más de"),
+        # or the word is only one letter from a name part ("Cost worries" beside Costa)
+        return not token.fuzzy and not (i + 1 < len(tokens) and tokens[i + 1].word in NOT_A_NAME_AFTER
+                                         and _gap(folded, token, tokens[i + 1]) == " ")
 
 
 def _runs(folded: Folded, tokens: list[_Token]) -> list[Finding]:
