@@ -81,8 +81,13 @@ def norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def evaluate(store: object, languages: tuple[str, ...], seed: int, folds: int = FOLDS) -> list[dict[str, object]]:
-    """One row per (coder, code) with 10+ coded segments: the three rankings' mean scores over folds."""
+Seen = dict[str, dict[str, list[tuple[int, int]]]]  # coder -> document -> the spans (answers) that coder coded at all
+
+
+def evaluate(store: object, languages: tuple[str, ...], seed: int, folds: int = FOLDS,
+             seen: Seen | None = None) -> list[dict[str, object]]:
+    """One row per (coder, code) with 10+ coded segments: the three rankings' mean scores over folds. With `seen`, a
+    coder's segments are those of the answers they coded (a second coder who coded a sample saw no others)."""
     from learnervoice.qual.segments import corpus, covered
     from learnervoice.store import codebook as codes_db
     from learnervoice.store import suggestions as sdb
@@ -95,14 +100,16 @@ def evaluate(store: object, languages: tuple[str, ...], seed: int, folds: int = 
         spans = {coder: sdb.coder_spans(conn, coder) for coder in coders}
     rows = []
     for coder in coders:
+        looked = talk if seen is None else [i for i in talk if covered(found.segments[i], seen.get(coder, {}).get(
+            found.segments[i].document, ()))]
         for key in sorted({s.code for s in spans[coder]}):
             mine: dict[str, list[tuple[int, int]]] = {}
             for s in spans[coder]:
                 if s.code == key:
                     mine.setdefault(s.document, []).append((s.start, s.end))
-            positive = {i for i in talk if covered(found.segments[i], mine.get(found.segments[i].document, ()))}
+            positive = {i for i in looked if covered(found.segments[i], mine.get(found.segments[i].document, ()))}
             if len(positive) >= 10:
-                rows.append(_code_row(found, talk, positive, spans[coder], codes[key], coder, languages, seed, folds))
+                rows.append(_code_row(found, looked, positive, spans[coder], codes[key], coder, languages, seed, folds))
     return [r for r in rows if r]
 
 
@@ -201,11 +208,13 @@ def speed(repeats: int = 5) -> tuple[float, float]:
     return first, statistics.median(later)
 
 
-def corpus_store(folder: Path) -> object:
+def corpus_store(folder: Path) -> tuple[object, Seen]:
     """A store built from coded free-text answers in CSV files named `… - Q8 (primary).csv` / `(secondary)`: the
     first column a response id, the second the answer, then `Code 1`, `Code 2`… (`parent->child`; the top-level
     code counts, `NA` is no code). One document `open:<question>` per question, an answer per turn, a code
-    `<question>_<code>` per question and top-level code, the file's coder (primary, secondary) coding whole answers."""
+    `<question>_<code>` per question and top-level code, the file's coder (primary, secondary) coding whole answers.
+    A row whose code cells are all empty was not coded by that file's coder (a second coder codes a sample; `NA`
+    is coded as nothing): the answers each coder saw are returned beside the store."""
     import csv as csvlib
 
     from learnervoice.store import QualStore, new_guid, now
@@ -217,6 +226,7 @@ def corpus_store(folder: Path) -> object:
     files = sorted(folder.glob("*(*).csv"))
     answers: dict[str, dict[str, str]] = {}
     coded: list[tuple[str, str, str, str]] = []  # question, response, code, coder
+    looked: set[tuple[str, str, str]] = set()  # question, response, coder
     for file in files:
         match = re.search(r"- (\w+) \((\w+)\)\.csv$", file.name)
         if not match:
@@ -228,11 +238,14 @@ def corpus_store(folder: Path) -> object:
             if len(row) < 3 or not row[1].strip():
                 continue
             answers.setdefault(question, {})[row[0]] = " ".join(row[1].split())
+            if any(c.strip() for c in row[2:]):
+                looked.add((question, row[0], coder))
             for code in {c.split("->")[0].strip() for c in row[2:] if c.strip() and c.strip() != "NA"}:
                 coded.append((question, row[0], re.sub(r"\W+", "_", code.lower()).strip("_"), coder))
     where = Path(tempfile.mkdtemp(prefix="lv-suggest-corpus-"))
     store = QualStore(sqlite_engine(f"sqlite:///{where / 'qual.sqlite'}"))
     store.migrate()
+    seen: Seen = {}
     with store.write() as conn:
         code_ids: dict[str, int] = {}
         for question, code in sorted({(q, c) for q, _, c, _ in coded}):
@@ -254,7 +267,10 @@ def corpus_store(folder: Path) -> object:
                 if q == question and r in place and place[r][1] > place[r][0]:
                     codings_db.add_if_new(conn, document_id=doc, start=place[r][0], end=place[r][1],
                                           code_id=code_ids[f"{q}_{code}"], coder=coder, created_at=now(), guid=new_guid())
-    return store
+            for q, r, coder in looked:
+                if q == question and r in place:
+                    seen.setdefault(coder, {}).setdefault(f"open:{question}", []).append(place[r])
+    return store, seen
 
 
 def example_store() -> tuple[object, tuple[str, ...], Path]:
@@ -282,9 +298,9 @@ def main() -> None:
                         "Example study (`examples/microcredentials-2023`)")
     names = args.corpus_name + [f"coded corpus {n + 1}" for n in range(len(args.corpus_name), len(args.corpus))]
     for folder_of_corpus, name in zip(args.corpus, names):
-        corpus = corpus_store(folder_of_corpus)
+        corpus, seen = corpus_store(folder_of_corpus)
         for folds in (FOLDS, 2):
-            lines += report(evaluate(corpus, ("en",), args.seed, folds), args.seed, folds, name)
+            lines += report(evaluate(corpus, ("en",), args.seed, folds, seen), args.seed, folds, name)
     lines += ["Reading: with 5 folds a hidden pool holds few of a code's sentences, so even a perfect ranking reaches "
               "a median precision@10 near 0.5 and the suggestions and keywords both sit near that ceiling for the "
               "easier codes; average precision and recall@50, which look further down the list, separate them more.", "",
