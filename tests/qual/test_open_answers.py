@@ -134,6 +134,7 @@ def test_auto_coding_kwic_and_quotes_with_survey_answers(open_study: Study) -> N
         found = keyword_in_context(ws.qual, "support")
         frame = quotes(open_study, ws.qual, "price")
     assert found[["document", "speaker", "match"]].values.tolist() == [["open:comments", "S02", "support"]]
+    assert found.loc[0, "left"] == "More tutor " and found.loc[0, "right"] == " in the evenings."  # this answer only
     assert frame["participant"].tolist() == ["P01", "S01"]
     assert frame["status"].tolist() == ["study", "work"]  # the respondent's survey answer (option code)
     assert frame["career_stage"].tolist()[0] == "junior"  # and the roster's attributes where the roster has them

@@ -218,7 +218,8 @@ def cooccurrence(study: Study, store: QualStore, *, unit: str = "overlap") -> pd
 
 
 def keyword_in_context(store: QualStore, pattern: str, *, width: int = 60) -> pd.DataFrame:
-    """Every match of a word or regex, with the words around it and its turn's speaker."""
+    """Every match of a word or regex, with the words around it and its turn's speaker. The words around it stay
+    inside that turn (or open answer): another speaker's or respondent's words are never credited to this one."""
     import pandas as pd
 
     try:
@@ -226,18 +227,19 @@ def keyword_in_context(store: QualStore, pattern: str, *, width: int = 60) -> pd
     except re.error as exc:
         raise CodingError(f"the pattern {pattern!r} is not a valid regular expression ({exc})") from None
     with store.read() as conn:
-        docs = pd.DataFrame([(d.id, d.name, d.text) for d in documents_db.all_texts(conn)], columns=["id", "name", "text"])
-        speakers = pd.DataFrame([(t.document_id, t.start, t.end, t.speaker) for t in documents_db.turn_spans(conn)],
-                                columns=["document_id", "start", "end", "speaker"])
+        docs = [(d.id, d.name, d.text) for d in documents_db.all_texts(conn)]
+        turns: dict[int, list[tuple[int, int, str]]] = {}
+        for t in documents_db.turn_spans(conn):
+            turns.setdefault(t.document_id, []).append((t.start, t.end, t.speaker))
     rows = []
-    for doc in docs.itertuples():
-        spans = speakers[speakers["document_id"] == doc.id]
-        for m in regex.finditer(doc.text):
-            who = spans[(spans["start"] <= m.start()) & (spans["end"] >= m.start())]["speaker"]
+    for doc_id, name, text in docs:
+        spans = sorted(turns.get(doc_id, []))
+        for m in regex.finditer(text):
+            lo, hi, who = next(((a, b, w) for a, b, w in spans if a <= m.start() <= b), (0, len(text), None))
             rows.append({
-                "document": doc.name, "start": m.start(), "end": m.end(),
-                "left": doc.text[max(0, m.start() - width) : m.start()], "match": m.group(0),
-                "right": doc.text[m.end() : m.end() + width], "speaker": who.iloc[0] if len(who) else None,
+                "document": name, "start": m.start(), "end": m.end(),
+                "left": text[max(lo, m.start() - width) : m.start()], "match": m.group(0),
+                "right": text[m.end() : max(m.end(), min(hi, m.end() + width))], "speaker": who,
             })
     return pd.DataFrame(rows, columns=["document", "start", "end", "left", "match", "right", "speaker"])
 
