@@ -54,6 +54,22 @@ def test_plain_xlsx(tmp_path: Path) -> None:
     assert [r["hours"] for r in rows(study)] == [3, 5.5, 2, 8]
 
 
+def test_free_text_of_a_small_file_is_open_text_not_a_choice(tmp_path: Path) -> None:
+    comments = ["none", "none", "More evenings please", "write to ana.puig@example.org", "Too expensive for me", "none",
+                "Cheaper fees", "n/a"]
+    frame = pd.DataFrame({"id": [f"r{n}" for n in range(8)], "Stage": ["junior", "senior"] * 4, "Comments": comments,
+                          "Site": ["see https://example.org", "Barcelona"] * 4})
+    path = tmp_path / "answers.csv"
+    frame.to_csv(path, index=False)
+    _, study = init_and_import(tmp_path / "s", path)
+    assert isinstance(study.config.question("stage"), SingleChoice)
+    assert isinstance(study.config.question("comments"), OpenText)  # 5 of 8 answers said once: not options
+    assert isinstance(study.config.question("site"), OpenText)  # a web address is never an option label
+    written = (tmp_path / "s" / "study.yaml").read_text(encoding="utf-8")
+    assert "ana.puig" not in written and "example.org" not in written
+    assert [r["comments"] for r in rows(study)] == comments
+
+
 def test_commas_inside_single_answers_and_options(tmp_path: Path) -> None:
     """A single choice whose answers hold ", " stays single; a checkbox option holding ", " stays one option."""
     intent = ["Yes, definitely", "Yes, probably", "No, not really", "Yes, definitely", "No, not really", "Yes, probably"]

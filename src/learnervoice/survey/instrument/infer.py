@@ -17,6 +17,7 @@ MAX_TICK_OPTIONS = 30
 MAX_OPTION_TEXT = 80
 SHORT_TEXT = 40
 SCALE_MAX = 11
+CONTACT = re.compile(r"\S@\S+\.\w|https?://|www\.", re.I)  # what no option label holds
 DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AP]M)?( ?(GMT|UTC)?[+-]?\d*)?)?$"
                   r"|^\d{1,2}:\d{2}(:\d{2})?$", re.I)
 
@@ -66,12 +67,16 @@ def _scale(profile: ColumnProfile) -> bool:
 
 
 def _few(profile: ColumnProfile) -> bool:
+    """Few distinct values, each an option label: short, no e-mail or web address (free text of a small file, where
+    "none" repeats, would else become a choice whose options are people's answers, copied into study.yaml)."""
     if profile.overflow or profile.distinct > MAX_OPTIONS:
         return False
-    if any(len(v) > MAX_OPTION_TEXT for v in profile.values):
+    if any(len(v) > MAX_OPTION_TEXT or CONTACT.search(v) for v in profile.values):
         return False
     short = all(len(v) <= SHORT_TEXT for v in profile.values)
-    return profile.filled >= 2 * profile.distinct or (short and max(profile.values.values()) > 1)
+    once = sum(1 for n in profile.values.values() if n == 1)
+    return profile.filled >= 2 * profile.distinct or (short and max(profile.values.values()) > 1
+                                                     and 2 * once <= profile.filled)
 
 
 def _single(qid: str, column: str, text: str, profile: ColumnProfile, *, numeric: bool) -> DraftQuestion:
