@@ -79,7 +79,7 @@ def test_paper_tables(paper_tables: Path) -> None:
 
 def test_cli_report(paper_tables: Path) -> None:
     result = CliRunner().invoke(app, ["audit", str(paper_tables)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # inconsistencies found: a script running it stops
     assert "Table 1: Gender — INCONSISTENT: counts sum to 42; percentages imply base 41" in result.output
     assert "counts sum to 42 but the percentages imply a base of 41" in result.output
     assert "'Other': printed 4.8 where 2/41 is 4.878…%, which rounds half up to 4.9" in result.output

@@ -239,7 +239,8 @@ def audit(
     decimal_comma: Annotated[bool | None, typer.Option("--decimal-comma/--decimal-point", help="The decimal mark of "
                                                        "the counts' thousands: '1.234' or '1,234' (default: point).")] = None,
 ) -> None:
-    """Check a printed table: the base its percentages imply, counts that do not add up, each verdict's reason."""
+    """Check a printed table: the base its percentages imply, counts that do not add up, each verdict's reason.
+    Exits 1 when a question is inconsistent (0 when none is, 2 when the file cannot be read), so a script can stop."""
     from ..errors import AuditError
     from ..stats.audit import audit_table
 
@@ -255,10 +256,12 @@ def audit(
         raise AuditError(f"--rounding must be half_up or half_even, not {rounding!r}")
     results = audit_table(table, rounding="half_even" if chosen == "half_even" else "half_up",
                           decimal_comma=comma if decimal_comma is None else decimal_comma)
-    _print_audit(results)
+    if _print_audit(results):
+        raise typer.Exit(1)
 
 
-def _print_audit(results: list[Any]) -> None:
+def _print_audit(results: list[Any]) -> int:
+    """Print each verdict; the number of inconsistent questions."""
     from ..stats.audit import spans_text
 
     problems = 0
@@ -277,3 +280,4 @@ def _print_audit(results: list[Any]) -> None:
             typer.echo(f"    ({a.skipped} row(s) without a printed percentage not checked)")
         problems += not a.consistent
     typer.echo(f"{problems} of {len(results)} questions have inconsistencies")
+    return problems
