@@ -128,6 +128,22 @@ def test_codings_of_unchanged_answers_follow_them_and_the_others_are_dropped_and
     assert logged[-1]["codings_dropped"] == [{"code": "price", "coder": "ann", "respondent": "S01"}]
 
 
+def test_codings_follow_an_answer_when_the_roster_later_links_its_respondent(open_study: Study) -> None:
+    with open_workspace(open_study) as ws:
+        add_codings(ws.qual, [NewCoding("open:comments", -1, -1, "price", "ann", quote="about the price")], who="t")
+        assert quotes(open_study, ws.qual, "price")["participant"].tolist() == ["S01"]
+    roster = open_study.folder / "private" / "participants.csv"
+    roster.write_text(ROSTER + "P05,Ada Byron,participant,R005,junior,FG2\n", encoding="utf-8")
+    with open_workspace(open_study) as ws:
+        _, turns = _document(ws.qual)
+        frame = quotes(open_study, ws.qual, "price")
+        with ws.qual.read() as conn:
+            logged = [json.loads(r.detail) for r in conn.execute(sa.select(audit.c.detail).where(audit.c.action == "update_open_answers"))]
+    assert [t["speaker"] for t in turns] == ["P01", "P03", "P05", "S02"]
+    assert frame[["participant", "quote"]].values.tolist() == [["P05", "about the price"]]  # kept, now under P05
+    assert logged[-1]["codings_kept"] == 1 and logged[-1]["codings_dropped"] == []
+
+
 def test_auto_coding_kwic_and_quotes_with_survey_answers(open_study: Study) -> None:
     with open_workspace(open_study) as ws:
         assert autocode(ws.qual, "price", coder="ann", pattern=r"price|fees", who="t") == 2

@@ -80,6 +80,7 @@ class OpenAnswersReport:
 class _Answer:
     pseudonym: str
     words: str  # pseudonymised, on one line
+    respondent: str = ""  # the respondent id: codings follow it when the pseudonym changes (the roster links them)
 
 
 def sync_open_answers(study: Study, store: QualStore, *, who: str = "responses") -> list[OpenAnswersReport]:
@@ -99,8 +100,9 @@ def sync_open_answers(study: Study, store: QualStore, *, who: str = "responses")
     with store.write() as conn:
         pseudonyms = _pseudonyms(study, conn, [rid for rows in answers.values() for rid, _ in rows])
         ids = {rid for rid in respondent_ids(study) if _looks_like_an_id(rid)}
+        whose = _whose(study, conn)
         for q in questions:
-            report = _sync_question(conn, q, answers[q.id], pseudonyms, matcher, who, ids)
+            report = _sync_question(conn, q, answers[q.id], pseudonyms, matcher, who, ids, whose)
             if report is not None:
                 reports.append(report)
         sync_db.record(conn, SYNC_KEY, digest)
@@ -172,7 +174,7 @@ def _prepared(
         words, found = _without_ids(words, ids, pseudonyms) if ids else (words, 0)
         if found:
             replaced["respondent id"] = replaced.get("respondent id", 0) + found
-        answers.append(_Answer(pseudonyms[rid], words))
+        answers.append(_Answer(pseudonyms[rid], words, rid))
     return answers, replaced
 
 
@@ -188,9 +190,17 @@ def _text_and_turns(answers: list[_Answer]) -> tuple[str, list[dict[str, Any]]]:
     return "\n".join(a.words for a in answers), rows
 
 
+def _whose(study: Study, conn: Connection) -> dict[str, str]:
+    """Pseudonym -> respondent id, for every pseudonym an answer may have been stored under: the ones given to
+    respondents outside the roster (kept even after the roster links them) and the roster's."""
+    roster = load_roster(study)
+    return {p: rid for rid, p in respondents_db.pseudonyms(conn).items()} | {
+        p.pseudonym: p.respondent_id for p in roster.participants if p.respondent_id}
+
+
 def _sync_question(
     conn: Connection, q: OpenText, rows: list[tuple[str, str]], pseudonyms: dict[str, str], matcher: Matcher, who: str,
-    ids: frozenset[str] | set[str] = frozenset(),
+    ids: frozenset[str] | set[str] = frozenset(), whose: dict[str, str] | None = None,
 ) -> OpenAnswersReport | None:
     name = document_name(q.id)
     answers, replaced = _prepared(rows, pseudonyms, matcher, ids)
@@ -206,7 +216,7 @@ def _sync_question(
         return OpenAnswersReport(name, "imported", len(answers), replaced=replaced)
     if documents_db.digest(conn, name) == digest:
         return OpenAnswersReport(name, "unchanged", len(answers), replaced=replaced)
-    kept, dropped = _carry_codings(conn, existing, turns, answers)
+    kept, dropped = _carry_codings(conn, existing, turns, answers, whose or {})
     documents_db.replace_content(conn, existing.id, text=text, sha256=digest, rows=turns)
     audit_log.record(conn, who, "update_open_answers", {"document": name, "answers": len(answers), "codings_kept": kept,
                                                         "codings_dropped": dropped})
@@ -215,9 +225,11 @@ def _sync_question(
 
 def _carry_codings(
     conn: Connection, existing: documents_db.DocumentText, turns: list[dict[str, Any]], answers: list[_Answer],
+    whose: dict[str, str],
 ) -> tuple[int, list[dict[str, str]]]:
-    """Codings of unchanged answers moved to their answers' new places; the others deleted. (kept, dropped)."""
-    new_place = {a.pseudonym: (t["start"], a.words) for a, t in zip(answers, turns)}
+    """Codings of unchanged answers moved to their answers' new places, found by respondent (an answer whose
+    pseudonym changed, S01 now the roster's P05, keeps its codings); the others deleted. (kept, dropped)."""
+    new_place = {a.respondent: (t["start"], a.words) for a, t in zip(answers, turns)}
     old_turns = documents_db.turns_of(conn, existing.id)  # in order, so their starts are sorted
     starts = [t["start"] for t in old_turns]
     places: dict[int, tuple[int, int]] = {}
@@ -226,7 +238,7 @@ def _carry_codings(
         row = int(coding.guid)
         at = bisect_right(starts, coding.start) - 1
         turn = old_turns[at] if at >= 0 and coding.end <= old_turns[at]["end"] else None
-        target = new_place.get(turn["participant"]) if turn is not None else None
+        target = new_place.get(whose.get(str(turn["participant"]), "")) if turn is not None else None
         if turn is None or target is None or target[1] != existing.text[turn["start"] : turn["end"]]:
             who = turn["participant"] if turn is not None else "(several answers)"
             dropped[row] = {"code": coding.code, "coder": coding.coder, "respondent": str(who)}
