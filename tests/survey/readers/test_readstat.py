@@ -114,14 +114,14 @@ def test_spss_string_user_missing_values_are_kept() -> None:
 
 
 def test_iris_with_random_bytes_changed_gives_clear_errors(tmp_path: Path) -> None:
-    """haven's iris.sav with 8 random bytes changed (seeds 0–29; seed 1 names a variable None): every reader
+    """haven's iris.sav with 8 random bytes changed (seeds 0–39; seed 1 names a variable None): every reader
     and ``init --from`` end in a LearnervoiceError or read the file. (Seed 39 makes ReadStat's C code crash the
-    process: a pyreadstat bug, left out.)"""
+    process that reads it: the file is read first in a helper process, and refused when the helper dies.)"""
     from learnervoice.errors import LearnervoiceError
     from learnervoice.survey.instrument import init_from
 
     source = (DATA / "haven_iris.sav").read_bytes()
-    for seed in range(30):
+    for seed in range(40):
         rng = random.Random(seed)
         data = bytearray(source)
         for _ in range(8):
@@ -132,3 +132,25 @@ def test_iris_with_random_bytes_changed_gives_clear_errors(tmp_path: Path) -> No
             init_from(tmp_path / f"s{seed}", [path])
         except LearnervoiceError:
             pass
+
+
+@pytest.mark.parametrize(("at", "value"), [(1017, 0x89), (1016, 0x75)])
+def test_a_file_that_crashes_the_reader_is_refused_and_the_command_carries_on(
+        samples: Path, tmp_path: Path, at: int, value: int) -> None:
+    """One changed byte in the variable records of spss_simple_alltypes_mrsets.sav (found by fuzzing) makes
+    pyreadstat's C code crash the process (SIGSEGV). Run as a user would, in a process of its own: exit 2, a clear
+    message naming the file, no study.yaml written, no core dump's worth of silence."""
+    import subprocess
+    import sys
+
+    data = bytearray((samples / "spss_simple_alltypes_mrsets.sav").read_bytes())
+    data[at] = value
+    bad = tmp_path / "export.sav"
+    bad.write_bytes(bytes(data))
+    done = subprocess.run([sys.executable, "-m", "learnervoice", "init", str(tmp_path / "s"), "--from", str(bad)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 2, done.stderr
+    assert "export.sav" in done.stderr + done.stdout and "crashed on it" in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr and not (tmp_path / "s" / "study.yaml").exists()
+    with pytest.raises(UnreadableFileError, match="crashed on it"):  # and in this process, which lives on
+        read_all(bad)

@@ -87,6 +87,9 @@ def _scale(x: DraftQuestion) -> list[tuple[str, str]]:
 def _meta(path: Path, fmt: str) -> Any:
     import pyreadstat
 
+    from ..readers.readstat import survives_reading
+
+    survives_reading(path, fmt, None)
     try:
         if fmt == "sav":
             return pyreadstat.read_sav(str(path), metadataonly=True, user_missing=True)[1]

@@ -3,7 +3,10 @@
 A damaged file must end in a clear error, never in a crash: pyreadstat raises several kinds of
 exception (ReadstatError, OverflowError on impossible dates, MemoryError…), and it allocates
 for the number of rows a header declares, so a header claiming more rows than the file's bytes
-could hold is refused before any data is read, and data is read in chunks.
+could hold is refused before any data is read, and data is read in chunks. Some damaged headers
+make the C library behind it crash the process (one changed byte of a real .sav does): so each
+file is first read once in a child process, and a file that kills the child is refused — the
+command, or the workbench serving the upload, carries on.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import UnreadableFileError
 from .base import CHUNK_ROWS, FileInfo, MultipleResponseSet, ResponseFile, cell_text, number_text
+from .crashguard import survives_reading
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +51,7 @@ def _damaged(path: Path, fmt: str, exc: BaseException, where: str = "") -> Unrea
 def open_readstat(path: Path, fmt: str, *, encoding: str | None, skip_rows: int, header_rows: int | None) -> ResponseFile:
     """An SPSS or Stata file; ``skip_rows`` and ``header_rows - 1`` first records are left out, as in a CSV."""
     kwargs = _kwargs(fmt, encoding)
+    survives_reading(path, fmt, encoding)
     try:
         _, meta = _reader(fmt)(str(path), metadataonly=True, **kwargs)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
