@@ -2,7 +2,8 @@
 
 The model is WordLlama's l2_supercat_256 (MIT), shipped inside the `wordllama` wheel of the package index (a
 dev dependency): its tokenizer file and its safetensors file (tensor `embedding.weight`, 32,000 × 256) are copied
-into a model2vec-layout folder here; learnervoice reads the folder, never the wordllama package.
+into a model2vec-layout folder (`wordllama_model` in tests/conftest.py); learnervoice reads the folder, never the
+wordllama package.
 """
 
 from __future__ import annotations
@@ -38,18 +39,9 @@ OTHERS = ["We talked too much in the first session.", "The school is far from th
 SPEAKERS = ["Ryan Sloan", "Srijani Ghosh", "Shreeharsh Kelkar", "Núria Vidal"]
 
 
-@pytest.fixture(scope="module")
-def wordllama_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model2vec-layout folder arranged from the files the wordllama wheel ships (copied, not converted: the
-    reader takes `embedding.weight`, the sentence-transformers name, as well as `embeddings`)."""
-    import wordllama
-
-    shipped = Path(wordllama.__file__).parent
-    folder = tmp_path_factory.mktemp("models") / "l2_supercat_256"
-    folder.mkdir()
-    shutil.copy(shipped / "tokenizers" / "l2_supercat_tokenizer_config.json", folder / "tokenizer.json")
-    shutil.copy(shipped / "weights" / "l2_supercat_256.safetensors", folder / "model.safetensors")
-    return folder
+@pytest.fixture
+def wordllama_folder(wordllama_model: Path) -> Path:
+    return wordllama_model
 
 
 @pytest.fixture
