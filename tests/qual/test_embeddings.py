@@ -178,6 +178,13 @@ def _broken(folder: Path, tmp_path: Path, how: str) -> Path:
         from safetensors.numpy import save_file
 
         save_file({"embeddings": np.zeros((10, 4), dtype=np.float32)}, str(bad / "model.safetensors"))
+    elif how == "not numbers":
+        from safetensors.numpy import save_file
+
+        save_file({"embeddings": np.full((32000, 4), np.nan, dtype=np.float32)}, str(bad / "model.safetensors"))
+    elif how == "a file":
+        shutil.rmtree(bad)
+        bad.write_text("not a folder", encoding="utf-8")
     elif how == "quantised":
         from safetensors.numpy import save_file
 
@@ -190,7 +197,8 @@ def _broken(folder: Path, tmp_path: Path, how: str) -> Path:
     ("no folder", "no such folder"), ("no tokenizer", "tokenizer.json is missing"),
     ("no weights", "model.safetensors is missing"), ("tokenizer not json", "not a Hugging Face tokenizers file"),
     ("weights not safetensors", "not a readable safetensors file"), ("another tensor name", "found: vectors"),
-    ("too few vectors", "not one model's"), ("quantised", "quantised vocabulary"),
+    ("too few vectors", "not one model's"), ("quantised", "quantised vocabulary"), ("not numbers", "NaN"),
+    ("a file", "a file, not a folder"),
 ])
 def test_a_bad_model_folder_is_a_clear_error_with_exit_code_2(cost_store: QualStore, qual_study: Study,
                                                               wordllama_folder: Path, tmp_path: Path, how: str,

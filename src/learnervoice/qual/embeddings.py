@@ -101,6 +101,8 @@ def load_model(folder: Path) -> StaticModel:
 
 def model_key(folder: Path) -> tuple[Any, ...]:
     """The folder and each file's size and modification time; checks the files are there and not too large."""
+    if folder.exists() and not folder.is_dir():
+        raise ModelError(f"{folder}: a file, not a folder (the model's folder holds {TOKENIZER_FILE} and {WEIGHTS_FILE})")
     if not folder.is_dir():
         raise ModelError(f"{folder}: no such folder (the sentence-embedding model's folder, from the study's "
                          "`suggestions.model`; nothing is downloaded, the model must be copied there)")
@@ -156,7 +158,10 @@ def _vectors(path: Path) -> Any:
     if vectors.ndim != 2 or vectors.shape[0] == 0 or vectors.shape[1] == 0 or vectors.dtype.kind != "f":
         raise ModelError(f"{path}: the {name!r} tensor is {vectors.dtype} of shape {tuple(vectors.shape)}; expected "
                          "floating-point numbers, one row per token")
-    return np.ascontiguousarray(vectors, dtype=np.float32)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if not np.isfinite(vectors).all():
+        raise ModelError(f"{path}: the {name!r} tensor holds values that are not numbers (NaN or infinite)")
+    return vectors
 
 
 def _layout_problem(path: Path, names: list[str], refused: list[str]) -> str:
