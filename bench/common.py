@@ -19,10 +19,13 @@ def timed(fn: Callable[[], object], repeats: int = 3) -> float:
 
 
 def replace_section(doc: Path, name: str, lines: list[str]) -> None:
-    """Write one benchmark's section of docs/benchmarks.md, keeping the others."""
+    """Write one benchmark's section of docs/benchmarks.md in its place (a new one at the end), keeping the others."""
     start, end = f"<!-- bench/{name} start -->", f"<!-- bench/{name} end -->"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    if start in text:
+    section = "\n".join([start, *lines, end])
+    if start in text and end in text.split(start, 1)[1]:
         head, rest = text.split(start, 1)
-        text = head.rstrip("\n") + "\n" + rest.split(end, 1)[1]
-    doc.write_text(text.rstrip("\n") + "\n\n" + "\n".join([start, *lines, end]) + "\n", encoding="utf-8")
+        text = head + section + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    doc.write_text(text, encoding="utf-8")

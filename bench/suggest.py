@@ -15,8 +15,12 @@ Protocol (written to docs/benchmarks.md with the figures):
 - Random: the pool shuffled, mean over 10 seeds.
 - Metrics per fold, averaged over a code's folds: precision@10, recall@50, average precision; the table
   gives the median over (coder, code).
+- With embeddings: when the `wordllama` package is installed, its static model l2_supercat_256 (tokenizer
+  and 32,000 × 256 vectors, copied into a model2vec-layout folder) is read by `qual.embeddings` and the
+  same folds and pools are ranked a fourth time with the `embedding` method (n-grams and the model's
+  vectors side by side, `qual.segments.EMBEDDING_WEIGHT`).
 Speed: a synthetic store of 10,000 sentence segments (100 documents × 50 turns of two sentences), one code
-with 209 codings; the first call (features fitted) and the median of 5 later calls.
+with 209 codings; the first call (features fitted) and the median of 5 later calls, for each method.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from common import replace_section  # noqa: E402
 DOC = HERE.parent / "docs" / "benchmarks.md"
 EXAMPLE = HERE.parent / "examples" / "microcredentials-2023"
 FOLDS = 5
+EMBEDDING_MODEL = "wordllama l2_supercat_256"
 
 
 @dataclass
@@ -85,14 +90,18 @@ Seen = dict[str, dict[str, list[tuple[int, int]]]]  # coder -> document -> the s
 
 
 def evaluate(store: object, languages: tuple[str, ...], seed: int, folds: int = FOLDS,
-             seen: Seen | None = None) -> list[dict[str, object]]:
-    """One row per (coder, code) with 10+ coded segments: the three rankings' mean scores over folds. With `seen`, a
-    coder's segments are those of the answers they coded (a second coder who coded a sample saw no others)."""
+             seen: Seen | None = None, model: Path | None = None) -> list[dict[str, object]]:
+    """One row per (coder, code) with 10+ coded segments: the rankings' mean scores over folds (with `model`, a
+    model folder, the embedding method's too). With `seen`, a coder's segments are those of the answers they coded
+    (a second coder who coded a sample saw no others)."""
+    from learnervoice.qual.embeddings import load_model
     from learnervoice.qual.segments import corpus, covered
     from learnervoice.store import codebook as codes_db
     from learnervoice.store import suggestions as sdb
 
     found = corpus(store, "sentence", languages)  # type: ignore[arg-type]
+    embedded = None if model is None else corpus(store, "sentence", languages, load_model(model))  # type: ignore[arg-type]
+    alone = corpus(store, "sentence", languages, context_weight=0.0)  # type: ignore[arg-type]
     talk = [i for i, s in enumerate(found.segments) if s.role != "moderator"]
     with store.read() as conn:  # type: ignore[attr-defined]
         codes = {c.key: c for c in codes_db.all_codes(conn)}
@@ -109,11 +118,12 @@ def evaluate(store: object, languages: tuple[str, ...], seed: int, folds: int = 
                     mine.setdefault(s.document, []).append((s.start, s.end))
             positive = {i for i in looked if covered(found.segments[i], mine.get(found.segments[i].document, ()))}
             if len(positive) >= 10:
-                rows.append(_code_row(found, looked, positive, spans[coder], codes[key], coder, languages, seed, folds))
+                rows.append(_code_row(found, looked, positive, spans[coder], codes[key], coder, languages, seed, folds,
+                                      embedded, alone))
     return [r for r in rows if r]
 
 
-def _code_row(found, talk, positive, spans, code, coder, languages, seed, folds):  # type: ignore[no-untyped-def]
+def _code_row(found, talk, positive, spans, code, coder, languages, seed, folds, embedded, alone):  # type: ignore[no-untyped-def]
     from learnervoice.qual.suggest import Examples, rank
 
     seen = {s.document for s in spans}
@@ -123,7 +133,8 @@ def _code_row(found, talk, positive, spans, code, coder, languages, seed, folds)
     fold_of = {t: n % folds for n, t in enumerate(turns)}
     described = [t for t in (code.name, code.description, code.inclusion, code.example) if t.strip()]
     pattern = keyword_pattern(code, languages)
-    results: dict[str, list[Scores]] = {"suggest": [], "keyword": [], "random": [], "ceiling": []}
+    results: dict[str, list[Scores]] = {"suggest": [], "alone": [], "embed": [], "keyword": [], "random": [],
+                                        "ceiling": []}
     for fold in range(folds):
         hidden = [i for i in talk if fold_of[turn[i]] == fold]
         hidden_set = set(hidden)
@@ -138,6 +149,11 @@ def _code_row(found, talk, positive, spans, code, coder, languages, seed, folds)
         scores = rank(found, examples)
         order = sorted(range(len(pool)), key=lambda n: (-scores[n], pool[n]))
         results["suggest"].append(metrics(order, wanted))
+        scores = rank(alone, examples)
+        results["alone"].append(metrics(sorted(range(len(pool)), key=lambda n: (-scores[n], pool[n])), wanted))
+        if embedded is not None:
+            scores = rank(embedded, examples)
+            results["embed"].append(metrics(sorted(range(len(pool)), key=lambda n: (-scores[n], pool[n])), wanted))
         texts = [found.segments[i].text for i in pool]
         results["keyword"].append(metrics(keyword_order(texts, pattern, seed + fold), wanted))
         results["ceiling"].append(metrics(sorted(range(len(pool)), key=lambda n: n not in wanted), wanted))
@@ -149,6 +165,8 @@ def _code_row(found, talk, positive, spans, code, coder, languages, seed, folds)
         return None
     row: dict[str, object] = {"coder": coder, "code": code.key, "positives": len(positive)}
     for method, got in results.items():
+        if not got:
+            continue
         for m in ("p10", "r50", "ap"):
             row[f"{method}_{m}"] = statistics.mean(getattr(s, m) for s in got)
     return row
@@ -159,7 +177,7 @@ def _turn_index(found):  # type: ignore[no-untyped-def]
     return [s.turn for s in found.segments]
 
 
-def speed(repeats: int = 5) -> tuple[float, float]:
+def speed(repeats: int = 5, model: Path | None = None) -> tuple[float, float]:
     """(first call, median later call) of suggestions for one code over 10,000 synthetic sentence segments."""
     from learnervoice.qual.suggest import suggest_codings
     from learnervoice.store import QualStore, new_guid, now
@@ -196,12 +214,12 @@ def speed(repeats: int = 5) -> tuple[float, float]:
                 at += len(line) + 1
             documents_db.add_turns(conn, doc, turns)
     t0 = time.perf_counter()
-    suggest_codings(store, "cost", "a")
+    suggest_codings(store, "cost", "a", model=model)
     first = time.perf_counter() - t0
     later = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        suggest_codings(store, "cost", "a")
+        suggest_codings(store, "cost", "a", model=model)
         later.append(time.perf_counter() - t0)
     store.close()
     shutil.rmtree(folder, ignore_errors=True)
@@ -273,6 +291,19 @@ def corpus_store(folder: Path) -> tuple[object, Seen]:
     return store, seen
 
 
+def wordllama_folder() -> Path | None:
+    """A model2vec-layout folder arranged from the files the wordllama wheel ships; None when it is not installed."""
+    try:
+        import wordllama
+    except ImportError:
+        return None
+    shipped = Path(wordllama.__file__).parent
+    folder = Path(tempfile.mkdtemp(prefix="lv-suggest-model-"))
+    shutil.copy(shipped / "tokenizers" / "l2_supercat_tokenizer_config.json", folder / "tokenizer.json")
+    shutil.copy(shipped / "weights" / "l2_supercat_256.safetensors", folder / "model.safetensors")
+    return folder
+
+
 def example_store() -> tuple[object, tuple[str, ...], Path]:
     from learnervoice.workspace import open_workspace
 
@@ -291,25 +322,31 @@ def main() -> None:
                         help="How the report names each --corpus, in the same order.")
     args = parser.parse_args()
     store, languages, folder = example_store()
+    model = wordllama_folder()
     first, later = speed()
+    with_model = None if model is None else speed(model=model)
     lines = ["## Suggested codings (`bench/suggest.py`)", ""]
     for folds in (FOLDS, 2):
-        lines += report(evaluate(store, languages, args.seed, folds), args.seed, folds,
+        lines += report(evaluate(store, languages, args.seed, folds, model=model), args.seed, folds,
                         "Example study (`examples/microcredentials-2023`)")
     names = args.corpus_name + [f"coded corpus {n + 1}" for n in range(len(args.corpus_name), len(args.corpus))]
     for folder_of_corpus, name in zip(args.corpus, names):
         corpus, seen = corpus_store(folder_of_corpus)
         for folds in (FOLDS, 2):
-            lines += report(evaluate(corpus, ("en",), args.seed, folds, seen), args.seed, folds, name)
+            lines += report(evaluate(corpus, ("en",), args.seed, folds, seen, model), args.seed, folds, name)
     lines += ["Reading: with 5 folds a hidden pool holds few of a code's sentences, so even a perfect ranking reaches "
               "a median precision@10 near 0.5 and the suggestions and keywords both sit near that ceiling for the "
               "easier codes; average precision and recall@50, which look further down the list, separate them more.", "",
               f"Speed: one code over 10,000 synthetic sentence segments: first call {first:.2f} s (features fitted), "
-              f"later calls {later:.3f} s (median of 5).", "",
+              f"later calls {later:.3f} s (median of 5)"
+              + ("." if with_model is None else f"; with embeddings ({EMBEDDING_MODEL}): first call {with_model[0]:.2f} "
+                 f"s (model read, features fitted), later calls {with_model[1]:.3f} s."), "",
               "Protocol: see the docstring of `bench/suggest.py` and docs/suggestions.md."]
     print("\n".join(lines))
     replace_section(DOC, "suggest", lines)
     shutil.rmtree(folder.parent, ignore_errors=True)
+    if model is not None:
+        shutil.rmtree(model, ignore_errors=True)
 
 
 def report(rows: list[dict[str, object]], seed: int, folds: int, what: str) -> list[str]:
@@ -320,15 +357,31 @@ def report(rows: list[dict[str, object]], seed: int, folds: int, what: str) -> l
            f"({'the protocol as first written' if folds == FOLDS else 'half hidden: more positives per pool'}), "
            f"seed {seed}. Median over the pairs:", "",
            "| ranking | precision@10 | recall@50 | average precision |", "|---|---|---|---|"]
-    for method, label in (("suggest", "suggestions (TF-IDF + logistic regression)"), ("keyword", "keyword auto-coder"),
+    for method, label in (("suggest", "suggestions (TF-IDF + logistic regression)"),
+                          ("alone", "the same, each sentence without the rest of its turn"),
+                          ("embed", f"suggestions with embeddings ({EMBEDDING_MODEL})"), ("keyword", "keyword auto-coder"),
                           ("random", "random (mean of 10)"), ("ceiling", "perfect ranking (ceiling)")):
+        if method + "_p10" not in rows[0]:
+            continue
         out.append(f"| {label} | {med(method + '_p10'):.3f} | {med(method + '_r50'):.3f} | {med(method + '_ap'):.3f} |")
     better = sum(float(r["suggest_p10"]) > float(r["keyword_p10"]) for r in rows)  # type: ignore[arg-type]
     worse = sum(float(r["suggest_p10"]) < float(r["keyword_p10"]) for r in rows)  # type: ignore[arg-type]
     out += ["", f"Median precision@10: {med('suggest_p10') / max(med('keyword_p10'), 1e-9):.2f}× the keyword "
             f"baseline's, {med('suggest_p10') / max(med('random_p10'), 1e-9):.2f}× random's (targets 1.5× and 3×); "
             f"precision@10 above the keywords' on {better} pairs, below on {worse}, of {len(rows)}.", ""]
+    if "embed_p10" in rows[0]:
+        out += [_embeddings_line(rows), ""]
     return out
+
+
+def _embeddings_line(rows: list[dict[str, object]]) -> str:
+    """How the embedding method compares with the n-grams alone, pair by pair."""
+    def count(metric: str, sign: int) -> int:
+        return sum(sign * (float(r[f"embed_{metric}"]) - float(r[f"suggest_{metric}"])) > 1e-9  # type: ignore[arg-type]
+                   for r in rows)
+
+    return (f"With embeddings against n-grams alone: average precision higher on {count('ap', 1)} pairs, lower on "
+            f"{count('ap', -1)}; precision@10 higher on {count('p10', 1)}, lower on {count('p10', -1)}, of {len(rows)}.")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,21 @@ SHARED = ROOT.parent / "shared" / "reference"
 SAMPLES = SHARED / "samples"
 
 
+@pytest.fixture(scope="session")
+def wordllama_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model2vec-layout folder (tokenizer.json, model.safetensors) arranged from the small static model the
+    `wordllama` wheel ships (MIT; a dev dependency): its two files copied and renamed, not converted (its tensor is
+    `embedding.weight`, a name the reader takes besides `embeddings`)."""
+    import wordllama
+
+    shipped = Path(wordllama.__file__).parent
+    folder = tmp_path_factory.mktemp("models") / "l2_supercat_256"
+    folder.mkdir()
+    shutil.copy(shipped / "tokenizers" / "l2_supercat_tokenizer_config.json", folder / "tokenizer.json")
+    shutil.copy(shipped / "weights" / "l2_supercat_256.safetensors", folder / "model.safetensors")
+    return folder
+
+
 @pytest.fixture
 def samples() -> Path:
     """The real files from other tools (never copied into the repository)."""

@@ -169,3 +169,8 @@ class SamplingError(LearnervoiceError):
 
 class CatalogueError(LearnervoiceError):
     """A catalogue of offers, or a credential file, that cannot be used."""
+
+
+class ModelError(LearnervoiceError):
+    """The sentence-embedding model the settings name cannot be used (no folder, a file missing, too large, or not
+    the expected layout), or its optional packages are not installed; nothing was changed."""

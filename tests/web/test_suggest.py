@@ -3,12 +3,15 @@ who decided, blind coding (nobody else's codings or decisions change a coder's s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from learnervoice.qual import workbench as wb
 from learnervoice.qual.codings import NewCoding, add_codings
 from learnervoice.store import QualStore
 from learnervoice.store import audit as audit_log
+from learnervoice.study.load import Study
+from learnervoice.study.model import SuggestionSettings
 
 from .conftest import Web
 
@@ -207,3 +210,27 @@ def test_owner_turns_a_candidate_theme_into_a_code_that_can_be_undone(web: Web) 
     assert 400 <= unknown.status_code < 500 and "FG99" in unknown.json()["detail"]
     assert web.client("coder").post(f"/s/{web.slug}/themes", data=chosen | {"key": "x"},
                                     follow_redirects=False).status_code == 403
+
+
+def test_the_workbench_uses_the_studys_embedding_model_and_names_a_bad_folder(web: Web, wordllama_model: Path) -> None:
+    """study.yaml's `suggestions: {method: embedding, model: …}` decides the workbench's method too (the same
+    library call as `code suggest`); a folder that is not there answers 400 naming it, and nothing is coded."""
+    learn(web, "coder", every=2)
+    client = web.client("coder")
+    site = web.app.state.sites[web.slug]  # type: ignore[attr-defined]
+    by_ngrams = suggestions(client, web.slug, top=50)
+    plain = site.study
+    site.study = Study(plain.folder, plain.config.model_copy(
+        update={"suggestions": SuggestionSettings(method="embedding", model=str(wordllama_model))}))
+    by_embeddings = suggestions(client, web.slug, top=50)
+    assert by_embeddings and [s["score"] for s in by_embeddings] != [s["score"] for s in by_ngrams]
+    missing = wordllama_model.parent / "not-copied-yet"
+    site.study = Study(plain.folder, plain.config.model_copy(
+        update={"suggestions": SuggestionSettings(method="embedding", model=str(missing))}))
+    with store_of(web).read() as conn:
+        before = len(audit_log.entries(conn, ["add_codings"], limit=1000))
+    refused = client.get(f"/s/{web.slug}/api/suggestions", params={"code": CODE})
+    assert refused.status_code == 400 and str(missing) in refused.json()["detail"]
+    with store_of(web).read() as conn:
+        assert len(audit_log.entries(conn, ["add_codings"], limit=1000)) == before
+    site.study = plain

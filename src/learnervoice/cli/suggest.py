@@ -41,15 +41,19 @@ def code_suggest(
     coder: Annotated[str, typer.Option(help="Whose codings the suggestions learn from (theirs only).")],
     top: Annotated[int, typer.Option(min=1, help="How many suggestions.")] = 20,
     unit: Annotated[str, typer.Option(help="What is suggested: sentence or turn.")] = "sentence",
+    method: Annotated[str | None, typer.Option(help="ngram or embedding (the local model of study.yaml's "
+                                               "suggestions.model); else study.yaml's suggestions.method.")] = None,
     format: Format = "table",
 ) -> None:
     """Segments the coder has not coded with CODE, most like those they did code first (offline; docs/suggestions.md)."""
     import pandas as pd
 
+    from ..qual.embeddings import model_folder
     from ..qual.suggest import suggest_codings
 
     s, store = open_qual(study)
-    found = suggest_codings(store, key, coder, top=top, languages=[s.config.language], unit=unit)
+    model = model_folder(s, method)
+    found = suggest_codings(store, key, coder, top=top, languages=[s.config.language], unit=unit, model=model)
     frame = pd.DataFrame([vars(x) for x in found], columns=["document", "start", "end", "score", "text"])
     _print(frame, format, s)
 

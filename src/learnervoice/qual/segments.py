@@ -7,6 +7,11 @@ row holds its own features and, beside them at the same weight, those of the tur
 itself). A whole turn, and a text from the codebook, is its own context. The vectorisers are fitted on
 every segment of the store (no labels), so they are kept, per store and unit, until a document's text
 changes: later calls only read the coder's codings and fit a small classifier.
+
+With a sentence-embedding model (the `embedding` method, `qual/embeddings`), each text's own row also holds its
+model vector, at EMBEDDING_WEIGHT beside the unit-length n-grams, so words that share no letters but mean alike
+("afford", "costs") come near; the rest of the turn and the codebook's texts get the same columns. The kept
+features are then per model too (its folder and its files' sizes and times).
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from typing import Any
 
 from ..store import QualStore
 from ..store import suggestions as suggestions_db
+from .embeddings import StaticModel
 from .sentences import sentence_spans
 from .stopwords import stop_words
 
 UNITS = ("sentence", "turn")
 CONTEXT_WEIGHT = 1.0  # the rest of the turn beside the sentence's own words (measured in bench/suggest.py)
+EMBEDDING_WEIGHT = 1.0  # a model's vector beside the n-grams, both of unit length (measured in bench/suggest.py)
 _CACHE: dict[tuple[Any, ...], Corpus] = {}
 _CACHE_SIZE = 4
 
@@ -45,11 +52,13 @@ class Corpus:
     matrix: Any  # scipy.sparse CSR, one L2-normalised row per segment
     vectorisers: tuple[Any, Any]
     by_document: dict[str, list[int]]
+    model: StaticModel | None = None
+    context_weight: float = CONTEXT_WEIGHT
 
     def features(self, texts: Sequence[str]) -> Any:
         """Rows for other texts (a codebook's definition, a theme's name) in the same space."""
-        own = _stack(self.vectorisers, texts, fit=False)
-        return _beside(own, own)
+        own = _own(self.vectorisers, self.model, texts, fit=False)
+        return _beside(own, own, self.context_weight)
 
 
 def segments_of(turns: Iterable[suggestions_db.Turn], unit: str, languages: Iterable[str]) -> list[Segment]:
@@ -67,24 +76,27 @@ def segments_of(turns: Iterable[suggestions_db.Turn], unit: str, languages: Iter
     return out
 
 
-def corpus(store: QualStore, unit: str, languages: Iterable[str]) -> Corpus:
-    """The store's segments with their features; fitted once per store, unit and documents' texts."""
+def corpus(store: QualStore, unit: str, languages: Iterable[str], model: StaticModel | None = None, *,
+           context_weight: float = CONTEXT_WEIGHT) -> Corpus:
+    """The store's segments with their features; fitted once per store, unit, documents' texts and model. (A
+    `context_weight` of 0 reads each sentence alone: bench/suggest.py measures what the turn adds.)"""
     langs = tuple(sorted(languages))
     with store.read() as conn:
-        key = (str(store.engine.url), id(store.engine), unit, langs, suggestions_db.signature(conn))
+        key = (str(store.engine.url), id(store.engine), unit, langs, None if model is None else model.key,
+               context_weight, suggestions_db.signature(conn))
         if key in _CACHE:
             return _CACHE[key]
         turns = suggestions_db.turns_with_words(conn)
     segments = segments_of(turns, unit, langs)
     vectorisers = _vectorisers(langs)
-    own = _stack(vectorisers, [s.text for s in segments], fit=True)
-    matrix = _beside(own, own if unit == "turn" else _rest_of_turn(segments, own))
+    own = _own(vectorisers, model, [s.text for s in segments], fit=True)
+    matrix = _beside(own, own if unit == "turn" else _rest_of_turn(segments, own), context_weight)
     by_document: dict[str, list[int]] = {}
     for i, s in enumerate(segments):
         by_document.setdefault(s.document, []).append(i)
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = found = Corpus(segments, matrix, vectorisers, by_document)
+    _CACHE[key] = found = Corpus(segments, matrix, vectorisers, by_document, model, context_weight)
     return found
 
 
@@ -115,6 +127,19 @@ def _stack(vectorisers: tuple[Any, Any], texts: Sequence[str], *, fit: bool) -> 
     return normalize(sparse.hstack(parts).tocsr())
 
 
+def _own(vectorisers: tuple[Any, Any], model: StaticModel | None, texts: Sequence[str], *, fit: bool) -> Any:
+    """A text's own row: its n-grams, and beside them its model vector when there is a model (unit length)."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    texts = list(texts) or [""]
+    ngrams = _stack(vectorisers, texts, fit=fit)
+    if model is None:
+        return ngrams
+    vectors = sparse.csr_matrix(model.embed(texts).astype("float64"))
+    return normalize(sparse.hstack([ngrams, EMBEDDING_WEIGHT * vectors]).tocsr())
+
+
 def _rest_of_turn(segments: Sequence[Segment], own: Any) -> Any:
     """Each segment's context: the sum of the other segments of its turn, scaled to unit length (zero when the turn
     is one segment)."""
@@ -135,12 +160,12 @@ def _rest_of_turn(segments: Sequence[Segment], own: Any) -> Any:
     return normalize(link @ own)
 
 
-def _beside(own: Any, context: Any) -> Any:
+def _beside(own: Any, context: Any, weight: float) -> Any:
     """A segment's own features and its context's, side by side, the row scaled to unit length."""
     from scipy import sparse
     from sklearn.preprocessing import normalize
 
-    return normalize(sparse.hstack([own, CONTEXT_WEIGHT * context]).tocsr())
+    return normalize(sparse.hstack([own, weight * context]).tocsr())
 
 
 def overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:

@@ -9,7 +9,9 @@ regression over word and character n-grams (see `qual/segments`) ranks the candi
 probability it gives; with fewer than three positives or negatives it ranks them by their cosine
 similarity to the positives and the codebook's words instead. Moderators' words are neither offered
 nor negatives unless the coder coded some with the code. Nobody else's codings are read (blind
-coding holds), nothing leaves the machine, and the same store gives the same ranking.
+coding holds), nothing leaves the machine, and the same store gives the same ranking. Given a local
+sentence-embedding model's folder (the optional `embedding` method, `qual/embeddings`), the features also hold
+each segment's model vector; the ranking is the same.
 
 Accepting adds a coding by the coder (an ``add_codings`` audit record with source ``suggestion``, so
 history and undo treat it like any other); rejecting appends a ``reject_suggestion`` audit record.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import CodingError, NotFoundError
@@ -28,6 +31,7 @@ from ..store import codebook as codes_db
 from ..store import codings as codings_db
 from ..store import documents as documents_db
 from ..store import suggestions as suggestions_db
+from .embeddings import load_model
 from .segments import Corpus, corpus, covered
 
 MIN_EXAMPLES = 3  # positives and negatives each, below which similarity replaces the classifier
@@ -59,11 +63,12 @@ class Examples:
 
 
 def suggest_codings(store: QualStore, code: str, coder: str, *, top: int = 20, languages: Iterable[str] = ("en",),
-                    unit: str = "sentence") -> list[Suggestion]:
-    """The `top` segments most like those `coder` coded with `code`, best first (ties in document order)."""
+                    unit: str = "sentence", model: Path | None = None) -> list[Suggestion]:
+    """The `top` segments most like those `coder` coded with `code`, best first (ties in document order); with
+    `model`, a sentence-embedding model's folder (see `qual/embeddings.model_folder`), its vectors join the n-grams."""
     spec = _code(store, code)
     _check_coder(store, coder)
-    found = corpus(store, unit, languages)
+    found = corpus(store, unit, languages, None if model is None else load_model(model))
     examples = _examples(store, found, spec, coder)
     if not examples.candidates:
         return []
@@ -147,14 +152,15 @@ def rank(found: Corpus, examples: Examples) -> Any:
 
 
 def _similarity(candidates: Any, positives: Any) -> Any:
-    """Mean of the cosine to the positives' centroid and the cosine to the nearest positive (both 0–1)."""
+    """Mean of the cosine to the positives' centroid and the cosine to the nearest positive (n-grams: both 0–1; a
+    model's vectors may point away, below 0, which counts as 0)."""
     import numpy as np
     from sklearn.preprocessing import normalize
 
     centroid = normalize(np.asarray(positives.mean(axis=0)))
     to_centroid = np.asarray(candidates @ centroid.T).ravel()
     nearest = np.asarray((candidates @ positives.T).max(axis=1).todense()).ravel()
-    return (to_centroid + nearest) / 2
+    return np.clip((to_centroid + nearest) / 2, 0.0, 1.0)
 
 
 def _classifier(candidates: Any, positives: Any, negatives: Any) -> Any:

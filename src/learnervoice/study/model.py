@@ -314,6 +314,23 @@ class PrivacySettings(Strict):
         "or language when absent. International numbers (+34…) are always recognised.")
 
 
+class SuggestionSettings(Strict):
+    """How suggested codings are ranked (`code suggest`, the workbench); see docs/suggestions.md."""
+
+    method: Literal["ngram", "embedding"] = Field(default="ngram", description="ngram: word and character n-grams, "
+                                                  "no model; embedding: those and a sentence-embedding model's vectors.")
+    model: str | None = Field(default=None, min_length=1, max_length=1000, description="The embedding model's local "
+                              "folder (tokenizer.json, model.safetensors), relative to the study folder or absolute; "
+                              "read from there, never downloaded.")
+
+    @model_validator(mode="after")
+    def _model_named(self) -> SuggestionSettings:
+        if self.method == "embedding" and self.model is None:
+            raise ValueError("suggestions: method embedding needs `model: FOLDER`, a local folder holding "
+                             "tokenizer.json and model.safetensors")
+        return self
+
+
 OFFER_NUMBERS = ("duration_months", "duration_weeks", "hours_per_week", "sync_share", "price", "ects", "hours", "eqf_level")
 OFFER_SETS = ("participation", "schedule", "level", "credential")
 
@@ -368,6 +385,7 @@ class StudyConfig(Strict):
     roster: RosterSettings = RosterSettings()
     privacy: PrivacySettings = PrivacySettings()
     tables: TableSettings = TableSettings()
+    suggestions: SuggestionSettings = SuggestionSettings()
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:

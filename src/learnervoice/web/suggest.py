@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from ..errors import ConflictError, InvalidInputError
 from ..privacy.gate import gate_for
 from ..qual import suggest as sg
+from ..qual.embeddings import model_folder
 from ..qual.themes import make_theme_code, suggest_themes
 from ..qual import workbench as wb
 from ..qual.queries import CONTEXT_WORDS
@@ -59,7 +60,7 @@ def _languages(member: Member) -> tuple[str, ...]:
 def _suggestions(member: Member, code: str, top: int, unit: str) -> list[dict[str, Any]]:
     """The coder's own suggestions of a code, best first, each with its speaker and context."""
     found = sg.suggest_codings(member.site.store, code, member.user.name, top=top, languages=_languages(member),
-                               unit=unit)
+                               unit=unit, model=model_folder(member.site.study))
     shown = wb.segments_in_context(member.site.store, [(s.document, s.start, s.end) for s in found], CONTEXT_WORDS)
     return [view | {"score": s.score, "text": s.text} for s, view in zip(found, shown)]
 
