@@ -17,6 +17,7 @@ from learnervoice.qual.history import undo
 from learnervoice.qual.stopwords import stop_words
 from learnervoice.qual.suggest import accepted_suggestions, record_decision, suggest_codings
 from learnervoice.qual.themes import make_theme_code, suggest_themes
+from learnervoice.qual.workbench import add_code
 from learnervoice.store import QualStore
 from learnervoice.store import codings as codings_db
 from learnervoice.study.load import Study
@@ -91,6 +92,28 @@ def test_a_rejected_suggestion_is_not_offered_again(coded: QualStore) -> None:
     assert suggest_codings(coded, "career", "a", top=30) == after  # and it stays a negative example
 
 
+def test_a_rejection_is_in_the_history_once_and_can_be_undone(coded: QualStore, qual_study: Study) -> None:
+    from learnervoice.qual.history import history
+
+    first, second = suggest_codings(coded, "career", "a", top=2)
+    record_decision(coded, "career", "a", first.document, first.start, first.end, accepted=True)
+    for _ in range(3):  # the same rejection sent again adds nothing
+        record_decision(coded, "career", "a", second.document, second.start, second.end, accepted=False)
+    listed = history(coded, who=["a"])
+    assert [c.action for c in listed[:2]] == ["reject_suggestion", "add_codings"]
+    assert listed[0].what == f"reject a suggestion of career (fg, {second.start}–{second.end})" and listed[0].can_undo
+    assert sum(c.action == "reject_suggestion" for c in history(coded, who=["a"], limit=100)) == 1
+    undo(qual_study, coded, who="a", by=["a"])  # the newest: the rejection, which counts no more
+    assert (second.document, second.start) in {(s.document, s.start) for s in suggest_codings(coded, "career", "a", top=5)}
+    with coded.read() as conn:
+        assert len(codings_db.in_document(conn, "fg", ["a"])) == 7  # the accepted one stays
+
+
+def test_decisions_are_for_coders_that_exist(coded: QualStore) -> None:
+    with pytest.raises(NotFoundError, match="no coder 'nobody at all'"):
+        record_decision(coded, "career", "nobody at all", "fg", 0, 10, accepted=True)
+
+
 def test_accepting_adds_a_coding_marked_as_suggested(coded: QualStore, qual_study: Study) -> None:
     first = suggest_codings(coded, "career", "a", top=1)[0]
     record_decision(coded, "career", "a", first.document, first.start, first.end, accepted=True)
@@ -154,20 +177,35 @@ def test_themes_are_reproducible_with_a_seed(coded: QualStore, qual_study: Study
     assert suggest_codings(coded, "cost_worries", "a", top=1)  # the theme's terms are the code's description
 
 
+def test_a_theme_made_a_code_keeps_no_personal_data_in_its_key(coded: QualStore, qual_study: Study) -> None:
+    themes = suggest_themes(coded, k=3, seed=1)
+    key = make_theme_code(qual_study, coded, themes, 1, name="Srijani Ghosh's worries (s.ghosh@example.org, +34 612 48 90 37)",
+                          who="a")
+    written = (qual_study.folder / "codebook.yaml").read_text(encoding="utf-8")
+    assert key == "p01_s_worries" and "ghosh" not in written.lower() and "612" not in written
+    with pytest.raises(CodingError, match="holds personal data"):
+        add_code(qual_study, coded, "ghosh_worries", "Worries", None, "", "a")
+    with pytest.raises(CodingError, match="holds personal data"):
+        add_code(qual_study, coded, "call_34_612_48_90_37", "Calls", None, "", "a")
+    assert "ghosh_worries" not in (qual_study.folder / "codebook.yaml").read_text(encoding="utf-8")
+
+
 def test_theme_terms_are_words_not_pseudonyms_or_masks(qual_study: Study, store: QualStore, tmp_path: Path) -> None:
     lines = ["Melissa Ko: Tell us why you enrolled."]
     for n, sentence in enumerate(CAREER + ONLINE + PLEASURE):
-        said = f"As P{16 + n % 2} said in {2020 + n % 3}, " if n % 3 == 0 else ""
+        said = f"As P{16 + n % 2} said in {2020 + n % 3}, " if n % 3 == 0 else "Uh, yeah, you know, like, um, "
         lines.append(f"{SPEAKERS[n % 4]}: {said}{sentence} Write to [email]." if n % 2 else f"{SPEAKERS[n % 4]}: {said}{sentence}")
     import_transcript(qual_study, write(tmp_path / "fg.txt", "\n".join(lines) + "\n"), store=store)
     terms = {term for theme in suggest_themes(store, k=3) for term in theme.terms}
     assert terms and not {t for t in terms if any(c.isdigit() for c in t)} and "email" not in terms
+    assert not terms & {"uh", "um", "yeah", "know", "like"}  # speech's fillers are no theme
     assert {"promotion", "online"} & terms
 
 
 def test_stop_words_per_language() -> None:
     assert {"the", "and"} <= stop_words(["en"]) and "que" not in stop_words(["en"])
     assert {"que", "los", "para"} <= stop_words(["es"]) and {"amb", "però", "els"} <= stop_words(["ca"])
+    assert {"está", "esta", "mas", "tambien"} <= stop_words(["es"])  # compared after accents are taken off
     assert stop_words(["xx"]) == frozenset()
 
 

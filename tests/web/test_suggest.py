@@ -130,6 +130,8 @@ def test_bad_input_is_refused_with_words(web: Web) -> None:
     assert 400 <= no_code.status_code < 500 and "no_such_code" in no_code.json()["detail"]
     not_bool = client.post(f"/s/{web.slug}/api/suggestions/decide", json={**first, "code": CODE, "accepted": "perhaps"})
     assert not_bool.status_code == 422
+    huge = decide(client, web.slug, first | {"end": 2**40}, True)  # the limit is said, not masked as a phone number
+    assert huge.status_code == 422 and "2,147,483,647" in str(huge.json()["detail"])
     client.headers["X-CSRF-Token"] = "forged"
     forged = decide(client, web.slug, first, True)
     assert forged.status_code == 403 and "did not come from this site" in forged.json()["detail"]
@@ -151,6 +153,8 @@ def test_the_page_shows_one_at_a_time_and_moves_on_after_a_decision(web: Web) ->
     assert "Rejected: it will not be suggested to you again." in after.text
     assert f'name="start" value="{found[0]["start"]}"' not in after.text or found[1]["start"] == found[0]["start"]
     assert client.post(f"/s/{web.slug}/suggest", data=form | {"decision": "maybe"}, follow_redirects=False).status_code == 422
+    for bad in ("Bad Key", "money'--", "ÀB"):  # a code that is no key: refused as input (it was a 500)
+        assert client.post(f"/s/{web.slug}/suggest", data=form | {"code": bad}, follow_redirects=False).status_code == 422
     skipped = client.get(f"/s/{web.slug}/suggest", params={"code": CODE, "skip": 1})
     assert "Suggestion 2 of the" in skipped.text
     turns = client.get(f"/s/{web.slug}/api/suggestions", params={"code": CODE, "unit": "turn"}).json()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from ..errors import CodingError, InvalidInputError
 from .common import StudyArg, WhoOpt, gated, print_frame
 from .qual import code, open_qual
 
@@ -63,7 +64,8 @@ def themes_suggest(
     study: StudyArg,
     documents: Annotated[list[str] | None, typer.Option("--documents", help="Only these documents (repeat).")] = None,
     k: Annotated[int | None, typer.Option("--k", min=2, help="How many themes (else the best silhouette, 2–10).")] = None,
-    seed: Annotated[int, typer.Option(help="The k-means seed: the same seed, the same themes.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="The k-means seed (0 to 4294967295): the same seed, "
+                                      "the same themes.")] = 0,
     make: Annotated[int | None, typer.Option(help="Add theme number N (as listed) to the codebook as a code.")] = None,
     name: Annotated[str | None, typer.Option(help="The new code's name (with --make).")] = None,
     key: Annotated[str | None, typer.Option(help="The new code's key (with --make; else made from the name).")] = None,
@@ -73,6 +75,10 @@ def themes_suggest(
     """Group uncoded sentences into candidate themes: terms, people, three quotes; --make N --name … makes one a code."""
     from ..qual.themes import make_theme_code, suggest_themes, themes_frame
 
+    if make is None and (name is not None or key is not None):
+        raise CodingError("--name and --key name the code --make N adds: give --make with them")
+    if name is not None and len(name) > 200:
+        raise CodingError(f"--name is {len(name):,} characters: a code's name has at most 200")
     s, store = open_qual(study)
     themes = suggest_themes(store, documents=documents, k=k, seed=seed, languages=[s.config.language])
     if make is None:
@@ -84,6 +90,8 @@ def themes_suggest(
 
 
 def _print(frame: pd.DataFrame, fmt: str, study: Study) -> None:
+    if fmt not in ("table", "csv", "json", "md"):
+        raise InvalidInputError(f"unknown format {fmt!r}; use table, csv, json or md")
     if fmt != "md":
         print_frame(frame, fmt, study)
         return

@@ -30,7 +30,7 @@ from ..study.load import Study
 from .codebook import write_codebook
 
 CODEBOOK_ACTIONS = ("add_code", "rename_code", "move_code", "merge_codes", "split_code", "delete_code")
-CODING_ACTIONS = ("add_codings", "update_coding", "delete_coding")
+CODING_ACTIONS = ("add_codings", "update_coding", "delete_coding", "reject_suggestion")
 KINDS = {"codebook": CODEBOOK_ACTIONS, "codings": CODING_ACTIONS}
 UNDO = "undo"
 
@@ -92,6 +92,7 @@ def describe(entry: audit_log.Entry) -> str:
                                + ("" if d["source"] == "api" else f" ({d['source']})"),  # api: one in the workbench
         "update_coding": lambda: "recode a coding" + (f" as {d['code']}" if d.get("code") else " (its span)"),
         "delete_coding": lambda: "delete a coding" + (f" of {d['undo']['code_key']}" if "code_key" in d.get("undo", {}) else ""),
+        "reject_suggestion": lambda: f"reject a suggestion of {d['code']} ({d['document']}, {d['start']}–{d['end']})",
     }
     return words[entry.action]() if entry.action in words else entry.action
 
@@ -253,4 +254,5 @@ REVERSE: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
     "add_code": _undo_add_code, "rename_code": _undo_rename, "move_code": _undo_move, "merge_codes": _undo_merge,
     "delete_code": _undo_delete_code, "split_code": _undo_split, "add_codings": _undo_add_codings,
     "update_coding": _undo_update_coding, "delete_coding": _undo_delete_coding,
+    "reject_suggestion": lambda conn, d: None,  # its undo record is enough: the rejection no longer counts
 }

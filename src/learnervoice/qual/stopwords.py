@@ -25,9 +25,37 @@ uns unes us va van vaig vostè y ja
 """.split())
 
 
+# what speech adds and writing does not: hesitations, tags, contractions' pieces ("don" of don't), words that in an
+# interview mostly hold the floor ("I mean", "you know", "like"). Left out of candidate themes' terms only: a
+# classifier weighs them itself.
+SPOKEN = {
+    "en": frozenset("""
+uh um umm uhm erm er hmm mm mhm ah oh eh yeah yep yes no okay ok gonna wanna gotta kinda sorta like know mean
+really just actually basically literally stuff thing things lot lots right sure guess think thought say said
+got get don didn doesn isn wasn aren weren couldn wouldn shouldn won ll ve re let
+""".split()),
+    "es": frozenset("eh em mm bueno pues vale sea digamos tipo cosa cosas verdad claro entonces osea".split()),
+    "ca": frozenset("eh em mm bé bueno doncs vale sigui diguem tipus cosa coses veritat clar llavors".split()),
+}
+
+
 def stop_words(languages: Iterable[str]) -> frozenset[str]:
-    """The union of the stop words of these languages (those without a list add none)."""
+    """The union of the stop words of these languages (those without a list add none), each also without its
+    accents (`está` and `esta`): the vectorisers take accents off before they compare."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     known = {"en": frozenset(ENGLISH_STOP_WORDS), "es": SPANISH, "ca": CATALAN}
-    return frozenset().union(*(known.get(lang.split("-")[0].lower(), frozenset()) for lang in languages))
+    words = frozenset().union(*(known.get(lang.split("-")[0].lower(), frozenset()) for lang in languages))
+    return words | {_unaccented(w) for w in words}
+
+
+def spoken_words(languages: Iterable[str]) -> frozenset[str]:
+    """Stop words and the fillers of speech, for the terms a person reads (candidate themes)."""
+    fillers = frozenset().union(*(SPOKEN.get(lang.split("-")[0].lower(), frozenset()) for lang in languages))
+    return stop_words(languages) | fillers | {_unaccented(w) for w in fillers}
+
+
+def _unaccented(word: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))

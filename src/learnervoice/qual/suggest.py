@@ -186,6 +186,7 @@ def record_decision(store: QualStore, code: str, coder: str, document: str, star
     says it came from a suggestion); rejected, remembered (never suggested again, a negative example after)."""
     if not coder.strip():
         raise CodingError("name the coder who decides")
+    _check_coder(store, coder)
     with store.read() as conn:
         code_id = codes_db.code_id(conn, code)
         sizes = documents_db.lengths(conn, [document])
@@ -198,7 +199,10 @@ def record_decision(store: QualStore, code: str, coder: str, document: str, star
         raise CodingError(f"offsets {start}–{end} are outside {document!r} (0–{length})")
     place = {"code": code, "coder": coder, "document": document, "start": start, "end": end}
     if not accepted:
-        with store.change(coder, suggestions_db.REJECT, place):
+        with store.read() as conn:
+            if (document, start, end) in suggestions_db.rejected(conn, code, coder):
+                return  # rejected already: one record is enough
+        with store.change(coder, suggestions_db.REJECT, place | {"undo": {}}):  # undo: the rejection counts no more
             return
     added: list[str] = []
     detail = {"source": suggestions_db.ACCEPTED_SOURCE, "count": 1, "undo": {"added": added}} | place

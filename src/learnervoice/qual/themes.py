@@ -21,7 +21,7 @@ from ..store import QualStore
 from ..study.load import Study
 from ..store import suggestions as suggestions_db
 from .segments import Segment, covered, segments_of
-from .stopwords import stop_words
+from .stopwords import spoken_words
 from .suggest import Suggestion
 
 MIN_WORDS = 4
@@ -80,7 +80,7 @@ def uncoded_segments(store: QualStore, documents: list[str] | None, languages: t
 def _features(pool: list[Segment], languages: tuple[str, ...]) -> tuple[Any, list[str]]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectoriser = TfidfVectorizer(stop_words=sorted(stop_words(languages)) or None, sublinear_tf=True,
+    vectoriser = TfidfVectorizer(stop_words=sorted(spoken_words(languages)) or None, sublinear_tf=True,
                                  strip_accents="unicode", min_df=2 if len(pool) >= 50 else 1, max_df=0.5,
                                  preprocessor=_without_placeholders, token_pattern=LETTERS_ONLY)
     try:
@@ -158,8 +158,11 @@ def make_theme_code(study: Study, store: QualStore, themes: list[CandidateTheme]
         raise CodingError(f"no theme {number}: there are {len(themes)}")
     if not name or not name.strip():
         raise CodingError("name the new code (--name \"Cost worries\")")
-    if key is None:
-        key = re.sub(r"[^a-z0-9]+", "_", _plain(name).lower()).strip("_")[:100]
+    if key is None:  # from the name as it will be stored: a participant's name or phone in it is not in the key
+        from ..privacy.gate import gate_for
+
+        released = re.sub(r"\[\w+\]", " ", gate_for(study).release(name))
+        key = re.sub(r"[^a-z0-9]+", "_", _plain(released).lower()).strip("_")[:100]
         key = key if re.match(r"[a-z]", key) else f"theme_{key}".rstrip("_")
     theme = themes[number - 1]
     description = f"Candidate theme ({theme.segments} segments, {theme.people} people): {', '.join(theme.terms)}"

@@ -248,6 +248,10 @@ def add_code(study: Study, store: QualStore, key: str, name: str, parent: str | 
     from ..privacy.gate import gate_for
 
     gate = gate_for(study)
+    phone_like = re.search(r"\d(?:_?\d){6,}", key)  # seven digits or more: a phone number once its + and spaces went
+    if phone_like or gate.release(key.replace("_", " ")) != key.replace("_", " "):
+        raise CodingError(f"the key {key!r} holds personal data (a participant's name, an e-mail address or a phone "
+                          f"number); a key goes into every export as it is: choose one without it")
     name, description = gate.release(name), gate.release(description)
     with store.change(who, "add_code", {"key": key, "parent": parent, "undo": {"key": key}}) as conn:
         if codes_db.code_id(conn, key) is not None:

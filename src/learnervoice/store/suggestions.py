@@ -80,11 +80,12 @@ def coders(conn: Connection) -> set[str]:
 
 
 def rejected(conn: Connection, code: str, coder: str) -> set[tuple[str, int, int]]:
-    """(document, start, end) of the suggestions of this code this coder rejected."""
+    """(document, start, end) of the suggestions of this code this coder rejected (and did not undo)."""
     found = set()
+    undone = {int(e.detail["undoes"]) for e in audit_log.entries(conn, ["undo"]) if e.detail.get("action") == REJECT}
     for entry in audit_log.entries(conn, [REJECT]):
         d = entry.detail
-        if d.get("code") == code and d.get("coder") == coder:
+        if d.get("code") == code and d.get("coder") == coder and entry.id not in undone:
             found.add((str(d["document"]), int(d["start"]), int(d["end"])))
     return found
 

@@ -160,7 +160,7 @@ def suggest_page(request: Request, member: Member = Depends(coder), code: str = 
 
 
 @router.post("/s/{slug}/suggest", include_in_schema=False, dependencies=changes)
-def suggest_form(member: Member = Depends(coder), code: str = Form(..., max_length=100),
+def suggest_form(member: Member = Depends(coder), code: str = Form(..., max_length=100, pattern=KEY),
                  document: str = Form(..., max_length=200), start: int = Form(..., ge=0, le=MAX_OFFSET),
                  end: int = Form(..., ge=1, le=MAX_OFFSET), decision: str = Form(...),
                  skip: int = Form(0, ge=0, le=MAX_TOP - 1), unit: Unit = Form("sentence")) -> Response:
