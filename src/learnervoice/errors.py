@@ -169,3 +169,8 @@ class SamplingError(LearnervoiceError):
 
 class CatalogueError(LearnervoiceError):
     """A catalogue of offers, or a credential file, that cannot be used."""
+
+
+class FolderCodeError(CodingError, InvalidInputError):
+    """Text cannot be coded with a code that is a folder of codes (codable: false in codebook.yaml); nothing was
+    stored. A CodingError, and invalid input (422) to the web app."""

@@ -28,6 +28,7 @@ from ..store import codebook as codes_db
 from ..store import codings as codings_db
 from ..store import documents as documents_db
 from ..store import suggestions as suggestions_db
+from .codebook import coding_targets
 from .segments import Corpus, corpus, covered
 
 MIN_EXAMPLES = 3  # positives and negatives each, below which similarity replaces the classifier
@@ -77,9 +78,11 @@ def suggest_codings(store: QualStore, code: str, coder: str, *, top: int = 20, l
 
 
 def _code(store: QualStore, key: str) -> codes_db.Code:
+    """The code suggestions are asked for: a code text may be coded with (a folder of codes: FolderCodeError)."""
     with store.read() as conn:
         for c in codes_db.all_codes(conn):
             if c.key == key:
+                coding_targets(conn).id_of(key)
                 return c
     raise NotFoundError(f"no code {key!r} in the codebook (see `learnervoice codes STUDY`)")
 
@@ -181,10 +184,11 @@ def record_decision(store: QualStore, code: str, coder: str, document: str, star
     if not coder.strip():
         raise CodingError("name the coder who decides")
     with store.read() as conn:
-        code_id = codes_db.code_id(conn, code)
+        targets = coding_targets(conn)
         sizes = documents_db.lengths(conn, [document])
-    if code_id is None:
+    if code not in targets.ids:
         raise NotFoundError(f"no code {code!r} in the codebook")
+    code_id = targets.id_of(code)  # a folder of codes: FolderCodeError (it is never suggested either)
     if document not in sizes:
         raise NotFoundError(f"no document {document!r}")
     doc_id, length = sizes[document]
