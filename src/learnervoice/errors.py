@@ -174,3 +174,8 @@ class CatalogueError(LearnervoiceError):
 class ModelError(LearnervoiceError):
     """The sentence-embedding model the settings name cannot be used (no folder, a file missing, too large, or not
     the expected layout), or its optional packages are not installed; nothing was changed."""
+
+
+class FolderCodeError(CodingError, InvalidInputError):
+    """Text cannot be coded with a code that is a folder of codes (codable: false in codebook.yaml); nothing was
+    stored. A CodingError, and invalid input (422) to the web app."""

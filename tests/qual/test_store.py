@@ -17,12 +17,16 @@ from learnervoice.store.schema import (
     codes,
     codings,
     documents,
+    exchange_objects,
     memos,
     migrations_table,
 )
 
 PASSWORD = "a long enough password"
 IMPORTED = "0F0E0D0C-0B0A-4908-8706-050403020100"
+OLD_CODES = """CREATE TABLE codes (id {key}, key VARCHAR(100) NOT NULL UNIQUE, name VARCHAR(200) NOT NULL,
+parent_id INTEGER REFERENCES codes(id), description TEXT NOT NULL, inclusion TEXT NOT NULL, exclusion TEXT NOT NULL,
+example TEXT NOT NULL, colour VARCHAR(9), position INTEGER NOT NULL)"""
 OLD_USERS = """CREATE TABLE users (id {key}, name VARCHAR(100) NOT NULL UNIQUE, password_hash TEXT NOT NULL,
 role VARCHAR(10) NOT NULL, session_epoch INTEGER NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL)"""
 
@@ -70,7 +74,7 @@ def test_accounts_get_session_secrets_and_codings_random_guids(engine: sa.Engine
     a_store_as_of_0004(engine)
     store = QualStore(engine)
     assert store.migrate() == ["0005_session_secrets", "0006_blind_coding_ids", "0007_exchange_objects",
-                               "0008_respondent_pseudonyms"]
+                               "0008_respondent_pseudonyms", "0009_codable_codes"]
     columns = {c["name"] for c in sa.inspect(engine).get_columns("users")}
     assert "session_epoch" not in columns and "session_secret" in columns
     ana, ben = get_user(store, "ana"), get_user(store, "ben")
@@ -87,4 +91,49 @@ def test_accounts_get_session_secrets_and_codings_random_guids(engine: sa.Engine
     assert all(g and GUID.fullmatch(g) for g in [*guids, memo_guid]) and len({g.lower() for g in guids}) == 4
     with pytest.raises(sa.exc.IntegrityError), store.write() as conn:  # and they stay unique
         conn.execute(codings.update().where(codings.c.id == 3).values(guid=guids[0]))
+    assert store.migrate() == []
+
+
+def a_store_as_of_0008(engine: sa.Engine) -> None:
+    """What 0001–0008 made: codes without `codable`, a REFI-QDA folder kept as an exchange object for export only,
+    a coding of it (made in the other tool)."""
+    key = "SERIAL PRIMARY KEY" if engine.dialect.name == "postgresql" else "INTEGER PRIMARY KEY"
+    with engine.begin() as conn:
+        migrations_table.create(conn)
+        conn.exec_driver_sql(OLD_CODES.format(key=key))  # 0001 leaves a table that exists as it is
+        for name, step in MIGRATIONS[:8]:
+            step(conn)
+            conn.execute(migrations_table.insert().values(name=name, applied_at=now()))
+        conn.execute(documents.insert().values(id=1, name="d", source="d.txt", sha256="", format="txt", text="x" * 50,
+                                               imported_at=now()))
+        for n, code in enumerate(["feelings", "joy", "fear"], start=1):
+            conn.exec_driver_sql("INSERT INTO codes (id, key, name, parent_id, description, inclusion, exclusion, "
+                                 f"example, position) VALUES ({n}, '{code}', '{code}', {'NULL' if n == 1 else 1}, '', '', '', '', {n})")
+        conn.execute(codings.insert().values(id=1, document_id=1, start=0, end=5, code_id=1, coder="ana",
+                                             created_at=now(), guid=IMPORTED))
+        conn.execute(exchange_objects.insert(), [
+            {"kind": "code", "guid": IMPORTED, "name": "feelings", "detail": '{"codable": false}'},
+            {"kind": "user", "guid": IMPORTED, "name": "ana", "detail": "{}"}])
+
+
+def test_folders_kept_for_export_become_codable_false(engine: sa.Engine) -> None:
+    """0009: the codes table says whether a code is codable; folders kept only for the next export become folders,
+    and the setting asks the next sync to write them into codebook.yaml. The coding is kept."""
+    from learnervoice.store import codebook as codes_db
+    from learnervoice.store import exchange as exchange_db
+
+    a_store_as_of_0008(engine)
+    store = QualStore(engine)
+    assert store.migrate() == ["0009_codable_codes"]
+    with store.read() as conn:
+        found = {c.key: c.codable for c in codes_db.all_codes(conn)}
+        assert found == {"feelings": False, "joy": True, "fear": True}
+        assert codes_db.pending_folders(conn) == ["feelings"]
+        assert exchange_db.objects(conn, "code") == [] and len(exchange_db.objects(conn, "user")) == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(codings)).scalar_one() == 1
+    with store.write() as conn:  # and a code inserted without saying is codable (the column's default)
+        conn.exec_driver_sql("INSERT INTO codes (id, key, name, description, inclusion, exclusion, example, position) "
+                             "VALUES (4, 'new', 'New', '', '', '', '', 9)")
+    with store.read() as conn:
+        assert {c.key: c.codable for c in codes_db.all_codes(conn)}["new"] is True
     assert store.migrate() == []

@@ -111,3 +111,17 @@ def test_declared_responses_not_imported_are_still_an_error(tmp_path: Path) -> N
     folder = _study(tmp_path / "fg", "questions:\n  - {id: why, text: Why?, type: text}\nresponses:\n  - {file: r.csv}\n")
     with pytest.raises(TableError, match="not imported yet"):
         build_report(open_study(folder))
+
+
+def test_a_folder_of_codes_reads_as_its_sub_codes(tmp_path: Path) -> None:
+    """A folder (codable: false) counts who voiced its sub-codes, said as such, and the appendix marks it."""
+    folder = _study(tmp_path / "fg")
+    path = folder / "codebook.yaml"
+    path.write_text(CODEBOOK.replace("    name: Motivations\n", "    name: Motivations\n    codable: false\n"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(folder), "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    motivations = md.split("### Motivations")[1].split("####")[0]
+    assert "Voiced by 3 participant(s), in its sub-codes" in motivations  # P01, P02, P03 through career and pleasure
+    assert "Motivations (folder)" in md and "Career progression (folder)" not in md

@@ -243,3 +243,37 @@ def test_undo_buttons_take_back_ones_own_last_change(served: tuple[str, str, Stu
     owner.shot("codebook-undone")
     for watched in (owner, coder):
         assert watched.errors == [] and watched.elsewhere == []
+
+
+def test_a_folder_of_codes_is_marked_and_not_offered(served: tuple[str, str, Study], browser: Any) -> None:
+    """The owner makes "motivation" a folder on the codebook page: the tree marks it, the reader's code menu no
+    longer offers it (its sub-codes stay), and undo makes it codable again."""
+    from playwright.sync_api import expect
+
+    base, _, study = served
+    slug = study.folder.name
+    owner = Watched(browser, base, viewport={"width": 1280, "height": 900})
+    sign_in(owner, base, slug, "owner")
+    page = owner.page
+    page.get_by_role("link", name="Codebook").click()
+    form = page.get_by_role("form", name="Codable or a folder")
+    form.get_by_label("Code", exact=True).select_option("motivation")
+    form.get_by_label("Text may be coded with it").select_option("false")
+    form.get_by_role("button", name="Codable or folder").click()
+    expect(page.locator("tr.folder")).to_have_count(1)
+    expect(page.locator("tr.folder .badge")).to_have_text("folder")
+    owner.shot("codebook-folder")
+
+    coder = Watched(browser, base, viewport={"width": 1280, "height": 900})
+    sign_in(coder, base, slug, "coder")
+    coder.page.goto(f"{base}/s/{slug}/documents/FG2")
+    coder.page.wait_for_selector("#text .turn")
+    offered = coder.page.locator("#code-select option").evaluate_all("os => os.map(o => o.value)")
+    assert "motivation" not in offered and "pleasure" in offered
+    page.get_by_role("button", name="Undo my last change").click()
+    expect(page.locator("tr.folder")).to_have_count(0)
+    coder.page.reload()
+    coder.page.wait_for_selector("#text .turn")
+    assert "motivation" in coder.page.locator("#code-select option").evaluate_all("os => os.map(o => o.value)")
+    for watched in (owner, coder):
+        assert watched.errors == [] and watched.elsewhere == []

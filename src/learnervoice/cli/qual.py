@@ -233,6 +233,27 @@ def codebook_move(
     move_code(s, store, key, parent, who)
 
 
+@codebook_app.command("codable")
+def codebook_codable(
+    study: StudyArg, key: str,
+    value: Annotated[str, typer.Argument(metavar="true|false", help="true: text may be coded with it; false: a folder "
+                                         "of codes, coded through its sub-codes (codebook.yaml: codable: false).")],
+    who: WhoOpt = "codebook",
+) -> None:
+    """Make a code a folder of codes (false) or codable again (true); its codings are kept either way."""
+    from ..errors import InvalidInputError
+    from ..qual.codebook import set_codable
+
+    wanted = {"true": True, "yes": True, "false": False, "no": False}.get(value.strip().lower())
+    if wanted is None:
+        raise InvalidInputError(f"codable is true or false, not {value!r}")
+    s, store = open_qual(study)
+    has = set_codable(s, store, key, wanted, who)
+    typer.echo(f"{key}: " + ("codable" if wanted else "a folder of codes (codable: false in codebook.yaml)"))
+    if has and not wanted:
+        typer.echo(f"  warning: its {has} coding(s) are kept; code new text with its sub-codes")
+
+
 @codebook_app.command("merge")
 def codebook_merge(study: StudyArg, source: str, target: str, who: WhoOpt = "codebook") -> None:
     """Merge a code into another: its codings move, the code goes."""

@@ -72,6 +72,19 @@ def check(study: StudyArg) -> None:
                 typer.echo(f"warning: {clash}")
     if roster_path(s).is_file():
         _say_roster(s)
+    _say_folder_codings(study)
+
+
+def _say_folder_codings(folder: Path) -> None:
+    """Codings of codes that are folders now (codable: false) are kept; say so, so that someone moves them."""
+    from ..qual.workbench import folder_codings
+    from ..workspace import open_workspace
+
+    with open_workspace(folder, refresh=False) as workspace:
+        kept = folder_codings(workspace.qual) if workspace.has_qual else {}
+    for key, n in sorted(kept.items()):
+        typer.echo(f"warning: code {key!r} is a folder of codes (codable: false in codebook.yaml) but has {n} "
+                   f"coding(s), kept; recode them with a sub-code (the workbench's Recode) or make it codable")
 
 
 def _say_roster(s: Study) -> None:

@@ -89,6 +89,8 @@ def _item(node: CodeNode, keys: Keys, ours: bool) -> dict[str, Any]:
     item.update({k: v for k, v in fields.items() if v})
     if node.colour:
         item["colour"] = node.colour
+    if not node.codable:
+        item["codable"] = False
     return item
 
 
@@ -106,8 +108,7 @@ def _store(study: Study, store: QualStore, book: ImportedCodebook, keys: dict[st
     from ..store import GUID
 
     sync_codebook(study, store, who="import-qdc")
-    kept = [ExchangeObject("code", n.guid, keys[n.guid], {"codable": False})
-            for n, _ in walk(book.codes) if not n.codable and n.guid in keys]
+    kept: list[ExchangeObject] = []  # isCodable is in codebook.yaml (`codable: false`), synced above
     for s in book.sets:
         if GUID.fullmatch(s.guid):
             kept.append(ExchangeObject("set", s.guid, s.name, {"description": s.description, "codes": s.codes}))

@@ -78,6 +78,8 @@ def yaml_tree(nodes: list[CodeNode], keys: Keys, *, ours: bool) -> tuple[list[di
         item.update({k: v for k, v in fields.items() if v})
         if node.colour:
             item["colour"] = node.colour
+        if not node.codable:
+            item["codable"] = False  # a folder of codes (isCodable="false"): codebook.yaml says so
         items[id(node)] = item
         if parent is None:
             roots.append(item)

@@ -39,6 +39,7 @@ def fill(store: QualStore, project: ImportedProject, keys: dict[str, str], pseud
             exchange_db.set_code_guids(conn, guids)
             exchange_db.keep_objects(conn, list(_objects(project, keys, pseudonyms)))
             counts = _sources(conn, project, keys)
+            _say_folder_codings(project)
             record.update(counts.__dict__, report=project.report.record())
     except SQLAlchemyError as exc:
         cause = type(getattr(exc, "orig", exc)).__name__
@@ -52,9 +53,6 @@ def _objects(project: ImportedProject, keys: dict[str, str], pseudonyms: list[st
     for user_guid, name in project.users.items():
         if GUID.fullmatch(user_guid):
             yield ExchangeObject("user", user_guid, name)
-    for node, _ in walk(project.codes):
-        if not node.codable and node.guid in keys:
-            yield ExchangeObject("code", node.guid, keys[node.guid], {"codable": False})
     for v in project.variables:
         if GUID.fullmatch(v.guid):
             yield ExchangeObject("variable", v.guid, v.name, {"type": v.type, "description": v.description})
@@ -73,6 +71,16 @@ def _objects(project: ImportedProject, keys: dict[str, str], pseudonyms: list[st
             yield ExchangeObject("note", note.guid, note.name)
     if project.description:
         yield ExchangeObject("project", guid("project", project.name), project.name, {"description": project.description})
+
+
+def _say_folder_codings(project: ImportedProject) -> None:
+    """Codings of folder codes (isCodable="false": the tool let them be coded, or they became folders later) are
+    kept as they are; the report says so, as `check` does after."""
+    folders = {node.guid for node, _ in walk(project.codes) if not node.codable}
+    n = sum(sel.code in folders for src in project.sources for sel in src.selections)
+    if n:
+        project.report.notes.append(f"{n} coding(s) of folder codes (isCodable=\"false\") kept as they are; new "
+                                    "codings use their sub-codes")
 
 
 def _sources(conn: Any, project: ImportedProject, keys: dict[str, str]) -> Counts:

@@ -74,13 +74,12 @@ class Writer:
         children: dict[int | None, list[Any]] = {}
         for r in self.codes:
             children.setdefault(r.parent_id, []).append(r)
-        codable = {o.name: bool(o.detail.get("codable", True)) for o in self.kept["code"]}
         stack: list[tuple[ET.Element, int | None]] = [(self.el(parent, "Codes"), None)]
         while stack:
             into, parent_id = stack.pop()
             for r in children.get(parent_id, []):
                 attrs = {"guid": code_guid(r), "name": self.gate.release(r.name),
-                         "isCodable": "true" if codable.get(r.key, True) else "false"}
+                         "isCodable": "true" if r.codable else "false"}
                 if r.colour:
                     attrs["color"] = r.colour
                 made = self.el(into, "Code", attrs)

@@ -3,19 +3,25 @@
 Each code has a stable `key`; its name, place and definition may change
 without touching its codings. Renames, moves, merges, splits and deletions go
 through the store (with the audit log) and are written back to the YAML file.
+
+A code with `codable: false` is a folder of codes (ATLAS.ti's, NVivo's and MAXQDA's isCodable="false"): text
+is coded with its sub-codes, never with it. `coding_targets` is where every way of making a coding (the CLI,
+a codings file, auto-coding, the workbench, an accepted suggestion, a merge or a move of codings) learns
+which codes it may use; codings a code had before it became a folder are kept.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import CodingError, StudyError
+from ..errors import CodingError, FolderCodeError, StudyError
 from ..privacy.gate import Gate, gate_for
 from ..store import QualStore
 from ..store import codebook as codes_db
@@ -37,6 +43,7 @@ class CodeSpec(BaseModel):
     exclusion: str = ""
     example: str = ""
     colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    codable: bool = True  # false: a folder of codes; text is coded with its sub-codes (written only when false)
     children: list[CodeSpec] = Field(default_factory=list)
 
 
@@ -90,7 +97,7 @@ def _upsert(conn: sa.Connection, specs: list[CodeSpec], parent: int | None, exis
         values: dict[str, Any] = {
             "name": gate.release(s.name), "parent_id": parent, "description": gate.release(s.description),
             "inclusion": gate.release(s.inclusion), "exclusion": gate.release(s.exclusion),
-            "example": gate.release(s.example), "colour": s.colour, "position": position,
+            "example": gate.release(s.example), "colour": s.colour, "position": position, "codable": s.codable,
         }
         if s.key in existing:
             codes_db.update(conn, existing[s.key], **values)
@@ -106,6 +113,63 @@ def code_id(conn: sa.Connection, key: str) -> int:
     if found is None:
         raise CodingError(f"no code {key!r} in the codebook")
     return found
+
+
+@dataclass(frozen=True)
+class CodingTargets:
+    """The codes text may be coded with: every code's id by key, and why each folder of codes may not be."""
+
+    ids: dict[str, int]
+    folders: dict[str, str]  # key -> the refusal, naming the sub-codes to use instead
+
+    def id_of(self, key: str) -> int:
+        """The id of a code to code text with: CodingError for no such code, FolderCodeError for a folder."""
+        if key in self.folders:
+            raise FolderCodeError(self.folders[key])
+        if key not in self.ids:
+            raise CodingError(f"no code {key!r} in the codebook")
+        return self.ids[key]
+
+
+def coding_targets(conn: sa.Connection) -> CodingTargets:
+    """Which codes text may be coded with (one read of the codebook)."""
+    rows = codes_db.all_codes(conn)
+    children: dict[int | None, list[codes_db.Code]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+    folders = {r.key: folder_refusal(r.key, _codable_below(r, children)) for r in rows if not r.codable}
+    return CodingTargets({r.key: r.id for r in rows}, folders)
+
+
+def _codable_below(folder: codes_db.Code, children: dict[int | None, list[codes_db.Code]]) -> list[str]:
+    """The nearest codable codes under a folder: its codable sub-codes, and those of its sub-folders."""
+    found: list[str] = []
+    stack = list(reversed(children.get(folder.id, [])))
+    while stack:
+        code = stack.pop()
+        if code.codable:
+            found.append(code.key)
+        else:
+            stack += reversed(children.get(code.id, []))
+    return found
+
+
+def folder_refusal(key: str, below: list[str], shown: int = 8) -> str:
+    """Why text cannot be coded with a folder of codes, and what to do instead.
+
+    >>> folder_refusal("feelings", ["joy", "fear"])
+    "code 'feelings' is a folder of codes (codable: false in codebook.yaml): code with one of its sub-codes (joy, fear) or make it codable"
+    """
+    what = f"code {key!r} is a folder of codes (codable: false in codebook.yaml)"
+    if not below:
+        return f"{what} with no sub-code to code with: add one or make it codable"
+    listed = ", ".join(below[:shown]) + (f", … ({len(below)} in all)" if len(below) > shown else "")
+    return f"{what}: code with one of its sub-codes ({listed}) or make it codable"
+
+
+def codable_id(conn: sa.Connection, key: str) -> int:
+    """The id of a code text may be coded with (see `CodingTargets.id_of`)."""
+    return coding_targets(conn).id_of(key)
 
 
 def subtree_keys(conn: sa.Connection, key: str) -> list[str]:
@@ -160,7 +224,8 @@ def merge_codes(study: Study, store: QualStore, source: str, target: str, who: s
     """Every coding of `source` becomes a coding of `target`; `source` goes. Returns codings moved."""
     detail: dict[str, Any] = {"from": source, "into": target}
     with store.change(who, "merge_codes", detail) as conn:
-        src, dst = code_id(conn, source), code_id(conn, target)
+        src = code_id(conn, source)
+        dst = codable_id(conn, target) if codings_db.count_of_code(conn, src) else code_id(conn, target)
         if src == dst:
             raise CodingError("a code cannot be merged into itself")
         gone = codes_db.row(conn, src)
@@ -204,13 +269,41 @@ def delete_code(study: Study, store: QualStore, key: str, who: str, *, codings_t
             )
         moved = codings_db.Reassigned([], [])
         if used and codings_to is not None:
-            moved = codings_db.reassign(conn, cid, code_id(conn, codings_to))
+            moved = codings_db.reassign(conn, cid, codable_id(conn, codings_to))
         dropped = moved.dropped + codings_db.rows_of_code(conn, cid)
         codings_db.delete_of_code(conn, cid)
         codes_db.delete(conn, cid)
         detail["undo"] = {"code": kept(gone), "children": [], "moved": moved.moved, "dropped": [kept(r) for r in dropped]}
     write_codebook(study, store)
     return used
+
+
+def set_codable(study: Study, store: QualStore, key: str, codable: bool, who: str) -> int:
+    """Whether text may be coded with a code (False: it becomes a folder of codes, coded through its sub-codes).
+    The codings it has are kept either way; returns how many it has."""
+    detail: dict[str, Any] = {"key": key, "codable": codable}
+    with store.change(who, "set_codable", detail) as conn:
+        cid = code_id(conn, key)
+        detail["undo"] = {"codable": bool(codes_db.row(conn, cid)["codable"])}
+        codes_db.set_codable(conn, [key], codable)
+        has = codings_db.count_of_code(conn, cid)
+    write_codebook(study, store)
+    return has
+
+
+def write_pending_folders(study: Study, store: QualStore) -> bool:
+    """Folders a store knew of before codebook.yaml could say `codable` (kept for export only; see migration 0009)
+    marked in the store again, after the file's own changes were read, and written into codebook.yaml once.
+    Whether anything was written."""
+    with store.read() as conn:
+        pending = codes_db.pending_folders(conn)
+    if not pending:
+        return False
+    with store.change("learnervoice", "codable_from_export", {"keys": pending}) as conn:
+        codes_db.set_codable(conn, pending, False)
+        codes_db.forget_pending_folders(conn)
+    write_codebook(study, store)
+    return True
 
 
 def kept(row: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +328,8 @@ def write_codebook(study: Study, store: QualStore) -> Path:
             for fieldname in ("description", "inclusion", "exclusion", "example", "colour"):
                 if getattr(r, fieldname):
                     item[fieldname] = getattr(r, fieldname)
+            if not r.codable:
+                item["codable"] = False
             if children.get(r.id):
                 item["children"] = tree(r.id)
             out.append(item)

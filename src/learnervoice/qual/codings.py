@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..errors import CodingError
+from ..errors import CodingError, FolderCodeError
 from ..privacy.gate import Gate
 from ..store import QualStore, new_guid, now
-from ..store import codebook as codes_db
 from ..store import codings as codings_db
 from ..store import documents as documents_db
 from ..store import memos as memos_db
+from .codebook import coding_targets
 from .sentences import sentence_spans
 
 
@@ -44,8 +44,9 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
     with store.read() as conn:
         docs = documents_db.lengths(conn, names)
         texts = documents_db.texts(conn, quoted)
-        code_ids = codes_db.ids(conn)
+        targets = coding_targets(conn)
     rows: list[dict[str, Any]] = []
+    folders = 0
     for n, item in enumerate(items, start=1):
         where = f"{source}, coding {n}" if source == "api" else f"{source}, row {n + 1}"
         if item.document not in docs:
@@ -61,14 +62,18 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
             item = NewCoding(item.document, found, found + len(item.quote), item.code, item.coder)
         if not (0 <= item.start < item.end <= length):
             problems.append(f"{where}: offsets {item.start}–{item.end} are outside {item.document!r} (0–{length})")
-        if item.code not in code_ids:
+        if item.code in targets.folders:
+            problems.append(f"{where}, column 'code': {targets.folders[item.code]}")
+            folders += 1
+        elif item.code not in targets.ids:
             problems.append(f"{where}, column 'code': no code {item.code!r} in the codebook")
         if not item.coder.strip():
             problems.append(f"{where}, column 'coder': name the coder")
-        rows.append({"document_id": doc_id, "start": item.start, "end": item.end, "code_id": code_ids.get(item.code),
+        rows.append({"document_id": doc_id, "start": item.start, "end": item.end, "code_id": targets.ids.get(item.code),
                      "coder": item.coder.strip(), "created_at": now()})
     if problems:
-        raise CodingError(f"{len(problems)} problem(s); no coding was stored:\n  - " + "\n  - ".join(problems[:200]))
+        error = FolderCodeError if folders else CodingError
+        raise error(f"{len(problems)} problem(s); no coding was stored:\n  - " + "\n  - ".join(problems[:200]))
     added: list[str] = []
     detail: dict[str, Any] = {"source": source, "count": len(rows), "undo": {"added": added}}
     with store.change(who, "add_codings", detail) as conn:
@@ -169,6 +174,7 @@ def autocode(
     except re.error as exc:
         raise CodingError(f"the pattern {pattern!r} is not a valid regular expression ({exc})") from None
     with store.read() as conn:
+        coding_targets(conn).id_of(code)  # a folder of codes, or no such code: said once, not once per sentence
         rows = documents_db.spoken_turns(conn)
     items = []
     for r in rows:

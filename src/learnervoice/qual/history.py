@@ -1,4 +1,4 @@
-"""History and undo of codebook changes (add, rename, move, merge, split, delete) and codings (add, recode, delete).
+"""History and undo of codebook changes (add, rename, move, merge, split, delete, codable or a folder) and codings (add, recode, delete).
 
 Every such change keeps in its audit record what undoing it needs (the rows it removed, the values it
 replaced). An undo is a change of its own: one transaction that puts the rows back exactly (ids and
@@ -29,7 +29,7 @@ from ..store import memos as memos_db
 from ..study.load import Study
 from .codebook import write_codebook
 
-CODEBOOK_ACTIONS = ("add_code", "rename_code", "move_code", "merge_codes", "split_code", "delete_code")
+CODEBOOK_ACTIONS = ("add_code", "rename_code", "move_code", "merge_codes", "split_code", "delete_code", "set_codable")
 CODING_ACTIONS = ("add_codings", "update_coding", "delete_coding", "reject_suggestion")
 KINDS = {"codebook": CODEBOOK_ACTIONS, "codings": CODING_ACTIONS}
 UNDO = "undo"
@@ -88,6 +88,7 @@ def describe(entry: audit_log.Entry) -> str:
         "merge_codes": lambda: f"merge {d['from']} into {d['into']}",
         "split_code": lambda: f"split {len(d['codings'])} coding(s) of {d['key']} into {d['new']}",
         "delete_code": lambda: f"delete code {d['key']}" + (f" (codings to {d['codings_to']})" if d.get("codings_to") else ""),
+        "set_codable": lambda: f"make {d['key']} " + ("codable" if d["codable"] else "a folder of codes (not codable)"),
         "add_codings": lambda: f"add {len(d.get('undo', {}).get('added', [])) or d.get('count', 0)} coding(s)"
                                + ("" if d["source"] == "api" else f" ({d['source']})"),  # api: one in the workbench
         "update_coding": lambda: "recode a coding" + (f" as {d['code']}" if d.get("code") else " (its span)"),
@@ -208,6 +209,13 @@ def _undo_split(conn: Connection, d: dict[str, Any]) -> None:
     codes_db.delete(conn, new)
 
 
+def _undo_set_codable(conn: Connection, d: dict[str, Any]) -> None:
+    cid = _code(conn, d["key"])
+    if bool(codes_db.row(conn, cid)["codable"]) != d["codable"]:
+        raise _later(f"whether {d['key']!r} is codable")
+    codes_db.set_codable(conn, [d["key"]], d["undo"]["codable"])
+
+
 def _undo_add_codings(conn: Connection, d: dict[str, Any]) -> None:
     added = d["undo"]["added"]
     found = codings_db.rows_by_guid(conn, added)
@@ -253,6 +261,6 @@ def _dated(row: dict[str, Any]) -> dict[str, Any]:
 REVERSE: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
     "add_code": _undo_add_code, "rename_code": _undo_rename, "move_code": _undo_move, "merge_codes": _undo_merge,
     "delete_code": _undo_delete_code, "split_code": _undo_split, "add_codings": _undo_add_codings,
-    "update_coding": _undo_update_coding, "delete_coding": _undo_delete_coding,
+    "update_coding": _undo_update_coding, "delete_coding": _undo_delete_coding, "set_codable": _undo_set_codable,
     "reject_suggestion": lambda conn, d: None,  # its undo record is enough: the rejection no longer counts
 }

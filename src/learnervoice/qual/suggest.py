@@ -31,6 +31,7 @@ from ..store import codebook as codes_db
 from ..store import codings as codings_db
 from ..store import documents as documents_db
 from ..store import suggestions as suggestions_db
+from .codebook import coding_targets
 from .embeddings import load_model
 from .segments import Corpus, corpus, covered
 
@@ -82,9 +83,11 @@ def suggest_codings(store: QualStore, code: str, coder: str, *, top: int = 20, l
 
 
 def _code(store: QualStore, key: str) -> codes_db.Code:
+    """The code suggestions are asked for: a code text may be coded with (a folder of codes: FolderCodeError)."""
     with store.read() as conn:
         for c in codes_db.all_codes(conn):
             if c.key == key:
+                coding_targets(conn).id_of(key)
                 return c
     raise NotFoundError(f"no code {key!r} in the codebook (see `learnervoice codes STUDY`)")
 
@@ -186,17 +189,18 @@ def record_decision(store: QualStore, code: str, coder: str, document: str, star
     says it came from a suggestion); rejected, remembered (never suggested again, a negative example after)."""
     if not coder.strip():
         raise CodingError("name the coder who decides")
-    _check_coder(store, coder)
     with store.read() as conn:
-        code_id = codes_db.code_id(conn, code)
+        targets = coding_targets(conn)
         sizes = documents_db.lengths(conn, [document])
-    if code_id is None:
+    if code not in targets.ids:
         raise NotFoundError(f"no code {code!r} in the codebook")
+    code_id = targets.id_of(code)  # a folder of codes: FolderCodeError (it is never suggested either)
     if document not in sizes:
         raise NotFoundError(f"no document {document!r}")
     doc_id, length = sizes[document]
     if not 0 <= start < end <= length:
         raise CodingError(f"offsets {start}–{end} are outside {document!r} (0–{length})")
+    _check_coder(store, coder)
     place = {"code": code, "coder": coder, "document": document, "start": start, "end": end}
     if not accepted:
         with store.read() as conn:

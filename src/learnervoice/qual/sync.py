@@ -18,7 +18,7 @@ from ..store import QualStore
 from ..store import documents as documents_db
 from ..store import sync as sync_db
 from ..study.load import Study
-from .codebook import CODEBOOK_FILE, sync_codebook
+from .codebook import CODEBOOK_FILE, sync_codebook, write_pending_folders
 from .codings import add_codings, read_codings_file
 from .documents import Source, import_transcripts
 from .speakers import SPEAKERS_DIR, apply_file, speakers_file
@@ -43,6 +43,8 @@ def sync_coding_files(study: Study, store: QualStore) -> None:
     """The codebook and the coding files, when their content changed (after every document is in)."""
     codebook = study.folder / CODEBOOK_FILE
     if codebook.is_file():
+        _when_changed(study, store, codebook, lambda: sync_codebook(study, store, who="study.yaml"))
+    if write_pending_folders(study, store):  # once, for a store made before codebook.yaml said `codable`
         _when_changed(study, store, codebook, lambda: sync_codebook(study, store, who="study.yaml"))
     for file in study.config.codings:
         _when_changed(study, store, study.resolve(file), _coding_step(store, study.resolve(file)))

@@ -25,7 +25,7 @@ from ..store import documents as documents_db
 from ..store import memos as memos_db
 from ..study.load import Study
 from .accounts import User, get_setting, set_setting
-from .codebook import code_id, kept, write_codebook
+from .codebook import codable_id, code_id, coding_targets, kept, write_codebook
 from .codings import NewCoding, add_codings
 from .codings import add_memo as add_memo_row
 from ..study.roster import load_roster
@@ -143,7 +143,7 @@ def update_coding(store: QualStore, coding: str, user: User, *, code: str | None
         new_end = row.end if end is None else end
         if not 0 <= new_start < new_end <= length:
             raise CodingError(f"offsets {new_start}–{new_end} are outside the document (0–{length})")
-        new_code = row.code_id if code is None else code_id(conn, code)
+        new_code = row.code_id if code is None else codable_id(conn, code)
         if not codings_db.move(conn, row.id, start=new_start, end=new_end, code_id=new_code):
             raise CodingError("that coding exists already")
         key = codes_db.key_of(conn, new_code)
@@ -203,7 +203,16 @@ def code_list(store: QualStore) -> list[dict[str, Any]]:
         rows = codes_db.all_codes(conn)
     keys: dict[int | None, str] = {r.id: r.key for r in rows}
     return [{"key": r.key, "name": r.name, "parent": keys.get(r.parent_id), "description": r.description,
-             "colour": r.colour} for r in rows]
+             "colour": r.colour, "codable": r.codable} for r in rows]
+
+
+def folder_codings(store: QualStore) -> dict[str, int]:
+    """Folder code key -> the codings it has (made before it became a folder; kept, not counted as refused)."""
+    with store.read() as conn:
+        folders = coding_targets(conn).folders
+        ids = codes_db.ids(conn)
+        counts = {key: codings_db.count_of_code(conn, ids[key]) for key in folders}
+    return {key: n for key, n in counts.items() if n}
 
 
 def _undoable(user: User) -> tuple[str, ...]:

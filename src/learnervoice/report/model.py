@@ -28,13 +28,15 @@ class Theme:
     level: int
     rolled_up: bool = False  # the code has sub-codes: its participants are those who voiced it or any of them
     unit: str = "participant"  # who is counted: participant (focus groups), respondent (open answers), or person (both)
+    folder: bool = False  # a folder of codes (codable: false) with no codings of its own: all its voices are its sub-codes'
 
     @property
     def voiced(self) -> str:
         """ "Voiced by 12 participant(s)", for open answers "Written by 9 respondent(s)", saying when sub-codes are
         counted in; without the groups."""
         verb = "Written by" if self.unit == "respondent" else "Voiced by"
-        return f"{verb} {self.participants} {self.unit}(s)" + (", incl. sub-codes" if self.rolled_up else "")
+        rolled = ", in its sub-codes" if self.folder else ", incl. sub-codes" if self.rolled_up else ""
+        return f"{verb} {self.participants} {self.unit}(s){rolled}"
 
 
 @dataclass

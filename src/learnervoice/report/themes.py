@@ -1,5 +1,6 @@
 """Themes of the report: the code tree under a section's root codes, who voiced each code (a code with
-sub-codes: who voiced it or any of them, said as "incl. sub-codes"), exemplar quotes.
+sub-codes: who voiced it or any of them, said as "incl. sub-codes"; a folder of codes, codable: false, with no
+codings of its own: "in its sub-codes"), exemplar quotes.
 
 Quotes are chosen by report.yaml's rule (pinned ones first, then per value of an attribute the longest
 under a word limit; a text already quoted in the section is never quoted again, whoever said it) and attributed with attributes coarsened to k (`report/disclosure.py`). The codebook
@@ -62,7 +63,8 @@ def themes(study: Study, store: QualStore, roots: tuple[str, ...], config: Repor
         roles = set(mine["role"]) if not mine.empty else {"participant"}
         unit = "person" if len(roles) > 1 else roles.pop()
         out.append(Theme(row.key, row.name, row.description, int(mine["participant"].nunique()),
-                         _by_group(mine, config.quotes.per), quotes, level, rolled_up=bool(children.get(row.id)), unit=unit))
+                         _by_group(mine, config.quotes.per), quotes, level, rolled_up=bool(children.get(row.id)), unit=unit,
+                         folder=not row.codable and (mine.empty or not (mine["code"] == row.key).any())))
         for child in children.get(row.id, []):
             walk(child, level + 1)
 
@@ -159,8 +161,8 @@ def codebook_block(store: QualStore) -> Block:
     for r in ordered:  # parents come before their children in tree order (not always in codebook order)
         depth[r.id] = 0 if r.parent_id is None else depth.get(r.parent_id, 0) + 1
     body = tuple(
-        ("  " * depth[r.id] + r.name, r.key, " ".join(x for x in (r.description, _label("Includes", r.inclusion),
-                                                                  _label("Excludes", r.exclusion)) if x))
+        ("  " * depth[r.id] + r.name + ("" if r.codable else " (folder)"), r.key,
+         " ".join(x for x in (r.description, _label("Includes", r.inclusion), _label("Excludes", r.exclusion)) if x))
         for r in ordered
     )
     return Block("Codebook", ("Code", "Key", "Definition"), body, ())

@@ -1,6 +1,7 @@
 """REFI-QDA exchange: what a project export reads at once (documents, codings with their codes, memos, who
 speaks where), what an import writes in bulk, and the project's objects the study's own tables do not hold
-(users' GUIDs, codes' isCodable, variables' types, cases, sets, notes' names, sources' descriptions)."""
+(users' GUIDs, variables' types, cases, sets, notes' names, sources' descriptions; a code's isCodable is the
+codes table's `codable`, from codebook.yaml)."""
 
 from __future__ import annotations
 

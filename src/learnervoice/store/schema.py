@@ -8,6 +8,7 @@ repository (``accounts``, ``documents``, ``codebook``…) for what they need.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import uuid
@@ -94,6 +95,8 @@ codes = sa.Table(
     sa.Column("colour", sa.String(9)),
     sa.Column("position", sa.Integer, nullable=False, default=0),
     sa.Column("guid", sa.String(40)),
+    # false: a folder of codes (REFI-QDA's isCodable="false"): text is coded with its sub-codes, never with it
+    sa.Column("codable", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
 )
 codings = sa.Table(
     "codings", metadata,
@@ -250,6 +253,26 @@ def _blind_coding_ids(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _codable_codes(conn: Connection) -> None:
+    """Whether text may be coded with a code, as a column of its own. Stores made before kept a REFI-QDA code's
+    isCodable="false" as an exchange object for the next export only; those codes become folders here, and their
+    keys are left in a setting so that the next sync writes `codable: false` into codebook.yaml (the codebook is
+    the source from now on)."""
+    if "codable" not in {c["name"] for c in sa.inspect(conn).get_columns("codes")}:
+        conn.exec_driver_sql("ALTER TABLE codes ADD COLUMN codable BOOLEAN NOT NULL DEFAULT TRUE")
+    kept = conn.execute(sa.select(exchange_objects.c.id, exchange_objects.c.name, exchange_objects.c.detail)
+                        .where(exchange_objects.c.kind == "code")).all()
+    folders = sorted({r.name for r in kept if json.loads(r.detail).get("codable", True) is False})
+    if folders:
+        conn.execute(codes.update().where(codes.c.key.in_(folders)).values(codable=False))
+        conn.execute(study_settings.delete().where(study_settings.c.key == CODABLE_PENDING))
+        conn.execute(study_settings.insert().values(key=CODABLE_PENDING, value=json.dumps(folders)))
+    if kept:
+        conn.execute(exchange_objects.delete().where(exchange_objects.c.id.in_([r.id for r in kept])))
+
+
+CODABLE_PENDING = "codable_to_write"  # study setting: keys of folders codebook.yaml does not say yet (see 0009)
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core_tables", _create_core_tables),
     ("0002_exchange_guids", _add_exchange_guids),
@@ -259,4 +282,5 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0006_blind_coding_ids", _blind_coding_ids),
     ("0007_exchange_objects", lambda conn: exchange_objects.create(conn, checkfirst=True)),
     ("0008_respondent_pseudonyms", lambda conn: respondents.create(conn, checkfirst=True)),
+    ("0009_codable_codes", _codable_codes),
 ]

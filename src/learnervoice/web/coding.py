@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from ..errors import InvalidInputError
 from ..privacy.gate import gate_for
 from ..qual import workbench as wb
-from ..qual.codebook import merge_codes, move_code, rename_code
+from ..qual.codebook import merge_codes, move_code, rename_code, set_codable
 from ..qual.queries import CONTEXT_WORDS
 from ..store import GUID
 from .pages import page
@@ -64,10 +64,12 @@ class CodeIn(BaseModel):
 
 
 class CodeChange(BaseModel):
-    action: Literal["rename", "move", "merge"]
+    action: Literal["rename", "move", "merge", "codable"]
     name: str | None = Field(default=None, min_length=1, max_length=200)
     parent: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
     into: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$", max_length=100)
+    codable: bool | None = Field(default=None, description="With action 'codable': true, text may be coded with the "
+                                 "code; false, it is a folder of codes (its codings are kept).")
 
 
 class BlindIn(BaseModel):
@@ -158,7 +160,7 @@ def post_code(code: CodeIn, member: Member = Depends(owner)) -> dict[str, str]:
 
 @router.post("/s/{slug}/api/codes/{key}", tags=["codebook"], dependencies=changes)
 def change_code(key: str, change: CodeChange, member: Member = Depends(owner)) -> dict[str, Any]:
-    """Rename, move (parent null: to the top) or merge into another code."""
+    """Rename, move (parent null: to the top), merge into another code, or make it codable or a folder of codes."""
     return _change_code(member, key, change)
 
 
@@ -172,6 +174,10 @@ def _change_code(member: Member, key: str, change: CodeChange) -> dict[str, Any]
     if change.action == "move":
         move_code(study, store, key, change.parent, who)
         return {"key": key}
+    if change.action == "codable":
+        if change.codable is None:
+            raise InvalidInputError("say whether the code is codable (true) or a folder of codes (false)")
+        return {"key": key, "codable": change.codable, "codings": set_codable(study, store, key, change.codable, who)}
     if not change.into:
         raise InvalidInputError("say which code to merge into")
     return {"key": change.into, "moved": merge_codes(study, store, key, change.into, who)}
@@ -287,8 +293,9 @@ def codebook_page(request: Request, member: Member = Depends(viewer)) -> HTMLRes
     mine = wb.own_history(member.site.store, member.user, limit=10) if member.user.can("owner") else []
     whose = "every coder's codings" if wb.visible_coders(member.site.store, member.user) is None else \
         "your own codings (coding is blind)"
+    kept = wb.folder_codings(member.site.store) if member.user.can("owner") else {}  # others' codings: the owner's
     return page(request, "codebook.html", _context(member, codes=wb.code_list(member.site.store), counts=counts,
-                                                   whose=whose, history=mine))
+                                                   whose=whose, history=mine, kept=kept))
 
 
 @router.post("/s/{slug}/undo", include_in_schema=False, dependencies=changes)
@@ -302,11 +309,13 @@ def undo_form(member: Member = Depends(coder), back: Literal["codebook", "docume
 
 @router.post("/s/{slug}/codebook", include_in_schema=False, dependencies=changes)
 def codebook_form(request: Request, member: Member = Depends(owner), action: str = Form(...), key: str = Form(...),
-                  name: str = Form(""), parent: str = Form(""), into: str = Form(""), description: str = Form("")) -> Response:
+                  name: str = Form(""), parent: str = Form(""), into: str = Form(""), description: str = Form(""),
+                  codable: Literal["", "true", "false"] = Form("")) -> Response:
     if action == "add":
         wb.add_code(member.site.study, member.site.store, key.strip(), name, parent or None, description, member.user.name)
-    elif action in ("rename", "move", "merge"):
-        _change_code(member, key, CodeChange(action=action, name=name or None, parent=parent or None, into=into or None))  # type: ignore[arg-type]
+    elif action in ("rename", "move", "merge", "codable"):
+        _change_code(member, key, CodeChange(action=action, name=name or None, parent=parent or None, into=into or None,  # type: ignore[arg-type]
+                                             codable=None if not codable else codable == "true"))
     else:
         raise InvalidInputError(f"unknown action {action!r}")
     return RedirectResponse(f"/s/{member.site.slug}/codebook", status_code=303)
