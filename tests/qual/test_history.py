@@ -148,3 +148,32 @@ def test_undoing_an_add_after_the_coding_changed_is_refused(qual_study: Study, s
     delete_coding(store, document_codings(store, "fg1", None)[0].id, anna)
     with pytest.raises(ConflictError, match="undo the later change first"):
         undo(qual_study, store, who="anna", record=added)
+
+
+def test_auto_coding_adds_in_batches_each_coding_once_and_undo_removes_exactly_those(qual_study: Study,
+                                                                                       store: QualStore) -> None:
+    from learnervoice.qual.codings import autocode
+
+    add_codings(store, [_at(store, "Mostly promotion.", "career", "auto")], who="t")  # one there already
+    before = _state(store)
+    # the first sentence is coded already; below, one span is named twice in a batch and one is there already
+    assert autocode(store, "career", coder="auto", pattern="promotion", who="t") == 1
+    repeated, there = _at(store, "Promotion for me too", "career", "auto"), _at(store, "Mostly promotion.", "career", "auto")
+    assert add_codings(store, [repeated, there, repeated, _at(store, "I just love", "career", "auto")], who="t") == 2
+    with store.read() as conn:
+        records = [json_detail(r) for r in conn.execute(sa.select(audit.c.detail).where(audit.c.action == "add_codings")
+                                                        .order_by(audit.c.id.desc())).scalars()][:2]
+        stored = {r.guid: (r.start, r.end) for r in conn.execute(sa.select(codings))}
+    added = [g for r in records for g in r["undo"]["added"]]
+    assert len(added) == 3 and set(added) <= set(stored) and len(stored) == len(before[1]) + 3
+    assert records[0]["count"] == 4  # the batch as given; two of it added nothing
+    undo(qual_study, store, who="t")
+    undo(qual_study, store, who="t")
+    assert _state(store) == before  # exactly what the two batches added is gone; the coding there before stays
+
+
+def json_detail(value: Any) -> Any:
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,12 +11,28 @@ from sqlalchemy.engine import Connection
 
 def insert_or_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> bool:
     """Insert unless a unique constraint says the row is there already (safe when writers race). True if inserted."""
+    result = conn.execute(_insert_ignoring_conflicts(conn, table).values(**row))
+    return bool(result.rowcount)
+
+
+def insert_many_or_ignore(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]],
+                          returning: sa.Column[Any]) -> list[Any]:
+    """Insert the rows in batches (multi-row INSERTs), each unless a unique constraint says it is there already,
+    an earlier row of the same call included; the `returning` column of those inserted (in no particular order).
+
+    Every row must have the same keys."""
+    if not rows:
+        return []
+    statement = _insert_ignoring_conflicts(conn, table).returning(returning)
+    return list(conn.execute(statement, list(rows)).scalars())
+
+
+def _insert_ignoring_conflicts(conn: Connection, table: sa.Table) -> Any:
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    result = conn.execute(insert(table).values(**row).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    return insert(table).on_conflict_do_nothing()
 
 
 def insert_id(conn: Connection, statement: sa.Insert) -> int:
