@@ -177,3 +177,20 @@ def json_detail(value: Any) -> Any:
 
     return json.loads(value) if isinstance(value, str) else value
 
+
+def test_a_suggestion_accepted_twice_is_added_once_and_each_acceptance_undoes(qual_study: Study, store: QualStore) -> None:
+    """On PostgreSQL the second acceptance was recorded as adding a coding it did not add (the row count of an
+    INSERT … ON CONFLICT DO NOTHING RETURNING is -1 there), and its undo was then refused."""
+    from learnervoice.qual.suggest import record_decision
+
+    before = _state(store)
+    span = _at(store, "Mostly promotion.", "career", "anna")
+    for _ in range(2):
+        record_decision(store, "career", "anna", "fg1", span.start, span.end, accepted=True)
+    with store.read() as conn:
+        details = [json_detail(d) for d in conn.execute(sa.select(audit.c.detail).where(audit.c.action == "add_codings")
+                                                        .order_by(audit.c.id)).scalars()]
+    assert [len(d["undo"]["added"]) for d in details] == [1, 0]
+    undo(qual_study, store, who="anna")  # the second: nothing to remove
+    undo(qual_study, store, who="anna")
+    assert _state(store) == before

@@ -10,9 +10,12 @@ from sqlalchemy.engine import Connection
 
 
 def insert_or_ignore(conn: Connection, table: sa.Table, row: dict[str, Any]) -> bool:
-    """Insert unless a unique constraint says the row is there already (safe when writers race). True if inserted."""
-    result = conn.execute(_insert_ignoring_conflicts(conn, table).values(**row))
-    return bool(result.rowcount)
+    """Insert unless a unique constraint says the row is there already (safe when writers race). True if inserted.
+
+    Told by the row the INSERT returns, not by its row count: PostgreSQL's driver counts -1 for an INSERT that
+    returns rows, which SQLAlchemy makes of every INSERT into a table with a generated key."""
+    statement = _insert_ignoring_conflicts(conn, table).values(**row).returning(*table.primary_key.columns)
+    return conn.execute(statement).first() is not None
 
 
 def insert_many_or_ignore(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]],
