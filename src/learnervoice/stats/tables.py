@@ -41,6 +41,20 @@ class CrossTab:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """An item asked for that the tables do not show, and why (an open-text question cannot be split by a subgroup)."""
+
+    variable_id: str
+    label: str
+    by: str  # the subgroup variable's id
+    reason: str
+
+    @property
+    def note(self) -> str:
+        return f"{self.variable_id} ({self.label}) is not split by {self.by}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class TableSet:
     """Everything `learnervoice tables` prints; renderers and `to_frame` read it."""
 
@@ -53,6 +67,7 @@ class TableSet:
     settings: TableSettings = field(default_factory=TableSettings)  # rounding rule and column words
     numbers: tuple[NumericByGroup, ...] = ()  # numeric items by the subgroup (with `--by`)
     batteries: tuple[Battery, ...] = ()  # grids and rankings, put together from their items' tables
+    left_out: tuple[LeftOut, ...] = ()  # items that could not be tabulated as asked (split by `--by`), with why
 
     @classmethod
     def of(cls, config: StudyConfig, frequencies: tuple[FrequencyTable, ...] = (),
@@ -151,6 +166,7 @@ def crosstabs_on(
     chosen = [v for v in _select(config, questions, summarise, extra) if v.id != group_var.id]
     variables = [v for v in chosen if v.options and not v.summary]
     numbers = [v for v in chosen if v.summary]
+    left_out = tuple(_not_split(v, group_var) for v in chosen if not v.options and not v.summary)
     weight = config.weight if weighted else None
     split = engine.aggregate(variables + numbers, by=group_var, weight=weight)
     overall = split.overall()
@@ -164,7 +180,17 @@ def crosstabs_on(
         note = "No test: a respondent can be counted in several rows." if v.is_multiple else None
         crosstabs.append(CrossTab(v, group_var, groups, columns, totals[i], association_test, note))
     by_number = _numbers_by_group(engine, numbers, group_var, overall, weight, test, k)
-    return TableSet.of(config, tuple(totals), tuple(crosstabs), weight is not None, by_number)
+    made = TableSet.of(config, tuple(totals), tuple(crosstabs), weight is not None, by_number)
+    return replace(made, left_out=left_out)
+
+
+def _not_split(v: Variable, by: Variable) -> LeftOut:
+    """Why an item has no table by the subgroup: it has no categories to count and no numbers to summarise."""
+    if v.kind == "text":
+        why = "open text has words, not categories, to count (code the answers and split the codes)"
+    else:
+        why = "it has no categories to count and no numbers to summarise"
+    return LeftOut(v.id, v.label, by.id, why)
 
 
 def _numbers_by_group(
