@@ -148,3 +148,53 @@ def test_undoing_an_add_after_the_coding_changed_is_refused(qual_study: Study, s
     delete_coding(store, document_codings(store, "fg1", None)[0].id, anna)
     with pytest.raises(ConflictError, match="undo the later change first"):
         undo(qual_study, store, who="anna", record=added)
+
+
+def test_auto_coding_adds_in_batches_each_coding_once_and_undo_removes_exactly_those(qual_study: Study,
+                                                                                       store: QualStore) -> None:
+    from learnervoice.qual.codings import autocode
+
+    add_codings(store, [_at(store, "Mostly promotion.", "career", "auto")], who="t")  # one there already
+    before = _state(store)
+    # the first sentence is coded already; below, one span is named twice in a batch and one is there already
+    assert autocode(store, "career", coder="auto", pattern="promotion", who="t") == 1
+    repeated, there = _at(store, "Promotion for me too", "career", "auto"), _at(store, "Mostly promotion.", "career", "auto")
+    assert add_codings(store, [repeated, there, repeated, _at(store, "I just love", "career", "auto")], who="t") == 2
+    with store.read() as conn:
+        records = [json_detail(r) for r in conn.execute(sa.select(audit.c.detail).where(audit.c.action == "add_codings")
+                                                        .order_by(audit.c.id.desc())).scalars()][:2]
+        stored = {r.guid: (r.start, r.end) for r in conn.execute(sa.select(codings))}
+    added = [g for r in records for g in r["undo"]["added"]]
+    assert len(added) == 3 and set(added) <= set(stored) and len(stored) == len(before[1]) + 3
+    assert records[0]["count"] == 4  # the batch as given; two of it added nothing
+    undo(qual_study, store, who="t")
+    undo(qual_study, store, who="t")
+    assert _state(store) == before  # exactly what the two batches added is gone; the coding there before stays
+
+
+def json_detail(value: Any) -> Any:
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def test_a_suggestion_accepted_twice_is_added_once_and_each_acceptance_undoes(qual_study: Study, store: QualStore) -> None:
+    """On PostgreSQL the second acceptance was recorded as adding a coding it did not add (the row count of an
+    INSERT … ON CONFLICT DO NOTHING RETURNING is -1 there), and its undo was then refused."""
+    from learnervoice.qual.suggest import record_decision
+
+    from learnervoice.store import accounts as accounts_db
+
+    with store.write() as conn:  # a coder with an account: decisions are for coders that exist
+        accounts_db.add(conn, "anna", "(hash)", "coder")
+    before = _state(store)
+    span = _at(store, "Mostly promotion.", "career", "anna")
+    for _ in range(2):
+        record_decision(store, "career", "anna", "fg1", span.start, span.end, accepted=True)
+    with store.read() as conn:
+        details = [json_detail(d) for d in conn.execute(sa.select(audit.c.detail).where(audit.c.action == "add_codings")
+                                                        .order_by(audit.c.id)).scalars()]
+    assert [len(d["undo"]["added"]) for d in details] == [1, 0]
+    undo(qual_study, store, who="anna")  # the second: nothing to remove
+    undo(qual_study, store, who="anna")
+    assert _state(store) == before

@@ -178,3 +178,17 @@ def test_a_numbers_summary_rounds_by_the_studys_rule() -> None:
     for rule, decimal_rule in (("half_up", ROUND_HALF_UP), ("half_even", ROUND_HALF_EVEN)):
         expected = str(Decimal("1.25").quantize(Decimal("0.1"), rounding=decimal_rule))
         assert mean_sd(summary, False, rule).startswith(f"{expected} (")  # type: ignore[arg-type]
+
+
+def test_a_subgroup_section_says_which_named_item_it_cannot_split(example: Study) -> None:
+    """report.yaml names the open question among a subgroup section's tables: the section says it is left out."""
+    from learnervoice.report.assemble import build_report
+
+    path = example.folder / "report.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("tables: [motivations, mode, online_sync, length, age]",
+                                                             "tables: [motivations, anything_else]"), encoding="utf-8")
+    section = next(s for s in build_report(example).sections if s.title == "Junior and senior learners")
+    assert [p for p in section.paragraphs if "anything_else" in p] == [
+        "anything_else (Is there anything else you would want from a micro-credential?) is not split by career_stage: "
+        "open text has words, not categories, to count (code the answers and split the codes)"]
+    assert not any("anything else" in b.title.lower() for b in section.tables)

@@ -137,3 +137,35 @@ def test_sql_transpiles_for_spark(example: Study) -> None:
     engine = Engine(duckdb.connect(), "responses", dialect="spark")
     spark_sql = engine.sql(query)
     assert "GROUPING SETS" in spark_sql and "`" in spark_sql
+
+
+def test_open_text_split_by_a_subgroup_is_named_as_left_out(example: Study) -> None:
+    """The example's open question cannot be cross-tabulated: it is said, with why, not dropped without a word."""
+    every = crosstab_tables(example, "career_stage")
+    assert [(lo.variable_id, lo.by) for lo in every.left_out] == [("anything_else", "career_stage")]
+    assert "anything_else" not in {ct.variable.id for ct in every.crosstabs} | {nt.variable.id for nt in every.numbers}
+    assert every.left_out[0].note.startswith(
+        "anything_else (Is there anything else you would want from a micro-credential?) is not split by career_stage: "
+        "open text")
+    named = crosstab_tables(example, "career_stage", questions=["familiar", "anything_else"])
+    assert [ct.variable.id for ct in named.crosstabs] == ["familiar"] and len(named.left_out) == 1
+    assert crosstab_tables(example, "career_stage", questions=["familiar", "hours"]).left_out == ()
+    assert frequency_tables(example).left_out == ()  # counted as answered or not: nothing left out
+
+
+def test_cli_warns_of_items_left_out_and_refuses_one_named(example: Study) -> None:
+    from typer.testing import CliRunner
+
+    from learnervoice.cli import app
+
+    folder = str(example.folder)
+    split = CliRunner().invoke(app, ["tables", folder, "--by", "career_stage", "-f", "csv"])
+    assert split.exit_code == 0, split.output
+    assert "warning: anything_else (Is there anything else" in split.stderr and "not split by career_stage" in split.stderr
+    assert "anything_else" not in split.stdout
+    named = CliRunner().invoke(app, ["tables", folder, "--by", "career_stage", "-q", "familiar", "-q", "anything_else"])
+    assert named.exit_code == 2 and named.stdout == ""
+    assert "error: --question anything_else (Is there anything else" in named.stderr
+    assert "cannot be split by career_stage: open text" in named.stderr
+    plain = CliRunner().invoke(app, ["tables", folder, "-q", "anything_else"])
+    assert plain.exit_code == 0 and plain.stderr == ""  # without --by it is counted (answered or not)

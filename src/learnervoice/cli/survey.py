@@ -11,6 +11,7 @@ import typer
 from .common import OutputOpt, StudyArg, current_study, err, gated
 
 if TYPE_CHECKING:
+    from ..stats.tables import TableSet
     from ..study import Study
 
 app = typer.Typer()
@@ -202,11 +203,24 @@ def tables(
     with gated(s) as gate:
         made = crosstab_tables(s, by, test=choice, **kwargs) if by else frequency_tables(s, **kwargs)
         result = released_tables(made, gate)
+    _say_left_out(result, question or [])
     if output is None:
         sys.stdout.write(render_text(result, fmt, intervals=intervals))
     else:
         write_tables(result, fmt, output, intervals=intervals)
         err(f"wrote {output}")
+
+
+def _say_left_out(tables: TableSet, named: list[str]) -> None:
+    """Items the tables do not show as asked (text split by --by): an error when named with --question, else a warning."""
+    from ..errors import TableError
+
+    refused = [lo for lo in tables.left_out if lo.variable_id in named]
+    if refused:
+        raise TableError("; ".join(f"--question {lo.variable_id} ({lo.label}) cannot be split by {lo.by}: {lo.reason}"
+                                   for lo in refused) + "; leave it out of --question, or table it without --by")
+    for lo in tables.left_out:
+        err(f"warning: {lo.note}")
 
 
 def _tables_format(format: str, output: Path | None, base: str) -> str:

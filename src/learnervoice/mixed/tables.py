@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from ..stats.backends import EngineSettings
-from ..stats.comparisons import TestChoice
-from ..stats.frequencies import BaseChoice
+from ..stats.options import CrosstabChoices, FrequencyChoices
 from ..stats.tables import TableSet
 from ..stats.tables import crosstab_tables as survey_crosstabs
 from ..stats.tables import frequency_tables as survey_tables
@@ -25,55 +23,37 @@ if TYPE_CHECKING:
 __all__ = ["crosstab_tables", "frequency_tables"]
 
 
-def frequency_tables(
-    study: Study,
-    *,
-    questions: list[str] | None = None,
-    base: BaseChoice = "declared",
-    weighted: bool = True,
-    engine: EngineSettings | None = None,
-    responses: Path | str | None = None,
-    qual: QualStore | None = None,
-    summarise: Sequence[str] = (),
-) -> TableSet:
+def frequency_tables(study: Study, *, qual: QualStore | None = None, engine: EngineSettings | None = None,
+                     responses: Path | str | None = None, **choices: Unpack[FrequencyChoices]) -> TableSet:
     """Frequency tables of every item (or the ones named), quantitised codes included (read from the
     coding store given, or from one opened for them): open questions' respondents' variables are
-    tabulated by the survey's engine, focus-group participants' after the survey's items."""
+    tabulated by the survey's engine, focus-group participants' after the survey's items. The other
+    keywords are `stats.tables.frequency_tables`' (`stats/options.py`)."""
+    questions = choices.get("questions")
     participant_level = {v.id for v in study.config.quantitised if v.question is None}
-    extra = respondent_variables(study, qual, _respondent_ids(study, questions))
-    survey_ids = None if not questions else [q for q in questions if q not in participant_level]
-    if questions and not survey_ids:
+    survey = choices.copy()
+    survey["extra"] = [*choices.get("extra", ()), *respondent_variables(study, qual, _respondent_ids(study, questions))]
+    survey["questions"] = None if not questions else [q for q in questions if q not in participant_level]
+    if questions and not survey["questions"]:
         tables = TableSet.of(study.config)
     else:
-        tables = survey_tables(study, questions=survey_ids, base=base, weighted=weighted, engine=engine,
-                               responses=responses, summarise=summarise, extra=extra)
+        tables = survey_tables(study, engine=engine, responses=responses, **survey)
     if not participant_level or (questions and not participant_level & set(questions)):
         return tables
     more = quantitised_tables(study, questions or None, store=qual)
     return replace(tables, frequencies=tables.frequencies + tuple(more))
 
 
-def crosstab_tables(
-    study: Study,
-    by: str,
-    *,
-    questions: list[str] | None = None,
-    base: BaseChoice = "declared",
-    weighted: bool = True,
-    engine: EngineSettings | None = None,
-    responses: Path | str | None = None,
-    qual: QualStore | None = None,
-    summarise: Sequence[str] = (),
-    test: TestChoice = "auto",
-    k: int | Mapping[str, int] = 0,
-) -> TableSet:
+def crosstab_tables(study: Study, by: str, *, qual: QualStore | None = None, engine: EngineSettings | None = None,
+                    responses: Path | str | None = None, **choices: Unpack[CrosstabChoices]) -> TableSet:
     """Every item by a subgroup variable (a question, a derived variable, or a quantitised variable of an
-    open question's respondents), those variables among the items too; numbers by group as
-    `stats.tables.crosstab_tables` gives them (`summarise`, `test`, `k`)."""
-    wanted = _respondent_ids(study, questions)
-    extra = respondent_variables(study, qual, None if wanted is None else wanted + [by])
-    return survey_crosstabs(study, by, questions=questions, base=base, weighted=weighted, engine=engine,
-                            responses=responses, summarise=summarise, test=test, k=k, extra=extra)
+    open question's respondents), those variables among the items too; the other keywords as
+    `stats.tables.crosstab_tables` takes them (`stats/options.py`)."""
+    wanted = _respondent_ids(study, choices.get("questions"))
+    survey = choices.copy()
+    survey["extra"] = [*choices.get("extra", ()),
+                       *respondent_variables(study, qual, None if wanted is None else wanted + [by])]
+    return survey_crosstabs(study, by, engine=engine, responses=responses, **survey)
 
 
 def _respondent_ids(study: Study, questions: list[str] | None) -> list[str] | None:

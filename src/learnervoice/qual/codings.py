@@ -47,6 +47,7 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
         targets = coding_targets(conn)
     rows: list[dict[str, Any]] = []
     folders = 0
+    stamp = now()
     for n, item in enumerate(items, start=1):
         where = f"{source}, coding {n}" if source == "api" else f"{source}, row {n + 1}"
         if item.document not in docs:
@@ -70,17 +71,16 @@ def add_codings(store: QualStore, items: list[NewCoding], *, who: str, source: s
         if not item.coder.strip():
             problems.append(f"{where}, column 'coder': name the coder")
         rows.append({"document_id": doc_id, "start": item.start, "end": item.end, "code_id": targets.ids.get(item.code),
-                     "coder": item.coder.strip(), "created_at": now()})
+                     "coder": item.coder.strip(), "created_at": stamp})
     if problems:
         error = FolderCodeError if folders else CodingError
         raise error(f"{len(problems)} problem(s); no coding was stored:\n  - " + "\n  - ".join(problems[:200]))
     added: list[str] = []
     detail: dict[str, Any] = {"source": source, "count": len(rows), "undo": {"added": added}}
     with store.change(who, "add_codings", detail) as conn:
-        for row in rows:
-            guid = new_guid()
-            if codings_db.add_if_new(conn, **row, guid=guid):
-                added.append(guid)
+        rows = [row | {"guid": new_guid()} for row in rows]
+        stored = codings_db.add_many_if_new(conn, rows)
+        added += [row["guid"] for row in rows if row["guid"] in stored]  # in the order given
     return len(added)
 
 

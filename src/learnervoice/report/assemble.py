@@ -166,6 +166,7 @@ def _subgroups(
     by = spec.by
     if by is None:
         raise ReportError(f"section {section.title!r}: a subgroups section needs 'by'")
-    tables, charts = subgroup_tables(study, by, spec.tables, config, disclosure, summarise=spec.summarise, qual=qual)
+    tables, charts = subgroup_tables(study, by, spec.tables, config, disclosure, summarise=spec.summarise, qual=qual,
+                                     notes=section.paragraphs)
     section.tables += tables
     section.charts += charts

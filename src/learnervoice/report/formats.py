@@ -59,7 +59,8 @@ def released_tables(tables: TableSet, gate: Gate) -> TableSet:
 
     return replace(tables, title=gate.release(tables.title), frequencies=tuple(frequency(t) for t in tables.frequencies),
                    crosstabs=tuple(crosstab(ct) for ct in tables.crosstabs),
-                   numbers=tuple(numbers(nt) for nt in tables.numbers))
+                   numbers=tuple(numbers(nt) for nt in tables.numbers),
+                   left_out=tuple(replace(lo, label=gate.release(lo.label)) for lo in tables.left_out))
 
 
 def write_tables(tables: TableSet, fmt: str, path: Path, *, intervals: bool = False) -> None:

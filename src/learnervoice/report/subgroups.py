@@ -25,12 +25,14 @@ if TYPE_CHECKING:
 def subgroup_tables(
     study: Study, by: str, ids: tuple[str, ...] | list[str], config: ReportConfig, disclosure: list[str],
     *, gate: Gate | None = None, summarise: tuple[str, ...] | list[str] = (), qual: QualStore | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[Block], list[Chart | None]]:
     """The items named (every item when none is) by `by`: a block and a chart (None: no chart) per item, then the
     numbers by group (those named in `summarise` too) with their test, without charts.
 
     A gate given releases every label before the tables are laid out and the charts drawn (a chart
-    carries its labels inside the image); what was suppressed, merged or hidden is said in `disclosure`.
+    carries its labels inside the image); what was suppressed, merged or hidden is said in `disclosure`;
+    an item named that cannot be split (open text) is said in `notes`.
     """
     from dataclasses import replace
 
@@ -44,6 +46,8 @@ def subgroup_tables(
                              k=personal, qual=qual)
     if gate is not None:
         result = released_tables(result, gate)
+    if notes is not None:
+        notes += [lo.note for lo in result.left_out if lo.variable_id in wanted]
     style = Style.of(result)
     blocks: list[Block] = []
     charts: list[Chart | None] = []

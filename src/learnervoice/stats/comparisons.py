@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, replace
-from typing import Literal, get_args
+from typing import Generic, Literal, TypeVar, get_args
 
 import numpy as np
 
@@ -26,6 +26,8 @@ from .summaries import Distribution, NumericSummary, summarise
 from .variables import Variable
 
 TestChoice = Literal["auto", "parametric", "rank"]
+Column = TypeVar("Column")
+Test = TypeVar("Test")
 SKEWED = 1.0
 
 
@@ -60,15 +62,21 @@ class GroupComparison:
 
 
 @dataclass(frozen=True)
-class NumericByGroup:
-    """One numeric item by a subgroup: a summary per group, the total, the test, and who is not in the groups."""
+class BySubgroup(Generic[Column, Test]):
+    """One item by a subgroup: the groups (code, label), a column per group, the total and the test (None: none)."""
 
     variable: Variable
     by: Variable
     groups: tuple[tuple[str, str], ...]
-    columns: tuple[NumericSummary, ...]
-    total: NumericSummary
-    test: GroupComparison | None
+    columns: tuple[Column, ...]
+    total: Column
+    test: Test | None
+
+
+@dataclass(frozen=True)
+class NumericByGroup(BySubgroup[NumericSummary, GroupComparison]):
+    """One numeric item by a subgroup: a summary per group, the total, the test, and who is not in the groups."""
+
     missing: int = 0  # no answer to the item (all respondents)
     not_asked: int = 0
     ungrouped: int = 0  # answered, but no value of the grouping: in the total only

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from ..errors import TableError
 from ..study.load import Study
 from ..study.model import StudyConfig, TableSettings
 from .backends import EngineSettings, open_engine
 from .batteries import Battery, battery_tables
-from .comparisons import NumericByGroup, TestChoice, numeric_by_group
+from .comparisons import BySubgroup, NumericByGroup, TestChoice, numeric_by_group
 from .engine import Aggregates, Engine
-from .frequencies import BaseChoice, FrequencyTable, build_tables
+from .frequencies import FrequencyTable, build_tables
+from .options import CrosstabChoices, FrequencyChoices, TableOptions
 from .significance import AssociationTest, association
 from .summaries import NumericSummary
 from .variables import MISSING, NOT_ASKED, Variable, all_variables, find_variable, find_variables
@@ -28,16 +29,24 @@ STATISTICS = (("mean", "Mean"), ("sd", "SD"), ("median", "Median"), ("q1", "Q1")
 
 
 @dataclass(frozen=True)
-class CrossTab:
+class CrossTab(BySubgroup[FrequencyTable, AssociationTest]):
     """One item by a subgroup: a column-% table per group, the total, and the test."""
 
-    variable: Variable
-    by: Variable
-    groups: tuple[tuple[str, str], ...]
-    columns: tuple[FrequencyTable, ...]
-    total: FrequencyTable
-    test: AssociationTest | None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An item asked for that the tables do not show, and why (an open-text question cannot be split by a subgroup)."""
+
+    variable_id: str
+    label: str
+    by: str  # the subgroup variable's id
+    reason: str
+
+    @property
+    def note(self) -> str:
+        return f"{self.variable_id} ({self.label}) is not split by {self.by}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class TableSet:
     settings: TableSettings = field(default_factory=TableSettings)  # rounding rule and column words
     numbers: tuple[NumericByGroup, ...] = ()  # numeric items by the subgroup (with `--by`)
     batteries: tuple[Battery, ...] = ()  # grids and rankings, put together from their items' tables
+    left_out: tuple[LeftOut, ...] = ()  # items that could not be tabulated as asked (split by `--by`), with why
 
     @classmethod
     def of(cls, config: StudyConfig, frequencies: tuple[FrequencyTable, ...] = (),
@@ -67,104 +77,72 @@ class TableSet:
         return tidy_frame(self)
 
 
-def frequency_tables(
-    study: Study,
-    *,
-    questions: list[str] | None = None,
-    base: BaseChoice = "declared",
-    weighted: bool = True,
-    engine: EngineSettings | None = None,
-    responses: Path | str | None = None,
-    summarise: Sequence[str] = (),
-    extra: Sequence[Variable] = (),
-) -> TableSet:
-    """Frequency tables of the survey's items (or the ones named), computed on the study's store
-    (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes; `extra` are variables
-    made elsewhere, as SQL over the responses, tabulated after the questions); binned questions named in
-    `summarise` are summarised as numbers beside their bands.
+def frequency_tables(study: Study, *, engine: EngineSettings | None = None, responses: Path | str | None = None,
+                     **choices: Unpack[FrequencyChoices]) -> TableSet:
+    """Frequency tables of the survey's items (or the `questions` named), computed on the study's store or the
+    `responses` given (`learnervoice.mixed.tables.frequency_tables` adds the quantitised codes; `extra` are
+    variables made elsewhere, as SQL over the responses, tabulated after the questions); binned questions named in
+    `summarise` are summarised as numbers beside their bands. The keywords: `stats/options.py`.
 
     >>> tables = frequency_tables(open_study("examples/microcredentials-2023"))  # doctest: +SKIP
     >>> tables.to_frame().query("question_id == 'familiar'")[["option", "count"]]  # doctest: +SKIP
     """
     with open_engine(study, engine, responses) as running:
-        return frequencies_on(running, study.config, questions=questions, base=base, weighted=weighted,
-                              summarise=summarise, extra=extra)
+        return frequencies_on(running, study.config, TableOptions(**choices))
 
 
-def frequencies_on(
-    engine: Engine,
-    config: StudyConfig,
-    *,
-    questions: list[str] | None = None,
-    base: BaseChoice = "declared",
-    weighted: bool = True,
-    summarise: Sequence[str] = (),
-    extra: Sequence[Variable] = (),
-) -> TableSet:
-    variables = _select(config, questions, summarise, extra)
-    weight = config.weight if weighted else None
+def frequencies_on(engine: Engine, config: StudyConfig, options: TableOptions = TableOptions()) -> TableSet:
+    variables = _select(config, options.questions, options.summarise, options.extra)
+    weight = config.weight if options.weighted else None
     aggregates = engine.aggregate(variables, weight=weight)
-    tables = build_tables(variables, aggregates, base=base, weighted=weight is not None)
+    tables = build_tables(variables, aggregates, base=options.base, weighted=weight is not None)
     return TableSet.of(config, tuple(tables), weighted=weight is not None,
                        batteries=battery_tables(config, tables, weighted=weight is not None))
 
 
-def crosstab_tables(
-    study: Study,
-    by: str,
-    *,
-    questions: list[str] | None = None,
-    base: BaseChoice = "declared",
-    weighted: bool = True,
-    engine: EngineSettings | None = None,
-    responses: Path | str | None = None,
-    summarise: Sequence[str] = (),
-    test: TestChoice = "auto",
-    k: int | Mapping[str, int] = 0,
-    extra: Sequence[Variable] = (),
-) -> TableSet:
+def crosstab_tables(study: Study, by: str, *, engine: EngineSettings | None = None, responses: Path | str | None = None,
+                    **choices: Unpack[CrosstabChoices]) -> TableSet:
     """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V; numeric items (and the
-    binned ones named in `summarise`) as a summary per group with Welch's or a rank test (`stats/comparisons.py`),
-    groups under `k` respondents (per variable id when a mapping) hidden from those (`by` and the items may be
-    among `extra`, variables made elsewhere)."""
+    binned ones named in `summarise`) as a summary per group with Welch's or a rank test (`test`,
+    `stats/comparisons.py`), groups under `k` respondents (per variable id when a mapping) hidden from those (`by`
+    and the items may be among `extra`, variables made elsewhere). The keywords: `stats/options.py`."""
     with open_engine(study, engine, responses) as running:
-        return crosstabs_on(running, study.config, by, questions=questions, base=base, weighted=weighted,
-                            summarise=summarise, test=test, k=k, extra=extra)
+        return crosstabs_on(running, study.config, by, TableOptions(**choices))
 
 
-def crosstabs_on(
-    engine: Engine,
-    config: StudyConfig,
-    by: str,
-    *,
-    questions: list[str] | None = None,
-    base: BaseChoice = "declared",
-    weighted: bool = True,
-    summarise: Sequence[str] = (),
-    test: TestChoice = "auto",
-    k: int | Mapping[str, int] = 0,
-    extra: Sequence[Variable] = (),
-) -> TableSet:
-    group_var = find_variable(config, by, extra)
+def crosstabs_on(engine: Engine, config: StudyConfig, by: str, options: TableOptions = TableOptions()) -> TableSet:
+    group_var = find_variable(config, by, options.extra)
     if group_var.category_sql is None or not group_var.options:
         raise TableError(f"{by!r} cannot define subgroups: use a single-choice, Likert, binned or derived variable")
-    chosen = [v for v in _select(config, questions, summarise, extra) if v.id != group_var.id]
+    chosen = [v for v in _select(config, options.questions, options.summarise, options.extra) if v.id != group_var.id]
     variables = [v for v in chosen if v.options and not v.summary]
     numbers = [v for v in chosen if v.summary]
-    weight = config.weight if weighted else None
+    left_out = tuple(_not_split(v, group_var) for v in chosen if not v.options and not v.summary)
+    weight = config.weight if options.weighted else None
     split = engine.aggregate(variables + numbers, by=group_var, weight=weight)
     overall = split.overall()
     groups = tuple((o.code, o.label) for o in group_var.options)
-    totals = build_tables(variables, overall, base=base, weighted=weight is not None)
-    per_group = [build_tables(variables, split, group=code, base=base, weighted=weight is not None) for code, _ in groups]
+    totals = build_tables(variables, overall, base=options.base, weighted=weight is not None)
+    per_group = [build_tables(variables, split, group=code, base=options.base, weighted=weight is not None)
+                 for code, _ in groups]
     crosstabs = []
     for i, v in enumerate(variables):
         columns = tuple(tables[i] for tables in per_group)
         association_test = None if v.is_multiple else association([[r.count for r in col.rows] for col in columns])
         note = "No test: a respondent can be counted in several rows." if v.is_multiple else None
         crosstabs.append(CrossTab(v, group_var, groups, columns, totals[i], association_test, note))
-    by_number = _numbers_by_group(engine, numbers, group_var, overall, weight, test, k)
-    return TableSet.of(config, tuple(totals), tuple(crosstabs), weight is not None, by_number)
+    by_number = _numbers_by_group(engine, numbers, group_var, overall, weight, options.test, options.k)
+    made = TableSet.of(config, tuple(totals), tuple(crosstabs), weight is not None, by_number)
+    return replace(made, left_out=left_out)
+
+
+def _not_split(v: Variable, by: Variable) -> LeftOut:
+    """Why an item has no table by the subgroup: it has no categories to count and no numbers to summarise."""
+    if v.kind == "text":
+        why = "open text has words, not categories, to count (code the answers and split the codes)"
+    else:
+        why = "it has no categories to count and no numbers to summarise"
+    return LeftOut(v.id, v.label, by.id, why)
 
 
 def _numbers_by_group(
@@ -185,7 +163,7 @@ def _numbers_by_group(
 
 
 def _select(
-    config: StudyConfig, questions: list[str] | None, summarise: Sequence[str] = (), extra: Sequence[Variable] = ()
+    config: StudyConfig, questions: Sequence[str] | None, summarise: Sequence[str] = (), extra: Sequence[Variable] = ()
 ) -> list[Variable]:
     """The variables asked for (every question and `extra` without a list; those named in `summarise` too), those
     named in `summarise` as numbers."""

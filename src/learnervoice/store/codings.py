@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .schema import codes, codings, documents, memos
-from .sql import insert_id, insert_or_ignore
+from .sql import insert_id, insert_many_or_ignore, insert_or_ignore
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ def add_if_new(conn: Connection, *, document_id: int, start: int, end: int, code
     row = {"document_id": document_id, "start": start, "end": end, "code_id": code_id, "coder": coder,
            "created_at": created_at}
     return insert_or_ignore(conn, codings, row | ({"guid": guid} if guid is not None else {}))
+
+
+def add_many_if_new(conn: Connection, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Codings in batches (document_id, start, end, code_id, coder, created_at, guid), each unless the same coder
+    coded the same span with the same code already (in the store or earlier in `rows`); the GUIDs of those added."""
+    return {str(guid) for guid in insert_many_or_ignore(conn, codings, rows, returning=codings.c.guid)}
 
 
 def add(conn: Connection, *, document_id: int, start: int, end: int, code_id: int, coder: str, created_at: datetime,

@@ -169,12 +169,14 @@ def turn_spans(conn: Connection) -> list[TurnSpan]:
 
 
 def spoken_turns(conn: Connection) -> list[SpokenTurn]:
-    """Every turn with its words, by document name and turn order."""
+    """Every turn with its words, by document name and turn order (each document's text read once)."""
+    texts = {r.id: r.text for r in conn.execute(sa.select(documents.c.id, documents.c.text)
+                                                .where(documents.c.id.in_(sa.select(turns.c.document_id))))}
     found = conn.execute(
-        sa.select(documents.c.name, documents.c.text, turns.c.start, turns.c.end, turns.c.speaker)
+        sa.select(documents.c.name, turns.c.document_id, turns.c.start, turns.c.end, turns.c.speaker)
         .join(turns, turns.c.document_id == documents.c.id).order_by(documents.c.name, turns.c.idx)
     ).all()
-    return [SpokenTurn(r.name, r.start, r.end, r.speaker, r.text[r.start : r.end]) for r in found]
+    return [SpokenTurn(r.name, r.start, r.end, r.speaker, texts[r.document_id][r.start : r.end]) for r in found]
 
 
 def set_speakers(conn: Connection, document_id: int, speakers: Mapping[int, tuple[str, str | None, str]]) -> None:
