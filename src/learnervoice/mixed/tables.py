@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,14 +66,15 @@ def crosstab_tables(
     summarise: Sequence[str] = (),
     test: TestChoice = "auto",
     k: int | Mapping[str, int] = 0,
+    hide: Collection[str] = (),
 ) -> TableSet:
     """Every item by a subgroup variable (a question, a derived variable, or a quantitised variable of an
     open question's respondents), those variables among the items too; numbers by group as
-    `stats.tables.crosstab_tables` gives them (`summarise`, `test`, `k`)."""
+    `stats.tables.crosstab_tables` gives them (`summarise`, `test`, `k`, `hide`)."""
     wanted = _respondent_ids(study, questions)
     extra = respondent_variables(study, qual, None if wanted is None else wanted + [by])
     return survey_crosstabs(study, by, questions=questions, base=base, weighted=weighted, engine=engine,
-                            responses=responses, summarise=summarise, test=test, k=k, extra=extra)
+                            responses=responses, summarise=summarise, test=test, k=k, extra=extra, hide=hide)
 
 
 def _respondent_ids(study: Study, questions: list[str] | None) -> list[str] | None:
