@@ -283,7 +283,7 @@ def test_no_page_or_api_answer_shows_a_planted_name(salted: Path) -> None:
     assert not found
     assert set(reports.values()) <= {0}, reports
     assert {"/s/{slug}/api/documents/{name}", "/s/{slug}/quotes", "/s/{slug}/api/quotes", "/s/{slug}/results",
-            "/s/{slug}/results/report.{format}", "/s/{slug}/suggest", "/s/{slug}/api/suggestions", "/s/{slug}/themes",
+            "/s/{slug}/results.csv", "/s/{slug}/results/report.{format}", "/s/{slug}/suggest", "/s/{slug}/api/suggestions", "/s/{slug}/themes",
             "/s/{slug}/api/themes"} <= visited, visited
 
 

@@ -33,6 +33,10 @@ def test_without_the_codings_nothing_made_of_them_is_shown(example: Study) -> No
     quantitised = {v.id for v in example.config.quantitised}
     assert shown.joint is None and not quantitised & {c.id for c in shown.questions}
     assert not any(s.block.title == "Preference for credentials" for s in shown.tables)
+    split = study_results(example, None, by="career_stage", codings=False, gate=gate_for(example))
+    assert not any(s.block.title.startswith("Mentions price") for s in split.tables)  # a code of the open answers
+    assert any(s.block.title.startswith("Mentions price") for s in
+               study_results(example, None, by="career_stage", gate=gate_for(example)).tables)
     with pytest.raises(NotAllowedError, match="coding is blind"):
         study_results(example, None, questions=["credentials_preference"], codings=False, gate=gate_for(example))
 
@@ -41,7 +45,9 @@ def test_a_split_is_the_reports_subgroup_control(example: Study) -> None:
     shown = study_results(example, None, by="status", questions=["age", "familiar"], gate=gate_for(example))
     age, familiar = shown.tables
     assert age.chart is None and familiar.chart is not None  # two personal attributes crossed: no chart
-    assert any("fewer than 3 respondents" in n for n in age.block.notes)
+    assert shown.personal_k == 3 and shown.withheld is None  # a personal split: its groups under 3 are left out
+    assert "2 groups of fewer than 3 people are not shown." in " ".join(age.block.notes)
+    assert not any(h.startswith(("Studying full time", "Inactive")) for h in age.block.header)
     assert shown.disclosure[0].startswith("Age (years) by Professional status: ")
     for by, message in (("nope", "no question or derived variable 'nope'"), ("gender", "cannot split the tables")):
         with pytest.raises(TableError, match=message):

@@ -111,22 +111,52 @@ def test_a_split_holds_the_librarys_crosstab_and_the_reports_own_block(web: Web)
     assert age["header"] == list(printed.header)
 
 
-def test_a_group_smaller_than_k_is_hidden_whole(web: Web) -> None:
-    """Age by professional status crosses two personal attributes: one full-time student and two inactive
-    respondents (k = 3 in report.yaml) — none of their counts shows, and no chart is drawn."""
-    page = web.client("viewer").get(f"/s/{web.slug}/results", params={"by": "status", "question": "age"})
-    assert page.status_code == 200
-    age = table(page.text, "Age (years) by Professional status")
-    header = age["header"]
-    for group in ("Studying full time without working", "Inactive"):
-        n, percent = header.index(f"{group} Recount"), header.index(f"{group} %")  # the example's count word
-        assert {row[n] for row in age["rows"]} <= {"·", "<3"} and {row[percent] for row in age["rows"]} == {""}
-    assert "Studying full time without working, Inactive: fewer than 3 respondents" in page.text
-    assert "Bases: Studying full time without working &lt;3" in page.text
-    assert "suppressed (the table crosses two personal attributes); no chart drawn" in page.text
-    assert parsed(page.text).images == []
+def test_a_small_group_of_a_personal_split_is_not_shown_to_anyone(web: Web) -> None:
+    """Professional status describes a person (report.yaml's `personal`, k = 3): one full-time student and two
+    inactive respondents. Their columns, counts and chart bars are on no one's page, owner's included; each table's
+    note says how many groups are left out; the report's own cell control still applies where two personal
+    attributes cross (age by status: no chart)."""
+    from learnervoice.stats.tables import crosstab_tables
+
+    for role in ("viewer", "coder", "owner"):
+        page = web.client(role).get(f"/s/{web.slug}/results", params={"by": "status"})
+        assert page.status_code == 200
+        assert "Studying full time" not in page.text and "Inactive" not in page.text, role
+        assert "groups of fewer than 3 people are not shown, to anyone" in page.text
+    crosstab = next(ct for ct in crosstab_tables(web.study, "status").crosstabs if ct.variable.id == "mode")
+    mode = table(page.text, f"{crosstab.variable.label} by Professional status")
+    assert [h.rsplit(" ", 1)[0] for h in mode["header"][1::2]] == ["Studying part-time while working", "Working",
+                                                                   "Unemployed", "Total"]
+    kept = [crosstab.columns[i] for i in (1, 2, 3)] + [crosstab.total]  # the library's counts of the groups shown
+    assert [[int(c) for c in row[1::2]] for row in mode["rows"]] == [
+        [col.rows[r].count for col in kept] for r in range(len(crosstab.variable.options))]
+    familiar = table(page.text, "Are you familiar with micro-credentials? by Professional status")
+    assert len(familiar["header"]) == 7  # one inactive respondent did not answer: 'Unemployed' (3) goes too
+    assert "2 groups of fewer than 3 people are not shown. In this table 1 more group is not shown" in page.text
+    age = web.client("viewer").get(f"/s/{web.slug}/results", params={"by": "status", "question": "age"})
+    assert "Inactive" not in age.text and parsed(age.text).images == []
+    assert "suppressed (the table crosses two personal attributes); no chart drawn" in age.text
     other = web.client("viewer").get(f"/s/{web.slug}/results", params={"by": "status", "question": "familiar"})
-    assert len(parsed(other.text).images) == 1  # not two personal attributes: shown as the report shows it
+    images = parsed(other.text).images
+    assert len(images) == 1 and "Inactive" not in images[0]["alt"] and "Working" in images[0]["alt"]
+    api = web.client("viewer").get(f"/s/{web.slug}/api/results", params={"by": "status"}).json()
+    assert "Inactive" not in str(api["tables"]) and api["withheld"] is None
+
+
+def test_a_split_with_fewer_than_two_groups_of_k_is_withheld(web: Web) -> None:
+    """With k = 18 in report.yaml only 'Working' (19) reaches it: the split by status shows no table, in words."""
+    path = web.study.folder / "report.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("k: 3\n", "k: 18\n", 1), encoding="utf-8")
+    page = web.client("viewer").get(f"/s/{web.slug}/results", params={"by": "status"})
+    assert page.status_code == 200
+    assert "The tables are not shown by professional status: fewer than two of its groups have at least 18" in page.text
+    assert parsed(page.text).tables == [] or all("joint" in t["class"] for t in parsed(page.text).tables)
+    assert "No table: the question chosen" not in page.text
+    api = web.client("viewer").get(f"/s/{web.slug}/api/results", params={"by": "status"}).json()
+    assert api["tables"] == [] and api["withheld"].startswith("The tables are not shown")
+    by_familiar = web.client("viewer").get(f"/s/{web.slug}/results", params={"by": "familiar", "question": "status"})
+    assert "Inactive" in table(by_familiar.text, "Professional status by Are you familiar with micro-credentials?")["rows"][4]
+    # not a personal split: the report's rule (status is personal, familiarity is not), shown as the report shows it
 
 
 def test_charts_are_images_the_csp_allows_with_their_figures_in_words(web: Web) -> None:
@@ -212,3 +242,57 @@ def test_the_report_downloads_as_html_and_docx(web: Web) -> None:
     expected = next(t for t in frequency_tables(web.study).frequencies if t.variable_id == "familiar")
     assert counts == [str(r.count) for r in expected.rows]
     assert len(document.tables) > 20 and len(document.inline_shapes) > 10  # every table, and the charts
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    import csv
+
+    assert content.startswith(b"\xef\xbb\xbf")  # a spreadsheet reads UTF-8 (χ², accents) by its byte-order mark
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_the_tables_download_as_csv_as_the_page_shows_them(web: Web) -> None:
+    client = web.client("viewer")
+    params = {"by": "status", "question": ["familiar", "age"]}
+    got = client.get(f"/s/{web.slug}/results.csv", params=params)
+    assert got.status_code == 200 and got.headers["content-type"] == "text/csv; charset=utf-8"
+    assert got.headers["content-disposition"] == f'attachment; filename="{web.slug}-results-by-status.csv"'
+    rows = csv_rows(got.content)
+    assert rows[1] == ["Split by", "Professional status"]
+    assert b"Inactive" not in got.content and b"Studying full time" not in got.content
+    for shown in client.get(f"/s/{web.slug}/api/results", params=params).json()["tables"]:  # what the page shows
+        at = rows.index([shown["title"]])
+        assert rows[at + 1] == shown["header"] and rows[at + 2:at + 2 + len(shown["rows"])] == shown["rows"]
+        assert rows[at + 2 + len(shown["rows"])] == shown["notes"][:1]
+    assert "Joint display: Course length" not in got.text  # coding is blind for the viewer, as on the page
+    assert ["Disclosure control"] in rows
+    owner = web.client("owner").get(f"/s/{web.slug}/results.csv")
+    assert ["Joint display: Course length"] in csv_rows(owner.content)
+    assert owner.headers["content-disposition"] == f'attachment; filename="{web.slug}-results.csv"'
+    page = web.client("viewer").get(f"/s/{web.slug}/results", params=params).text
+    assert f'href="/s/{web.slug}/results.csv?by=status&amp;question=familiar&amp;question=age"' in page
+    bad = client.get(f"/s/{web.slug}/results.csv", params={"by": "nope"})
+    assert bad.status_code == 400 and "no question or derived variable" in bad.text
+
+
+def test_the_csv_neutralises_formulas_and_releases_labels(example_folder: Any) -> None:
+    """An option label a spreadsheet would run ('=1+2', '@SUM…', '-2+3') starts with an apostrophe; a name in
+    one is released as on the page; numbers stay numbers."""
+    from learnervoice.study import open_study
+
+    from .conftest import make_web
+
+    path = example_folder / "study.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('label: "Yes"}', 'label: "=1+2 as Laia Ferrer said"}', 1).replace('label: "No"}', 'label: "-2+3"}', 1)
+    path.write_text(text, encoding="utf-8")
+    web = make_web(open_study(example_folder))
+    try:
+        got = web.client("viewer").get(f"/s/{web.slug}/results.csv", params={"question": "familiar"})
+    finally:
+        for site in web.app.state.sites.values():  # type: ignore[attr-defined]
+            site.store.close()
+    rows = csv_rows(got.content)
+    at = rows.index(["Are you familiar with micro-credentials?"])
+    assert rows[at + 2][:2] == ["'-2+3", "22"] and rows[at + 3][:2] == ["'=1+2 as M1 said", "18"]
+    assert b"Laia" not in got.content

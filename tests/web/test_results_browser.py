@@ -1,5 +1,6 @@
 """The results page in a real browser (Debian's chromium driven by Playwright): the owner reads the tables and
-charts, splits them by a subgroup and downloads the report; a coder, while coding is blind, sees the survey only.
+charts, splits them by a subgroup and downloads the report; a coder, while coding is blind, sees the survey only, and
+a split by a personal variable without its small groups.
 
 Screenshots go to test-artifacts/web-results-*.png.
 """
@@ -67,7 +68,8 @@ def test_owner_reads_splits_and_downloads_a_coder_sees_the_survey(
     coder.page.goto(f"{base}/s/{slug}/results?by=status&question=age")
     age = coder.page.get_by_role("table", name="Age (years) by Professional status", exact=True)
     expect(age).to_be_visible(timeout=slow)
-    expect(coder.page.get_by_text("fewer than 3 respondents, so every count of the group is hidden")).to_be_visible()
+    expect(coder.page.get_by_text("2 groups of fewer than 3 people are not shown.")).to_be_visible()  # status: personal
+    expect(coder.page.get_by_role("columnheader", name="Inactive Recount")).to_have_count(0)  # its group of 2 is not on the page
     expect(coder.page.get_by_text("The joint displays are made from the focus-group codings")).to_be_visible()
     assert coder.page.get_by_role("link", name="Download the report (HTML)").count() == 0
     assert coder.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # wide tables scroll inside

@@ -221,6 +221,7 @@ ROUTES = [
     Route("GET", "/s/{slug}/responses", "owner"),
     Route("POST", "/s/{slug}/responses/invites", "owner", form_body({"count": "2"})),
     Route("GET", "/s/{slug}/results", "viewer", lambda w, c, r: ({}, {"params": {"by": "career_stage", "question": "age"}})),
+    Route("GET", "/s/{slug}/results.csv", "viewer", lambda w, c, r: ({}, {"params": {"by": "status", "question": "familiar"}})),
     Route("GET", "/s/{slug}/api/results", "viewer", lambda w, c, r: ({}, {"params": {"question": "familiar"}})),
     Route("GET", "/s/{slug}/results/report.{format}", "viewer", codings_opened({"format": "html"})),
     Route("GET", "/s/{slug}/api/suggestions", "coder", learned({"code": "price", "top": "5"})),

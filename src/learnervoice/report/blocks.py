@@ -147,7 +147,7 @@ def _crosstab_block(ct: CrossTab, style: Style, weighted: bool) -> Block:
     notes = [f"Column percentages ({ct.total.base_kind}). Bases: {bases}; total {ct.total.base}."]
     if weighted:
         notes.append("Weighted % beside the unweighted counts and %.")
-    ungrouped = ct.total.respondents - sum(col.respondents for col in ct.columns)
+    ungrouped = ct.total.respondents - sum(col.respondents for col in ct.columns) - ct.apart
     if ungrouped > 0:
         notes.append(f"{ungrouped} respondent(s) with no value of {ct.by.label.lower()} are in the total only.")
     if ct.test is not None:

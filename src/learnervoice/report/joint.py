@@ -9,6 +9,7 @@ quotes are chosen as for themes (`report/themes.py`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ReportError
@@ -28,9 +29,11 @@ if TYPE_CHECKING:
 
 
 def joint_displays(
-    study: Study, store: QualStore, config: ReportConfig, by_id: dict[str, Any], comma: bool, disclosure: list[str]
+    study: Study, store: QualStore, config: ReportConfig, by_id: dict[str, Any], comma: bool, disclosure: list[str],
+    *, screen: bool = False,
 ) -> list[Block]:
-    """The blocks of a joint section: one per joint display of report.yaml, overall or by subgroup."""
+    """The blocks of a joint section: one per joint display of report.yaml, overall or by subgroup. On a `screen`,
+    a display split by a personal variable leaves its small groups out (`small_groups.py`)."""
     from ..qual.queries import code_names, coded_segments
     from ..mixed.tables import crosstab_tables
     from .themes import participants, pick_quotes
@@ -55,8 +58,24 @@ def joint_displays(
         else:
             crosstab = crosstab_tables(study, display.by, questions=[display.question], qual=store).crosstabs[0]
             grouped = _participants_grouped(study, store, display, segments, {code for code, _ in crosstab.groups})
-            blocks.append(subgroup_block(display, crosstab, grouped, labels, comma, rounding))
+            crosstab, hidden = _screened(study, store, config, crosstab) if screen else (crosstab, "")
+            block = subgroup_block(display, crosstab, grouped, labels, comma, rounding)
+            blocks.append(replace(block, notes=block.notes + (hidden,)) if hidden else block)
     return blocks
+
+
+def _screened(study: Study, store: QualStore, config: ReportConfig, crosstab: CrossTab) -> tuple[CrossTab, str]:
+    """A joint display's cross-tab on a screen: a personal split without its small groups (and the note saying so)."""
+    from .small_groups import split_hidden
+
+    hidden = split_hidden(study, crosstab.by.id, config.personal, config.k, store)
+    if hidden is None or not hidden.codes:
+        return crosstab, ""
+    keep = [i for i, (code, _) in enumerate(crosstab.groups) if code not in hidden.codes]
+    note = hidden.note() + ("" if hidden.shown >= 2 else " Fewer than two groups are left, so none is shown.")
+    keep = keep if hidden.shown >= 2 else []
+    return replace(crosstab, groups=tuple(crosstab.groups[i] for i in keep),
+                   columns=tuple(crosstab.columns[i] for i in keep)), note
 
 
 def _participants_grouped(

@@ -2,7 +2,10 @@
 
 What the workbench's results page shows: the frequency tables of every item (or of those named), each with
 the report's bar chart, or the cross-tabs by a subgroup with its grouped charts and its small-cell control
-(`subgroups.py`, shared with the report), and the joint displays of report.yaml. The tables are those of
+(`subgroups.py`, shared with the report), and the joint displays of report.yaml. A screen is read by every member
+of a study, so a split by a personal variable (report.yaml's `personal`) leaves out its groups of fewer than k
+people in every table, chart and split joint display (`small_groups.py`), and is not shown at all when fewer than
+two groups of k people or more are left (`Results.withheld`). The tables are those of
 `learnervoice tables` and the report (`mixed.tables`); every label passes the disclosure gate before a chart
 is drawn, as a chart carries its labels inside the image.
 
@@ -57,6 +60,8 @@ class Results:
     weighted: bool
     groupings: tuple[Choice, ...]
     questions: tuple[Choice, ...]
+    withheld: str | None = None  # why the split is not shown at all (too few groups of k people or more)
+    personal_k: int | None = None  # the split is personal: its groups under this many people are left out
 
 
 def study_results(
@@ -69,7 +74,7 @@ def study_results(
     An unknown question or grouping variable, or one that cannot define subgroups, is a TableError that
     names what the study has; a question made from codings the user may not see is refused.
     """
-    from .assemble import no_survey, qual_store, question_tables
+    from .assemble import no_survey, qual_store
 
     config = load_report_config(study)
     groupings = grouping_choices(study)
@@ -79,13 +84,9 @@ def study_results(
     missing = no_survey(study)
     disclosure: list[str] = []
     shown: tuple[Shown, ...] = ()
+    withheld: str | None = None
     if missing is None:
-        if group is not None:
-            blocks, charts = subgroup_tables(study, group.id, questions or [], config, disclosure, gate=gate)
-            shown = tuple(Shown(b, c) for b, c in zip(blocks, charts))
-        else:
-            blocks, charts = question_tables(_frequencies(study, qual, questions, codings, gate))
-            shown = tuple(Shown(b, c) for b, c in zip(blocks, charts))
+        shown, withheld = _survey_tables(study, qual, group, questions, codings, gate, config, disclosure)
     opened = qual is None and codings
     store = qual_store(study) if opened else qual  # the study's own, as the report opens it, unless one is given
     try:
@@ -94,8 +95,30 @@ def study_results(
         if opened and store is not None:
             store.close()
     label = Choice(group.id, gate.release(group.label)) if group is not None else None
+    personal_k = config.k if group is not None and group.id in config.personal else None
     return Results(gate.release(study.config.title), label, shown, tuple(disclosure), joint, problem, missing,
-                   study.config.weight is not None, groupings, choices)
+                   study.config.weight is not None, groupings, choices, withheld, personal_k)
+
+
+def _survey_tables(
+    study: Study, qual: QualStore | None, group: Variable | None, questions: list[str] | None, codings: bool,
+    gate: Gate, config: ReportConfig, disclosure: list[str],
+) -> tuple[tuple[Shown, ...], str | None]:
+    """The tables and charts, split by `group` when given; a split by a personal variable leaves small groups out
+    (`small_groups.py`), or is withheld (the message) when fewer than two groups of k people or more are left."""
+    from .assemble import question_tables
+    from .small_groups import split_hidden, withheld_message
+
+    if group is None:
+        blocks, charts = question_tables(_frequencies(study, qual, questions, codings, gate))
+        return tuple(Shown(b, c) for b, c in zip(blocks, charts)), None
+    hide = split_hidden(study, group.id, config.personal, config.k)
+    withheld = withheld_message(gate.release(group.label), hide) if hide is not None else None
+    if withheld is not None:
+        return (), withheld
+    ids = questions or ([] if codings else [q.id for q in study.config.questions])  # blind: no quantitised codes
+    blocks, charts = subgroup_tables(study, group.id, ids, config, disclosure, gate=gate, hide=hide)
+    return tuple(Shown(b, c) for b, c in zip(blocks, charts)), None
 
 
 def grouping_choices(study: Study) -> tuple[Choice, ...]:
@@ -167,7 +190,7 @@ def _joint(
     tables = _frequencies(study, qual, None, True, gate)
     try:
         blocks = joint_displays(study, qual, config, {t.variable_id: t for t in tables.frequencies},
-                                tables.decimal_comma, disclosure)
+                                tables.decimal_comma, disclosure, screen=True)
     except ReportError as problem:
         return (), problem.message
     return tuple(blocks), None

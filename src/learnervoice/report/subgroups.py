@@ -3,7 +3,8 @@
 The one place where the report's rules for subgroups live, so that the report (`assemble.py`) and every screen
 that shows subgroups (the workbench's results page, `results.py`) hide the same cells: in a table crossing two
 personal variables (report.yaml's `personal`), counts under k are suppressed (a group smaller than k is hidden
-whole) or neighbouring categories merged (`small_cells`), and no chart is drawn of such a table.
+whole) or neighbouring categories merged (`small_cells`), and no chart is drawn of such a table. A screen adds its
+own stricter rule for splits by a personal variable (`small_groups.py`, passed as `hide`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from ..study.load import Study
 from .blocks import Block, Style, table_blocks
 from .charts import Chart, grouped_chart
 from .config import ReportConfig
-from .disclosure import bands_of, merge_small_rows, suppress_small_cells
+from .disclosure import bands_of, merge_small_rows, numeric_subgroup_block, suppress_small_cells
+from .small_groups import HiddenGroups, screened_crosstab, screened_numbers
 
 if TYPE_CHECKING:
     from ..privacy.gate import Gate
@@ -26,6 +28,7 @@ def subgroup_tables(
     study: Study, by: str, ids: tuple[str, ...] | list[str], config: ReportConfig, disclosure: list[str],
     *, gate: Gate | None = None, summarise: tuple[str, ...] | list[str] = (), qual: QualStore | None = None,
     notes: list[str] | None = None,
+    hide: HiddenGroups | None = None,
 ) -> tuple[list[Block], list[Chart | None]]:
     """The items named (every item when none is) by `by`: a block and a chart (None: no chart) per item, then the
     numbers by group (those named in `summarise` too) with their test, without charts.
@@ -33,17 +36,19 @@ def subgroup_tables(
     A gate given releases every label before the tables are laid out and the charts drawn (a chart
     carries its labels inside the image); what was suppressed, merged or hidden is said in `disclosure`;
     an item named that cannot be split (open text) is said in `notes`.
+    `hide` (a screen's split by a personal variable, `small_groups.py`) leaves small groups out of every table.
     """
     from dataclasses import replace
 
     from ..mixed.tables import crosstab_tables
     from .formats import released_tables
-    from .disclosure import numeric_subgroup_block
 
     wanted = list(ids) + [i for i in summarise if i not in ids]
-    personal = {i: config.k for i in wanted if by in config.personal and i in config.personal}
+    personal: int | dict[str, int] = {i: config.k for i in wanted if by in config.personal and i in config.personal}
+    if hide is not None:
+        personal = hide.k  # every number by a personal split: groups with fewer than k answers are left out too
     result = crosstab_tables(study, by, questions=wanted or None, summarise=summarise, test=config.numeric_test,
-                             k=personal, qual=qual)
+                             k=personal, qual=qual, hide=hide.codes if hide is not None else ())
     if gate is not None:
         result = released_tables(result, gate)
     if notes is not None:
@@ -51,14 +56,23 @@ def subgroup_tables(
     style = Style.of(result)
     blocks: list[Block] = []
     charts: list[Chart | None] = []
-    for ct, block in zip(result.crosstabs, table_blocks(replace(result, numbers=()))):
+    for ct in result.crosstabs:
+        ct, note = screened_crosstab(ct, hide) if hide is not None else (ct, "")
+        block = table_blocks(replace(result, crosstabs=(ct,), numbers=()))[0]
         controlled = _controlled(study, ct, block, config, disclosure, style, result.weighted)
-        blocks.append(controlled or block)
+        blocks.append(_noted(controlled or block, note))
         charts.append(None if controlled else grouped_chart(ct, result.decimal_comma, style.rounding))
     for nt in result.numbers:
-        blocks.append(numeric_subgroup_block(nt, result.decimal_comma, disclosure, style.rounding))
+        nt, note = screened_numbers(nt, hide) if hide is not None else (nt, "")
+        blocks.append(_noted(numeric_subgroup_block(nt, result.decimal_comma, disclosure, style.rounding), note))
         charts.append(None)
     return blocks, charts
+
+
+def _noted(block: Block, note: str) -> Block:
+    from dataclasses import replace
+
+    return replace(block, notes=block.notes + (note,)) if note else block
 
 
 def _controlled(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Generic, Literal, TypeVar, get_args
 
@@ -87,17 +88,18 @@ class NumericByGroup(BySubgroup[NumericSummary, GroupComparison]):
 
 def numeric_by_group(
     variable: Variable, by: Variable, split: dict[str | None, Distribution], *, weighted: bool = False,
-    choice: TestChoice = "auto", missing: int = 0, not_asked: int = 0, k: int = 0,
+    choice: TestChoice = "auto", missing: int = 0, not_asked: int = 0, k: int = 0, hide: Collection[str] = (),
 ) -> NumericByGroup:
     """The table of `variable` by the groups of `by`; `split` holds each group's distribution (None: no group).
 
     Groups with fewer than `k` respondents (1 to k-1) are hidden: their column is blank and they are in
-    neither the total nor the test, so no figure of theirs can be worked back.
+    neither the total nor the test, so no figure of theirs can be worked back. The groups whose codes are in
+    `hide` (a screen's disclosure control: `report/small_groups.py`) are hidden in the same way, whatever their size.
     """
     groups = tuple((o.code, o.label) for o in by.options)
     empty = Distribution.of([])
     parts = [split.get(code, empty) for code, _ in groups]
-    hidden = tuple(i for i, d in enumerate(parts) if 0 < d.n < k)
+    hidden = tuple(i for i, d in enumerate(parts) if 0 < d.n < k or groups[i][0] in hide)
     shown = [d for i, d in enumerate(parts) if i not in hidden]
     outside = [d for g, d in split.items() if g not in {code for code, _ in groups}]
     columns = tuple(summarise(empty if i in hidden else d, weighted=weighted) for i, d in enumerate(parts))

@@ -7,7 +7,7 @@ made, with their defaults, as the engine-side functions (`frequencies_on`, `cros
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -31,6 +31,7 @@ class TableOptions:
     test: TestChoice = "auto"
     k: int | Mapping[str, int] = 0
     extra: Sequence[Variable] = ()
+    hide: Collection[str] = ()  # codes of groups left out of tables by a subgroup (a screen's disclosure control)
 
 
 class FrequencyChoices(TypedDict, total=False):
@@ -45,7 +46,8 @@ class FrequencyChoices(TypedDict, total=False):
 
 
 class CrosstabChoices(FrequencyChoices, total=False):
-    """The keywords of `crosstab_tables`: those of `frequency_tables`, the test of numbers and k."""
+    """The keywords of `crosstab_tables`: those of `frequency_tables`, the test of numbers, k and hide."""
 
     test: TestChoice
     k: int | Mapping[str, int]
+    hide: Collection[str]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Unpack
@@ -33,6 +33,7 @@ class CrossTab(BySubgroup[FrequencyTable, AssociationTest]):
     """One item by a subgroup: a column-% table per group, the total, and the test."""
 
     note: str | None = None
+    apart: int = 0  # respondents of groups left out of the columns (a screen's disclosure control): in the total only
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,9 @@ def crosstab_tables(study: Study, by: str, *, engine: EngineSettings | None = No
                     **choices: Unpack[CrosstabChoices]) -> TableSet:
     """Every item by a subgroup variable: column %, chi-square or exact tests, Cramér's V; numeric items (and the
     binned ones named in `summarise`) as a summary per group with Welch's or a rank test (`test`,
-    `stats/comparisons.py`), groups under `k` respondents (per variable id when a mapping) hidden from those (`by`
-    and the items may be among `extra`, variables made elsewhere). The keywords: `stats/options.py`."""
+    `stats/comparisons.py`), groups under `k` respondents (per variable id when a mapping), and the groups whose codes
+    are in `hide`, hidden from those (`by` and the items may be among `extra`, variables made elsewhere). The keywords:
+    `stats/options.py`."""
     with open_engine(study, engine, responses) as running:
         return crosstabs_on(running, study.config, by, TableOptions(**choices))
 
@@ -131,7 +133,8 @@ def crosstabs_on(engine: Engine, config: StudyConfig, by: str, options: TableOpt
         association_test = None if v.is_multiple else association([[r.count for r in col.rows] for col in columns])
         note = "No test: a respondent can be counted in several rows." if v.is_multiple else None
         crosstabs.append(CrossTab(v, group_var, groups, columns, totals[i], association_test, note))
-    by_number = _numbers_by_group(engine, numbers, group_var, overall, weight, options.test, options.k)
+    by_number = _numbers_by_group(engine, numbers, group_var, overall, weight, options.test, options.k,
+                                 options.hide)
     made = TableSet.of(config, tuple(totals), tuple(crosstabs), weight is not None, by_number)
     return replace(made, left_out=left_out)
 
@@ -147,7 +150,7 @@ def _not_split(v: Variable, by: Variable) -> LeftOut:
 
 def _numbers_by_group(
     engine: Engine, numbers: list[Variable], group_var: Variable, counts: Aggregates, weight: str | None,
-    test: TestChoice, k: int | Mapping[str, int],
+    test: TestChoice, k: int | Mapping[str, int], hide: Collection[str] = (),
 ) -> tuple[NumericByGroup, ...]:
     """Each numeric item by the groups, from the distributions of its values per group."""
     if not numbers:
@@ -158,7 +161,8 @@ def _numbers_by_group(
         split = {group: d for (group, vid), d in found.items() if vid == v.id}
         missing, not_asked = (counts.categories.get((None, v.id, key), (0, 0.0, 0.0))[0] for key in (MISSING, NOT_ASKED))
         out.append(numeric_by_group(v, group_var, split, weighted=weight is not None, choice=test,
-                                    missing=missing, not_asked=not_asked, k=k.get(v.id, 0) if isinstance(k, Mapping) else k))
+                                    missing=missing, not_asked=not_asked, k=k.get(v.id, 0) if isinstance(k, Mapping) else k,
+                                    hide=hide))
     return tuple(out)
 
 

@@ -1,7 +1,9 @@
 """The results page: the survey's tables and charts (split by a subgroup), the joint displays, the report to download.
 
 A thin layer over `report/results.py` (the tables of `learnervoice tables` and the report, under the report's
-disclosure rules) and `report/write.report_document` (the report as the CLI writes it). Every signed-in
+disclosure rules, and a split by a personal variable without its groups of fewer than k people:
+`report/small_groups.py`, the same for every role), `report/results_csv.py` (the tables as shown, as CSV) and
+`report/write.report_document` (the report as the CLI writes it). Every signed-in
 member reads results (viewers, coders, owners: roles nest); what is made from the focus-group codings
 (quantitised codes, joint displays, the report) follows blind coding as the workbench does: the owner always,
 the others once coding is open (`qual.workbench.sees_all_codings`).
@@ -50,7 +52,7 @@ async def results_page(request: Request, member: Member = Depends(viewer), by: s
     context = {"site": member.site, "user": member.user, "title": f"Results · {member.site.study.config.title}",
                "results": results, "by": by or "", "question": next((q for q in question if q), ""),
                "shown": [(s, _data_url(s.chart) if s.chart is not None else None) for s in results.tables],
-               "report": codings}
+               "report": codings, "csv": _csv_link(member.site.slug, by, question)}
     return page(request, "results.html", context)
 
 
@@ -64,8 +66,22 @@ async def get_results(member: Member = Depends(viewer), by: str | None = Variabl
         "title": results.title, "by": results.by.id if results.by else None, "missing": results.missing,
         "tables": [_block(s.block) | {"chart": s.chart is not None} for s in results.tables],
         "joint": None if results.joint is None else [_block(b) for b in results.joint],
-        "disclosure": list(results.disclosure),
+        "disclosure": list(results.disclosure), "withheld": results.withheld,
     }
+
+
+@router.get("/s/{slug}/results.csv", include_in_schema=False)
+async def results_csv(member: Member = Depends(viewer), by: str | None = VariableId,
+                      question: list[str] = QuestionIds) -> Response:
+    """The tables as the page shows them (the same groups left out), as a CSV file to save."""
+    from ..report.results_csv import results_csv as as_csv
+
+    site = member.site
+    results = await run_in_threadpool(_results, member, by, question, sees_all_codings(site.store, member.user))
+    text = await run_in_threadpool(as_csv, results, gate_for(site.study))
+    name = f"{site.slug}-results" + (f"-by-{results.by.id}" if results.by else "") + ".csv"
+    return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/s/{slug}/results/report.{format}", include_in_schema=False)
@@ -81,6 +97,13 @@ async def report_download(format: Literal["html", "docx"] = PathParam(descriptio
     content = await run_in_threadpool(report_document, site.study, format, qual=site.store)
     name = f"{site.slug}-report.{format}"
     return Response(content, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _csv_link(slug: str, by: str | None, questions: list[str]) -> str:
+    from urllib.parse import urlencode
+
+    query = urlencode([("by", by)] * bool(by) + [("question", q) for q in questions if q])
+    return f"/s/{slug}/results.csv" + (f"?{query}" if query else "")
 
 
 def _block(block: Any) -> dict[str, Any]:
