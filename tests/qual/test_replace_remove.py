@@ -116,3 +116,23 @@ def test_a_file_with_no_layout_understood_is_pointed_to_the_layouts(qual_study: 
     code, out, _ = run("transcripts", "import", str(qual_study.folder), str(write(tmp_path / "x.txt", words)))
     assert code == 0 and "no speaker labels found" in out and "**Name:** text" in out and "docs/transcripts.md" in out
     assert "--turns" not in out
+
+
+def test_a_declared_transcript_corrected_in_place_replaces_its_document(qual_study: Study) -> None:
+    """Every command opens the study first, so a changed declared file refused would leave no command to run."""
+    from learnervoice.workspace import open_workspace
+
+    folder = qual_study.folder
+    yaml = (folder / "study.yaml").read_text(encoding="utf-8") + "transcripts:\n  - {file: fg.txt, name: fg}\n"
+    (folder / "study.yaml").write_text(yaml, encoding="utf-8")
+    write(folder / "fg.txt", RIGHT.replace("fair", "fiar"))
+    with open_workspace(folder) as ws:
+        add_codings(ws.qual, [NewCoding("fg", 0, 0, "career", "ana", quote="For my career"),
+                              NewCoding("fg", 0, 0, "online", "ben", quote="price was fiar")], who="ana")
+    write(folder / "fg.txt", RIGHT)
+    with open_workspace(folder) as ws:
+        assert _quotes(ws.qual) == [("For my career", "ana")]
+        with ws.qual.read() as conn:
+            detail = json.loads(conn.execute(sa.select(audit.c.detail).where(audit.c.action == "replace_transcript"))
+                                .scalar_one())
+    assert detail["codings_kept"] == 1 and [d["coder"] for d in detail["codings_dropped"]] == ["ben"]

@@ -85,8 +85,8 @@ LAYOUT_HINT_WORDS = 1000  # a turn with no speaker this long: the file's layout 
 
 
 def _say_replaced(report: TranscriptReport) -> None:
-    typer.echo(f"  replaced the stored text: {report.kept} coding(s) kept, {len(report.dropped)} dropped "
-               "(their quoted words are not in the new text; listed in the audit log)")
+    why = " (their quoted words are not in the new text; listed in the audit log)" if report.dropped else ""
+    typer.echo(f"  replaced the stored text: {report.kept} coding(s) kept, {len(report.dropped)} dropped{why}")
     for dropped in report.dropped[:5]:
         typer.echo(f"    {dropped['code']} by {dropped['coder']}: “{dropped['quote']}”")
     if len(report.dropped) > 5:
