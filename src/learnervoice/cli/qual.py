@@ -88,7 +88,7 @@ def _say_replaced(report: TranscriptReport) -> None:
     why = " (their quoted words are not in the new text; listed in the audit log)" if report.dropped else ""
     typer.echo(f"  replaced the stored text: {report.kept} coding(s) kept, {len(report.dropped)} dropped{why}")
     for dropped in report.dropped[:5]:
-        typer.echo(f"    {dropped['code']} by {dropped['coder']}: “{dropped['quote']}”")
+        typer.echo(f"    {dropped['code']} by {dropped['coder']}, once at {dropped['start']}–{dropped['end']}")
     if len(report.dropped) > 5:
         typer.echo(f"    … and {len(report.dropped) - 5} more")
 
