@@ -158,6 +158,7 @@ def commands(study: str, out: Path) -> dict[str, list[list[str]] | str]:
         "transcripts import": [["transcripts", "import", study, str(Path(study) / "focus_groups" / "fg2.vtt")]],
         "transcripts list": [["transcripts", "list", study], ["transcripts", "list", study, "-f", "json"]],
         "documents list": [["documents", "list", study, "-f", "csv"]],
+        "documents remove": "prints the document's name (pseudonymised at import) and counts (tests/qual/test_replace_remove.py)",
         "transcripts review": "lists words that look like names outside the roster, to the researcher, by design",
         "transcripts turns": [["transcripts", "turns", study, "FG1"], ["transcripts", "turns", study, "FG2", "-f", "json"]],
         "transcripts speakers": [["transcripts", "speakers", study, "FG1", "--turns", "1=Laia Ferrer"]],

@@ -31,6 +31,19 @@ def a_document(web: Web, client: TestClient, role: str | None) -> Prepared:
     return {"name": "FG1"}, {}
 
 
+def a_spare_document(web: Web, client: TestClient, role: str | None) -> Prepared:
+    """A document of its own for the owner to remove (the example's are declared in study.yaml: not removed)."""
+    name = f"spare{next(counter)}"
+    if role == "owner":
+        from learnervoice.qual.documents import import_transcript
+
+        site = next(iter(web.app.state.sites.values()))  # type: ignore[attr-defined]
+        path = web.study.folder / f"{name}.txt"
+        path.write_text("A short note about the course.\n", encoding="utf-8")
+        import_transcript(web.study, path, name=name, store=site.store)
+    return {"name": name}, {}
+
+
 def new_coding(web: Web, client: TestClient, role: str | None) -> Prepared:
     n = next(counter)
     return {}, {"json": {"document": "FG1", "start": n, "end": n + 5, "code": "pleasure"}}
@@ -180,6 +193,7 @@ ROUTES = [
     Route("GET", "/s/{slug}/api/documents", "viewer"),
     Route("GET", "/s/{slug}/api/documents/{name}", "viewer", a_document),
     Route("GET", "/s/{slug}/api/documents/{name}/codings", "viewer", a_document),
+    Route("DELETE", "/s/{slug}/api/documents/{name}", "owner", a_spare_document),
     Route("POST", "/s/{slug}/api/codings", "coder", new_coding, ok=(201,)),
     Route("PATCH", "/s/{slug}/api/codings/{coding_id}", "coder", own_coding({"code": "asynchronous"})),
     Route("DELETE", "/s/{slug}/api/codings/{coding_id}", "coder", own_coding(None), ok=(204,)),

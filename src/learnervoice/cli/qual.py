@@ -37,6 +37,10 @@ def transcripts_import(
     allow_overlap: Annotated[bool, typer.Option("--allow-overlap", hidden=True)] = False,
     max_turn_words: Annotated[int, typer.Option("--max-turn-words", min=20, help="A speaker's turn goes on in a new "
                                                 "turn (at a cue boundary) past this many words.")] = 250,
+    name: Annotated[str | None, typer.Option("--name", help="The document's name (one file only); the file name "
+                                             "without suffix if not given.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Put the file in place of a different transcript stored "
+                                          "under the same name, keeping codings whose quoted words are still found.")] = False,
     who: WhoOpt = "import",
 ) -> None:
     """Import transcripts, all or none: speakers linked to the roster, names replaced by pseudonyms."""
@@ -46,10 +50,15 @@ def transcripts_import(
 
     if allow_overlap:
         err("--allow-overlap is no longer needed: overlapping cues are always kept, in file order, with a note")
+    if name is not None and len(files) != 1:
+        from ..errors import TranscriptError
+
+        raise TranscriptError(f"--name names one document: give one file, not {len(files)}")
     mapping = _speaker_pseudonyms(speaker or [])
     s, store = open_qual(study)
-    sources = [Source(file, max_turn_words=max_turn_words) for file in files]
-    reports = import_transcripts(s, sources, speakers=mapping, keep_unmatched=keep_unmatched, who=who, store=store)
+    sources = [Source(file, name, max_turn_words=max_turn_words) for file in files]
+    reports = import_transcripts(s, sources, speakers=mapping, keep_unmatched=keep_unmatched, who=who, store=store,
+                                 replace=replace)
     for report in reports:
         _say_imported(report, study)
     imported = {r.document for r in reports if r.status == "imported"}
@@ -72,6 +81,18 @@ def _speaker_pseudonyms(items: list[str]) -> dict[str, str]:
     return mapping
 
 
+LAYOUT_HINT_WORDS = 1000  # a turn with no speaker this long: the file's layout was not understood
+
+
+def _say_replaced(report: TranscriptReport) -> None:
+    why = " (their quoted words are not in the new text; listed in the audit log)" if report.dropped else ""
+    typer.echo(f"  replaced the stored text: {report.kept} coding(s) kept, {len(report.dropped)} dropped{why}")
+    for dropped in report.dropped[:5]:
+        typer.echo(f"    {dropped['code']} by {dropped['coder']}, once at {dropped['start']}–{dropped['end']}")
+    if len(report.dropped) > 5:
+        typer.echo(f"    … and {len(report.dropped) - 5} more")
+
+
 NOTE_KINDS = {"overlap": "cue(s) overlapping the one above (people talking at once)", "order": "cue(s) out of order",
               "timing": "unreadable timing(s) (the words kept, without times)", "negative": "negative time(s)",
               "backwards": "cue(s) ending before they start", "outside": "line(s) of text under no timing (kept)",
@@ -81,7 +102,16 @@ NOTE_KINDS = {"overlap": "cue(s) overlapping the one above (people talking at on
 def _say_imported(report: TranscriptReport, study: Path) -> None:
     voices = ", ".join(f"{k} ({v})" for k, v in sorted(report.speakers.items()))
     typer.echo(f"{report.document}: {report.status}, {report.turns} turns; speakers: {voices or '-'}")
-    if report.status == "imported" and not report.named and report.flagged:
+    if report.status == "replaced":
+        _say_replaced(report)
+    if report.status != "unchanged" and not report.named and report.longest_unnamed > LAYOUT_HINT_WORDS:
+        from ..qual.layouts import LAYOUTS
+
+        typer.echo(f"  warning: no speaker labels found: {report.flagged} turn(s) with no speaker, one of "
+                   f"{report.longest_unnamed} words. Speaker turns are read from lines like " + "; ".join(LAYOUTS)
+                   + " (a lower-case label like 'interviewer:' when it recurs). See docs/transcripts.md; change the "
+                   "file to one of these layouts and import it again with --replace")
+    elif report.status != "unchanged" and not report.named and report.flagged:
         typer.echo(f"  warning: no speaker names found: {report.flagged} turns attributed to '(no speaker)'; assign "
                    f"speakers with `learnervoice transcripts speakers {study} {report.document} --turns 1-12=P03` "
                    f"(turn numbers: `learnervoice transcripts turns {study} {report.document}`)")
@@ -161,6 +191,22 @@ def documents_list(study: StudyArg, format: FormatOpt = "table") -> None:
     s, store = open_qual(study)
     columns = ["document", "kind", "turns", "speakers", "codings"]
     print_frame(pd.DataFrame(document_listing(store), columns=columns), format, s)
+
+
+@documents_app.command("remove")
+def documents_remove(
+    study: StudyArg,
+    document: Annotated[str, typer.Argument(help="The document's name (see `documents list`).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Remove it even though it has codings (they go with it).")] = False,
+    who: WhoOpt = "cli",
+) -> None:
+    """Remove a document with its turns, codings and memos, in one transaction recorded in the audit log."""
+    from ..qual.stored_documents import remove_document
+
+    s, store = open_qual(study)
+    removed = remove_document(s, store, document, confirmed=yes, who=who)
+    typer.echo(f"{removed.document}: removed, with {removed.turns} turn(s), {removed.codings} coding(s) and "
+               f"{removed.memos} memo(s)")
 
 
 @transcripts_app.command("review")

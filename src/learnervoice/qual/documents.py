@@ -29,6 +29,7 @@ from ..study.load import Study
 from ..study.roster import Roster, load_roster
 from ..text import normalize
 from .speakers import UNIDENTIFIED, file_voices, record_file, speakers_file
+from .stored_documents import replace_text
 from .timed import Note
 from .transcripts import MAX_TURN_WORDS, Reading, Turn, merge_turns, read_transcript
 
@@ -53,7 +54,7 @@ class Source:
 @dataclass
 class TranscriptReport:
     document: str
-    status: str  # imported, unchanged
+    status: str  # imported, unchanged, replaced
     turns: int
     speakers: dict[str, int] = field(default_factory=dict)  # pseudonym or label -> turns
     flagged: int = 0  # turns with no speaker
@@ -63,6 +64,9 @@ class TranscriptReport:
     notes: list[Note] = field(default_factory=list)  # read, but not as the format says (overlaps, bad timings …)
     assigned: int = 0  # turns whose speaker the study's speakers file gives
     named: bool = True  # the file names at least one speaker
+    longest_unnamed: int = 0  # words of the longest turn with no speaker (thousands: the layout was not understood)
+    kept: int = 0  # replaced: codings whose quoted words were found in the new text
+    dropped: list[dict[str, object]] = field(default_factory=list)  # replaced: codings deleted (code, coder, quote …)
 
     @property
     def warnings(self) -> int:
@@ -92,6 +96,7 @@ def import_transcript(
     keep_unmatched: bool = False,
     who: str = "import",
     store: QualStore | None = None,
+    replace: bool = False,
 ) -> TranscriptReport:
     """Import one transcript; all or nothing.
 
@@ -101,7 +106,7 @@ def import_transcript(
     >>> import_transcript(study, "fg1.vtt", name="FG1")  # doctest: +SKIP
     """
     return import_transcripts(study, [Source(file, name, format)], speakers=speakers, keep_unmatched=keep_unmatched,
-                              who=who, store=store)[0]
+                              who=who, store=store, replace=replace)[0]
 
 
 def import_transcripts(
@@ -112,8 +117,13 @@ def import_transcripts(
     keep_unmatched: bool = False,
     who: str = "import",
     store: QualStore | None = None,
+    replace: bool = False,
 ) -> list[TranscriptReport]:
     """Import transcripts all or nothing: if any file cannot be imported, none is, and the error names it.
+
+    A file whose document is stored from a different file is refused, unless `replace`: then the stored
+    text and turns become the file's, keeping the codings whose quoted words are still found
+    (:mod:`.stored_documents`).
 
     >>> import_transcripts(study, ["fg1.vtt", "fg2.vtt"])  # doctest: +SKIP
     """
@@ -130,8 +140,8 @@ def import_transcripts(
             stored = {r.name: documents_db.digest(conn, r.name) for r in read}
         prepared: list[_Prepared] = []
         for r in read:
-            prepared.append(_prepare(study, roster, r, stored[r.name], prepared))
-        new = [p for p in prepared if p.report.status == "imported"]
+            prepared.append(_prepare(study, roster, r, stored[r.name], prepared, replace))
+        new = [p for p in prepared if p.report.status != "unchanged"]
         if new:
             with store.write() as conn:
                 for p in new:
@@ -178,7 +188,8 @@ def _read(study: Study, roster: Roster, source: Source, given: dict[str, str], k
                  source.format if source.format != "auto" else path.suffix.lstrip("."))
 
 
-def _prepare(study: Study, roster: Roster, r: _Read, stored_digest: str | None, before: list[_Prepared]) -> _Prepared:
+def _prepare(study: Study, roster: Roster, r: _Read, stored_digest: str | None, before: list[_Prepared],
+             replace: bool = False) -> _Prepared:
     """One transcript checked against the store and the other files of the import, and pseudonymised; nothing is written."""
     earlier = next((p for p in before if p.report.document == r.name), None)
     if earlier is not None and earlier.digest != r.digest:
@@ -187,13 +198,17 @@ def _prepare(study: Study, roster: Roster, r: _Read, stored_digest: str | None, 
     if stored_digest is not None or earlier is not None:
         if (stored_digest or r.digest) == r.digest:
             return _Prepared(TranscriptReport(r.name, "unchanged", len(r.merged)), r.source, r.digest, r.format)
-        raise TranscriptError(
-            f"{r.path.name}: a different transcript is already stored as {r.name!r}; import it under another --name"
-        )
+        if not replace or earlier is not None:
+            raise TranscriptError(
+                f"{r.path.name}: a different transcript is already stored as {r.name!r}; to put this file in its place "
+                "import it with --replace (codings whose quoted words are still found are kept), import it as a new "
+                f"document with --name NEW, or remove the stored one with `learnervoice documents remove STUDY {r.name}`"
+            )
     text, rows, findings = _build_text(r.merged, r.labels, roster, r.matcher)
-    report = TranscriptReport(r.name, "imported", len(rows), unmatched=sorted(set(r.unmatched.values())),
-                              renamed=r.name != r.given_name, notes=r.reading.notes,
-                              named=any(turn.speaker is not None for turn in r.merged))
+    report = TranscriptReport(r.name, "imported" if stored_digest is None else "replaced", len(rows),
+                              unmatched=sorted(set(r.unmatched.values())), renamed=r.name != r.given_name,
+                              notes=r.reading.notes, named=any(turn.speaker is not None for turn in r.merged),
+                              longest_unnamed=max((len(t.text.split()) for t in r.merged if t.speaker is None), default=0))
     report.assigned = _assign_from_file(study, roster, r.name, rows)
     for finding in findings:
         report.replaced[finding.kind] = report.replaced.get(finding.kind, 0) + 1
@@ -215,10 +230,15 @@ def _assign_from_file(study: Study, roster: Roster, name: str, rows: list[dict[s
 def _store(study: Study, conn: Connection, p: _Prepared, who: str) -> None:
     """One prepared transcript into the store, with its audit record (inside the import's one transaction)."""
     report = p.report
-    doc_id = documents_db.add(conn, name=report.document, source=p.source, sha256=p.digest, format=p.format, text=p.text)
-    documents_db.add_turns(conn, doc_id, p.rows)
-    detail = {"document": report.document, "turns": len(p.rows), "sha256": p.digest, "notes": len(report.notes)}
-    audit_log.record(conn, who, "import_transcript", detail)
+    if report.status == "replaced":
+        report.kept, report.dropped = replace_text(conn, report.document, text=p.text, sha256=p.digest, rows=p.rows,
+                                                   who=who)
+    else:
+        doc_id = documents_db.add(conn, name=report.document, source=p.source, sha256=p.digest, format=p.format,
+                                  text=p.text)
+        documents_db.add_turns(conn, doc_id, p.rows)
+        detail = {"document": report.document, "turns": len(p.rows), "sha256": p.digest, "notes": len(report.notes)}
+        audit_log.record(conn, who, "import_transcript", detail)
     if report.assigned:
         path = speakers_file(study, report.document)
         record_file(study, conn, path, path)

@@ -31,11 +31,13 @@ def sync_declared(study: Study, store: QualStore) -> None:
 
 
 def sync_documents(study: Study, store: QualStore) -> None:
-    """The declared transcripts (all or nothing) and the speakers files."""
+    """The declared transcripts (all or nothing) and the speakers files. A declared file that changed since it was
+    imported replaces its document (the file is the study's record), keeping the codings whose quoted words are
+    still found; the dropped ones are listed in the audit log (`replace_transcript`)."""
     sources = [Source(study.resolve(t.file), t.name or study.resolve(t.file).stem, t.format, t.max_turn_words)
                for t in study.config.transcripts]
     if sources:
-        import_transcripts(study, sources, store=store)
+        import_transcripts(study, sources, store=store, replace=True)
     _sync_speakers(study, store)
 
 

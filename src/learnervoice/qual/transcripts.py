@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import TranscriptError
+from .layouts import labelled_lines, looks_like_name
 from .timed import Note, parse_timestamp, parse_timing, read_timed
 
 MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024
@@ -25,7 +26,7 @@ ZOOM_CHAT = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})\t([^\t]+?):\t(.*)$")
 SPEAKER_LINE = re.compile(r"^\s*(?:\*\*)?([^:\n]{1,60}?)(?:\*\*)?\s*:\s+(.*)$")
 MAX_TURN_WORDS = 250  # about two minutes of speech; docs/transcripts.md
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
-TEAMS_HEADING = re.compile(r"^\s*(\S[^\t]{0,59}?)\s+(\d{1,2}(?::\d{2}){1,2})\s*$")  # Teams .docx: "Ann Roig   1:02"
+TEAMS_HEADING = re.compile(r"^\s*(\S[^\t]{0,59}?)\s+[\[(]?(\d{1,2}(?::\d{2}){1,2})[\])]?\s*$")  # "Ann Roig   1:02" (Teams .docx, Otter)
 
 
 @dataclass(frozen=True)
@@ -161,20 +162,9 @@ def _timed_cues(path: Path, fmt: str) -> tuple[list[Cue], list[Note]]:
 def _split_speaker(body: str) -> tuple[str | None, str]:
     """Zoom writes `Name: text`. A label is short and reads like a name, not like a sentence."""
     match = SPEAKER_LINE.match(body)
-    if match is None or not _looks_like_name(match.group(1)):
+    if match is None or not looks_like_name(match.group(1)):
         return None, body
     return match.group(1).strip(), match.group(2)
-
-
-def _looks_like_name(label: str) -> bool:
-    """Short, capitalised, no sentence punctuation: "Dr. Ko", "P01" or "Ann Roig", not "At 10" or "e.g"."""
-    label = label.strip()
-    words = label.split()
-    if not words or len(words) > 6 or any(ch in label for ch in "?!,;\"“”()[]") or label[0].islower():
-        return False
-    if label.endswith(".") or ". " not in label + " " and "." in label:  # "Dr. Ko" yes; "e.g" or "end." no
-        return False
-    return not any(ch.isdigit() for ch in label) or re.fullmatch(r"[A-Z][A-Za-z]*\s?\d+", label) is not None
 
 
 # --- DOCX and plain text --------------------------------------------------------------------
@@ -247,7 +237,7 @@ def _teams_timed_cues(lines: list[tuple[int, str]]) -> list[Cue]:
         if current is not None and current[3]:
             at, start, end, words = current
             name: str | None
-            if len(words) > 1 and _looks_like_name(words[0]):
+            if len(words) > 1 and looks_like_name(words[0]):
                 name, said = words[0], " ".join(words[1:])
             else:
                 name, said = _split_speaker(" ".join(words))
@@ -258,7 +248,7 @@ def _teams_timed_cues(lines: list[tuple[int, str]]) -> list[Cue]:
 
 def _teams_heading(text: str) -> tuple[str, float] | None:
     match = TEAMS_HEADING.match(text)
-    if match is None or not _looks_like_name(match.group(1)):
+    if match is None or not looks_like_name(match.group(1)):
         return None
     seconds = parse_timestamp(match.group(2))
     return None if seconds is None else (match.group(1).strip(), seconds)
@@ -278,16 +268,13 @@ def _teams_heading_cues(lines: list[tuple[int, str]]) -> list[Cue]:
 
 
 def _paragraph_cues(lines: list[tuple[int, str]]) -> list[Cue]:
-    """`Speaker: text` starts a turn; other non-empty lines continue the current one."""
+    """A line opening with a speaker's label starts a turn (the layouts of :mod:`.layouts`); other lines continue it."""
     cues: list[Cue] = []
-    for line, raw in lines:
-        text = raw.strip()
-        if not text or text.startswith("#"):
-            continue
-        speaker, body = _split_speaker(text)
-        if speaker is None and cues:
+    for read in labelled_lines(lines):
+        if read.speaker is None and cues:
             last = cues[-1]
-            cues[-1] = Cue(last.line, last.speaker, f"{last.text} {text}")
+            end = read.time if read.time is not None else last.end
+            cues[-1] = Cue(last.line, last.speaker, f"{last.text} {read.text}".strip(), last.start, end)
         else:
-            cues.append(Cue(line, speaker, body.strip()))
+            cues.append(Cue(read.line, read.speaker, read.text, read.time, read.time))
     return cues

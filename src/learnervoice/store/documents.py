@@ -196,3 +196,9 @@ def timed_turns(conn: Connection, document_id: int) -> list[tuple[int, str, str,
     rows = conn.execute(sa.select(turns.c.idx, turns.c.speaker, turns.c.start, turns.c.end, turns.c.start_time)
                         .where(turns.c.document_id == document_id).order_by(turns.c.idx)).all()
     return [(r.idx, r.speaker, text[r.start : r.end], r.start_time) for r in rows]
+
+
+def remove(conn: Connection, document_id: int) -> None:
+    """A document and its turns gone (its codings and memos are the caller's to delete first)."""
+    conn.execute(turns.delete().where(turns.c.document_id == document_id))
+    conn.execute(documents.delete().where(documents.c.id == document_id))

@@ -132,6 +132,15 @@ def remove_coding(coding_id: str = CodingId, member: Member = Depends(coder)) ->
     return Response(status_code=204)
 
 
+@router.delete("/s/{slug}/api/documents/{name}", tags=["coding"], dependencies=changes)
+def delete_document(name: str, confirm: bool = False, member: Member = Depends(owner)) -> dict[str, Any]:
+    """Remove a document with its turns, codings and memos (the owner; `confirm=true` when it has codings, else 409)."""
+    from ..qual.stored_documents import remove_document
+
+    gone = remove_document(member.site.study, member.site.store, name, confirmed=confirm, who=member.user.name)
+    return {"document": gone.document, "turns": gone.turns, "codings": gone.codings, "memos": gone.memos}
+
+
 @router.get("/s/{slug}/api/documents/{name}/memos", tags=["coding"])
 def get_memos(name: str, member: Member = Depends(viewer)) -> list[dict[str, Any]]:
     return wb.document_memos(member.site.store, name, wb.visible_coders(member.site.store, member.user))
