@@ -166,6 +166,7 @@ def commands(study: str, out: Path) -> dict[str, list[list[str]] | str]:
         "codebook import": "reads a .qdc file (tested in tests/exchange)",
         "codebook rename": [["codebook", "rename", study, "online", "Online (Mireia Sala's word)"]],
         "codebook move": "moves a code (prints nothing)",
+        "codebook codable": "prints the key and a count",
         "codebook merge": "prints a count",
         "codebook delete": "prints nothing",
         "codebook history": [["codebook", "history", study, "-f", "csv"]],

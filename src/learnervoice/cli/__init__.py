@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from . import align, exchange, fieldwork, qual, suggest, survey, web
+from . import align, codebook, exchange, fieldwork, qual, suggest, survey, web
 from .exits import ReportingGroup
 
 __all__ = ["app", "main"]
@@ -34,7 +34,7 @@ app.add_typer(align.app)
 app.add_typer(suggest.code_app, name="code")
 app.add_typer(suggest.themes_app, name="themes")
 app.add_typer(qual.transcripts_app, name="transcripts")
-app.add_typer(qual.codebook_app, name="codebook")
+app.add_typer(codebook.codebook_app, name="codebook")
 app.add_typer(qual.documents_app, name="documents")
 app.add_typer(web.users_app, name="users")
 app.add_typer(align.catalogue_app, name="catalogue")
