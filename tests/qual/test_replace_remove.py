@@ -136,3 +136,46 @@ def test_a_declared_transcript_corrected_in_place_replaces_its_document(qual_stu
             detail = json.loads(conn.execute(sa.select(audit.c.detail).where(audit.c.action == "replace_transcript"))
                                 .scalar_one())
     assert detail["codings_kept"] == 1 and [d["coder"] for d in detail["codings_dropped"]] == ["ben"]
+
+
+def test_names_and_declared_transcripts_that_import_may_not_take(qual_study: Study, tmp_path: Path) -> None:
+    """Found by trying: --replace of a declared transcript dropped all its codings (study.yaml brought the file back);
+    a document named open:… or with a slash could not be removed afterwards."""
+    folder = qual_study.folder
+    yaml = (folder / "study.yaml").read_text(encoding="utf-8") + "transcripts:\n  - {file: fg.txt, name: fg}\n"
+    (folder / "study.yaml").write_text(yaml, encoding="utf-8")
+    write(folder / "fg.txt", RIGHT)
+    other = write(tmp_path / "other.txt", RIGHT.replace("fair", "high"))
+    code, _, err = run("transcripts", "import", str(folder), str(other), "--name", "fg", "--replace")
+    assert code == 2 and "declared in study.yaml" in err
+    for bad in ("open:foo", "a/b", "..", ".hidden"):
+        code, _, err = run("transcripts", "import", str(folder), str(other), "--name", bad)
+        assert code == 2 and "--name" in err, bad
+    with sa.create_engine(f"sqlite:///{folder / 'qual.sqlite'}").connect() as conn:
+        names = conn.execute(sa.select(documents.c.name)).scalars().all()
+    assert names == ["fg"]
+
+
+def test_a_document_with_memos_only_needs_yes_and_older_placed_changes_are_not_undone_after(
+        qual_study: Study, store: QualStore) -> None:
+    from learnervoice.qual.accounts import User
+    from learnervoice.qual.history import undo
+    from learnervoice.qual.workbench import delete_coding
+
+    _coded(qual_study, store)
+    with store.read() as conn:
+        guid = conn.execute(sa.select(codings.c.guid).where(codings.c.coder == "ben")).scalar_one()
+    delete_coding(store, guid, User(0, "ben", "coder", ""))
+    with store.write() as conn:
+        doc = conn.execute(sa.select(documents.c.id).where(documents.c.name == "fg")).scalar_one()
+        memos_db.add(conn, target_kind="document", target_id=doc, author="ana", text="a memo", created_at=None,
+                     guid="m-1")
+        conn.execute(codings.delete())
+    with pytest.raises(ConflictError, match="0 coding\\(s\\) and 1 memo"):
+        remove_document(qual_study, store, "fg")
+    remove_document(qual_study, store, "fg", confirmed=True)
+    import_transcript(qual_study, write(qual_study.folder / "other.txt", RIGHT), name="other", store=store)
+    with pytest.raises(ConflictError, match="fg was removed"):  # its document id may now be other's
+        undo(qual_study, store, who="ben", by=["ben"], kinds=("codings",))
+    with store.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(codings)).scalar_one() == 0

@@ -54,9 +54,13 @@ def transcripts_import(
         from ..errors import TranscriptError
 
         raise TranscriptError(f"--name names one document: give one file, not {len(files)}")
+    from ..qual.stored_documents import check_import_name
+
     mapping = _speaker_pseudonyms(speaker or [])
     s, store = open_qual(study)
     sources = [Source(file, name, max_turn_words=max_turn_words) for file in files]
+    for source in sources:
+        check_import_name(s, source.name or Path(source.file).stem, replace=replace)
     reports = import_transcripts(s, sources, speakers=mapping, keep_unmatched=keep_unmatched, who=who, store=store,
                                  replace=replace)
     for report in reports:

@@ -113,11 +113,31 @@ def undo(study: Study, store: QualStore, *, who: str, record: int | None = None,
             raise ConflictError(f"change {target.id} ({describe(target)}) is undone already")
         if "undo" not in target.detail:
             raise ConflictError(f"change {target.id} ({describe(target)}) was made before undo was kept; it cannot be undone")
+        moved = _texts_changed_since(conn, target) if target.action in PLACED else None
+        if moved is not None:
+            raise ConflictError(f"change {target.id} ({describe(target)}) was made before {moved}: the places it kept "
+                                "in the text no longer hold, so it cannot be undone")
         REVERSE[target.action](conn, target.detail)
     if target.action in CODEBOOK_ACTIONS:
         write_codebook(study, store)
     with store.read() as conn:
         return _change(target, _undone(conn))
+
+
+# changes whose undo puts codings back at the places (document ids, offsets) they kept, and the changes after which
+# those places no longer hold (a removed document's id may be given to the next one imported). Undoing an addition
+# deletes the codings by their GUIDs wherever they are now, so it is not among them.
+PLACED = ("update_coding", "delete_coding", "delete_code", "merge_codes", "split_code")
+TEXT_CHANGES = ("remove_document", "replace_transcript", "update_open_answers")
+
+
+def _texts_changed_since(conn: Connection, target: audit_log.Entry) -> str | None:
+    """A document removed or whose text changed after the target change, in words (None: none was)."""
+    for entry in audit_log.entries(conn, TEXT_CHANGES, limit=1):
+        if entry.id > target.id:
+            verb = {"remove_document": "was removed"}.get(entry.action, "changed its text")
+            return f"{entry.detail.get('document', 'a document')!s} {verb} (change {entry.id})"
+    return None
 
 
 def _target(conn: Connection, record: int | None, actions: tuple[str, ...], by: Collection[str] | None) -> audit_log.Entry:

@@ -86,7 +86,7 @@ def _nth(text: str, quote: str, n: int) -> int | None:
 def remove_document(study: Study, store: QualStore, name: str, *, confirmed: bool = False, who: str = "cli") -> Removed:
     """A document removed with its turns, codings and memos, in one transaction with its audit record.
 
-    A document with codings is removed only when `confirmed` (the message says how many would go).
+    A document with codings or memos is removed only when `confirmed` (the message says how many would go).
     """
     _check_removable(study, name)
     with store.write() as conn:
@@ -95,7 +95,7 @@ def remove_document(study: Study, store: QualStore, name: str, *, confirmed: boo
             raise NotFoundError(f"no document {name!r} in the study (see `learnervoice documents list`)")
         coded = [int(c.guid) for c in codings_db.of_document(conn, found)]
         memos = len(memos_db.on_document(conn, found, None))
-        if coded and not confirmed:
+        if (coded or memos) and not confirmed:
             raise ConflictError(f"{name!r} has {len(coded)} coding(s) and {memos} memo(s), which would be deleted "
                                 "with it; nothing was removed. Give --yes to remove it all")
         turns = len(documents_db.turns_of(conn, found))
@@ -105,6 +105,24 @@ def remove_document(study: Study, store: QualStore, name: str, *, confirmed: boo
         audit_log.record(conn, who, "remove_document", {"document": name, "turns": turns, "codings": len(coded),
                                                         "memos": memos})
     return Removed(name, turns, len(coded), memos)
+
+
+def check_import_name(study: Study, name: str, *, replace: bool) -> None:
+    """A name a transcript may be imported under by hand: not an open question's (open:…), no path in it, and not one
+    study.yaml declares when replacing (the declared file is the record: it comes back when the study is opened)."""
+    from pathlib import Path
+
+    from ..errors import TranscriptError
+
+    if name.startswith("open:"):
+        raise TranscriptError(f"--name {name!r}: names beginning with 'open:' are the open questions' answers")
+    if not name.strip() or name.startswith(".") or any(c in name for c in "/\\") or name != name.strip():
+        raise TranscriptError(f"--name {name!r}: a document's name has no slash, does not begin with a dot and has no "
+                              "spaces around it")
+    declared = {source.name or Path(source.file).stem for source in study.config.transcripts}
+    if replace and name in declared:
+        raise TranscriptError(f"{name!r} is declared in study.yaml (transcripts:): change the declared file instead; "
+                              "the study reads it again when it is opened and carries the codings over")
 
 
 def _check_removable(study: Study, name: str) -> None:
