@@ -156,6 +156,21 @@ def test_suppression_unit() -> None:
     assert hidden == 2 and out.rows[0][1:5] == ("<3", "", "·", "") and out.rows[1] == block.rows[1]
 
 
+def test_a_row_whose_hidden_counts_are_fewer_than_k_hides_its_total() -> None:
+    """Found by a tester on the results page: '<3, 0, 0' beside a total of 1 named the group of the one person who
+    preferred not to say their gender; hiding a 0 as well would not help (the total less the rest is still 1)."""
+    from learnervoice.report.blocks import Block
+    from learnervoice.report.disclosure import suppress_small_cells
+
+    block = Block("t", ("x", "a n", "a %", "b n", "b %", "c n", "c %", "T n", "T %"),
+                  (("r1", "1", "10.0%", "0", "0.0%", "0", "0.0%", "1", "2.5%"),
+                   ("r2", "1", "10.0%", "9", "60.0%", "5", "33.3%", "15", "37.5%")), ())
+    out, _ = suppress_small_cells(block, 3, 3)
+    assert out.rows[0][1] == "<3" and out.rows[0][7] == "·"  # its total hidden: 1 - 0 - 0 would say where
+    assert out.rows[1][7] == "15"  # <3 and · hide 1 + 5: the total gives neither back
+    assert any("row's total is hidden too" in n for n in out.notes)
+
+
 def test_suppression_hides_groups_smaller_than_k() -> None:
     """A group of 2 with k = 3: its zeros would tell where its two members are, so the whole column goes."""
     from learnervoice.report.blocks import Block

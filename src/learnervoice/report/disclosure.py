@@ -107,14 +107,15 @@ def merge_small_rows(ct: Any, k: int, style: Style, bands: dict[str, Any] | None
 def suppress_small_cells(block: Block, groups: int, k: int, bases: list[int] | None = None,
                          names: list[str] | None = None) -> tuple[Block, int]:
     """Replace group counts from 1 to k-1 (and their %, weighted % too) by '<k', with one more count of the row
-    hidden so the row total cannot give it back; totals stay, as they describe one attribute only.
+    hidden so the row total cannot give it back; totals stay, as they describe one attribute only, unless the counts
+    hidden in the row add up to fewer than k (`<3, 0, 0` beside a total of 1 would name the group of that one person).
 
     A group smaller than k (`bases`) is hidden whole, zeros included: otherwise its base, less the
     counts shown, would tell where its few members are. `names` are the groups' labels (else read from the header).
     """
     width = max((len(block.header) - 1) // (groups + 1), 2)  # n, % (and weighted %) per group and the total
     tiny = {g for g, base in enumerate(bases or []) if 0 < base < k}
-    hidden = 0
+    hidden = totals_hidden = 0
     rows = []
     for row in block.rows:
         cells = list(row)
@@ -126,10 +127,15 @@ def suppress_small_cells(block: Block, groups: int, k: int, bases: list[int] | N
         if len(small) == 1 and groups > 1:  # the row total would give it away: hide the next smallest count too
             others = [g for g in range(groups) if g not in small and count(g) > 0]
             small += sorted(others, key=count)[:1]
+        hidden_sum = sum(count(g) for g in small)
         for g in small:
             first = 1 + width * g
             cells[first:first + width] = [f"<{k}" if 0 < count(g) < k else "·"] + [""] * (width - 1)
             hidden += 1
+        if small and hidden_sum < k:  # the total less the counts shown would give them back
+            first = 1 + width * groups
+            cells[first:first + width] = ["·"] + [""] * (width - 1)
+            totals_hidden += 1
         rows.append(tuple(cells))
     notes = block.notes
     if tiny:
@@ -140,6 +146,8 @@ def suppress_small_cells(block: Block, groups: int, k: int, bases: list[int] | N
     if hidden:
         notes += (f"Counts from 1 to {k - 1} are shown as <{k}, and one more count in the same row as ·, "
                   "so that the row total does not reveal them.",)
+    if totals_hidden:
+        notes += (f"Where the counts hidden in a row add up to fewer than {k}, the row's total is hidden too (·).",)
     return Block(block.title, block.header, tuple(rows), notes), hidden
 
 
