@@ -6,15 +6,22 @@ import re
 import unicodedata
 
 
+def strip_accents(text: str) -> str:
+    """Letters without their accents (é → e, ç → c).
+
+    >>> strip_accents("Àlex Vallès")
+    'Alex Valles'
+    """
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def normalize(text: str) -> str:
     """Casefolded, accents removed, runs of spaces and punctuation at the ends trimmed.
 
     >>> normalize("  Té  Café!? ")
     'te cafe'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = re.sub(r"\s+", " ", plain.replace("\u00a0", " ")).strip().casefold()
+    plain = re.sub(r"\s+", " ", strip_accents(text).replace("\u00a0", " ")).strip().casefold()
     return plain.strip(" .:?!*")
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from ..text import strip_accents
+
 # zero-width space, non-joiner, joiner, word joiner, BOM, soft hyphen, Mongolian vowel separator, direction marks;
 # every other format character (Unicode category Cf) and mark that takes no room (Mn: CGJ, variation selectors) too
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f")
@@ -62,14 +64,6 @@ def invisible(ch: str) -> bool:
     """A character that shows nothing: zero-width, format (Cf) or a mark that takes no room (Mn)."""
     return ch in INVISIBLE or (not ch.isascii() and unicodedata.category(ch) in ("Cf", "Mn"))
 
-
-def strip_accents(text: str) -> str:
-    """Letters without their accents (é → e, ç → c).
-
-    >>> strip_accents("Àlex Vallès")
-    'Alex Valles'
-    """
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def fold_word(text: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..text import strip_accents
+
 SPANISH = frozenset("""
 a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el él ella ellas
 ellos en entre era erais eran eras eres es esa esas ese eso esos esta está estaba estado estamos están estar
@@ -46,16 +48,10 @@ def stop_words(languages: Iterable[str]) -> frozenset[str]:
 
     known = {"en": frozenset(ENGLISH_STOP_WORDS), "es": SPANISH, "ca": CATALAN}
     words = frozenset().union(*(known.get(lang.split("-")[0].lower(), frozenset()) for lang in languages))
-    return words | {_unaccented(w) for w in words}
+    return words | {strip_accents(w) for w in words}
 
 
 def spoken_words(languages: Iterable[str]) -> frozenset[str]:
     """Stop words and the fillers of speech, for the terms a person reads (candidate themes)."""
     fillers = frozenset().union(*(SPOKEN.get(lang.split("-")[0].lower(), frozenset()) for lang in languages))
-    return stop_words(languages) | fillers | {_unaccented(w) for w in fillers}
-
-
-def _unaccented(word: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return stop_words(languages) | fillers | {strip_accents(w) for w in fillers}

@@ -107,11 +107,16 @@ def remove_document(study: Study, store: QualStore, name: str, *, confirmed: boo
     return Removed(name, turns, len(coded), memos)
 
 
+def declared_names(study: Study) -> set[str]:
+    """The names of the transcripts study.yaml declares (each its file's name without suffix unless named)."""
+    from pathlib import Path
+
+    return {source.name or Path(source.file).stem for source in study.config.transcripts}
+
+
 def check_import_name(study: Study, name: str, *, replace: bool) -> None:
     """A name a transcript may be imported under by hand: not an open question's (open:…), no path in it, and not one
     study.yaml declares when replacing (the declared file is the record: it comes back when the study is opened)."""
-    from pathlib import Path
-
     from ..errors import TranscriptError
 
     if name.startswith("open:"):
@@ -119,20 +124,16 @@ def check_import_name(study: Study, name: str, *, replace: bool) -> None:
     if not name.strip() or name.startswith(".") or any(c in name for c in "/\\") or name != name.strip():
         raise TranscriptError(f"--name {name!r}: a document's name has no slash, does not begin with a dot and has no "
                               "spaces around it")
-    declared = {source.name or Path(source.file).stem for source in study.config.transcripts}
-    if replace and name in declared:
+    if replace and name in declared_names(study):
         raise TranscriptError(f"{name!r} is declared in study.yaml (transcripts:): change the declared file instead; "
                               "the study reads it again when it is opened and carries the codings over")
 
 
 def _check_removable(study: Study, name: str) -> None:
     """Documents the study makes again when it is opened are not removed: they would come back."""
-    from pathlib import Path
-
     if name.startswith("open:"):
         raise ConflictError(f"{name!r} holds the answers to an open question: it is made again from the survey's "
                             "responses whenever they change, so it is not removed")
-    declared = {source.name or Path(source.file).stem for source in study.config.transcripts}
-    if name in declared:
+    if name in declared_names(study):
         raise ConflictError(f"{name!r} is declared in study.yaml (transcripts:): take it out of study.yaml first, "
                             "or it is imported again when the study is opened")

@@ -23,6 +23,7 @@ from ..store import suggestions as suggestions_db
 from .segments import Segment, covered, segments_of
 from .stopwords import spoken_words
 from .suggest import Suggestion
+from ..text import strip_accents
 
 MIN_WORDS = 4
 MAX_K = 10
@@ -162,15 +163,9 @@ def make_theme_code(study: Study, store: QualStore, themes: list[CandidateTheme]
         from ..privacy.gate import gate_for
 
         released = re.sub(r"\[\w+\]", " ", gate_for(study).release(name))
-        key = re.sub(r"[^a-z0-9]+", "_", _plain(released).lower()).strip("_")[:100]
+        key = re.sub(r"[^a-z0-9]+", "_", strip_accents(released).lower()).strip("_")[:100]
         key = key if re.match(r"[a-z]", key) else f"theme_{key}".rstrip("_")
     theme = themes[number - 1]
     description = f"Candidate theme ({theme.segments} segments, {theme.people} people): {', '.join(theme.terms)}"
     add_code(study, store, key, name, None, description, who)
     return key
-
-
-def _plain(text: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -8,9 +8,10 @@ response file, and :mod:`.yamlout` writes it. Nothing here reads a file.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ...text import strip_accents
 
 MAX_ID = 60
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -123,10 +124,6 @@ class Ids:
         return candidate
 
 
-def ascii_fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
 
 def identifier(name: str) -> str:
     """An identifier from a variable name or text ('' when nothing Latin is left).
@@ -134,7 +131,7 @@ def identifier(name: str) -> str:
     >>> identifier("Q2 - Topics"), identifier("grp/q.1"), identifier("Año")
     ('q2_topics', 'grp_q_1', 'ano')
     """
-    s = re.sub(r"[^a-z0-9]+", "_", ascii_fold(name).lower()).strip("_")
+    s = re.sub(r"[^a-z0-9]+", "_", strip_accents(name).lower()).strip("_")
     if not s:
         return ""
     if not s[0].isalpha():
@@ -168,7 +165,7 @@ def option_codes(raw_values: list[str]) -> list[str]:
         elif re.fullmatch(r"-\d+(\.\d+)?", text):
             base = "m" + text[1:]
         else:
-            base = re.sub(r"[^a-z0-9]+", "_", ascii_fold(text).lower()).strip("_")[:50] or f"o{i}"
+            base = re.sub(r"[^a-z0-9]+", "_", strip_accents(text).lower()).strip("_")[:50] or f"o{i}"
         code, n = base, 1
         while code in taken:
             n += 1
